@@ -1,0 +1,214 @@
+// The environment contract (README "Configuration"). Parsed once at start-up; a bad value stops start-up and
+// names the variable. Names follow Teams Toolkit (BOT_*) and @azure/identity (AZURE_*), so the toolkit's env files
+// and the SDK's own conventions work unchanged.
+import path from 'node:path';
+import { z } from 'zod';
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const guid = z
+  .string()
+  .trim()
+  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a GUID');
+
+const optionalGuid = optionalText.pipe(guid.optional());
+
+const baseUrl = z
+  .string()
+  .trim()
+  .url('must be an absolute URL')
+  .refine((u) => /^https?:$/.test(new URL(u).protocol), 'must be http(s)')
+  .transform((u) => u.replace(/\/+$/, ''));
+
+const rawSchema = z.object({
+  PORT: optionalText.pipe(z.coerce.number().int().min(0).max(65535).optional()),
+  BOT_ID: optionalGuid,
+  BOT_PASSWORD: optionalText,
+  BOT_TENANT_ID: optionalGuid,
+  BOT_TYPE: optionalText.pipe(z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMsi']).optional()),
+  TENANT_ID: optionalGuid,
+  GRAPH_BASE_URL: optionalText.pipe(baseUrl.optional()),
+  EXCHANGE_BASE_URL: optionalText.pipe(baseUrl.optional()),
+  M365_CREDENTIAL: optionalText.pipe(z.enum(['secret', 'certificate', 'managed-identity', 'none']).optional()),
+  AZURE_CLIENT_ID: optionalGuid,
+  AZURE_CLIENT_SECRET: optionalText,
+  AZURE_CLIENT_CERTIFICATE_PATH: optionalText,
+  DATA_DIR: optionalText,
+  OPERATORS_GROUP_ID: optionalGuid,
+  APPROVERS_GROUP_ID: optionalGuid,
+  PROTECTED_GROUP_ID: optionalGuid,
+  SUMMARY_CHANNEL_ID: optionalText.pipe(
+    z
+      .string()
+      .regex(/^19:[^@\s]+@thread\.(tacv2|skype)$/, "must be a Teams channel id like '19:...@thread.tacv2'")
+      .optional(),
+  ),
+  TEAMS_APP_ID: optionalGuid,
+  APPROVAL_TTL_HOURS: optionalText.pipe(z.coerce.number().positive().max(24 * 90).optional()),
+});
+
+export type M365Credential = 'secret' | 'certificate' | 'managed-identity' | 'none';
+
+export interface BotIdentity {
+  appId: string;
+  /** Never logged; see logger.ts redaction. */
+  password?: string;
+  tenantId?: string;
+  type: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMsi';
+}
+
+export interface M365Settings {
+  tenantId: string;
+  graphBaseUrl: string;
+  exchangeBaseUrl: string;
+  credential: M365Credential;
+  clientId?: string;
+  /** Never logged. */
+  clientSecret?: string;
+  certificatePath?: string;
+}
+
+export interface GroupSettings {
+  operatorsGroupId: string;
+  approversGroupId: string;
+  protectedGroupId: string;
+}
+
+/** The configuration after validation. In simulated mode `m365` and `groups` come from the simulated tenant. */
+export interface Config {
+  port: number;
+  /** 127.0.0.1 whenever activities are unauthenticated (no BOT_ID); all interfaces otherwise. */
+  host: string;
+  bot?: BotIdentity;
+  /** True when no Microsoft 365 variable is set: the embedded simulated tenant is used. */
+  simulated: boolean;
+  m365?: M365Settings;
+  groups?: GroupSettings;
+  dataDir: string;
+  summaryChannelId?: string;
+  teamsAppId?: string;
+  approvalTtlHours: number;
+  /** Non-fatal remarks for the start-up log (e.g. no summary channel). */
+  warnings: string[];
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const DEFAULT_GRAPH = 'https://graph.microsoft.com';
+const DEFAULT_EXCHANGE = 'https://outlook.office365.com';
+
+export function isLoopbackUrl(url: string): boolean {
+  const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+function required<T>(value: T | undefined, variable: string, why: string): T {
+  if (value === undefined) {
+    throw new ConfigError(variable, `is required ${why}`);
+  }
+  return value;
+}
+
+/** Parses the environment; throws ConfigError naming the first offending variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const parsed = rawSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(String(issue.path[0] ?? 'environment'), issue.message);
+  }
+  const e = parsed.data;
+  const warnings: string[] = [];
+
+  const simulated =
+    e.TENANT_ID === undefined &&
+    e.M365_CREDENTIAL === undefined &&
+    e.GRAPH_BASE_URL === undefined &&
+    e.EXCHANGE_BASE_URL === undefined;
+
+  let m365: M365Settings | undefined;
+  let groups: GroupSettings | undefined;
+  if (!simulated) {
+    const credential = required(e.M365_CREDENTIAL, 'M365_CREDENTIAL', 'when any Microsoft 365 variable is set (secret | certificate | managed-identity | none)');
+    const graphBaseUrl = e.GRAPH_BASE_URL ?? DEFAULT_GRAPH;
+    const exchangeBaseUrl = e.EXCHANGE_BASE_URL ?? DEFAULT_EXCHANGE;
+    if (credential === 'none') {
+      // No tokens are sent, so only a local endpoint (a simulated tenant) may receive the requests.
+      if (!isLoopbackUrl(graphBaseUrl)) {
+        throw new ConfigError('GRAPH_BASE_URL', `M365_CREDENTIAL=none sends no tokens and is only allowed with loopback endpoints; got ${graphBaseUrl}`);
+      }
+      if (!isLoopbackUrl(exchangeBaseUrl)) {
+        throw new ConfigError('EXCHANGE_BASE_URL', `M365_CREDENTIAL=none sends no tokens and is only allowed with loopback endpoints; got ${exchangeBaseUrl}`);
+      }
+    }
+    if (credential === 'secret') {
+      required(e.AZURE_CLIENT_ID, 'AZURE_CLIENT_ID', 'with M365_CREDENTIAL=secret');
+      required(e.AZURE_CLIENT_SECRET, 'AZURE_CLIENT_SECRET', 'with M365_CREDENTIAL=secret');
+    }
+    if (credential === 'certificate') {
+      required(e.AZURE_CLIENT_ID, 'AZURE_CLIENT_ID', 'with M365_CREDENTIAL=certificate');
+      required(e.AZURE_CLIENT_CERTIFICATE_PATH, 'AZURE_CLIENT_CERTIFICATE_PATH', 'with M365_CREDENTIAL=certificate');
+    }
+    m365 = {
+      tenantId: required(e.TENANT_ID, 'TENANT_ID', 'outside simulated mode (Exchange cmdlets are addressed to the tenant)'),
+      graphBaseUrl,
+      exchangeBaseUrl,
+      credential,
+      clientId: e.AZURE_CLIENT_ID,
+      clientSecret: e.AZURE_CLIENT_SECRET,
+      certificatePath: e.AZURE_CLIENT_CERTIFICATE_PATH,
+    };
+    groups = {
+      operatorsGroupId: required(e.OPERATORS_GROUP_ID, 'OPERATORS_GROUP_ID', 'outside simulated mode'),
+      approversGroupId: required(e.APPROVERS_GROUP_ID, 'APPROVERS_GROUP_ID', 'outside simulated mode'),
+      protectedGroupId: required(e.PROTECTED_GROUP_ID, 'PROTECTED_GROUP_ID', 'outside simulated mode'),
+    };
+  }
+
+  let bot: BotIdentity | undefined;
+  if (e.BOT_ID !== undefined) {
+    const type = e.BOT_TYPE ?? (e.BOT_TENANT_ID !== undefined ? 'SingleTenant' : 'MultiTenant');
+    if (type !== 'UserAssignedMsi') {
+      required(e.BOT_PASSWORD, 'BOT_PASSWORD', `with BOT_TYPE=${type}`);
+    }
+    if (type !== 'MultiTenant') {
+      required(e.BOT_TENANT_ID, 'BOT_TENANT_ID', `with BOT_TYPE=${type}`);
+    }
+    bot = { appId: e.BOT_ID, password: e.BOT_PASSWORD, tenantId: e.BOT_TENANT_ID, type };
+  } else if (!(simulated || m365?.credential === 'none')) {
+    // Without an app id botbuilder accepts unsigned activities: never do that next to a real tenant.
+    throw new ConfigError('BOT_ID', 'is required with a real Microsoft 365 tenant: without it incoming activities are not authenticated (allowed only with the simulated tenant or M365_CREDENTIAL=none)');
+  }
+
+  if (e.SUMMARY_CHANNEL_ID === undefined) {
+    warnings.push('SUMMARY_CHANNEL_ID is not set: summaries are posted only to the originating thread.');
+  }
+  if (!simulated && e.TEAMS_APP_ID === undefined) {
+    warnings.push('TEAMS_APP_ID is not set: the bot cannot install itself for an approver who lacks the app.');
+  }
+
+  return {
+    port: e.PORT ?? 3978,
+    host: bot === undefined ? '127.0.0.1' : '0.0.0.0',
+    bot,
+    simulated,
+    m365,
+    groups,
+    dataDir: path.resolve(cwd, e.DATA_DIR ?? './data'),
+    summaryChannelId: e.SUMMARY_CHANNEL_ID,
+    teamsAppId: e.TEAMS_APP_ID,
+    approvalTtlHours: e.APPROVAL_TTL_HOURS ?? 72,
+    warnings,
+  };
+}
