@@ -1,0 +1,107 @@
+// Fault and load controls: latency on every request, random 429 (with Retry-After) and 503 answers, and a budget of
+// writes per time window answered with 429 + Retry-After, as Graph's throttling does
+// (https://learn.microsoft.com/graph/throttling, "Identity and access service limits").
+
+export interface WriteBudget {
+  writes: number;
+  windowMs: number;
+}
+
+export interface FaultSettings {
+  latencyMs: number;
+  rate429: number;
+  rate503: number;
+  writeBudget?: WriteBudget;
+  mailboxConversionDelayMs: number;
+}
+
+export type Service = 'graph' | 'exchange';
+
+/** Read-only POST actions (DOMAIN.md "What counts as a write"). */
+const READ_ONLY_ACTIONS = /\/(checkMemberGroups|getMemberGroups|checkMemberObjects|getMemberObjects|getByIds)$/i;
+
+export function isGraphWrite(method: string, path: string): boolean {
+  if (method === 'GET' || method === 'HEAD') {
+    return false;
+  }
+  if (path.toLowerCase() === '/$batch') {
+    return false;
+  }
+  return !(method === 'POST' && READ_ONLY_ACTIONS.test(path));
+}
+
+export function isExchangeWrite(cmdlet: string): boolean {
+  return !/^get-/i.test(cmdlet);
+}
+
+/** Seconds for the Retry-After of random faults: short, so clients that honour it stay fast in tests. */
+export const RANDOM_FAULT_RETRY_AFTER_SECONDS = 1;
+
+export class Faults {
+  private readonly writeTimes: Record<Service, number[]> = { graph: [], exchange: [] };
+
+  constructor(
+    public settings: FaultSettings,
+    private readonly random: () => number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  update(partial: Partial<FaultSettings>): void {
+    for (const key of ['latencyMs', 'rate429', 'rate503', 'mailboxConversionDelayMs'] as const) {
+      const v = partial[key];
+      if (v !== undefined) {
+        if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || (key.startsWith('rate') && v > 1)) {
+          throw new RangeError(`${key} must be a number${key.startsWith('rate') ? ' between 0 and 1' : ' >= 0'}`);
+        }
+        this.settings[key] = v;
+      }
+    }
+    if ('writeBudget' in partial) {
+      const b = partial.writeBudget;
+      if (b !== undefined && b !== null && !(Number.isInteger(b.writes) && b.writes >= 0 && b.windowMs > 0)) {
+        throw new RangeError('writeBudget must be { writes: integer >= 0, windowMs: > 0 } or null');
+      }
+      this.settings.writeBudget = b ?? undefined;
+      this.writeTimes.graph = [];
+      this.writeTimes.exchange = [];
+    }
+  }
+
+  /** One draw per request: 429 below rate429, 503 below rate429 + rate503. */
+  randomFault(): 429 | 503 | undefined {
+    const { rate429, rate503 } = this.settings;
+    if (rate429 <= 0 && rate503 <= 0) {
+      return undefined;
+    }
+    const r = this.random();
+    if (r < rate429) {
+      return 429;
+    }
+    if (r < rate429 + rate503) {
+      return 503;
+    }
+    return undefined;
+  }
+
+  /** Records a write; returns the Retry-After seconds when the budget of the window is spent. */
+  consumeWrite(service: Service): number | undefined {
+    const budget = this.settings.writeBudget;
+    if (!budget) {
+      return undefined;
+    }
+    const now = this.now();
+    const times = this.writeTimes[service].filter((t) => t > now - budget.windowMs);
+    this.writeTimes[service] = times;
+    if (times.length >= budget.writes) {
+      const oldest = times[0] ?? now;
+      return Math.max(1, Math.ceil((oldest + budget.windowMs - now) / 1000));
+    }
+    times.push(now);
+    return undefined;
+  }
+
+  resetBudgets(): void {
+    this.writeTimes.graph = [];
+    this.writeTimes.exchange = [];
+  }
+}

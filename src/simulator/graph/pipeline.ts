@@ -1,0 +1,85 @@
+// One Graph request from arrival to answer: injected faults, the write budget, the operation, errors in Graph's
+// shape, and the log entry. Top-level requests and requests inside $batch both go through `execute`.
+import { randomUUID } from 'node:crypto';
+import { GraphError, graphErrorBody } from '../errors';
+import { Faults, isGraphWrite, RANDOM_FAULT_RETRY_AFTER_SECONDS } from '../faults';
+import { readableQuery, type LogEntry, type RequestLog } from '../requestLog';
+import type { GraphRequest, GraphResult } from './context';
+import type { GraphRouter } from './router';
+
+export interface ExecuteMeta {
+  batch?: LogEntry['batch'];
+  /** The query string as received, for the log. */
+  rawQuery: string;
+}
+
+export class GraphPipeline {
+  constructor(
+    private readonly router: GraphRouter,
+    private readonly faults: Faults,
+    private readonly log: RequestLog,
+  ) {}
+
+  static newRequestId(): string {
+    return randomUUID();
+  }
+
+  errorResult(req: GraphRequest, status: number, code: string, message: string, headers: Record<string, string> = {}): GraphResult {
+    return { status, headers, body: graphErrorBody(code, message, req.requestId, new Date(req.state.now())) };
+  }
+
+  /** Runs an operation (the router by default) and turns thrown errors into Graph's error responses. */
+  safely(req: GraphRequest, handler: (r: GraphRequest) => GraphResult = (r) => this.router.dispatch(r)): GraphResult {
+    try {
+      return handler(req);
+    } catch (e) {
+      if (e instanceof GraphError) {
+        return this.errorResult(req, e.status, e.code, e.message, e.headers);
+      }
+      const message = e instanceof Error ? e.message : String(e);
+      return this.errorResult(req, 500, 'InternalServerError', `Simulator fault: ${message}`);
+    }
+  }
+
+  /** Fault injection and throttling in front of the operation; `handler` defaults to the router. */
+  execute(req: GraphRequest, meta: ExecuteMeta, handler?: (r: GraphRequest) => GraphResult): GraphResult {
+    let fault: LogEntry['fault'];
+    let result: GraphResult;
+    const injected = this.faults.randomFault();
+    if (injected === 429) {
+      fault = 'rate429';
+      result = this.errorResult(req, 429, 'TooManyRequests', 'Too many requests. Please retry again later.', { 'Retry-After': String(RANDOM_FAULT_RETRY_AFTER_SECONDS) });
+    } else if (injected === 503) {
+      fault = 'rate503';
+      result = this.errorResult(req, 503, 'serviceNotAvailable', 'The service is temporarily unavailable. Please retry later.', { 'Retry-After': String(RANDOM_FAULT_RETRY_AFTER_SECONDS) });
+    } else {
+      const retryAfter = isGraphWrite(req.method, req.path) ? this.faults.consumeWrite('graph') : undefined;
+      if (retryAfter !== undefined) {
+        fault = 'writeBudget';
+        result = this.errorResult(req, 429, 'Request_ThrottledTemporarily', `Your request is throttled temporarily. Please try after ${retryAfter} seconds.`, {
+          'Retry-After': String(retryAfter),
+        });
+      } else {
+        result = this.safely(req, handler);
+      }
+    }
+    return this.record(req, meta, result, fault);
+  }
+
+  /** Logs an answer and returns it. */
+  record(req: GraphRequest, meta: ExecuteMeta, result: GraphResult, fault?: LogEntry['fault']): GraphResult {
+    this.log.add({
+      time: new Date(req.state.now()).toISOString(),
+      service: 'graph',
+      method: req.method,
+      path: `/v1.0${req.path}`,
+      query: readableQuery(meta.rawQuery),
+      body: req.body ?? null,
+      status: result.status,
+      requestId: req.requestId,
+      ...(meta.batch ? { batch: meta.batch } : {}),
+      ...(fault ? { fault } : {}),
+    });
+    return result;
+  }
+}

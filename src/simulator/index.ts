@@ -1,0 +1,114 @@
+// The simulated tenant: an HTTP server on 127.0.0.1 that serves Microsoft Graph v1.0 and Exchange's InvokeCommand
+// over a seeded demo organisation, so the bot reaches it only through GRAPH_BASE_URL / EXCHANGE_BASE_URL — the same
+// code path as production. See docs/SIMULATOR.md.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { loadSeed } from './seed';
+import { SimulatorCore } from './server';
+import type { LogEntry } from './requestLog';
+
+export type { LogEntry } from './requestLog';
+
+export interface SimulatorOptions {
+  /** 0 / undefined → a free port; always binds 127.0.0.1. */
+  port?: number;
+  /** Default: the bundled seed data file. */
+  seedFile?: string;
+  /** Added to every request. */
+  latencyMs?: number;
+  /** 0..1 probability of a fault answer (429 carries Retry-After, seconds). */
+  rate429?: number;
+  rate503?: number;
+  /** Graph-style throttling of writes → 429 + Retry-After. */
+  writeBudget?: { writes: number; windowMs: number };
+  /** Set-Mailbox -Type Shared becomes visible in Get-Mailbox after this (default 2000 ms). */
+  mailboxConversionDelayMs?: number;
+  /** Injectable for deterministic fault tests. */
+  random?: () => number;
+}
+
+type FaultOptions = Partial<Pick<SimulatorOptions, 'latencyMs' | 'rate429' | 'rate503' | 'writeBudget' | 'mailboxConversionDelayMs'>>;
+
+export interface SimulatedTenant {
+  /** http://127.0.0.1:PORT */
+  url: string;
+  /** == url; requests go to `${graphBaseUrl}/v1.0/...` */
+  graphBaseUrl: string;
+  /** == url; cmdlets go to `${exchangeBaseUrl}/adminapi/beta/${tenantId}/InvokeCommand` */
+  exchangeBaseUrl: string;
+  tenantId: string;
+  groups: { operatorsGroupId: string; approversGroupId: string; protectedGroupId: string };
+  /** The manifest id (externalId) of the bot's app in the org catalog. */
+  teamsAppId: string;
+  /** Well-known user object ids by role. */
+  personas: Record<string, string>;
+  setFaults(f: FaultOptions): void;
+  /** time, method, path, query, body, status, requestId — plus service, batch, cmdlet and fault (see LogEntry). */
+  requestLog(): LogEntry[];
+  /** A JSON-serialisable dump. */
+  state(): unknown;
+  /** Back to the seed and the start-up fault settings, log cleared. */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_MAILBOX_CONVERSION_DELAY_MS = 2000;
+
+export async function startSimulatedTenant(options: SimulatorOptions = {}): Promise<SimulatedTenant> {
+  const seed = loadSeed(options.seedFile);
+  let url = '';
+  const info = (): unknown => ({
+    url,
+    graphBaseUrl: url,
+    exchangeBaseUrl: url,
+    tenantId: seed.tenant.id,
+    tenantDomain: seed.tenant.verifiedDomains[0],
+    groups: seed.groupSettings,
+    teamsAppId: seed.teamsAppExternalId,
+    personas: seed.personas,
+  });
+  const core = new SimulatorCore(
+    seed,
+    {
+      latencyMs: options.latencyMs ?? 0,
+      rate429: options.rate429 ?? 0,
+      rate503: options.rate503 ?? 0,
+      writeBudget: options.writeBudget,
+      mailboxConversionDelayMs: options.mailboxConversionDelayMs ?? DEFAULT_MAILBOX_CONVERSION_DELAY_MS,
+    },
+    options.random ?? Math.random,
+    info,
+  );
+  // Validates the options (throws RangeError on nonsense such as rate429: 2).
+  core.faults.update({ latencyMs: options.latencyMs, rate429: options.rate429, rate503: options.rate503, mailboxConversionDelayMs: options.mailboxConversionDelayMs });
+  const server: Server = createServer((req, res) => {
+    void core.handle(req, res);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    url,
+    graphBaseUrl: url,
+    exchangeBaseUrl: url,
+    tenantId: seed.tenant.id,
+    groups: { ...seed.groupSettings },
+    teamsAppId: seed.teamsAppExternalId,
+    personas: { ...seed.personas },
+    setFaults: (f) => core.faults.update(f),
+    requestLog: () => core.log.all(),
+    state: () => core.state.dump(),
+    reset: () => core.reset(),
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
