@@ -1,9 +1,10 @@
 // ESLint flat config. Errors fail `npm test` (see package.json "lint").
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['lib/', 'coverage/', 'artifacts/', 'node_modules/', 'data/', 'appPackage/build/'] },
+  { ignores: ['lib/', 'coverage/', 'artifacts/', 'node_modules/', 'data/', 'appPackage/build/', '.scratch/', 'devTools/'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -49,5 +50,11 @@ export default tseslint.config(
   {
     files: ['**/*.mjs', '**/*.cjs', '**/*.js'],
     ...tseslint.configs.disableTypeChecked,
+    languageOptions: { ...tseslint.configs.disableTypeChecked.languageOptions, globals: globals.node },
+    rules: { ...tseslint.configs.disableTypeChecked.rules, 'no-console': 'off' },
+  },
+  {
+    files: ['**/*.cjs'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

@@ -20,8 +20,7 @@ const optionalGuid = optionalText.pipe(guid.optional());
 const baseUrl = z
   .string()
   .trim()
-  .url('must be an absolute URL')
-  .refine((u) => /^https?:$/.test(new URL(u).protocol), 'must be http(s)')
+  .refine((u) => URL.canParse(u) && /^https?:$/.test(new URL(u).protocol), 'must be an absolute http(s) URL')
   .transform((u) => u.replace(/\/+$/, ''));
 
 const rawSchema = z.object({

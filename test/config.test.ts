@@ -1,9 +1,125 @@
 import assert from 'node:assert/strict';
-import { loadConfig, ConfigError } from '../src/config';
+import { ConfigError, isLoopbackUrl, loadConfig } from '../src/config';
+
+const TENANT = '11111111-2222-3333-4444-555555555555';
+const G1 = 'aaaaaaaa-0000-0000-0000-000000000001';
+const G2 = 'aaaaaaaa-0000-0000-0000-000000000002';
+const G3 = 'aaaaaaaa-0000-0000-0000-000000000003';
+const APP = 'bbbbbbbb-0000-0000-0000-000000000001';
+
+/** A complete local (M365_CREDENTIAL=none) environment. */
+const local = {
+  TENANT_ID: TENANT,
+  M365_CREDENTIAL: 'none',
+  GRAPH_BASE_URL: 'http://127.0.0.1:4000',
+  EXCHANGE_BASE_URL: 'http://localhost:4000/',
+  OPERATORS_GROUP_ID: G1,
+  APPROVERS_GROUP_ID: G2,
+  PROTECTED_GROUP_ID: G3,
+};
+
+function rejects(env: NodeJS.ProcessEnv, variable: string, message?: RegExp): void {
+  assert.throws(
+    () => loadConfig(env),
+    (err: unknown) => {
+      assert.ok(err instanceof ConfigError, `expected ConfigError, got ${String(err)}`);
+      assert.equal(err.variable, variable);
+      if (message) {
+        assert.match(err.message, message);
+      }
+      return true;
+    },
+  );
+}
 
 describe('config', () => {
-  it('is simulated when no Microsoft 365 variable is set', () => {
-    const c = loadConfig({});
+  it('is simulated, local-only and defaulted when no Microsoft 365 variable is set', () => {
+    const c = loadConfig({}, '/srv/bot');
     assert.equal(c.simulated, true);
+    assert.equal(c.m365, undefined);
+    assert.equal(c.port, 3978);
+    assert.equal(c.host, '127.0.0.1');
+    assert.equal(c.dataDir, '/srv/bot/data');
+    assert.equal(c.approvalTtlHours, 72);
+    assert.match(c.warnings.join('\n'), /SUMMARY_CHANNEL_ID/);
+  });
+
+  for (const variable of ['TENANT_ID', 'M365_CREDENTIAL', 'GRAPH_BASE_URL', 'EXCHANGE_BASE_URL']) {
+    it(`leaves simulated mode when ${variable} alone is set`, () => {
+      const value = { TENANT_ID: TENANT, M365_CREDENTIAL: 'none', GRAPH_BASE_URL: 'http://127.0.0.1:1', EXCHANGE_BASE_URL: 'http://127.0.0.1:1' }[variable]!;
+      assert.throws(() => loadConfig({ [variable]: value }), ConfigError);
+    });
+  }
+
+  it('accepts a local M365_CREDENTIAL=none setup and normalises URLs', () => {
+    const c = loadConfig({ ...local, PORT: '4100', DATA_DIR: '/var/lib/bot', APPROVAL_TTL_HOURS: '24', SUMMARY_CHANNEL_ID: '19:abc123@thread.tacv2' });
+    assert.equal(c.simulated, false);
+    assert.equal(c.port, 4100);
+    assert.equal(c.host, '127.0.0.1');
+    assert.equal(c.m365?.exchangeBaseUrl, 'http://localhost:4000');
+    assert.deepEqual(c.groups, { operatorsGroupId: G1, approversGroupId: G2, protectedGroupId: G3 });
+    assert.equal(c.approvalTtlHours, 24);
+    assert.equal(c.dataDir, '/var/lib/bot');
+    assert.equal(c.warnings.some((w) => w.includes('SUMMARY_CHANNEL_ID')), false);
+  });
+
+  it('refuses M365_CREDENTIAL=none with a non-loopback Graph or Exchange endpoint', () => {
+    rejects({ ...local, GRAPH_BASE_URL: 'https://graph.microsoft.com' }, 'GRAPH_BASE_URL', /loopback/);
+    rejects({ ...local, GRAPH_BASE_URL: undefined }, 'GRAPH_BASE_URL', /loopback/);
+    rejects({ ...local, EXCHANGE_BASE_URL: 'http://10.0.0.5:8080' }, 'EXCHANGE_BASE_URL', /loopback/);
+  });
+
+  it('names the variable of a malformed value', () => {
+    rejects({ ...local, PORT: 'eighty' }, 'PORT');
+    rejects({ ...local, PORT: '70000' }, 'PORT');
+    rejects({ ...local, TENANT_ID: 'contoso' }, 'TENANT_ID', /GUID/);
+    rejects({ ...local, M365_CREDENTIAL: 'password' }, 'M365_CREDENTIAL');
+    rejects({ ...local, GRAPH_BASE_URL: 'graph' }, 'GRAPH_BASE_URL');
+    rejects({ ...local, GRAPH_BASE_URL: 'ftp://127.0.0.1' }, 'GRAPH_BASE_URL');
+    rejects({ ...local, SUMMARY_CHANNEL_ID: 'general' }, 'SUMMARY_CHANNEL_ID', /19:/);
+    rejects({ ...local, APPROVAL_TTL_HOURS: '0' }, 'APPROVAL_TTL_HOURS');
+    rejects({ ...local, BOT_TYPE: 'Anonymous', BOT_ID: APP }, 'BOT_TYPE');
+  });
+
+  it('requires the group ids and the tenant outside simulated mode', () => {
+    rejects({ ...local, OPERATORS_GROUP_ID: undefined }, 'OPERATORS_GROUP_ID');
+    rejects({ ...local, APPROVERS_GROUP_ID: '' }, 'APPROVERS_GROUP_ID');
+    rejects({ ...local, PROTECTED_GROUP_ID: undefined }, 'PROTECTED_GROUP_ID');
+    rejects({ ...local, TENANT_ID: undefined }, 'TENANT_ID');
+    rejects({ ...local, M365_CREDENTIAL: undefined }, 'M365_CREDENTIAL');
+  });
+
+  it('requires the credential variables of the chosen credential', () => {
+    const real = { ...local, GRAPH_BASE_URL: undefined, EXCHANGE_BASE_URL: undefined, BOT_ID: APP, BOT_PASSWORD: 'x' };
+    rejects({ ...real, M365_CREDENTIAL: 'secret' }, 'AZURE_CLIENT_ID');
+    rejects({ ...real, M365_CREDENTIAL: 'secret', AZURE_CLIENT_ID: APP }, 'AZURE_CLIENT_SECRET');
+    rejects({ ...real, M365_CREDENTIAL: 'certificate', AZURE_CLIENT_ID: APP }, 'AZURE_CLIENT_CERTIFICATE_PATH');
+    const c = loadConfig({ ...real, M365_CREDENTIAL: 'managed-identity' });
+    assert.equal(c.m365?.graphBaseUrl, 'https://graph.microsoft.com');
+    assert.equal(c.m365?.exchangeBaseUrl, 'https://outlook.office365.com');
+    assert.match(c.warnings.join('\n'), /TEAMS_APP_ID/);
+  });
+
+  it('refuses unauthenticated activities next to a real tenant', () => {
+    rejects({ ...local, M365_CREDENTIAL: 'managed-identity', GRAPH_BASE_URL: undefined, EXCHANGE_BASE_URL: undefined }, 'BOT_ID', /not authenticated/);
+  });
+
+  it('turns on authentication and listens on all interfaces with BOT_ID', () => {
+    const c = loadConfig({ ...local, BOT_ID: APP, BOT_PASSWORD: 'secret' });
+    assert.deepEqual(c.bot, { appId: APP, password: 'secret', tenantId: undefined, type: 'MultiTenant' });
+    assert.equal(c.host, '0.0.0.0');
+    assert.equal(loadConfig({ ...local, BOT_ID: APP, BOT_PASSWORD: 's', BOT_TENANT_ID: TENANT }).bot?.type, 'SingleTenant');
+    assert.equal(loadConfig({ ...local, BOT_ID: APP, BOT_TYPE: 'UserAssignedMsi', BOT_TENANT_ID: TENANT }).bot?.type, 'UserAssignedMsi');
+    rejects({ ...local, BOT_ID: APP }, 'BOT_PASSWORD');
+    rejects({ ...local, BOT_ID: APP, BOT_TYPE: 'SingleTenant', BOT_PASSWORD: 's' }, 'BOT_TENANT_ID');
+  });
+
+  it('knows loopback URLs', () => {
+    for (const u of ['http://127.0.0.1:1', 'http://127.1.2.3', 'http://localhost:80', 'http://[::1]:9']) {
+      assert.equal(isLoopbackUrl(u), true, u);
+    }
+    for (const u of ['https://graph.microsoft.com', 'http://10.0.0.1', 'http://localhost.example.com', 'http://127.0.0.1.nip.io']) {
+      assert.equal(isLoopbackUrl(u), false, u);
+    }
   });
 });

@@ -1,0 +1,313 @@
+// Azure resources for the offboarding bot, deployed by `provision` (teamsapp.yml, action arm/deploy).
+// Shape follows the Microsoft 365 Agents Toolkit's bot templates with a user-assigned managed identity
+// (templates/vsc/ts/default-bot/infra/azure.bicep and botRegistration/azurebot.bicep), on Linux:
+//   - a user-assigned managed identity: the bot's identity (Azure Bot, msaAppType UserAssignedMSI) AND the
+//     app's identity for Microsoft Graph and Exchange Online (M365_CREDENTIAL=managed-identity); it needs
+//     Graph app roles, Exchange.ManageAsApp and Entra roles granted after provisioning (docs/DEPLOYMENT.md);
+//   - an App Service plan + Web App (Linux, Node 20) running `node lib/index.js`;
+//   - an Azure Bot with the Microsoft Teams channel;
+//   - a storage account with a `backups` container the identity may write to (backups of the SQLite data).
+// The outputs are written to env/.env.<env> by the toolkit (BOT_ID, BOT_DOMAIN, ...).
+
+@maxLength(20)
+@minLength(4)
+@description('Used to generate names for all resources in this file')
+param resourceBaseName string
+
+@description('App Service plan SKU. B1 or above: alwaysOn is not available on the Free/Shared tiers.')
+param webAppSKU string = 'B1'
+
+@maxLength(42)
+param botDisplayName string
+
+@description('Azure Bot pricing tier (F0 is free; Teams is a standard channel, so F0 is enough).')
+@allowed([
+  'F0'
+  'S1'
+])
+param botServiceSku string = 'F0'
+
+@description('The Teams app manifest id (TEAMS_APP_ID), written by teamsApp/create before this deployment.')
+param teamsAppId string
+
+@description('The Microsoft 365 tenant (TENANT_ID). A managed identity gets tokens only in the tenant of its subscription, so this must be that tenant.')
+param m365TenantId string = subscription().tenantId
+
+@description('Entra group whose members may start offboardings (OPERATORS_GROUP_ID).')
+param operatorsGroupId string
+
+@description('Entra group whose members may approve offboardings (APPROVERS_GROUP_ID).')
+param approversGroupId string
+
+@description('Entra group whose members are never offboarded (PROTECTED_GROUP_ID).')
+param protectedGroupId string
+
+@description('Teams channel for run summaries, 19:...@thread.tacv2 (SUMMARY_CHANNEL_ID); empty posts summaries only to the originating thread.')
+param summaryChannelId string = ''
+
+@description('Hours before an unanswered approval expires (APPROVAL_TTL_HOURS).')
+param approvalTtlHours string = '72'
+
+param serverfarmsName string = resourceBaseName
+param webAppName string = resourceBaseName
+param identityName string = resourceBaseName
+param botServiceName string = resourceBaseName
+
+@minLength(3)
+@maxLength(24)
+@description('Globally unique; lower-case letters and digits only.')
+param storageAccountName string = toLower(replace(replace('${resourceBaseName}data', '-', ''), '_', ''))
+
+param location string = resourceGroup().location
+
+// App Service on Linux keeps /home on persistent storage shared by every instance of the app (it survives
+// restarts and redeployments; the rest of the file system does not). The SQLite store lives below it, in a
+// folder of its own (/home/data also holds the platform's SitePackages when running from a package).
+// /home is a network file share: keep the app at ONE instance (no scale-out) and do not use SQLite's WAL mode there.
+var dataDir = '/home/data/offboarding'
+
+resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
+  name: identityName
+  location: location
+}
+
+// ---- storage for backups ---------------------------------------------------------------------------
+
+resource storage 'Microsoft.Storage/storageAccounts@2023-01-01' = {
+  name: storageAccountName
+  location: location
+  kind: 'StorageV2'
+  sku: {
+    name: 'Standard_LRS'
+  }
+  properties: {
+    accessTier: 'Hot'
+    minimumTlsVersion: 'TLS1_2'
+    supportsHttpsTrafficOnly: true
+    allowBlobPublicAccess: false
+    // Entra ID (the managed identity) only; no account keys or SAS tokens.
+    allowSharedKeyAccess: false
+  }
+}
+
+resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-01-01' = {
+  parent: storage
+  name: 'default'
+  properties: {
+    deleteRetentionPolicy: {
+      enabled: true
+      days: 14
+    }
+    containerDeleteRetentionPolicy: {
+      enabled: true
+      days: 14
+    }
+  }
+}
+
+resource backupContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-01-01' = {
+  parent: blobService
+  name: 'backups'
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
+// Storage Blob Data Contributor (built-in role) for the identity, on this account only. Creating a role
+// assignment needs Owner or User Access Administrator on the resource group.
+var storageBlobDataContributorRoleId = 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
+
+resource backupWriter 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(storage.id, identity.id, storageBlobDataContributorRoleId)
+  scope: storage
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageBlobDataContributorRoleId)
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// ---- compute ---------------------------------------------------------------------------------------
+
+resource serverfarm 'Microsoft.Web/serverfarms@2022-09-01' = {
+  name: serverfarmsName
+  location: location
+  kind: 'linux'
+  sku: {
+    name: webAppSKU
+  }
+  properties: {
+    reserved: true // Linux
+  }
+}
+
+resource webApp 'Microsoft.Web/sites@2022-09-01' = {
+  name: webAppName
+  location: location
+  kind: 'app,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identity.id}': {}
+    }
+  }
+  properties: {
+    serverFarmId: serverfarm.id
+    httpsOnly: true
+    clientAffinityEnabled: false
+    siteConfig: {
+      linuxFxVersion: 'NODE|20-lts'
+      // The deploy lifecycle builds lib/ before zipping; start it directly (npm start would try to build).
+      appCommandLine: 'node lib/index.js'
+      alwaysOn: true
+      http20Enabled: true
+      minTlsVersion: '1.2'
+      scmMinTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+      appSettings: [
+        // Platform. App Service itself sets PORT (the port the container must listen on), so PORT is not set here.
+        {
+          name: 'WEBSITE_RUN_FROM_PACKAGE'
+          value: '1' // run from the zip that azureAppService/zipDeploy uploads (wwwroot is then read-only)
+        }
+        {
+          name: 'SCM_DO_BUILD_DURING_DEPLOYMENT'
+          value: 'false' // the zip is already built, node_modules included
+        }
+        {
+          name: 'WEBSITES_ENABLE_APP_SERVICE_STORAGE'
+          value: 'true' // keep /home persistent (the default for built-in Linux images; stated for clarity)
+        }
+        {
+          name: 'NODE_ENV'
+          value: 'production'
+        }
+        // The bot: the managed identity is its Microsoft App ID; no password.
+        {
+          name: 'BOT_ID'
+          value: identity.properties.clientId
+        }
+        {
+          name: 'BOT_PASSWORD'
+          value: ''
+        }
+        {
+          name: 'BOT_TENANT_ID'
+          value: identity.properties.tenantId
+        }
+        {
+          name: 'BOT_TYPE'
+          value: 'UserAssignedMsi'
+        }
+        // Microsoft 365: Graph and Exchange Online through the same managed identity.
+        {
+          name: 'TENANT_ID'
+          value: m365TenantId
+        }
+        {
+          name: 'GRAPH_BASE_URL'
+          value: 'https://graph.microsoft.com'
+        }
+        {
+          name: 'EXCHANGE_BASE_URL'
+          value: 'https://outlook.office365.com'
+        }
+        {
+          name: 'M365_CREDENTIAL'
+          value: 'managed-identity'
+        }
+        {
+          name: 'AZURE_CLIENT_ID'
+          value: identity.properties.clientId
+        }
+        {
+          name: 'AZURE_CLIENT_SECRET'
+          value: '' // only for M365_CREDENTIAL=secret
+        }
+        {
+          name: 'AZURE_CLIENT_CERTIFICATE_PATH'
+          value: '' // only for M365_CREDENTIAL=certificate
+        }
+        // The app.
+        {
+          name: 'DATA_DIR'
+          value: dataDir
+        }
+        {
+          name: 'OPERATORS_GROUP_ID'
+          value: operatorsGroupId
+        }
+        {
+          name: 'APPROVERS_GROUP_ID'
+          value: approversGroupId
+        }
+        {
+          name: 'PROTECTED_GROUP_ID'
+          value: protectedGroupId
+        }
+        {
+          name: 'SUMMARY_CHANNEL_ID'
+          value: summaryChannelId
+        }
+        {
+          name: 'TEAMS_APP_ID'
+          value: teamsAppId
+        }
+        {
+          name: 'APPROVAL_TTL_HOURS'
+          value: approvalTtlHours
+        }
+      ]
+    }
+  }
+}
+
+// FTP publishing is off (ftpsState above); also refuse FTP basic-auth credentials. SCM (Kudu) basic auth is
+// left as the platform default because older toolkit versions zip-deploy with publishing credentials.
+resource ftpCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2022-09-01' = {
+  parent: webApp
+  name: 'ftp'
+  properties: {
+    allow: false
+  }
+}
+
+// ---- the bot registration --------------------------------------------------------------------------
+
+resource botService 'Microsoft.BotService/botServices@2022-09-15' = {
+  name: botServiceName
+  location: 'global'
+  kind: 'azurebot'
+  sku: {
+    name: botServiceSku
+  }
+  properties: {
+    displayName: botDisplayName
+    endpoint: 'https://${webApp.properties.defaultHostName}/api/messages'
+    msaAppId: identity.properties.clientId
+    msaAppMSIResourceId: identity.id
+    msaAppTenantId: identity.properties.tenantId
+    msaAppType: 'UserAssignedMSI'
+  }
+}
+
+resource botServiceMsTeamsChannel 'Microsoft.BotService/botServices/channels@2022-09-15' = {
+  parent: botService
+  name: 'MsTeamsChannel'
+  location: 'global'
+  properties: {
+    channelName: 'MsTeamsChannel'
+  }
+}
+
+// The outputs are persisted in env/.env.<env>. Visit https://aka.ms/teamsfx-actions/arm-deploy for details.
+output BOT_AZURE_APP_SERVICE_RESOURCE_ID string = webApp.id
+output BOT_DOMAIN string = webApp.properties.defaultHostName
+output BOT_ENDPOINT string = 'https://${webApp.properties.defaultHostName}'
+output BOT_ID string = identity.properties.clientId
+output BOT_TENANT_ID string = identity.properties.tenantId
+// Object id of the identity's service principal: the principal that gets Graph app roles, Exchange.ManageAsApp
+// and the Entra roles (docs/DEPLOYMENT.md).
+output MANAGED_IDENTITY_PRINCIPAL_ID string = identity.properties.principalId
+output BACKUP_STORAGE_ACCOUNT_NAME string = storage.name
+output BACKUP_CONTAINER_NAME string = backupContainer.name
