@@ -1,6 +1,8 @@
 // The entry point as an operator runs it: a child process with an environment, judged by exit code and output.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -59,7 +61,7 @@ describe('entry point (src/index.ts)', function () {
   });
 
   it('unconfigured, starts the simulated tenant, says so loudly, and listens on loopback only', async () => {
-    const { output } = await run({ PORT: '0', DATA_DIR: path.join(ROOT, 'data', 'test-index') }, /bot listening/);
+    const { output } = await run({ PORT: '0', DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'offboarding-index-')) }, /bot listening/);
     assert.match(output, /SIMULATED TENANT: no real accounts are touched/);
     const listening = output.split('\n').find((l) => l.includes('bot listening'));
     assert.ok(listening, output);
@@ -74,6 +76,7 @@ describe('entry point (src/index.ts)', function () {
     const { output } = await run(
       {
         PORT: '0',
+        DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'offboarding-index-')),
         TENANT_ID: TENANT,
         M365_CREDENTIAL: 'none',
         GRAPH_BASE_URL: 'http://127.0.0.1:9',

@@ -8,6 +8,8 @@ import { SimulatorCore } from './server';
 import type { LogEntry } from './requestLog';
 
 export type { LogEntry } from './requestLog';
+export type { StateDump } from './state';
+import type { StateDump } from './state';
 
 export interface SimulatorOptions {
   /** 0 / undefined → a free port; always binds 127.0.0.1. */
@@ -46,7 +48,7 @@ export interface SimulatedTenant {
   /** time, method, path, query, body, status, requestId — plus service, batch, cmdlet and fault (see LogEntry). */
   requestLog(): LogEntry[];
   /** A JSON-serialisable dump. */
-  state(): unknown;
+  state(): StateDump;
   /** Back to the seed and the start-up fault settings, log cleared. */
   reset(): void;
   close(): Promise<void>;

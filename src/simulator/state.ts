@@ -68,6 +68,15 @@ export interface ActionCounters {
   removeCalendarEvents: Record<string, number>;
 }
 
+/** What state() and GET /_simulator/state return. */
+export interface StateDump extends SeedTenant {
+  deletedUsers: Array<{ id: string; userPrincipalName: string; deletedDateTime: string }>;
+  softDeletedMailboxes: string[];
+  pendingConversions: Record<string, { type: MailboxType; requestedAt: string; visibleAt: string }>;
+  consequences: Consequence[];
+  actions: ActionCounters;
+}
+
 export class TenantState {
   readonly data: SeedTenant;
   readonly deletedUsers = new Map<string, DeletedUser>();
@@ -339,7 +348,7 @@ export class TenantState {
   }
 
   /** A JSON-serialisable picture of everything, for tests and the control API. */
-  dump(): unknown {
+  dump(): StateDump {
     for (const m of this.data.mailboxes) {
       this.visibleType(m);
     }

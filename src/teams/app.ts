@@ -3,6 +3,7 @@ import { MemoryStorage, type TurnContext } from 'botbuilder';
 import { Application, type TeamsAdapter } from '@microsoft/teams-ai';
 import type { Logger } from '../logger';
 import { commandArgs, commandPattern, type Command } from './commands/command';
+import { doctorCommand, type DoctorDeps } from './commands/doctor';
 import { helpCommand } from './commands/help';
 import { replyUnknown } from './commands/unknown';
 
@@ -10,6 +11,7 @@ export interface TeamsAppDeps {
   adapter: TeamsAdapter;
   botAppId?: string;
   logger: Logger;
+  doctor?: DoctorDeps;
 }
 
 export function createTeamsApp(deps: TeamsAppDeps): Application {
@@ -24,6 +26,9 @@ export function createTeamsApp(deps: TeamsAppDeps): Application {
 
   const commands: Command[] = [];
   commands.push(helpCommand(() => commands));
+  if (deps.doctor) {
+    commands.push(doctorCommand(deps.doctor));
+  }
 
   for (const command of commands) {
     app.message(commandPattern(command.name), async (context: TurnContext) => {

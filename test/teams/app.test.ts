@@ -4,8 +4,8 @@ import { createTeamsApp } from '../../src/teams/app';
 import { createAdapter } from '../../src/teams/adapter';
 import { createLogger } from '../../src/logger';
 
-function harness(): TestAdapter {
-  const app = createTeamsApp({ adapter: createAdapter(undefined), logger: createLogger({ level: 'silent' }) });
+function harness(doctor?: Parameters<typeof createTeamsApp>[0]['doctor']): TestAdapter {
+  const app = createTeamsApp({ adapter: createAdapter(undefined), logger: createLogger({ level: 'silent' }), doctor });
   return new TestAdapter(async (context) => {
     await app.run(context);
   });
@@ -55,6 +55,26 @@ describe('teams app: help and unknown text', () => {
     await adapter.send('x'.repeat(500)).assertReply((reply) => {
       assert.ok((reply.text ?? '').length < 140);
       assert.match(reply.text ?? '', /…/);
+    });
+  });
+
+  describe('doctor', () => {
+    const from = (aadObjectId: string): Partial<Activity> => ({ type: 'message', text: 'doctor', from: { id: '29:x', name: 'X', aadObjectId } });
+    const doctor = { isOperator: (id: string) => Promise.resolve(id === 'operator'), report: () => Promise.resolve('Missing: nothing\nResult: OK') };
+
+    it('gives an operator the permission report', async () => {
+      await harness(doctor).send(from('operator')).assertReply((reply) => assert.match(reply.text ?? '', /Result: OK/));
+    });
+
+    it('refuses anyone else, without running the check', async () => {
+      let ran = false;
+      const adapter = harness({ ...doctor, report: () => ((ran = true), Promise.resolve('')) });
+      await adapter.send(from('someone')).assertReply((reply) => assert.match(reply.text ?? '', /only members of the offboarding operators group/));
+      assert.equal(ran, false);
+    });
+
+    it('is listed on the help card when wired', async () => {
+      await harness(doctor).send('help').assertReply((reply) => assert.match(JSON.stringify(reply.attachments), /doctor/));
     });
   });
 });

@@ -1,0 +1,57 @@
+// `tsx scripts/doctor.ts [--all]`: checks the app's Microsoft 365 permissions against what the offboarding needs
+// (src/m365/doctor.ts) and prints a report. --all checks every step, the optional ones included; by default the
+// recommended options. Exit code: 0 nothing missing, 1 something needs attention, 78 a configuration error.
+// With no Microsoft 365 variable it starts the simulated tenant, as `npm start` does.
+import { ConfigError, loadConfig, type M365Settings } from '../src/config';
+import { createM365 } from '../src/m365';
+import { formatDoctorReport, runDoctor } from '../src/m365/doctor';
+import { DEFAULT_OPTIONS, optionsSchema, type OffboardingOptions } from '../src/offboarding/options';
+import { startSimulatedTenant, type SimulatedTenant } from '../src/simulator';
+
+export const EXIT_CONFIG = 78;
+
+/** Every option on, devices wiped: the steps a fully chosen plan may run. */
+const ALL_OPTIONS: OffboardingOptions = optionsSchema.parse({ grantSendAs: true, forwardToInheritor: true, cancelMeetings: true, deleteAccount: true });
+
+export async function doctorCli(env: NodeJS.ProcessEnv, args: string[], print: (line: string) => void): Promise<number> {
+  let settings: M365Settings;
+  let tenant: SimulatedTenant | undefined;
+  try {
+    const config = loadConfig(env);
+    if (config.simulated) {
+      tenant = await startSimulatedTenant();
+      settings = { tenantId: tenant.tenantId, graphBaseUrl: tenant.graphBaseUrl, exchangeBaseUrl: tenant.exchangeBaseUrl, credential: 'none' };
+      print('SIMULATED TENANT: no Microsoft 365 variable is set, so the embedded simulated tenant is checked.');
+    } else {
+      settings = config.m365!; // loadConfig guarantees it outside simulated mode
+    }
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      print(`Configuration error: ${err.message}`);
+      return EXIT_CONFIG;
+    }
+    throw err;
+  }
+  try {
+    const options = args.includes('--all') ? ALL_OPTIONS : DEFAULT_OPTIONS;
+    const { graph, exchange, credential } = createM365(settings, { maxRetries: 2 });
+    const report = await runDoctor({ credential, graph, exchange, clientId: settings.clientId, options });
+    print(`Checking ${args.includes('--all') ? 'every step' : 'the recommended steps'} against tenant ${settings.tenantId}`);
+    print(formatDoctorReport(report));
+    return report.ok ? 0 : 1;
+  } finally {
+    await tenant?.close();
+  }
+}
+
+if (require.main === module) {
+  doctorCli(process.env, process.argv.slice(2), (line) => console.log(line)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      console.error(err instanceof Error ? err.message : err);
+      process.exitCode = 1;
+    },
+  );
+}

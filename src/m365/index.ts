@@ -1,0 +1,32 @@
+// The Microsoft 365 gateways for one tenant, sharing one credential (config.ts M365Settings).
+import type { TokenCredential } from '@azure/identity';
+import type { M365Settings } from '../config';
+import { createCredential } from './credentials';
+import { ExchangeGateway } from './exchange';
+import { GraphGateway } from './graph';
+import type { GatewayOptions } from './transport';
+
+export interface M365Gateways {
+  graph: GraphGateway;
+  exchange: ExchangeGateway;
+  /** The credential both use (undefined with M365_CREDENTIAL=none); the doctor reads its tokens' roles. */
+  credential: TokenCredential | undefined;
+}
+
+/**
+ * Options apply to each gateway on its own: each has its own limiter, so `maxConcurrency` bounds Graph and Exchange
+ * requests separately (they are throttled separately too).
+ */
+export function createM365(settings: M365Settings & { tenantDomain?: string }, options: GatewayOptions = {}): M365Gateways {
+  const credential = createCredential(settings);
+  return {
+    graph: new GraphGateway({ ...options, baseUrl: settings.graphBaseUrl, credential }),
+    exchange: new ExchangeGateway({ ...options, baseUrl: settings.exchangeBaseUrl, tenantId: settings.tenantId, tenantDomain: settings.tenantDomain, credential }),
+    credential,
+  };
+}
+
+export { M365Error } from './errors';
+export type { CallRecord, ExchangePort, ExchangeResult, GraphPort, GraphRequest, GraphResult } from './ports';
+export type { GatewayOptions } from './transport';
+export { ExchangeGateway, GraphGateway };

@@ -1,0 +1,62 @@
+// The engine's front door: a read-only preview (preflight + plan) before approval, and the run after it.
+import type { Logger } from '../logger';
+import type { ExchangePort, GraphPort } from '../m365/ports';
+import type { Store } from '../store/store';
+import { Audit } from './audit';
+import { Executor, type ProgressEvent, type RunView } from './executor';
+import type { OffboardingOptions } from './options';
+import type { Plan } from './plan';
+import { planOffboarding } from './planner';
+import { takeSnapshot } from './preflight';
+import type { RunPeople } from './run';
+import type { Snapshot } from './snapshot';
+import type { EngineSettings } from './steps';
+
+export interface Preview {
+  snapshot: Snapshot;
+  plan: Plan;
+}
+
+export interface EngineDeps {
+  graph: GraphPort;
+  exchange: ExchangePort;
+  store: Store;
+  audit?: Audit;
+  logger?: Logger;
+  settings?: Partial<EngineSettings>;
+  onProgress?: (event: ProgressEvent) => void;
+}
+
+export class OffboardingEngine {
+  readonly executor: Executor;
+  readonly audit: Audit;
+
+  constructor(private readonly deps: EngineDeps) {
+    this.audit = deps.audit ?? new Audit(deps.store, deps.logger);
+    this.executor = new Executor({ ...deps, audit: this.audit });
+  }
+
+  /** Read-only: nothing is written to Microsoft 365. Throws PreflightError for an unknown leaver or inheritor. */
+  async preview(leaverId: string, inheritorId: string, options: OffboardingOptions): Promise<Preview> {
+    const snapshot = await takeSnapshot(this.deps, leaverId, inheritorId);
+    return { snapshot, plan: planOffboarding(snapshot, options) };
+  }
+
+  /** Runs an approved plan to its end (a refused plan never gets here: callers check `plan.refusals`). */
+  execute(requestId: string, preview: Preview, runId = requestId): Promise<RunView> {
+    if (preview.plan.refusals.length > 0) {
+      return Promise.reject(new Error(`the plan is refused: ${preview.plan.refusals.join(' ')}`));
+    }
+    return this.executor.start({ runId, requestId, plan: preview.plan, people: peopleOf(preview.snapshot) });
+  }
+}
+
+export function peopleOf(snapshot: Snapshot): RunPeople {
+  const { leaver, inheritor } = snapshot;
+  const strip = ({ id, displayName, userPrincipalName, mail, accountEnabled }: RunPeople['leaver']) => ({ id, displayName, userPrincipalName, mail, accountEnabled });
+  return {
+    leaver: strip(leaver),
+    inheritor: strip(inheritor),
+    ...(leaver.manager?.accountEnabled ? { manager: strip(leaver.manager) } : {}),
+  };
+}

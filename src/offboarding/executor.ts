@@ -1,0 +1,319 @@
+// The executor runs an approved plan: steps whose dependencies are met run concurrently (the gateways bound the
+// requests in flight and batch them), every step transition and every target's result is persisted around each call,
+// and an unfinished run resumes by itself after a crash. A failed step skips the steps that depend on it, with the
+// reason; independent steps go on.
+import { randomBytes, randomInt } from 'node:crypto';
+import type { Logger } from '../logger';
+import { M365Error } from '../m365/errors';
+import { withPriority } from '../m365/priority';
+import type { ExchangePort, GraphPort } from '../m365/ports';
+import type { Store } from '../store/store';
+import { Audit, withAuditScope } from './audit';
+import { criticalSteps } from './critical-path';
+import type { Plan, PlannedStep, StepKind, Target } from './plan';
+import { COLLECTIONS, isFinal, itemDocId, stepDocId, type ItemRecord, type RunPeople, type RunRecord, type StepState } from './run';
+import { DEFAULT_ENGINE_SETTINGS, RUNNERS, type EngineSettings, type StepContext, type StepRunner } from './steps';
+import type { Ledger } from './steps/context';
+
+/** Licence steps fail (not skip) when the mailbox never reported shared: IT must act on licences left in place. */
+const FAIL_WHEN_BLOCKED: StepKind[] = ['remove-direct-licences', 'leave-licence-groups'];
+
+export interface ProgressEvent {
+  runId: string;
+  requestId: string;
+  /** 'item': a target finished inside a running step (counts moved). */
+  kind: 'run' | 'step' | 'item';
+  step?: StepState;
+  run?: RunRecord;
+}
+
+export interface ExecutorDeps {
+  store: Store;
+  graph: GraphPort;
+  exchange: ExchangePort;
+  audit?: Audit;
+  logger?: Logger;
+  settings?: Partial<EngineSettings>;
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
+  /** Steps in flight at once (default: no limit; the gateways bound the requests). 1 runs them one at a time. */
+  maxConcurrentSteps?: number;
+  /** Replaces runners (tests inject failures or crashes). */
+  runners?: Partial<Record<StepKind, StepRunner>>;
+  onProgress?: (event: ProgressEvent) => void;
+}
+
+export interface RunView {
+  run: RunRecord;
+  steps: StepState[];
+}
+
+type Versioned<T> = { value: T; etag: string };
+
+/** 24 characters from four classes: meets Entra's complexity rules; shown to nobody. */
+export function randomPassword(): string {
+  const sets = ['ABCDEFGHJKLMNPQRSTUVWXYZ', 'abcdefghijkmnopqrstuvwxyz', '23456789', '!@#$%^&*-_=+?'];
+  const all = sets.join('');
+  const chars = sets.map((s) => s[randomInt(s.length)]!);
+  for (const byte of randomBytes(20)) {
+    chars.push(all[byte % all.length]!);
+  }
+  for (let i = chars.length - 1; i > 0; i--) {
+    const j = randomInt(i + 1);
+    [chars[i], chars[j]] = [chars[j]!, chars[i]!];
+  }
+  return chars.join('');
+}
+
+const emptyCounts = () => ({ total: 0, done: 0, failed: 0, skipped: 0 });
+
+export class Executor {
+  private readonly settings: EngineSettings;
+  private readonly active = new Map<string, Promise<RunView>>();
+  private readonly audit: Audit;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly now: () => number;
+
+  constructor(private readonly deps: ExecutorDeps) {
+    this.settings = { ...DEFAULT_ENGINE_SETTINGS, ...deps.settings };
+    this.audit = deps.audit ?? new Audit(deps.store, deps.logger);
+    this.sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.now = deps.now ?? Date.now;
+  }
+
+  /** Persists a new run for an approved plan (all steps pending) and drives it to its end. */
+  async start(input: { runId: string; requestId: string; plan: Plan; people: RunPeople }): Promise<RunView> {
+    const run: RunRecord = { id: input.runId, requestId: input.requestId, plan: input.plan, people: input.people, status: 'running', startedAt: new Date(this.now()).toISOString(), attempt: 0 };
+    await this.deps.store.put(COLLECTIONS.runs, run.id, run, null);
+    for (const step of input.plan.steps) {
+      const state: StepState = { kind: step.kind, status: 'pending', counts: emptyCounts(), attempts: 0 };
+      await this.deps.store.put(COLLECTIONS.steps, stepDocId(run.id, step.kind), state, null);
+    }
+    await this.audit.record({ kind: 'run', requestId: run.requestId, runId: run.id, data: { event: 'started', steps: input.plan.steps.length } });
+    return this.drive(run.id);
+  }
+
+  /** Drives a run to its end; joins the drive already under way for it in this process. */
+  drive(runId: string): Promise<RunView> {
+    const existing = this.active.get(runId);
+    if (existing) {
+      return existing;
+    }
+    const driving = this.driveOnce(runId).finally(() => this.active.delete(runId));
+    this.active.set(runId, driving);
+    return driving;
+  }
+
+  /** On start-up: every run not finished (the process died under it) resumes by itself. */
+  async resumeUnfinished(): Promise<string[]> {
+    const runs = await this.deps.store.list<RunRecord>(COLLECTIONS.runs);
+    const unfinished = runs.filter((r) => r.value.status === 'running').map((r) => r.id);
+    for (const id of unfinished) {
+      this.deps.logger?.warn({ runId: id }, 'resuming an unfinished run');
+      this.drive(id).catch((err: unknown) => this.deps.logger?.error({ err, runId: id }, 'resumed run failed'));
+    }
+    return unfinished;
+  }
+
+  /** Failed steps, and the steps skipped because of them, go back to pending and the run is driven again. */
+  async retryFailed(runId: string): Promise<RunView> {
+    if (this.active.has(runId)) {
+      return this.active.get(runId)!;
+    }
+    const view = await this.view(runId);
+    const again = new Set(view.steps.filter((s) => s.status === 'failed' || s.blocked).map((s) => s.kind));
+    if (again.size === 0) {
+      return view;
+    }
+    for (const state of view.steps.filter((s) => again.has(s.kind))) {
+      await this.writeStep(runId, { ...state, status: 'pending', blocked: undefined, reason: undefined, error: undefined, endedAt: undefined });
+    }
+    await this.updateRun(runId, (r) => ({ ...r, status: 'running', endedAt: undefined }));
+    await this.audit.record({ kind: 'run', runId, requestId: view.run.requestId, data: { event: 'retry', steps: [...again] } });
+    return this.drive(runId);
+  }
+
+  async view(runId: string): Promise<RunView> {
+    const run = await this.deps.store.get<RunRecord>(COLLECTIONS.runs, runId);
+    if (!run) {
+      throw new Error(`no run ${runId}`);
+    }
+    const steps = await this.deps.store.list<StepState>(COLLECTIONS.steps, `${runId}/`);
+    const order = new Map(run.value.plan.steps.map((s, i) => [s.kind, i]));
+    return { run: run.value, steps: steps.map((s) => s.value).sort((a, b) => order.get(a.kind)! - order.get(b.kind)!) };
+  }
+
+  private async driveOnce(runId: string): Promise<RunView> {
+    const run = await this.updateRun(runId, (r) => ({ ...r, attempt: r.attempt + 1 }));
+    const plan = run.plan;
+    const states = new Map<StepKind, StepState>();
+    for (const { value } of await this.deps.store.list<StepState>(COLLECTIONS.steps, `${runId}/`)) {
+      // A step found running was cut short by a crash: run it again (its targets' ledger makes that safe).
+      states.set(value.kind, value.status === 'running' ? { ...value, status: 'pending' } : value);
+    }
+    const byKind = new Map(plan.steps.map((s) => [s.kind, s]));
+    const urgent = criticalSteps(plan);
+    const running = new Map<StepKind, Promise<void>>();
+
+    await withAuditScope({ requestId: run.requestId, runId }, async () => {
+      for (;;) {
+        for (const step of plan.steps) {
+          const state = states.get(step.kind)!;
+          if (state.status !== 'pending') {
+            continue;
+          }
+          if (step.skip !== undefined) {
+            states.set(step.kind, await this.finish(run, step, { ...state, status: 'skipped', reason: step.skip }));
+            continue;
+          }
+          const deps = step.dependsOn.map((k) => ({ step: byKind.get(k)!, state: states.get(k)! }));
+          const broken = deps.find((d) => d.state.status === 'failed' || d.state.blocked);
+          if (broken) {
+            const reason = `not run: "${broken.step.title}" ${broken.state.status === 'failed' ? 'failed' : 'did not run'}`;
+            const status = FAIL_WHEN_BLOCKED.includes(step.kind) ? 'failed' : 'skipped';
+            states.set(step.kind, await this.finish(run, step, { ...state, status, reason, blocked: true }));
+            continue;
+          }
+          if (deps.every((d) => isFinal(d.state.status)) && running.size < (this.deps.maxConcurrentSteps ?? Infinity)) {
+            const started: StepState = { ...state, status: 'running', attempts: state.attempts + 1, startedAt: new Date(this.now()).toISOString() };
+            states.set(step.kind, started);
+            await this.writeStep(runId, started);
+            this.emit({ runId, requestId: run.requestId, kind: 'step', step: started });
+            running.set(
+              step.kind,
+              (urgent.has(step.kind) ? withPriority(() => this.runStep(run, step, started)) : this.runStep(run, step, started)).then((final) => {
+                states.set(step.kind, final);
+                running.delete(step.kind);
+              }),
+            );
+          }
+        }
+        if (running.size === 0) {
+          break;
+        }
+        await Promise.race(running.values());
+      }
+    });
+
+    const failed = [...states.values()].some((s) => s.status === 'failed');
+    const ended = await this.updateRun(runId, (r) => ({ ...r, status: failed ? 'completed-with-failures' : 'completed', endedAt: new Date(this.now()).toISOString() }));
+    await this.audit.record({ kind: 'run', requestId: run.requestId, runId, data: { event: 'ended', status: ended.status } });
+    this.emit({ runId, requestId: run.requestId, kind: 'run', run: ended });
+    return this.view(runId);
+  }
+
+  private async runStep(run: RunRecord, step: PlannedStep, state: StepState): Promise<StepState> {
+    const items = new Map<string, Versioned<ItemRecord>>();
+    for (const doc of await this.deps.store.list<ItemRecord>(COLLECTIONS.items, `${run.id}/${step.kind}/`)) {
+      items.set(doc.id.slice(`${run.id}/${step.kind}/`.length), doc);
+    }
+    const ledger: Ledger = {
+      previous: (targetId) => items.get(targetId)?.value,
+      record: async (target: Target, record) => {
+        const value: ItemRecord = { ...record, label: target.label, at: new Date(this.now()).toISOString() };
+        const id = itemDocId(run.id, step.kind, target.id);
+        const etag = await this.deps.store.put(COLLECTIONS.items, id, value, items.get(target.id)?.etag ?? null);
+        items.set(target.id, { value, etag });
+        await this.audit.record({ kind: 'target', stepId: step.kind, m365RequestId: record.error?.requestId, data: { target: target.id, label: target.label, status: record.status, detail: record.detail } });
+        if (record.status !== 'sent') {
+          this.emit({ runId: run.id, requestId: run.requestId, kind: 'item', step: { ...state, counts: countItems(items) } });
+        }
+      },
+    };
+    const runner = this.deps.runners?.[step.kind] ?? (step.kind === 'groups-left-in-place' ? undefined : RUNNERS[step.kind]);
+    const ctx: StepContext = {
+      runId: run.id,
+      step,
+      plan: run.plan,
+      people: run.people,
+      options: run.plan.options,
+      graph: this.deps.graph,
+      exchange: this.deps.exchange,
+      ledger,
+      settings: this.settings,
+      sleep: this.sleep,
+      now: this.now,
+      newPassword: randomPassword,
+    };
+    let crash: M365Error | undefined;
+    try {
+      await withAuditScope({ stepId: step.kind }, () => (runner ? runner(ctx) : Promise.resolve()));
+    } catch (err) {
+      // A failure outside any target (e.g. reading targets at run time) fails the whole step.
+      crash = err instanceof M365Error ? err : new M365Error({ service: 'graph', status: 0, code: 'UnexpectedError', message: err instanceof Error ? err.message : String(err) });
+      this.deps.logger?.error({ err, runId: run.id, step: step.kind }, 'step failed outside its targets');
+    }
+    return this.finish(run, step, { ...state, ...outcome(items, crash) });
+  }
+
+  private async finish(run: RunRecord, step: PlannedStep, state: StepState): Promise<StepState> {
+    const final: StepState = { ...state, endedAt: new Date(this.now()).toISOString() };
+    await this.writeStep(run.id, final);
+    await this.audit.record({ kind: 'step', stepId: step.kind, m365RequestId: final.error?.requestId, data: { status: final.status, reason: final.reason, counts: final.counts, error: final.error } });
+    this.emit({ runId: run.id, requestId: run.requestId, kind: 'step', step: final });
+    return final;
+  }
+
+  private async writeStep(runId: string, state: StepState): Promise<void> {
+    const id = stepDocId(runId, state.kind);
+    const current = await this.deps.store.get<StepState>(COLLECTIONS.steps, id);
+    await this.deps.store.put(COLLECTIONS.steps, id, state, current?.etag ?? null);
+  }
+
+  private async updateRun(runId: string, change: (r: RunRecord) => RunRecord): Promise<RunRecord> {
+    const current = await this.deps.store.get<RunRecord>(COLLECTIONS.runs, runId);
+    if (!current) {
+      throw new Error(`no run ${runId}`);
+    }
+    const next = change(current.value);
+    await this.deps.store.put(COLLECTIONS.runs, runId, next, current.etag);
+    return next;
+  }
+
+  private emit(event: ProgressEvent): void {
+    try {
+      this.deps.onProgress?.(event);
+    } catch (err) {
+      this.deps.logger?.warn({ err }, 'progress listener failed');
+    }
+  }
+}
+
+function countItems(items: Map<string, Versioned<ItemRecord>>): StepState['counts'] {
+  const counts = emptyCounts();
+  for (const { value } of items.values()) {
+    counts.total++;
+    if (value.status === 'done' || value.status === 'sent') {
+      counts.done++;
+    } else if (value.status === 'failed') {
+      counts.failed++;
+    } else {
+      counts.skipped++;
+    }
+  }
+  return counts;
+}
+
+/** The step's end state from its targets' results. */
+function outcome(items: Map<string, Versioned<ItemRecord>>, crash?: M365Error): Pick<StepState, 'status' | 'reason' | 'counts' | 'error'> {
+  const counts = countItems(items);
+  const records = [...items.values()].map((i) => i.value);
+  const firstFailure = records.find((r) => r.status === 'failed');
+  if (crash) {
+    return { status: 'failed', counts, reason: crash.summary(), error: crash.toJSON() };
+  }
+  if (firstFailure) {
+    return { status: 'failed', counts, reason: `${counts.failed} of ${counts.total} failed; first: ${firstFailure.label}: ${firstFailure.detail ?? 'failed'}`, error: firstFailure.error };
+  }
+  if (counts.total === 0) {
+    return { status: 'skipped', counts, reason: 'nothing to do' };
+  }
+  const notes = new Map<string, number>();
+  for (const r of records) {
+    if (r.detail) {
+      notes.set(r.detail, (notes.get(r.detail) ?? 0) + 1);
+    }
+  }
+  const detail = [...notes].map(([d, n]) => (counts.total > 1 ? `${n} ${d}` : d)).join('; ');
+  return { status: 'done', counts, reason: detail || undefined };
+}

@@ -1,0 +1,74 @@
+// Jane Doe's whole offboarding against the simulated tenant, through the real gateways: the end state, the order of
+// writes from the tenant's request log, and the same end state with 20% injected 429/503 answers.
+import assert from 'node:assert/strict';
+import { createM365 } from '../../src/m365';
+import { Audit } from '../../src/offboarding/audit';
+import { OffboardingEngine } from '../../src/offboarding/engine';
+import { DEFAULT_OPTIONS } from '../../src/offboarding/options';
+import { MemoryStore } from '../../src/store/memory';
+import { startSimulatedTenant, type SimulatedTenant } from '../../src/simulator';
+import { seededRandom } from '../m365/helpers';
+import { assertJaneOffboarded, TOM_ID } from './jane';
+
+const CONVERSION_DELAY_MS = 300;
+
+async function offboardJane(tenant: SimulatedTenant) {
+  const store = new MemoryStore();
+  const audit = new Audit(store);
+  const { graph, exchange } = createM365(
+    { tenantId: tenant.tenantId, graphBaseUrl: tenant.graphBaseUrl, exchangeBaseUrl: tenant.exchangeBaseUrl, credential: 'none' },
+    { maxRetries: 10, onCall: audit.onCall, sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 20))) },
+  );
+  const engine = new OffboardingEngine({ graph, exchange, store, audit, settings: { sharedPollInitialMs: 50, sharedPollMaxMs: 200, sharedPollTimeoutMs: 10_000 } });
+  const preview = await engine.preview(tenant.personas.jane!, TOM_ID, DEFAULT_OPTIONS);
+  assert.deepEqual(preview.plan.refusals, []);
+  const writesBeforeApproval = tenant.requestLog().filter((e) => e.method !== 'GET' && !e.path.endsWith('/$batch') && !(e.cmdlet ?? '').startsWith('Get-'));
+  assert.deepEqual(writesBeforeApproval, [], 'the preview wrote to Microsoft 365');
+  const view = await engine.execute('req-jane', preview);
+  return { view, store };
+}
+
+describe('engine: Jane Doe against the simulated tenant', function () {
+  this.timeout(60_000);
+
+  it('reaches the right end state in the right order, with every step accounted for', async () => {
+    const tenant = await startSimulatedTenant({ mailboxConversionDelayMs: CONVERSION_DELAY_MS });
+    try {
+      const { view, store } = await offboardJane(tenant);
+      const failed = view.steps.filter((s) => s.status === 'failed');
+      assert.deepEqual(failed.map((s) => `${s.kind}: ${s.reason}`), []);
+      assert.equal(view.run.status, 'completed');
+      for (const step of view.steps) {
+        assert.ok(step.status === 'done' || (step.status === 'skipped' && step.reason), `${step.kind} ended ${step.status} without a reason`);
+      }
+      const byKind = new Map(view.steps.map((s) => [s.kind, s]));
+      assert.match(byKind.get('groups-left-in-place')?.reason ?? '', /dynamic membership.*synced from on-premises AD/);
+      assert.ok((byKind.get('leave-groups')?.counts.done ?? 0) > 50);
+      assert.equal(byKind.get('delete-account')?.status, 'skipped');
+      assertJaneOffboarded(tenant, CONVERSION_DELAY_MS);
+      const audit = await store.readAudit({ requestId: 'req-jane' });
+      assert.ok(audit.filter((a) => a.kind === 'call').every((a) => a.runId === 'req-jane'));
+      // Inner $batch answers carry no request id of their own: the batch's id is kept with each.
+      const leaveCalls = audit.filter((a) => a.kind === 'call' && a.stepId === 'leave-groups');
+      assert.ok(leaveCalls.length > 50);
+      assert.ok(leaveCalls.every((a) => a.m365RequestId ?? (a.data as { batchRequestId?: string }).batchRequestId), JSON.stringify(leaveCalls[0]));
+    } finally {
+      await tenant.close();
+    }
+  });
+
+  it('reaches the same end state with 20% of requests answered 429 or 503', async () => {
+    const tenant = await startSimulatedTenant({ mailboxConversionDelayMs: CONVERSION_DELAY_MS, rate429: 0.1, rate503: 0.1, random: seededRandom(42) });
+    try {
+      const { view } = await offboardJane(tenant);
+      assert.deepEqual(view.steps.filter((s) => s.status === 'failed').map((s) => `${s.kind}: ${s.reason}`), []);
+      assert.equal(view.run.status, 'completed');
+      const faults = tenant.requestLog().filter((e) => e.fault === 'rate429' || e.fault === 'rate503');
+      assert.ok(faults.length > 20, `only ${faults.length} faults injected`);
+      assert.ok(faults.some((e) => e.batch), 'faults inside $batch too');
+      assertJaneOffboarded(tenant, CONVERSION_DELAY_MS);
+    } finally {
+      await tenant.close();
+    }
+  });
+});
