@@ -1,9 +1,10 @@
 // `npm run bench`: measures, prints figures, asserts nothing. Each benchmark is a module in this folder.
+import { benchConversation } from './conversation';
 import { benchEngineRun } from './engine-run';
 import { benchHelpRoundTrip } from './help-roundtrip';
 
 async function main(): Promise<void> {
-  const results = [await benchEngineRun(50), await benchHelpRoundTrip({ conversations: 50, messagesPerConversation: 10 })];
+  const results = [await benchEngineRun(50), await benchConversation(50, 50), await benchHelpRoundTrip({ conversations: 50, messagesPerConversation: 10 })];
   for (const r of results) {
     console.log(`\n${r.name}`);
     for (const [k, v] of Object.entries(r.figures)) {

@@ -8,6 +8,8 @@ export interface RemoteTenant {
   url: string;
   tenantId: string;
   personas: Record<string, string>;
+  groups: { operatorsGroupId: string; approversGroupId: string; protectedGroupId: string };
+  teamsAppId: string;
   log(): Promise<LogEntry[]>;
   reset(): Promise<void>;
   close(): Promise<void>;
@@ -26,11 +28,13 @@ export async function startRemoteTenant(args: string[]): Promise<RemoteTenant> {
     });
     child.once('exit', (code) => reject(new Error(`simulator exited ${code}: ${out}`)));
   });
-  const info = (await (await fetch(`${url}/_simulator/info`)).json()) as { tenantId: string; personas: Record<string, string> };
+  const info = (await (await fetch(`${url}/_simulator/info`)).json()) as Pick<RemoteTenant, 'tenantId' | 'personas' | 'groups' | 'teamsAppId'>;
   return {
     url,
     tenantId: info.tenantId,
     personas: info.personas,
+    groups: info.groups,
+    teamsAppId: info.teamsAppId,
     log: async () => (await (await fetch(`${url}/_simulator/log`)).json()) as LogEntry[],
     reset: async () => {
       await fetch(`${url}/_simulator/reset`, { method: 'POST' });

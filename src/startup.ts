@@ -6,12 +6,16 @@ import { createM365 } from './m365';
 import { formatDoctorReport, runDoctor } from './m365/doctor';
 import { AccessPolicy } from './offboarding/access';
 import { Audit } from './offboarding/audit';
+import { Directory } from './offboarding/directory';
 import { OffboardingEngine } from './offboarding/engine';
+import { OffboardingService } from './offboarding/service';
 import { DEFAULT_OPTIONS } from './offboarding/options';
 import { createServer, listen } from './server';
 import { openStore, type Store } from './store';
 import { createAdapter } from './teams/adapter';
 import { createTeamsApp } from './teams/app';
+import { TeamsNotifier } from './teams/notifier';
+import { Proactive } from './teams/proactive';
 import { startSimulatedTenant, type SimulatedTenant } from './simulator';
 
 export const SIMULATED_BANNER = 'SIMULATED TENANT: no real accounts are touched';
@@ -27,6 +31,7 @@ export interface RunningBot {
   tenant?: SimulatedTenant;
   store: Store;
   engine: OffboardingEngine;
+  service: OffboardingService;
   close(): Promise<void>;
 }
 
@@ -61,15 +66,23 @@ export async function startBot(options: StartOptions = {}): Promise<RunningBot> 
 
   const store = openStore(config.dataDir);
   const audit = new Audit(store, logger);
-  const { graph, exchange, credential } = createM365(m365, { onCall: audit.onCall });
-  const engine = new OffboardingEngine({ graph, exchange, store, audit, logger });
+  // Graph serves many conversations and runs at once: more requests in flight than Exchange, whose management
+  // endpoint is the tighter one.
+  const { graph, exchange, credential } = createM365(m365, { onCall: audit.onCall, maxConcurrency: 24, exchangeMaxConcurrency: 8 });
+  // Progress goes to the service (defined next; the engine only calls back once a run is under way).
+  const engine = new OffboardingEngine({ graph, exchange, store, audit, logger, onProgress: (e) => service.onProgress(e) });
   const access = new AccessPolicy(graph, groups);
+  const service = new OffboardingService({ store, engine, access, directory: new Directory(graph), audit, approvalTtlHours: config.approvalTtlHours, logger });
 
   const adapter = createAdapter(config.bot);
+  const proactive = new Proactive(adapter, config.bot?.appId ?? '');
+  const notifier = new TeamsNotifier(proactive, service, { summaryChannelId: config.summaryChannelId, teamsAppId, logger });
+  service.setNotifier(notifier);
   const app = createTeamsApp({
     adapter,
     botAppId: config.bot?.appId,
     logger,
+    offboarding: { service, notifier, proactive },
     doctor: {
       isOperator: (id) => access.isOperator(id),
       report: async () => formatDoctorReport(await runDoctor({ credential, graph, exchange, clientId: m365.clientId, options: DEFAULT_OPTIONS })),
@@ -81,10 +94,15 @@ export async function startBot(options: StartOptions = {}): Promise<RunningBot> 
     { url, host: config.host, authentication: config.bot ? 'on' : 'off (local mode)', graph: m365.graphBaseUrl, credential: m365.credential, dataDir: config.dataDir },
     'bot listening',
   );
-  const resumed = await engine.executor.resumeUnfinished();
+  const resumed = await service.resume();
   if (resumed.length > 0) {
-    logger.warn({ runs: resumed }, 'resumed unfinished offboarding runs');
+    logger.warn({ requests: resumed }, 'resumed unfinished offboarding requests');
   }
+  // Housekeeping: expire requests nobody decided on, start scheduled ones when their time comes.
+  const housekeeping = setInterval(() => {
+    service.tick().catch((err: unknown) => logger.error({ err }, 'housekeeping failed'));
+  }, 30_000);
+  housekeeping.unref();
 
   return {
     url,
@@ -96,8 +114,11 @@ export async function startBot(options: StartOptions = {}): Promise<RunningBot> 
     tenant,
     store,
     engine,
+    service,
     async close() {
+      clearInterval(housekeeping);
       server.close();
+      await service.idle();
       await store.close();
       await tenant?.close();
     },

@@ -17,11 +17,11 @@ export interface M365Gateways {
  * Options apply to each gateway on its own: each has its own limiter, so `maxConcurrency` bounds Graph and Exchange
  * requests separately (they are throttled separately too).
  */
-export function createM365(settings: M365Settings & { tenantDomain?: string }, options: GatewayOptions = {}): M365Gateways {
+export function createM365(settings: M365Settings & { tenantDomain?: string }, options: GatewayOptions & { exchangeMaxConcurrency?: number } = {}): M365Gateways {
   const credential = createCredential(settings);
   return {
     graph: new GraphGateway({ ...options, baseUrl: settings.graphBaseUrl, credential }),
-    exchange: new ExchangeGateway({ ...options, baseUrl: settings.exchangeBaseUrl, tenantId: settings.tenantId, tenantDomain: settings.tenantDomain, credential }),
+    exchange: new ExchangeGateway({ ...options, maxConcurrency: options.exchangeMaxConcurrency ?? options.maxConcurrency, baseUrl: settings.exchangeBaseUrl, tenantId: settings.tenantId, tenantDomain: settings.tenantDomain, credential }),
     credential,
   };
 }

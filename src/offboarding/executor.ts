@@ -157,6 +157,8 @@ export class Executor {
 
     await withAuditScope({ requestId: run.requestId, runId }, async () => {
       for (;;) {
+        // A pass may await (persisting a skip) while running steps end: another pass follows whenever anything moved.
+        let moved = false;
         for (const step of plan.steps) {
           const state = states.get(step.kind)!;
           if (state.status !== 'pending') {
@@ -164,6 +166,7 @@ export class Executor {
           }
           if (step.skip !== undefined) {
             states.set(step.kind, await this.finish(run, step, { ...state, status: 'skipped', reason: step.skip }));
+            moved = true;
             continue;
           }
           const deps = step.dependsOn.map((k) => ({ step: byKind.get(k)!, state: states.get(k)! }));
@@ -172,9 +175,11 @@ export class Executor {
             const reason = `not run: "${broken.step.title}" ${broken.state.status === 'failed' ? 'failed' : 'did not run'}`;
             const status = FAIL_WHEN_BLOCKED.includes(step.kind) ? 'failed' : 'skipped';
             states.set(step.kind, await this.finish(run, step, { ...state, status, reason, blocked: true }));
+            moved = true;
             continue;
           }
           if (deps.every((d) => isFinal(d.state.status)) && running.size < (this.deps.maxConcurrentSteps ?? Infinity)) {
+            moved = true;
             const started: StepState = { ...state, status: 'running', attempts: state.attempts + 1, startedAt: new Date(this.now()).toISOString() };
             states.set(step.kind, started);
             await this.writeStep(runId, started);
@@ -189,7 +194,10 @@ export class Executor {
           }
         }
         if (running.size === 0) {
-          break;
+          if (!moved) {
+            break;
+          }
+          continue;
         }
         await Promise.race(running.values());
       }
@@ -214,7 +222,8 @@ export class Executor {
         const id = itemDocId(run.id, step.kind, target.id);
         const etag = await this.deps.store.put(COLLECTIONS.items, id, value, items.get(target.id)?.etag ?? null);
         items.set(target.id, { value, etag });
-        await this.audit.record({ kind: 'target', stepId: step.kind, m365RequestId: record.error?.requestId, data: { target: target.id, label: target.label, status: record.status, detail: record.detail } });
+        // The audit log is written in batches a moment later; the run doesn't wait for it.
+        void this.audit.record({ kind: 'target', stepId: step.kind, m365RequestId: record.error?.requestId, data: { target: target.id, label: target.label, status: record.status, detail: record.detail } });
         if (record.status !== 'sent') {
           this.emit({ runId: run.id, requestId: run.requestId, kind: 'item', step: { ...state, counts: countItems(items) } });
         }
@@ -249,7 +258,7 @@ export class Executor {
   private async finish(run: RunRecord, step: PlannedStep, state: StepState): Promise<StepState> {
     const final: StepState = { ...state, endedAt: new Date(this.now()).toISOString() };
     await this.writeStep(run.id, final);
-    await this.audit.record({ kind: 'step', stepId: step.kind, m365RequestId: final.error?.requestId, data: { status: final.status, reason: final.reason, counts: final.counts, error: final.error } });
+    void this.audit.record({ kind: 'step', stepId: step.kind, m365RequestId: final.error?.requestId, data: { status: final.status, reason: final.reason, counts: final.counts, error: final.error } });
     this.emit({ runId: run.id, requestId: run.requestId, kind: 'step', step: final });
     return final;
   }

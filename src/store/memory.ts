@@ -52,6 +52,10 @@ export class MemoryStore implements Store {
     );
   }
 
+  appendAuditBatch(entries: AuditEntry[]): Promise<void> {
+    return entries.reduce((prev, entry) => prev.then(() => this.appendAudit(entry)), Promise.resolve());
+  }
+
   appendAudit(entry: AuditEntry): Promise<void> {
     return settle(() => {
       this.open();

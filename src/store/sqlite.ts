@@ -110,11 +110,21 @@ export class SqliteStore implements Store {
   }
 
   appendAudit(entry: AuditEntry): Promise<void> {
+    return this.appendAuditBatch([entry]);
+  }
+
+  appendAuditBatch(entries: AuditEntry[]): Promise<void> {
     return settle(() => {
-      this.statement(
+      const insert = this.statement(
         `INSERT INTO audit (time, kind, request_id, run_id, step_id, m365_request_id, data)
          VALUES (@time, @kind, @requestId, @runId, @stepId, @m365RequestId, @data)`,
-      ).run(auditColumns(entry));
+      );
+      // One transaction, one journal write, however many entries.
+      this.db.transaction(() => {
+        for (const entry of entries) {
+          insert.run(auditColumns(entry));
+        }
+      })();
     });
   }
 

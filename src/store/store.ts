@@ -55,6 +55,8 @@ export interface Store {
   list<T>(collection: string, idPrefix?: string): Promise<Array<Versioned<T>>>;
   /** Append-only audit log. */
   appendAudit(entry: AuditEntry): Promise<void>;
+  /** Several entries at once, in order and atomically (one transaction where the store has them). */
+  appendAuditBatch(entries: AuditEntry[]): Promise<void>;
   /** Audit entries in the order they were appended, optionally only those of one request or run. */
   readAudit(filter?: AuditFilter): Promise<AuditRecord[]>;
   close(): Promise<void>;

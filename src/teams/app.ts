@@ -1,17 +1,30 @@
 // Wires commands and card verbs to their handlers. The only file that knows teams-ai's Application routing.
 import { MemoryStorage, type TurnContext } from 'botbuilder';
-import { Application, type TeamsAdapter } from '@microsoft/teams-ai';
+import { AdaptiveCardActionExecuteResponseType, Application, type TeamsAdapter } from '@microsoft/teams-ai';
 import type { Logger } from '../logger';
+import type { OffboardingService } from '../offboarding/service';
+import type { CardAction } from './actions/action';
+import { approveAction } from './actions/approve';
+import { pickAction } from './actions/pick';
+import { rejectAction } from './actions/reject';
+import { retryAction } from './actions/retry';
+import { submitAction } from './actions/submit';
+import { cancelCommand } from './commands/cancel';
 import { commandArgs, commandPattern, type Command } from './commands/command';
 import { doctorCommand, type DoctorDeps } from './commands/doctor';
 import { helpCommand } from './commands/help';
+import { offboardCommand } from './commands/offboard';
+import { statusCommand } from './commands/status';
 import { replyUnknown } from './commands/unknown';
+import type { TeamsNotifier } from './notifier';
+import type { Proactive } from './proactive';
 
 export interface TeamsAppDeps {
   adapter: TeamsAdapter;
   botAppId?: string;
   logger: Logger;
   doctor?: DoctorDeps;
+  offboarding?: { service: OffboardingService; notifier: TeamsNotifier; proactive: Proactive };
 }
 
 export function createTeamsApp(deps: TeamsAppDeps): Application {
@@ -22,10 +35,25 @@ export function createTeamsApp(deps: TeamsAppDeps): Application {
     storage: new MemoryStorage(),
     removeRecipientMention: true,
     startTypingTimer: false,
+    // The invoke answer replaces the card for the clicker at once; everyone else's copy (the other approvers', the
+    // thread's) is updated in place by the notifier right after, so the invoke doesn't wait for that.
+    adaptiveCards: { actionExecuteResponseType: AdaptiveCardActionExecuteResponseType.REPLACE_FOR_INTERACTOR },
   });
 
   const commands: Command[] = [];
+  const actions: CardAction[] = [];
   commands.push(helpCommand(() => commands));
+  const off = deps.offboarding;
+  if (off) {
+    commands.push(offboardCommand(off.service), statusCommand(off.service), cancelCommand(off.service));
+    actions.push(
+      submitAction({ service: off.service, notifier: off.notifier, proactive: off.proactive, logger: deps.logger }),
+      pickAction(off.service),
+      approveAction(off.service),
+      rejectAction(off.service),
+      retryAction(off.service),
+    );
+  }
   if (deps.doctor) {
     commands.push(doctorCommand(deps.doctor));
   }
@@ -36,12 +64,18 @@ export function createTeamsApp(deps: TeamsAppDeps): Application {
       await command.handle(context, commandArgs(command.name, context.activity.text));
     });
   }
+  for (const action of actions) {
+    app.adaptiveCards.actionExecute<Record<string, unknown>>(action.verb, async (context, _state, data) => {
+      deps.logger.info({ verb: action.verb, conversation: context.activity.conversation?.id, from: context.activity.from?.aadObjectId }, 'card action');
+      return (await action.handle(context, data ?? {})) as never;
+    });
+  }
   // Registered last: teams-ai runs the first matching route.
   app.activity('message', replyUnknown);
 
   app.error(async (context, err) => {
     deps.logger.error({ err, conversation: context.activity.conversation?.id }, 'turn failed');
-    await context.sendActivity('Something went wrong on my side; the error is in the bot log.');
+    await context.sendActivity('Something went wrong on my side; the error is in the bot log. Nothing else was changed.');
   });
   return app;
 }

@@ -20,8 +20,10 @@ export class FakeBotConnector {
   readonly sent: SentActivity[] = [];
   /** Members returned by GET /v3/conversations/{id}/members. */
   members: Array<Record<string, unknown>> = [];
-  /** Set to make the next createConversation calls fail with this status (e.g. 403 when the app isn't installed). */
+  /** Set to make createConversation calls fail with this status. */
   createConversationStatus: number | undefined;
+  /** For 1:1 chats: false → 403, as Teams answers when the app isn't installed for that user. */
+  reachable: (memberId: string) => boolean = () => true;
   private waiters: Waiter[] = [];
   private server?: http.Server;
   url = '';
@@ -92,8 +94,14 @@ export class FakeBotConnector {
       if (this.createConversationStatus !== undefined) {
         return json(this.createConversationStatus, { error: { code: 'BotNotInConversationRoster', message: 'The bot is not part of the conversation roster.' } });
       }
-      const id = `a:${randomUUID()}`;
+      const members = (body.members as Array<{ id: string }> | undefined) ?? [];
+      if (!body.isGroup && members.some((m) => !this.reachable(m.id))) {
+        return json(403, { error: { code: 'Forbidden', message: 'BotNotInConversationRoster: the bot is not installed for this user.' } });
+      }
       const activityId = body.activity ? randomUUID() : '';
+      const channel = (body.channelData as { channel?: { id?: string } } | undefined)?.channel?.id;
+      // A channel post's conversation is its thread: "<channel id>;messageid=<post id>".
+      const id = channel ? `${channel};messageid=${activityId}` : `a:${randomUUID()}`;
       this.record({ kind: 'createConversation', conversationId: id, activityId, activity: body, at: Date.now() });
       return json(201, { id, activityId });
     }

@@ -185,6 +185,19 @@ describe('executor', () => {
     assert.equal((await ex.retryFailed('run6')).run.attempt, 2);
   });
 
+  it('keeps going when a step ends while skips are still being written (slow store)', async () => {
+    const store = new MemoryStore();
+    const put = store.put.bind(store);
+    store.put = async (...args: Parameters<MemoryStore['put']>) => {
+      await new Promise((r) => setTimeout(r, 3));
+      return put(...args);
+    };
+    const quick: StepRunner = (ctx) => forEachTarget(ctx, ctx.step.targets, () => Promise.resolve());
+    const view = await executor(store, Object.fromEntries(STEP_KINDS.map((k) => [k, quick]))).start({ runId: 'run7', requestId: 'req7', plan, people });
+    assert.deepEqual(view.steps.filter((st) => st.status === 'pending').map((st) => st.kind), []);
+    assert.equal(view.run.status, 'completed');
+  });
+
   it('makes strong random passwords', () => {
     const seen = new Set<string>();
     for (let i = 0; i < 50; i++) {

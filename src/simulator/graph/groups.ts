@@ -101,6 +101,8 @@ function removeReference(req: GraphRequest, relation: 'members' | 'owners'): Gra
   return noContent();
 }
 
+const usersOnly = (views: Record<string, unknown>[]): Record<string, unknown>[] => views.filter((m) => m['@odata.type'] === '#microsoft.graph.user');
+
 function transitiveMembers(req: GraphRequest, group: GroupRecord): string[] {
   const out = new Set<string>();
   const queue = [...group.members];
@@ -120,11 +122,13 @@ export function registerGroups(router: GraphRouter): void {
     .add('GET', '/groups', (req) => listResponse(req, req.state.data.groups.map(groupView), { type: GROUP, context: 'groups' }))
     .add('GET', '/groups/:group', (req) => entityResponse(req, groupView(requireGroup(req)), GROUP, 'groups'))
     .add('GET', '/groups/:group/members', (req) => listResponse(req, memberViews(req, requireGroup(req).members), { type: DIRECTORY_OBJECT, context: 'directoryObjects', relationship: true }))
-    .add('GET', '/groups/:group/members/microsoft.graph.user', (req) =>
-      listResponse(req, memberViews(req, requireGroup(req).members).filter((m) => m['@odata.type'] === '#microsoft.graph.user'), { type: USER, context: 'users', relationship: true }),
-    )
+    .add('GET', '/groups/:group/members/microsoft.graph.user', (req) => listResponse(req, usersOnly(memberViews(req, requireGroup(req).members)), { type: USER, context: 'users', relationship: true }))
     .add('GET', '/groups/:group/transitiveMembers', (req) =>
       listResponse(req, memberViews(req, transitiveMembers(req, requireGroup(req))), { type: DIRECTORY_OBJECT, context: 'directoryObjects', relationship: true }),
+    )
+    // OData cast on transitive members (https://learn.microsoft.com/graph/api/group-list-transitivemembers): nested users.
+    .add('GET', '/groups/:group/transitiveMembers/microsoft.graph.user', (req) =>
+      listResponse(req, usersOnly(memberViews(req, transitiveMembers(req, requireGroup(req)))), { type: USER, context: 'users', relationship: true }),
     )
     .add('GET', '/groups/:group/owners', (req) => listResponse(req, memberViews(req, requireGroup(req).owners), { type: DIRECTORY_OBJECT, context: 'directoryObjects', relationship: true }))
     .add('POST', '/groups/:group/members/$ref', (req) => addReference(req, 'members'))

@@ -1,7 +1,28 @@
 // Typed render functions, one per template in this folder. Handlers never touch card JSON directly.
 import type { Attachment } from 'botbuilder';
-import { cardAttachment } from './render';
+import type { OffboardingOptions } from '../../offboarding/options';
+import { cardAttachment, templateParts, withBody } from './render';
+import type {
+  ApprovalCardData,
+  CandidatesCardData,
+  DecidedCardData,
+  NoticeCardData,
+  PlanCardData,
+  ProgressCardData,
+  RequestCardData,
+  StatusCardData,
+  SummaryCardData,
+} from './types';
 import helpTemplate from './help.json';
+import requestTemplate from './request.json';
+import candidatesTemplate from './candidates.json';
+import noticeTemplate from './notice.json';
+import planTemplate from './plan.json';
+import approvalTemplate from './approval.json';
+import decidedTemplate from './decided.json';
+import progressTemplate from './progress.json';
+import summaryTemplate from './summary.json';
+import statusTemplate from './status.json';
 
 export interface HelpCardData {
   commands: { usage: string; description: string }[];
@@ -9,4 +30,93 @@ export interface HelpCardData {
 
 export function renderHelpCard(data: HelpCardData): Attachment {
   return cardAttachment(helpTemplate, data);
+}
+
+// The request card's options, grouped under headings. Every boolean option must have a group (a new option fails to
+// compile until it is placed); a toggle id not listed here still renders, under "Other".
+type ToggleId = { [K in keyof OffboardingOptions]-?: OffboardingOptions[K] extends boolean ? K : never }[keyof OffboardingOptions];
+type ToggleGroupKey = 'mailbox' | 'access' | 'devices' | 'account' | 'other';
+
+const TOGGLE_GROUP_HEADINGS: Record<ToggleGroupKey, string> = {
+  mailbox: 'Mailbox and OneDrive',
+  access: 'Access',
+  devices: 'Devices',
+  account: 'Licences and account',
+  other: 'Other',
+};
+
+const TOGGLE_GROUP: Record<ToggleId, ToggleGroupKey> = {
+  litigationHold: 'mailbox',
+  convertToShared: 'mailbox',
+  grantFullAccess: 'mailbox',
+  grantSendAs: 'mailbox',
+  autoReply: 'mailbox',
+  forwardToInheritor: 'mailbox',
+  clearForwardingAndInboxRules: 'mailbox',
+  disableMobileProtocols: 'mailbox',
+  hideFromAddressList: 'mailbox',
+  oneDriveAccess: 'mailbox',
+  cancelMeetings: 'mailbox',
+  leaveGroups: 'access',
+  revokeOAuthGrants: 'access',
+  removeMfaMethods: 'access',
+  disableEntraDevices: 'devices',
+  removeLicences: 'account',
+  deleteAccount: 'account',
+};
+
+/** The template places the auto-reply text in the mailbox group and the Intune choice in the devices group, so those
+ *  two groups show even without toggles. */
+function toggleGroups(toggles: RequestCardData['toggles']) {
+  const groupOf = (id: string): ToggleGroupKey => (TOGGLE_GROUP as Partial<Record<string, ToggleGroupKey>>)[id] ?? 'other';
+  return (Object.keys(TOGGLE_GROUP_HEADINGS) as ToggleGroupKey[])
+    .map((key) => ({ key, heading: TOGGLE_GROUP_HEADINGS[key], toggles: toggles.filter((t) => groupOf(t.id) === key) }))
+    .filter((g) => g.toggles.length > 0 || g.key === 'mailbox' || g.key === 'devices');
+}
+
+export function renderRequestCard(d: RequestCardData): Attachment {
+  return cardAttachment(requestTemplate, { ...d, toggleGroups: toggleGroups(d.toggles) });
+}
+
+export function renderCandidatesCard(d: CandidatesCardData): Attachment {
+  return cardAttachment(candidatesTemplate, d);
+}
+
+export function renderNoticeCard(d: NoticeCardData): Attachment {
+  return cardAttachment(noticeTemplate, d);
+}
+
+// The plan's parts (header, facts, steps, warnings) are the body of the approval and decided cards; the header, facts
+// and steps also make up most of the progress and summary cards. Composed once, expanded per render.
+const plan = templateParts(planTemplate);
+const progress = templateParts(progressTemplate);
+const summary = templateParts(summaryTemplate);
+
+const approvalCard = withBody(approvalTemplate, [...planTemplate.body, ...approvalTemplate.body]);
+const decidedCard = withBody(decidedTemplate, [...planTemplate.body, ...decidedTemplate.body]);
+const progressCard = withBody(progressTemplate, [plan('header'), progress('status'), plan('steps')]);
+const summaryCard = withBody(summaryTemplate, [plan('header'), summary('outcome'), plan('facts'), plan('steps'), summary('leftInPlace'), summary('followUps')]);
+
+export function renderPlanCard(d: PlanCardData): Attachment {
+  return cardAttachment(planTemplate, d);
+}
+
+export function renderApprovalCard(d: ApprovalCardData): Attachment {
+  return cardAttachment(approvalCard, d);
+}
+
+export function renderDecidedCard(d: DecidedCardData): Attachment {
+  return cardAttachment(decidedCard, d);
+}
+
+export function renderProgressCard(d: ProgressCardData): Attachment {
+  return cardAttachment(progressCard, d);
+}
+
+export function renderSummaryCard(d: SummaryCardData): Attachment {
+  return cardAttachment(summaryCard, d);
+}
+
+export function renderStatusCard(d: StatusCardData): Attachment {
+  return cardAttachment(statusTemplate, d);
 }

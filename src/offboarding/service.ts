@@ -1,0 +1,524 @@
+// The conversation's use cases, with no Teams in them: resolve who is leaving, check who may start, submit (preflight
+// + plan, read-only), pick the approvers, decide, cancel, expire, schedule, run, retry. Every rule is checked here
+// against the stored request. Teams gets told what happened through the RequestNotifier port.
+import { randomBytes } from 'node:crypto';
+import type { Logger } from '../logger';
+import { Limiter } from '../m365/limiter';
+import { ConflictError, type Store } from '../store/store';
+import type { AccessPolicy } from './access';
+import type { Audit } from './audit';
+import { Directory, MAX_CANDIDATES, type DirectoryUser } from './directory';
+import { peopleOf, type OffboardingEngine, type Preview } from './engine';
+import type { ProgressEvent, RunView } from './executor';
+import type { OffboardingOptions } from './options';
+import { PreflightError } from './preflight';
+import * as lifecycle from './requests';
+import type { Actor, Approver, ChannelData, OffboardingRequest } from './requests';
+
+export const REQUESTS = 'requests';
+/** leaver id → the open request: one open request per leaver, enforced by compare-and-swap on create. */
+export const OPEN_BY_LEAVER = 'open-by-leaver';
+/** The approvers group stands in for a missing manager: at most this many get the card; the first decision wins. */
+export const MAX_APPROVERS = 10;
+/** A run starts this long after its approval is answered (see decide). */
+const RUN_START_DELAY_MS = 250;
+export const NOT_AN_OPERATOR = 'Sorry, only members of the offboarding operators group can start an offboarding. Nothing was changed.';
+
+/** What the Teams layer does when something happens to a request. */
+export interface RequestNotifier {
+  /** A step moved (called very often: the notifier coalesces and reads the request and run when it updates). */
+  progress(requestId: string): void;
+  /** Approved, rejected, cancelled or expired: update the approval cards, tell the thread. */
+  decided(request: OffboardingRequest): Promise<void>;
+  /** Running started (post the progress card), or the run ended (final card + summary). */
+  started(request: OffboardingRequest): Promise<void>;
+  ended(request: OffboardingRequest, view?: RunView): Promise<void>;
+}
+
+export type Refused = { ok: false; reason: string };
+export type Found = { kind: 'none' } | { kind: 'one'; user: DirectoryUser } | { kind: 'many'; users: DirectoryUser[]; more: boolean };
+
+export interface SubmitInput {
+  requester: Actor;
+  leaverId: string;
+  inheritorId: string;
+  options: OffboardingOptions;
+  effectiveAt?: string;
+  timeZone?: string;
+  reason?: string;
+  teams: ChannelData;
+}
+
+export interface ServiceDeps {
+  store: Store;
+  engine: OffboardingEngine;
+  access: AccessPolicy;
+  directory: Directory;
+  audit: Audit;
+  approvalTtlHours: number;
+  /** Runs executing at once; more wait their turn (each run keeps up to the gateways' limit of requests in flight). */
+  maxConcurrentRuns?: number;
+  logger?: Logger;
+  now?: () => Date;
+  newId?: () => string;
+}
+
+const refused = (reason: string): Refused => ({ ok: false, reason });
+
+export class OffboardingService {
+  private notifier?: RequestNotifier;
+  private readonly now: () => Date;
+  private readonly newId: () => string;
+  private readonly runs = new Map<string, Promise<void>>();
+  private readonly runSlots: Limiter;
+  /** Follow-up work after answered clicks, a few at a time: a burst of clicks is answered first. */
+  private readonly backgroundSlots = new Limiter(4);
+
+  constructor(private readonly deps: ServiceDeps) {
+    this.now = deps.now ?? (() => new Date());
+    this.newId = deps.newId ?? (() => lifecycle.requestIdFrom(randomBytes(6)));
+    this.runSlots = new Limiter(deps.maxConcurrentRuns ?? 4);
+  }
+
+  setNotifier(notifier: RequestNotifier): void {
+    this.notifier = notifier;
+  }
+
+  // --- Starting -------------------------------------------------------------------------------------------------------
+
+  isOperator(userId: string): Promise<boolean> {
+    return this.deps.access.isOperator(userId);
+  }
+
+  async find(query: string): Promise<Found> {
+    const users = await this.deps.directory.find(query);
+    if (users.length === 0) {
+      return { kind: 'none' };
+    }
+    const exact = users.filter((u) => [u.displayName, u.userPrincipalName, u.mail].some((v) => v?.toLowerCase() === query.trim().toLowerCase()));
+    if (users.length === 1 || exact.length === 1) {
+      return { kind: 'one', user: exact.length === 1 ? exact[0]! : users[0]! };
+    }
+    return { kind: 'many', users: users.slice(0, MAX_CANDIDATES), more: users.length > MAX_CANDIDATES };
+  }
+
+  /**
+   * `offboard <query>`: who is meant, and may this requester start it? An exact UPN takes one round trip (one
+   * $batch); a name takes two (the search with the operator check, then the chosen person's facts).
+   */
+  async resolve(requester: Actor, query: string): Promise<Found | Refused | { kind: 'ready'; leaver: DirectoryUser; manager?: DirectoryUser }> {
+    const q = query.trim();
+    if (q.includes('@')) {
+      const checked = await this.checkLeaver(requester, q);
+      if (checked.ok) {
+        return { kind: 'ready', leaver: checked.leaver, ...(checked.manager ? { manager: checked.manager } : {}) };
+      }
+      if (!/^No user with id/.test(checked.reason)) {
+        return checked;
+      }
+      // Not a UPN: it may be a mail address; the search below finds it by mail too.
+    }
+    const [operator, found] = await Promise.all([this.deps.access.isOperator(requester.id), this.find(q)]);
+    if (!operator) {
+      return refused(NOT_AN_OPERATOR);
+    }
+    if (found.kind !== 'one') {
+      return found;
+    }
+    const checked = await this.checkLeaver(requester, found.user.id, true);
+    return checked.ok ? { kind: 'ready', leaver: checked.leaver, ...(checked.manager ? { manager: checked.manager } : {}) } : checked;
+  }
+
+  /**
+   * The rules for starting, checked when the card is shown and again on submit (card data is user input): one
+   * $batch. `operatorChecked`: the caller already checked the requester in this turn.
+   */
+  async checkLeaver(requester: Actor, leaverIdOrUpn: string, operatorChecked = false): Promise<{ ok: true; leaver: DirectoryUser; manager?: DirectoryUser } | Refused> {
+    const { protectedGroupId, operatorsGroupId } = this.deps.access.groups;
+    const facts = await this.deps.directory.leaverFacts(leaverIdOrUpn, [protectedGroupId], operatorChecked ? undefined : { id: requester.id, groupIds: [operatorsGroupId] });
+    if (!operatorChecked && !facts.requesterMemberOf?.has(operatorsGroupId)) {
+      return refused(NOT_AN_OPERATOR);
+    }
+    const leaver = facts.user;
+    if (!leaver) {
+      return refused(`No user with id ${leaverIdOrUpn}.`);
+    }
+    if (leaver.id === requester.id) {
+      return refused("You can't offboard yourself.");
+    }
+    if (facts.memberOf === undefined) {
+      return refused(`I couldn't check whether ${leaver.displayName} is protected, so I won't offboard them. Try again later.`);
+    }
+    if (facts.memberOf.has(protectedGroupId)) {
+      return refused(`${leaver.displayName} is in the protected group: they can't be offboarded with this bot.`);
+    }
+    const open = await this.openRequestFor(leaver.id);
+    if (open) {
+      return refused(`${leaver.displayName} already has an open offboarding request, ${open.id} (${open.status}, asked by ${open.requester.displayName}). Type \`status ${open.id}\` to see it.`);
+    }
+    return { ok: true, leaver, ...(facts.manager ? { manager: facts.manager } : {}) };
+  }
+
+  /** Re-checks everything, takes the read-only preview, picks the approvers and stores the request. */
+  async submit(input: SubmitInput): Promise<{ ok: true; request: OffboardingRequest; preview: Preview } | Refused> {
+    const check = await this.checkLeaver(input.requester, input.leaverId);
+    if (!check.ok) {
+      return check;
+    }
+    if (input.inheritorId === input.leaverId) {
+      return refused(`${check.leaver.displayName} can't inherit their own mailbox: choose someone else.`);
+    }
+    let preview: Preview;
+    try {
+      preview = await this.deps.engine.preview(input.leaverId, input.inheritorId, input.options);
+    } catch (err) {
+      if (err instanceof PreflightError) {
+        return refused(err.message);
+      }
+      throw err;
+    }
+    if (preview.plan.refusals.length > 0) {
+      return refused(`This plan can't go ahead: ${preview.plan.refusals.join(' ')}`);
+    }
+    const approvers = await this.approversFor(preview, input.requester);
+    if (approvers.list.length === 0) {
+      return refused(`Nobody can approve this: ${approvers.note ?? ''} and the approvers group has no other active member.`);
+    }
+    const now = this.now();
+    const request: OffboardingRequest = {
+      id: this.newId(),
+      status: 'requested',
+      ...peopleOf(preview.snapshot),
+      requester: input.requester,
+      approvers: approvers.list,
+      ...(approvers.note ? { approverNote: approvers.note } : {}),
+      options: input.options,
+      ...(input.effectiveAt ? { effectiveAt: input.effectiveAt } : {}),
+      ...(input.timeZone ? { timeZone: input.timeZone } : {}),
+      ...(input.reason ? { reason: input.reason } : {}),
+      plan: preview.plan,
+      warnings: preview.plan.warnings,
+      createdAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + this.deps.approvalTtlHours * 3600_000).toISOString(),
+      teams: input.teams,
+    };
+    try {
+      // Claim the leaver first: a second submit for the same person loses this race and changes nothing.
+      await this.deps.store.put(OPEN_BY_LEAVER, request.leaver.id, { requestId: request.id }, null);
+    } catch (err) {
+      if (err instanceof ConflictError) {
+        const open = await this.openRequestFor(request.leaver.id);
+        return refused(`${request.leaver.displayName} already has an open offboarding request${open ? `, ${open.id}` : ''}.`);
+      }
+      throw err;
+    }
+    await this.deps.store.put(REQUESTS, request.id, request, null);
+    await this.deps.audit.record({ kind: 'request', requestId: request.id, data: { event: 'requested', leaver: request.leaver.id, inheritor: request.inheritor.id, requester: request.requester.id, approvers: request.approvers.map((a) => a.id), options: request.options, effectiveAt: request.effectiveAt ?? null, reason: request.reason ?? null } });
+    return { ok: true, request, preview };
+  }
+
+  /** The manager, unless missing, disabled, the requester or the leaver; then the approvers group (up to 10). */
+  private async approversFor(preview: Preview, requester: Actor): Promise<{ list: Approver[]; note?: string }> {
+    const { leaver } = preview.snapshot;
+    const m = leaver.manager;
+    let note: string | undefined;
+    if (!m) {
+      note = `${leaver.displayName} has no manager in Entra ID`;
+    } else if (!m.accountEnabled) {
+      note = `${leaver.displayName}'s manager, ${m.displayName}, is disabled`;
+    } else if (m.id === requester.id) {
+      note = `you (${m.displayName}) are ${leaver.displayName}'s manager and asked for it`;
+    } else if (m.id === leaver.id) {
+      note = `${leaver.displayName} is listed as their own manager`;
+    } else {
+      return { list: [{ id: m.id, displayName: m.displayName, role: 'manager' }] };
+    }
+    const members = await this.deps.directory.groupUsers(this.deps.access.groups.approversGroupId, MAX_APPROVERS + 2);
+    const list = members
+      .filter((u) => u.accountEnabled && u.id !== requester.id && u.id !== leaver.id)
+      .slice(0, MAX_APPROVERS)
+      .map((u): Approver => ({ id: u.id, displayName: u.displayName, role: 'approvers-group' }));
+    return { list, note };
+  }
+
+  // --- Reading --------------------------------------------------------------------------------------------------------
+
+  async get(id: string): Promise<OffboardingRequest | undefined> {
+    return (await this.deps.store.get<OffboardingRequest>(REQUESTS, id.trim().toUpperCase()))?.value;
+  }
+
+  async openRequestFor(leaverId: string): Promise<OffboardingRequest | undefined> {
+    const pointer = await this.deps.store.get<{ requestId: string }>(OPEN_BY_LEAVER, leaverId);
+    const request = pointer ? await this.get(pointer.value.requestId) : undefined;
+    return request && !lifecycle.isFinal(request) ? request : undefined;
+  }
+
+  /** Newest first; `query` is a request id, or a UPN / mail / display name of the leaver. */
+  async list(query?: string): Promise<OffboardingRequest[]> {
+    const all = (await this.deps.store.list<OffboardingRequest>(REQUESTS)).map((d) => d.value).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    if (!query) {
+      return all.filter((r) => lifecycle.OPEN_STATUSES.includes(r.status)).concat(all.filter((r) => !lifecycle.OPEN_STATUSES.includes(r.status)).slice(0, 5));
+    }
+    const q = query.trim().toLowerCase();
+    return all.filter((r) => r.id.toLowerCase() === q || [r.leaver.userPrincipalName, r.leaver.mail, r.leaver.displayName, r.leaver.id].some((v) => v?.toLowerCase() === q));
+  }
+
+  runView(request: OffboardingRequest): Promise<RunView | undefined> {
+    return request.runId ? this.deps.engine.executor.view(request.runId).catch(() => undefined) : Promise.resolve(undefined);
+  }
+
+  // --- Deciding -------------------------------------------------------------------------------------------------------
+
+  async decide(requestId: string, by: Actor, outcome: 'approved' | 'rejected', comment?: string): Promise<{ ok: true; request: OffboardingRequest } | Refused> {
+    const result = await this.update(requestId, (r) => lifecycle.decide(r, by, outcome, this.now(), comment));
+    if (!result.ok) {
+      await this.deps.audit.record({ kind: 'decision', requestId, data: { event: 'refused', by: by.id, outcome, reason: result.reason } });
+      return result;
+    }
+    const request = result.request;
+    await this.deps.audit.record({ kind: 'decision', requestId, data: { event: outcome, by: by.id, comment: comment ?? null } });
+    if (outcome === 'rejected') {
+      await this.release(request);
+    }
+    // The click is answered at once: cards, the thread line and the run follow in the background, in that order.
+    this.background(requestId, async () => {
+      await this.notifier?.decided(request);
+      if (outcome === 'rejected') {
+        await this.notifier?.ended(request);
+      } else {
+        // The run has its own slots (maxConcurrentRuns): don't hold a follow-up slot for its whole length. It
+        // starts a beat later, so a burst of clicks is answered before runs compete for the CPU.
+        this.track(requestId, new Promise((r) => setTimeout(r, RUN_START_DELAY_MS)).then(() => this.begin(request.id)));
+      }
+    });
+    return { ok: true, request };
+  }
+
+  async cancel(requestId: string, by: Actor): Promise<{ ok: true; request: OffboardingRequest } | Refused> {
+    const operator = await this.deps.access.isOperator(by.id).catch(() => false);
+    const result = await this.update(requestId, (r) => lifecycle.cancel(r, by, operator, this.now()));
+    if (!result.ok) {
+      return result;
+    }
+    await this.deps.audit.record({ kind: 'decision', requestId, data: { event: 'cancelled', by: by.id } });
+    await this.release(result.request);
+    await this.notifier?.decided(result.request);
+    await this.notifier?.ended(result.request);
+    return result;
+  }
+
+  /** Requests past their approval deadline become expired; the requester is told. Returns those expired now. */
+  async expireDue(): Promise<OffboardingRequest[]> {
+    const now = this.now();
+    const due = (await this.deps.store.list<OffboardingRequest>(REQUESTS)).map((d) => d.value).filter((r) => lifecycle.isExpired(r, now));
+    const expired: OffboardingRequest[] = [];
+    for (const r of due) {
+      const result = await this.update(r.id, (x) => lifecycle.expire(x, now));
+      if (result.ok) {
+        expired.push(result.request);
+        await this.deps.audit.record({ kind: 'decision', requestId: r.id, data: { event: 'expired' } });
+        await this.release(result.request);
+        await this.notifier?.decided(result.request);
+        await this.notifier?.ended(result.request);
+      }
+    }
+    return expired;
+  }
+
+  // --- Running --------------------------------------------------------------------------------------------------------
+
+  /** Approved → scheduled (a later effective time) or running now. Safe to call again: it only moves forward. */
+  async begin(requestId: string): Promise<void> {
+    const now = this.now();
+    const result = await this.update(requestId, (r) => (r.status === 'approved' ? { ok: true, value: lifecycle.schedule(r, now) } : refused('not approved')));
+    if (result.ok && result.request.status === 'running') {
+      await this.run(result.request.id);
+    }
+  }
+
+  /** Starts scheduled requests whose time has come. */
+  async startDue(): Promise<void> {
+    const now = this.now();
+    const due = (await this.deps.store.list<OffboardingRequest>(REQUESTS)).map((d) => d.value).filter((r) => r.status === 'scheduled' && Date.parse(r.effectiveAt ?? '') <= now.getTime());
+    for (const r of due) {
+      const result = await this.update(r.id, (x) => (x.status === 'scheduled' ? { ok: true, value: lifecycle.start(x, x.id, now) } : refused('not scheduled')));
+      if (result.ok) {
+        await this.run(r.id);
+      }
+    }
+  }
+
+  /** Runs (or resumes) the engine for a running request, then records how it ended. One drive per request. */
+  run(requestId: string): Promise<void> {
+    const existing = this.runs.get(requestId);
+    if (existing) {
+      return existing;
+    }
+    const running = this.runSlots.run(() => this.runOnce(requestId)).finally(() => this.runs.delete(requestId));
+    this.runs.set(requestId, running);
+    return running;
+  }
+
+  private async runOnce(requestId: string): Promise<void> {
+    let request = await this.get(requestId);
+    if (!request || request.status !== 'running') {
+      return;
+    }
+    if (!request.runId) {
+      const started = await this.update(requestId, (r) => ({ ok: true, value: lifecycle.start(r, r.id, this.now()) }));
+      request = started.ok ? started.request : request;
+    }
+    const runId = request.runId ?? request.id;
+    let view: RunView;
+    const existing = await this.deps.engine.executor.view(runId).catch(() => undefined);
+    if (existing && existing.run.status !== 'running') {
+      view = existing; // the run ended but the process died before the request was told
+    } else {
+      await this.notifier?.started(request);
+      const people = { leaver: request.leaver, inheritor: request.inheritor, ...(request.manager ? { manager: request.manager } : {}) };
+      view = existing ? await this.deps.engine.executor.drive(runId) : await this.deps.engine.executor.start({ runId, requestId, plan: request.plan, people });
+    }
+    const outcome = view.run.status === 'completed' ? 'completed' : 'completed-with-failures';
+    const ended = await this.update(requestId, (r) => (r.status === 'running' ? { ok: true, value: lifecycle.finish(r, outcome, this.now()) } : refused(r.status)));
+    const final = ended.ok ? ended.request : ((await this.get(requestId)) ?? request);
+    if (ended.ok) {
+      await this.deps.audit.record({ kind: 'request', requestId, data: { event: outcome } });
+      await this.release(final);
+    }
+    await this.notifier?.ended(final, view);
+  }
+
+  /** Failed steps run again (operators only); the request goes back to running. */
+  async retry(requestId: string, by: Actor): Promise<{ ok: true; request: OffboardingRequest } | Refused> {
+    if (!(await this.deps.access.isOperator(by.id).catch(() => false))) {
+      return refused('Only members of the offboarding operators group can retry failed steps.');
+    }
+    const request = await this.get(requestId);
+    if (!request?.runId) {
+      return refused(`No run to retry for ${requestId}.`);
+    }
+    if (request.status !== 'completed-with-failures') {
+      return refused(request.status === 'running' ? `${request.id} is still running.` : `${request.id} has no failed steps to retry.`);
+    }
+    const again = await this.update(requestId, (r) => ({ ok: true, value: { ...r, status: 'running', endedAt: undefined } }));
+    if (!again.ok) {
+      return again;
+    }
+    await this.deps.audit.record({ kind: 'decision', requestId, data: { event: 'retry', by: by.id } });
+    this.background(requestId, () => this.retryRun(again.request));
+    return again;
+  }
+
+  private async retryRun(request: OffboardingRequest): Promise<void> {
+    await this.deps.store.put(OPEN_BY_LEAVER, request.leaver.id, { requestId: request.id }, null).catch(() => undefined);
+    const view = await this.deps.engine.executor.retryFailed(request.runId!);
+    const outcome = view.run.status === 'completed' ? 'completed' : 'completed-with-failures';
+    const ended = await this.update(request.id, (r) => ({ ok: true, value: lifecycle.finish(r, outcome, this.now()) }));
+    if (ended.ok) {
+      await this.release(ended.request);
+      await this.notifier?.ended(ended.request, view);
+    }
+  }
+
+  /** Engine progress → the notifier. Cheap on purpose: it fires for every target of every step. */
+  onProgress(event: ProgressEvent): void {
+    if (event.kind !== 'run') {
+      this.notifier?.progress(event.requestId);
+    }
+  }
+
+  /** On start-up: runs cut short resume, approved requests start, overdue ones expire. */
+  async resume(): Promise<string[]> {
+    const all = (await this.deps.store.list<OffboardingRequest>(REQUESTS)).map((d) => d.value);
+    const resumed: string[] = [];
+    for (const r of all) {
+      if (r.status === 'running') {
+        resumed.push(r.id);
+        this.run(r.id).catch((err: unknown) => this.deps.logger?.error({ err, requestId: r.id }, 'resumed run failed'));
+      } else if (r.status === 'approved') {
+        resumed.push(r.id);
+        this.begin(r.id).catch((err: unknown) => this.deps.logger?.error({ err, requestId: r.id }, 'approved request failed to start'));
+      }
+    }
+    await this.expireDue();
+    return resumed;
+  }
+
+  /** Periodic housekeeping: expiries and scheduled starts. */
+  async tick(): Promise<void> {
+    await this.expireDue();
+    await this.startDue();
+  }
+
+  // --- Teams bookkeeping ----------------------------------------------------------------------------------------------
+
+  /** Merges Teams references into the request (e.g. the progress card's activity id). */
+  async annotate(requestId: string, change: (teams: ChannelData) => ChannelData): Promise<OffboardingRequest | undefined> {
+    const result = await this.update(requestId, (r) => ({ ok: true, value: { ...r, teams: change(r.teams) } }));
+    return result.ok ? result.request : undefined;
+  }
+
+  async recordSummary(requestId: string, summary: OffboardingRequest['summary']): Promise<void> {
+    await this.update(requestId, (r) => ({ ok: true, value: { ...r, summary } }));
+    await this.deps.audit.record({ kind: 'notify', requestId, data: { event: 'summary', ...summary } });
+  }
+
+  /** Installs the app for an approver who lacks it (the one write allowed before approval). */
+  async installAppFor(userId: string, manifestId: string): Promise<string> {
+    const result = await this.deps.directory.installApp(userId, manifestId);
+    await this.deps.audit.record({ kind: 'notify', data: { event: 'app-installed', userId, result } });
+    return result;
+  }
+
+  // --- Internals ------------------------------------------------------------------------------------------------------
+
+  /** Work that follows an answered click; its failures are logged, never lost silently. Tests can await it. */
+  readonly pendingWork = new Set<Promise<void>>();
+  private background(requestId: string, work: () => Promise<void>): void {
+    this.track(requestId, this.backgroundSlots.run(work));
+  }
+
+  private track(requestId: string, work: Promise<void>): void {
+    const p = work.catch((err: unknown) => this.deps.logger?.error({ err, requestId }, 'background work failed')).finally(() => this.pendingWork.delete(p));
+    this.pendingWork.add(p);
+  }
+
+  /** Resolves when every background task started so far has finished (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.pendingWork.size > 0 || this.runs.size > 0) {
+      await Promise.allSettled([...this.pendingWork, ...this.runs.values()]);
+    }
+  }
+
+  /** Compare-and-swap update with a few retries on a lost race; `change` may refuse. */
+  private async update(id: string, change: (r: OffboardingRequest) => lifecycle.Allowed<OffboardingRequest> | lifecycle.Refusal): Promise<{ ok: true; request: OffboardingRequest } | Refused> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const doc = await this.deps.store.get<OffboardingRequest>(REQUESTS, id.trim().toUpperCase());
+      if (!doc) {
+        return refused(`There is no offboarding request ${id}.`);
+      }
+      const result = change(doc.value);
+      if (!result.ok) {
+        return result;
+      }
+      try {
+        await this.deps.store.put(REQUESTS, doc.id, result.value, doc.etag);
+        return { ok: true, request: result.value };
+      } catch (err) {
+        if (!(err instanceof ConflictError)) {
+          throw err;
+        }
+      }
+    }
+    return refused(`${id} is changing right now: try again.`);
+  }
+
+  /** A request that ended frees its leaver for a new one. */
+  private async release(request: OffboardingRequest): Promise<void> {
+    const pointer = await this.deps.store.get<{ requestId: string }>(OPEN_BY_LEAVER, request.leaver.id);
+    if (pointer?.value.requestId === request.id) {
+      await this.deps.store.delete(OPEN_BY_LEAVER, request.leaver.id, pointer.etag).catch(() => undefined);
+    }
+  }
+}
+

@@ -1,0 +1,27 @@
+// Shared by offboard.approve and offboard.reject: the clicker is checked against the stored request, never against
+// the card. A request already decided, cancelled or expired answers with its current state.
+import { z } from 'zod';
+import type { OffboardingService } from '../../offboarding/service';
+import { renderDecidedCard } from '../cards';
+import { decidedCardData } from '../view';
+import { cardAction, type CardAction } from './action';
+
+export const REQUEST_ID_DATA = z.object({ requestId: z.string().regex(/^OFB-[A-Z0-9]{6}$/i) });
+const DECIDE_DATA = REQUEST_ID_DATA.extend({
+  comment: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.string().max(1000).optional()),
+});
+
+export function decideAction(service: OffboardingService, verb: string, outcome: 'approved' | 'rejected'): CardAction {
+  return cardAction(verb, DECIDE_DATA, 'This card carries no valid request id. Nothing was changed.', async (_context, by, { requestId, comment }) => {
+    const result = await service.decide(requestId, by, outcome, comment?.trim());
+    if (result.ok) {
+      return renderDecidedCard(decidedCardData(result.request)).content as Record<string, unknown>;
+    }
+    const current = await service.get(requestId);
+    // A double click or a late click on a stale card: show where the request stands now.
+    if (current && current.status !== 'requested' && current.approvers.some((a) => a.id === by.id)) {
+      return renderDecidedCard(decidedCardData(current)).content as Record<string, unknown>;
+    }
+    return result.reason;
+  });
+}

@@ -1,0 +1,121 @@
+// offboard.submit: validate the card's inputs, answer at once, then (in the background) preflight and plan
+// (read-only), store the request and send the approval cards. Every rule is checked again by the service: card data
+// is user input.
+import { MessageFactory } from 'botbuilder';
+import { z } from 'zod';
+import type { Logger } from '../../logger';
+import { OPTION_IDS, optionsSchema } from '../../offboarding/options';
+import type { OffboardingService } from '../../offboarding/service';
+import { renderNoticeCard } from '../cards';
+import type { TeamsNotifier } from '../notifier';
+import type { Proactive } from '../proactive';
+import { asChannelData, type TeamsRefs } from '../refs';
+import { requestCardFor } from '../request-card';
+import { actorOf, NO_IDENTITY, refsFrom, timeZoneOf } from '../turn';
+import { VERBS } from '../verbs';
+import { isValidZone } from '../view';
+import { todayIn, zonedToUtc } from '../zoned-time';
+import type { CardAction } from './action';
+
+const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+
+export const submitData = z.object({
+  leaverId: z.string({ required_error: 'the person leaving (leaverId) is missing' }).uuid('leaverId must be an Entra object id'),
+  mailboxInheritorId: z.string({ required_error: 'choose who inherits the mailbox (mailboxInheritorId)' }).uuid('mailboxInheritorId must be an Entra object id'),
+  effectiveDate: z.preprocess(blankToUndefined, z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'effectiveDate must be YYYY-MM-DD').optional()),
+  effectiveTime: z.preprocess(blankToUndefined, z.string().regex(/^\d{2}:\d{2}$/, 'effectiveTime must be HH:mm').optional()),
+  reason: z.preprocess(blankToUndefined, z.string().max(500, 'the reason is longer than 500 characters').optional()),
+});
+
+export interface SubmitDeps {
+  service: OffboardingService;
+  notifier: TeamsNotifier;
+  proactive: Proactive;
+  logger?: Logger;
+}
+
+function firstIssue(error: z.ZodError): string {
+  const issue = error.issues[0]!;
+  return `${issue.path.join('.') || 'input'}: ${issue.message}`;
+}
+
+/** Wall-clock date/time in the requester's zone → UTC ISO; a date alone means 09:00 that day. */
+function effectiveAt(date: string | undefined, time: string | undefined, zone: string, now = new Date()): string | undefined {
+  if (!date && !time) {
+    return undefined;
+  }
+  const day = date ?? todayIn(zone, now);
+  return zonedToUtc(day, time ?? '09:00', zone).toISOString();
+}
+
+export function submitAction(deps: SubmitDeps): CardAction {
+  return {
+    verb: VERBS.submit,
+    async handle(context, data) {
+      const requester = actorOf(context);
+      if (!requester) {
+        return NO_IDENTITY;
+      }
+      const parsed = submitData.safeParse(data);
+      if (!parsed.success) {
+        return `The request can't be submitted: ${firstIssue(parsed.error)}. Nothing was changed.`;
+      }
+      const optionInput = Object.fromEntries(OPTION_IDS.filter((id) => data[id] !== undefined && data[id] !== '').map((id) => [id, data[id]]));
+      const options = optionsSchema.safeParse(optionInput);
+      if (!options.success) {
+        return `The request can't be submitted: ${firstIssue(options.error)}. Nothing was changed.`;
+      }
+      if (!(await deps.service.isOperator(requester.id))) {
+        return 'Sorry, only members of the offboarding operators group can start an offboarding. Nothing was changed.';
+      }
+      const zone = timeZoneOf(context);
+      const input = {
+        requester,
+        leaverId: parsed.data.leaverId,
+        inheritorId: parsed.data.mailboxInheritorId,
+        options: options.data,
+        effectiveAt: effectiveAt(parsed.data.effectiveDate, parsed.data.effectiveTime, isValidZone(zone) ? zone : 'UTC'),
+        ...(isValidZone(zone) ? { timeZone: zone } : {}),
+        ...(parsed.data.reason ? { reason: parsed.data.reason } : {}),
+        teams: asChannelData(refsFrom(context)),
+      };
+      // Teams wants an answer within ~5 s; the preflight may take longer against a real tenant. The TurnContext is
+      // revoked when the turn ends, so the rest works from plain values.
+      void continueSubmit(deps, refsFrom(context), input).catch((err: unknown) => deps.logger?.error({ err }, 'submit failed'));
+      return renderNoticeCard({ title: 'Preparing the plan…', text: 'Reading the account, groups, devices and mailbox (read-only: nothing changes before approval). This card updates in a moment.', tone: 'default' }).content as Record<string, unknown>;
+    },
+  };
+}
+
+async function continueSubmit(deps: SubmitDeps, refs: TeamsRefs, input: Parameters<OffboardingService['submit']>[0]): Promise<void> {
+  const replace = async (card: Parameters<typeof MessageFactory.attachment>[0]): Promise<void> => {
+    if (refs.submitCardId) {
+      await deps.proactive.update(refs.thread, refs.submitCardId, MessageFactory.attachment(card));
+    } else {
+      await deps.proactive.send(refs.thread, MessageFactory.attachment(card));
+    }
+  };
+  let result: Awaited<ReturnType<OffboardingService['submit']>>;
+  try {
+    result = await deps.service.submit(input);
+  } catch (err) {
+    deps.logger?.error({ err }, 'submit failed');
+    await replace(renderNoticeCard({ title: "The request couldn't be prepared", text: `Nothing was changed. ${err instanceof Error ? err.message : String(err)}`, tone: 'attention' }));
+    return;
+  }
+  if (!result.ok) {
+    // The form comes back with the reason, so it can be fixed and sent again.
+    const again = await requestCardFor(deps.service, input.timeZone, input.requester, input.leaverId, result.reason);
+    await replace(again.card);
+    return;
+  }
+  const { request } = result;
+  await replace(
+    renderNoticeCard({
+      title: `Submitted: ${request.id}`,
+      text: `Offboarding ${request.leaver.displayName}, mailbox to ${request.inheritor.displayName}. Waiting for ${request.approvers.map((a) => a.displayName).join(' or ')} to approve; the plan is below.`,
+      tone: 'good',
+    }),
+  );
+  await deps.notifier.requested(request);
+}

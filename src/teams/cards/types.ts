@@ -1,0 +1,114 @@
+// The data each card template is expanded with. Render functions in index.ts take exactly these; handlers build
+// them from domain objects (view.ts). Strings arrive formatted: templates only place them.
+
+/** A line of facts, e.g. { title: 'Leaver', value: 'Jane Doe (jane.doe@contoso.com)' }. */
+export interface Fact {
+  title: string;
+  value: string;
+}
+
+export interface Choice {
+  title: string;
+  value: string;
+}
+
+/** `offboard <name>`: the request card. Input ids are the public contract (README): leaverId, mailboxInheritorId,
+ *  every option id of src/offboarding/options.ts, effectiveDate, effectiveTime, reason. */
+export interface RequestCardData {
+  verb: string;
+  /** Shown above the form when it comes back after a refusal. */
+  error?: string;
+  leaver: { id: string; title: string; detail?: string };
+  /** Static choices for the inheritor (the manager first) so the card works where the people picker isn't rendered. */
+  inheritorChoices: Choice[];
+  inheritorDefault?: string;
+  /** Toggles, in display order, each with its default. */
+  toggles: Array<{ id: string; title: string; value: boolean }>;
+  intuneDevices: { value: string; choices: Choice[] };
+  autoReplyPlaceholder: string;
+  /** YYYY-MM-DD today in the requester's time zone (min of the date input). */
+  today: string;
+  timeZoneNote: string;
+}
+
+/** Several people match: pick one. Each button carries { leaverId }. */
+export interface CandidatesCardData {
+  verb: string;
+  query: string;
+  candidates: Array<{ id: string; name: string; detail: string }>;
+  /** "More than 10 match: type more of the name." */
+  note?: string;
+}
+
+/** A one-off notice: "Preparing the plan…", a refusal, a decision line. */
+export interface NoticeCardData {
+  title: string;
+  text: string;
+  /** 'good' | 'warning' | 'attention' | 'default' (Adaptive Card colors). */
+  tone: string;
+}
+
+export interface StepLine {
+  /** ✅ ⏭️ ❌ ⏳ • */
+  icon: string;
+  title: string;
+  /** Counts and a short reason: "68 of 68", "skipped: not chosen", "failed: 403 Authorization_RequestDenied…". */
+  note: string;
+}
+
+/** The plan preview: posted in the thread after submit, and the body of the approval card. */
+export interface PlanCardData {
+  requestId: string;
+  title: string;
+  facts: Fact[];
+  steps: StepLine[];
+  warnings: string[];
+}
+
+/** To the approver(s): the plan, Approve / Reject (Action.Execute) with an optional `comment` input. */
+export interface ApprovalCardData extends PlanCardData {
+  approveVerb: string;
+  rejectVerb: string;
+  /** "Expires 30 Nov 2026 18:40 UTC". */
+  expires: string;
+}
+
+/** The approval card after a decision, as everyone sees it. */
+export interface DecidedCardData extends PlanCardData {
+  /** "Approved by Marcus Reed on 27 Nov 2026 18:40 UTC" */
+  outcome: string;
+  tone: string;
+  comment?: string;
+}
+
+/** One card in the thread, updated in place while the run goes. */
+export interface ProgressCardData {
+  requestId: string;
+  title: string;
+  /** "Running: 12 of 28 steps finished" / "Completed with failures". */
+  status: string;
+  tone: string;
+  steps: StepLine[];
+  /** Present only when failed steps can be retried (operators only; checked on the server). */
+  retry?: { verb: string; requestId: string };
+}
+
+/** The summary posted to SUMMARY_CHANNEL_ID (and as the thread's final card). */
+export interface SummaryCardData {
+  requestId: string;
+  title: string;
+  outcome: string;
+  tone: string;
+  facts: Fact[];
+  steps: StepLine[];
+  /** Every group left in place, with its reason. */
+  leftInPlace: Fact[];
+  followUps: string[];
+}
+
+/** `status`: requests with where they stand. */
+export interface StatusCardData {
+  title: string;
+  requests: Array<{ id: string; title: string; status: string; detail: string }>;
+  note?: string;
+}

@@ -1,0 +1,44 @@
+// `offboard <name | UPN | mail>`: operators only. One match → the request card; several → pick one; none → say so.
+import { MessageFactory } from 'botbuilder';
+import type { OffboardingService } from '../../offboarding/service';
+import { renderCandidatesCard } from '../cards';
+import { requestCard } from '../request-card';
+import { actorOf, NO_IDENTITY, timeZoneOf } from '../turn';
+import { COMMANDS, VERBS } from '../verbs';
+import { userDetail } from '../view';
+import type { Command } from './command';
+
+export const OFFBOARD_USAGE = 'Usage: **offboard** <name | UPN | mail>, e.g. `offboard Jane Doe` or `offboard jane.doe@contoso.com`.';
+
+export function offboardCommand(service: OffboardingService): Command {
+  return {
+    name: COMMANDS.offboard,
+    usage: 'offboard <name | UPN | mail>',
+    description: 'Start an offboarding: pick the inheritor and options, then the manager approves.',
+    async handle(context, query) {
+      const requester = actorOf(context);
+      if (!requester) {
+        await context.sendActivity(NO_IDENTITY);
+        return;
+      }
+      if (query === '') {
+        await context.sendActivity(OFFBOARD_USAGE);
+        return;
+      }
+      const result = await service.resolve(requester, query);
+      if ('ok' in result) {
+        await context.sendActivity(result.reason);
+      } else if (result.kind === 'none') {
+        await context.sendActivity(`No user matches '${query}'.`);
+      } else if (result.kind === 'many') {
+        const candidates = result.users.map((u) => ({ id: u.id, name: u.displayName, detail: userDetail(u) }));
+        await context.sendActivity(MessageFactory.attachment(renderCandidatesCard({ verb: VERBS.pickCandidate, query, candidates, ...(result.more ? { note: 'More people match: type more of the name, or the UPN.' } : {}) })));
+      } else if (result.kind === 'one') {
+        // resolve() turns a single match into 'ready'; kept for the type.
+        await context.sendActivity(`Found ${result.user.displayName}.`);
+      } else {
+        await context.sendActivity(MessageFactory.attachment(requestCard(result.leaver, result.manager, requester, timeZoneOf(context))));
+      }
+    },
+  };
+}

@@ -1,0 +1,193 @@
+// Tells Teams what happened to a request: approval cards to the approvers (1:1, installing the app when needed,
+// else in the thread with a mention), decisions on every approval card, one progress card updated in place (at
+// most about once a second), and the summary to SUMMARY_CHANNEL_ID with a short line in the thread.
+import { MessageFactory, type Activity, type Attachment } from 'botbuilder';
+import type { Logger } from '../logger';
+import type { RunView } from '../offboarding/executor';
+import type { OffboardingRequest } from '../offboarding/requests';
+import type { OffboardingService, RequestNotifier } from '../offboarding/service';
+import { renderApprovalCard, renderDecidedCard, renderPlanCard, renderProgressCard, renderSummaryCard } from './cards';
+import { connectorStatus, Proactive } from './proactive';
+import { asChannelData, refsOf, type ApprovalCardRef, type TeamsRefs } from './refs';
+import { approvalCardData, decidedCardData, outcomeLine, planCardData, progressCardData, summaryCardData } from './view';
+
+export interface NotifierOptions {
+  summaryChannelId?: string;
+  /** The app's manifest id, to install it for an approver who lacks it. */
+  teamsAppId?: string;
+  logger?: Logger;
+  /** How long to keep trying to reach an approver after installing the app (issue: up to 30 s). */
+  installRetryMs?: number;
+  /** Progress card updates at most this often per request. */
+  progressIntervalMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const card = (attachment: Attachment): Partial<Activity> => MessageFactory.attachment(attachment);
+
+interface Pending {
+  timer?: NodeJS.Timeout;
+  lastSentAt: number;
+  sending: Promise<void>;
+}
+
+export class TeamsNotifier implements RequestNotifier {
+  private readonly pending = new Map<string, Pending>();
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(
+    private readonly proactive: Proactive,
+    private readonly service: OffboardingService,
+    private readonly options: NotifierOptions = {},
+  ) {
+    this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+  }
+
+  /** After a submit: the plan preview in the thread, then the approval card to each approver. */
+  async requested(request: OffboardingRequest): Promise<void> {
+    const refs = refsOf(request);
+    await this.proactive.send(refs.thread, card(renderPlanCard(planCardData(request))));
+    const approvals: ApprovalCardRef[] = [];
+    for (const approver of request.approvers) {
+      approvals.push(await this.sendApproval(request, refs, approver.id, approver.displayName));
+    }
+    await this.service.annotate(request.id, (t) => asChannelData({ ...(t as unknown as TeamsRefs), approvals }));
+  }
+
+  /** 1:1 chat first; on 403 install the app through Graph and keep trying for up to 30 s; then the thread. */
+  private async sendApproval(request: OffboardingRequest, refs: TeamsRefs, approverId: string, approverName: string): Promise<ApprovalCardRef> {
+    const activity = card(renderApprovalCard(approvalCardData(request)));
+    const deadline = Date.now() + (this.options.installRetryMs ?? 30_000);
+    let installed = false;
+    for (let wait = 1000; ; wait = Math.min(wait * 2, 8000)) {
+      try {
+        const posted = await this.proactive.sendPersonal(refs.serviceUrl, refs.tenantId, approverId, refs.bot, activity);
+        return { approverId, reference: posted.reference, activityId: posted.activityId, where: '1:1' };
+      } catch (err) {
+        const status = connectorStatus(err);
+        this.options.logger?.warn({ err, status, requestId: request.id, approverId }, 'could not open a 1:1 chat with the approver');
+        if (status !== 403 || !this.options.teamsAppId || Date.now() > deadline) {
+          break;
+        }
+        if (!installed) {
+          installed = true;
+          try {
+            await this.service.installAppFor(approverId, this.options.teamsAppId);
+          } catch (installErr) {
+            this.options.logger?.warn({ err: installErr, approverId }, 'could not install the app for the approver');
+            break;
+          }
+        }
+        await this.sleep(Math.min(wait, Math.max(0, deadline - Date.now())));
+      }
+    }
+    // Last resort: the card in the originating thread, mentioning the approver (only they can decide: checked on click).
+    // The mention and the card go as two messages: the card alone gets an id to be updated by.
+    const mention = { type: 'mention', text: `<at>${approverName}</at>`, mentioned: { id: approverId, name: approverName } };
+    await this.proactive.send(refs.thread, { type: 'message', text: `<at>${approverName}</at>, please approve or reject ${request.id} below (I couldn't reach you in a 1:1 chat).`, entities: [mention] });
+    const activityId = await this.proactive.send(refs.thread, activity);
+    if (!activityId) {
+      this.options.logger?.warn({ requestId: request.id, approverId }, 'the connector returned no id for the approval card: it cannot be updated later');
+    }
+    return { approverId, reference: refs.thread, activityId, where: 'thread' };
+  }
+
+  async decided(request: OffboardingRequest): Promise<void> {
+    const refs = refsOf(request);
+    const decided = card(renderDecidedCard(decidedCardData(request)));
+    await Promise.all(
+      (refs.approvals ?? []).map((a) => this.proactive.update(a.reference, a.activityId, decided).catch((err: unknown) => this.options.logger?.warn({ err, requestId: request.id }, 'approval card update failed'))),
+    );
+    // The requester is told (mentioned) when nobody decided in time.
+    const requester = `<at>${request.requester.displayName}</at>`;
+    const expired = request.status === 'expired';
+    const line = expired
+      ? `${requester}, ${request.id} (offboarding ${request.leaver.displayName}) expired without a decision. Nothing was changed.`
+      : `${outcomeLine(request).text}: ${request.id}, offboarding ${request.leaver.displayName}.${request.decision?.comment ? ` “${request.decision.comment}”` : ''}`;
+    const entities = expired ? [{ type: 'mention', text: requester, mentioned: { id: request.requester.id, name: request.requester.displayName } }] : [];
+    await this.proactive
+      .send(refs.thread, { type: 'message', text: line, entities })
+      .catch((err: unknown) => this.options.logger?.warn({ err, requestId: request.id }, 'thread line failed'));
+  }
+
+  async started(request: OffboardingRequest): Promise<void> {
+    const refs = refsOf(request);
+    if (refs.progressActivityId) {
+      return; // resumed: keep updating the same card
+    }
+    const id = await this.proactive.send(refs.thread, card(renderProgressCard(progressCardData(request))));
+    await this.service.annotate(request.id, (t) => asChannelData({ ...(t as unknown as TeamsRefs), progressActivityId: id }));
+  }
+
+  progress(requestId: string): void {
+    const p = this.pending.get(requestId) ?? { lastSentAt: 0, sending: Promise.resolve() };
+    this.pending.set(requestId, p);
+    if (p.timer) {
+      return; // an update is already due: it will show the latest state
+    }
+    const interval = this.options.progressIntervalMs ?? 1000;
+    p.timer = setTimeout(() => {
+      p.timer = undefined;
+      p.lastSentAt = Date.now();
+      p.sending = p.sending.then(() => this.updateProgress(requestId));
+    }, Math.max(0, p.lastSentAt + interval - Date.now()));
+  }
+
+  /** Reads the request and its run now, so the card shows the latest state. */
+  private async updateProgress(requestId: string, view?: RunView): Promise<void> {
+    const request = await this.service.get(requestId);
+    const id = request && refsOf(request).progressActivityId;
+    if (!request || !id) {
+      return;
+    }
+    const run = view ?? (await this.service.runView(request));
+    await this.proactive.update(refsOf(request).thread, id, card(renderProgressCard(progressCardData(request, run)))).catch((err: unknown) => this.options.logger?.warn({ err, requestId }, 'progress update failed'));
+  }
+
+  async ended(request: OffboardingRequest, view?: RunView): Promise<void> {
+    const p = this.pending.get(request.id);
+    if (p) {
+      clearTimeout(p.timer);
+      this.pending.delete(request.id);
+      await p.sending;
+    }
+    if (view) {
+      await this.updateProgress(request.id, view);
+    }
+    await this.postSummary(request, view);
+  }
+
+  /** To the summary channel (retried, recorded in the audit log), and a short line in the thread. */
+  private async postSummary(request: OffboardingRequest, view?: RunView): Promise<void> {
+    const refs = refsOf(request);
+    const summary = card(renderSummaryCard(summaryCardData(request, view)));
+    const channel = this.options.summaryChannelId;
+    let error: string | undefined;
+    if (channel) {
+      for (let attempt = 1; attempt <= 3; attempt++) {
+        try {
+          await this.proactive.postToChannel(refs.serviceUrl, refs.tenantId, channel, summary);
+          error = undefined;
+          break;
+        } catch (err) {
+          error = `attempt ${attempt}: ${err instanceof Error ? err.message : String(err)}`;
+          this.options.logger?.warn({ err, requestId: request.id, attempt }, 'summary post failed');
+          await this.sleep(attempt * 1000);
+        }
+      }
+      await this.service.recordSummary(request.id, error ? { error } : { postedAt: new Date().toISOString() });
+    }
+    if (!channel || error) {
+      // No summary channel (or it could not be reached): the thread gets the whole summary.
+      await this.proactive.send(refs.thread, summary).catch((err: unknown) => this.options.logger?.warn({ err }, 'thread summary failed'));
+    }
+    const ran = request.status === 'completed' || request.status === 'completed-with-failures';
+    if (ran) {
+      // (Rejections, cancellations and expiries got their line in decided().)
+      const where = channel && !error ? ' The summary is in the offboarding channel.' : '';
+      await this.proactive
+        .send(refs.thread, { type: 'message', text: `${request.id}, ${request.leaver.displayName}: ${progressCardData(request, view).status}${where}` })
+        .catch((err: unknown) => this.options.logger?.warn({ err, requestId: request.id }, 'thread line failed'));
+    }
+  }
+}

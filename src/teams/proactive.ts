@@ -1,0 +1,85 @@
+// Messages the bot sends on its own (not as a reply within a turn): progress in the originating thread, approval
+// cards in 1:1 chats, the summary in a channel. Everything goes through the adapter with stored references.
+import { TurnContext, type Activity, type ConversationReference, type ConversationParameters } from 'botbuilder';
+import type { TeamsAdapter } from '@microsoft/teams-ai';
+
+/** Bot Framework public cloud audience for outgoing calls (ignored when authentication is off, in local mode). */
+const AUDIENCE = 'https://api.botframework.com';
+
+export interface Posted {
+  reference: Partial<ConversationReference>;
+  activityId: string;
+}
+
+/** An HTTP error from the Bot Connector (botbuilder's RestError carries statusCode). */
+export function connectorStatus(err: unknown): number | undefined {
+  const e = err as { statusCode?: number; response?: { status?: number } } | undefined;
+  return e?.statusCode ?? e?.response?.status;
+}
+
+export class Proactive {
+  constructor(
+    private readonly adapter: TeamsAdapter,
+    private readonly botAppId: string,
+  ) {}
+
+  /** Posts into a stored conversation (a channel thread, a chat). */
+  async send(reference: Partial<ConversationReference>, activity: Partial<Activity>): Promise<string> {
+    let id = '';
+    await this.adapter.continueConversationAsync(this.botAppId, reference, async (context) => {
+      id = (await context.sendActivity(activity))?.id ?? '';
+    });
+    return id;
+  }
+
+  /** Replaces an activity in place (cards keep their position in the thread). */
+  async update(reference: Partial<ConversationReference>, activityId: string, activity: Partial<Activity>): Promise<void> {
+    await this.adapter.continueConversationAsync(this.botAppId, reference, async (context) => {
+      await context.updateActivity({ ...activity, id: activityId, conversation: reference.conversation });
+    });
+  }
+
+  /**
+   * Opens (or finds) the 1:1 chat with a user by their Entra object id and sends the activity there:
+   * POST {serviceUrl}/v3/conversations with the user as the one member and the tenant id. Throws the connector's
+   * error (403 when the app is not installed for that user).
+   */
+  async sendPersonal(serviceUrl: string, tenantId: string, aadObjectId: string, bot: { id: string; name?: string }, activity: Partial<Activity>): Promise<Posted> {
+    const parameters = {
+      isGroup: false,
+      bot,
+      members: [{ id: aadObjectId }],
+      tenantId,
+      channelData: { tenant: { id: tenantId } },
+    } as unknown as ConversationParameters;
+    let posted: Posted | undefined;
+    let failure: Error | undefined;
+    await this.adapter.createConversationAsync(this.botAppId, 'msteams', serviceUrl, AUDIENCE, parameters, async (context) => {
+      // The create event names no user: name them, so the stored reference addresses them. Its id is the new
+      // conversation's, not a message's: clear it so the card is a new message, not a reply to nothing.
+      context.activity.from = { id: aadObjectId, aadObjectId, name: '' };
+      delete (context.activity as { id?: string }).id;
+      const reference = TurnContext.getConversationReference(context.activity);
+      try {
+        posted = { reference, activityId: (await context.sendActivity(activity))?.id ?? '' };
+      } catch (err) {
+        failure = err instanceof Error ? err : new Error(String(err)); // rethrown below: the adapter's turn-error handler must not swallow it
+      }
+    });
+    if (!posted) {
+      throw failure ?? new Error('the 1:1 chat was created but the card was not sent');
+    }
+    return posted;
+  }
+
+  /** A new post in a Teams channel (like TeamsInfo.sendMessageToTeamsChannel, without needing a turn). */
+  async postToChannel(serviceUrl: string, tenantId: string, channelId: string, activity: Partial<Activity>): Promise<Posted> {
+    const parameters = { isGroup: true, channelData: { channel: { id: channelId }, tenant: { id: tenantId } }, activity, tenantId } as unknown as ConversationParameters;
+    let posted: Posted | undefined;
+    await this.adapter.createConversationAsync(this.botAppId, 'msteams', serviceUrl, AUDIENCE, parameters, (context) => {
+      posted = { reference: TurnContext.getConversationReference(context.activity), activityId: context.activity.id ?? '' };
+      return Promise.resolve();
+    });
+    return posted!;
+  }
+}

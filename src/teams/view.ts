@@ -1,0 +1,224 @@
+// Domain objects → card data (types in cards/types.ts). Formatting lives here, so templates only place strings.
+import { DEFAULT_OPTIONS, INTUNE_DEVICE_ACTIONS, OPTION_IDS, type OffboardingOptions } from '../offboarding/options';
+import type { Plan, PlannedStep } from '../offboarding/plan';
+import type { RunView } from '../offboarding/executor';
+import type { OffboardingRequest } from '../offboarding/requests';
+import type { StepState } from '../offboarding/run';
+import type { DirectoryUser } from '../offboarding/directory';
+import type { ApprovalCardData, DecidedCardData, Fact, PlanCardData, ProgressCardData, RequestCardData, StatusCardData, StepLine, SummaryCardData } from './cards/types';
+import { VERBS } from './verbs';
+import { formatter } from './zoned-time';
+
+const TOGGLE_TITLES: Partial<Record<keyof OffboardingOptions, string>> = {
+  litigationHold: 'Litigation hold on the mailbox',
+  convertToShared: 'Convert the mailbox to shared',
+  grantFullAccess: 'Full access to the mailbox for the inheritor',
+  grantSendAs: 'Send-as for the inheritor',
+  autoReply: 'Automatic reply naming the inheritor',
+  forwardToInheritor: 'Forward new mail to the inheritor',
+  clearForwardingAndInboxRules: 'Remove existing forwarding and inbox rules',
+  disableMobileProtocols: 'Turn off ActiveSync, POP and IMAP; remove mail from phones',
+  hideFromAddressList: 'Hide from the address list',
+  oneDriveAccess: 'OneDrive access for the inheritor',
+  leaveGroups: 'Leave groups (groups owned alone go to the manager first)',
+  disableEntraDevices: 'Disable Windows devices in Entra ID',
+  revokeOAuthGrants: 'Revoke app consents',
+  removeMfaMethods: 'Remove MFA methods',
+  cancelMeetings: 'Cancel meetings they organised',
+  removeLicences: 'Remove licences (after the mailbox is shared)',
+  deleteAccount: 'Delete the account (not recommended while the mailbox is kept)',
+};
+
+const INTUNE_TITLES: Record<(typeof INTUNE_DEVICE_ACTIONS)[number], string> = {
+  'wipe-corporate-retire-personal': 'Intune: wipe corporate devices, retire personal ones',
+  'retire-all': 'Intune: retire every device (company data only)',
+  leave: 'Intune: leave devices alone',
+};
+
+export function personLine(p: { displayName: string; userPrincipalName?: string; mail?: string }): string {
+  const address = p.mail ?? p.userPrincipalName;
+  return address ? `${p.displayName} (${address})` : p.displayName;
+}
+
+export function userDetail(u: DirectoryUser): string {
+  return [u.userPrincipalName, u.jobTitle, u.department].filter(Boolean).join(' · ');
+}
+
+/** "27 Nov 2026, 18:40 (Europe/London)" in the given zone (UTC when unknown). */
+export function formatTime(iso: string, timeZone = 'UTC'): string {
+  const zone = isValidZone(timeZone) ? timeZone : 'UTC';
+  const text = formatter(`display|${zone}`, () => new Intl.DateTimeFormat('en-GB', { timeZone: zone, day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false })).format(new Date(iso));
+  return `${text} (${zone})`;
+}
+
+export function isValidZone(zone: string | undefined): zone is string {
+  if (!zone) {
+    return false;
+  }
+  try {
+    formatter(`valid|${zone}`, () => new Intl.DateTimeFormat('en-GB', { timeZone: zone }));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function requestCardData(leaver: DirectoryUser, manager: DirectoryUser | undefined, requester: { id: string; displayName: string }, today: string, timeZone: string | undefined, error?: string): RequestCardData {
+  // Static choices, so the card also works where the people picker isn't rendered: the manager (preselected),
+  // and the requester as a fallback when there is no manager.
+  const choices = [
+    ...(manager ? [{ title: `${personLine(manager)} — manager`, value: manager.id }] : []),
+    ...(requester.id !== manager?.id && requester.id !== leaver.id ? [{ title: `${requester.displayName} (you)`, value: requester.id }] : []),
+  ];
+  return {
+    verb: VERBS.submit,
+    ...(error ? { error } : {}),
+    leaver: { id: leaver.id, title: personLine(leaver), detail: [leaver.jobTitle, leaver.department].filter(Boolean).join(' · ') || undefined },
+    inheritorChoices: choices,
+    ...(manager ? { inheritorDefault: manager.id } : {}),
+    toggles: OPTION_IDS.filter((id) => typeof DEFAULT_OPTIONS[id] === 'boolean').map((id) => ({ id, title: TOGGLE_TITLES[id] ?? id, value: DEFAULT_OPTIONS[id] as boolean })),
+    intuneDevices: { value: DEFAULT_OPTIONS.intuneDevices, choices: INTUNE_DEVICE_ACTIONS.map((v) => ({ title: INTUNE_TITLES[v], value: v })) },
+    autoReplyPlaceholder: `Default: "${leaver.displayName} no longer works here. Please contact <inheritor>, who is taking over."`,
+    today,
+    timeZoneNote: `Effective date and time are in your time zone (${isValidZone(timeZone) ? timeZone : 'UTC'}); leave them empty to start as soon as it is approved.`,
+  };
+}
+
+const ICON = { done: '✅', skipped: '⏭️', failed: '❌', running: '⏳', pending: '•' } as const;
+
+function countNote(state: StepState): string {
+  const { total, done, failed } = state.counts;
+  return total > 1 ? `${done} of ${total} done${failed ? `, ${failed} failed` : ''}` : '';
+}
+
+/** One line per step: planned (preview) or with its state (progress, summary). */
+export function stepLines(plan: Plan, states?: StepState[]): StepLine[] {
+  const byKind = new Map((states ?? []).map((s) => [s.kind, s]));
+  return plan.steps.map((step: PlannedStep): StepLine => {
+    const state = byKind.get(step.kind);
+    if (!state) {
+      return step.skip ? { icon: ICON.skipped, title: step.title, note: `skipped: ${step.skip}` } : { icon: ICON.pending, title: step.title, note: step.readAtRun ? 'read when it runs' : '' };
+    }
+    const counts = countNote(state);
+    const reason = state.status === 'failed' && state.error?.requestId && !(state.reason ?? '').includes(state.error.requestId) ? `${state.reason} (request id ${state.error.requestId})` : state.reason;
+    const note =
+      state.status === 'skipped' ? `skipped: ${reason ?? ''}` : state.status === 'failed' ? `failed: ${[counts, reason].filter(Boolean).join('; ')}` : [counts, state.status === 'done' ? reason : ''].filter(Boolean).join('; ');
+    return { icon: ICON[state.status], title: step.title, note: truncate(note, 300) };
+  });
+}
+
+const truncate = (s: string, n: number): string => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+
+function requestFacts(r: OffboardingRequest): Fact[] {
+  return [
+    { title: 'Leaving', value: personLine(r.leaver) },
+    { title: 'Mailbox and OneDrive to', value: personLine(r.inheritor) },
+    { title: 'Requested by', value: `${r.requester.displayName}, ${formatTime(r.createdAt, r.timeZone)}` },
+    { title: 'Approver', value: r.approvers.map((a) => a.displayName).join(' or ') + (r.approverNote ? ` (${r.approverNote})` : '') },
+    { title: 'Effective', value: r.effectiveAt ? formatTime(r.effectiveAt, r.timeZone) : 'as soon as it is approved' },
+    ...(r.reason ? [{ title: 'Reason or ticket', value: r.reason }] : []),
+  ];
+}
+
+export function planCardData(r: OffboardingRequest): PlanCardData {
+  return {
+    requestId: r.id,
+    title: `Offboarding plan for ${r.leaver.displayName} (${r.id})`,
+    facts: requestFacts(r),
+    steps: stepLines(r.plan),
+    warnings: r.warnings.map((w) => `⚠️ ${w.message}`),
+  };
+}
+
+export function approvalCardData(r: OffboardingRequest): ApprovalCardData {
+  return { ...planCardData(r), approveVerb: VERBS.approve, rejectVerb: VERBS.reject, expires: `Expires ${formatTime(r.expiresAt, r.timeZone)} without a decision.` };
+}
+
+export function outcomeLine(r: OffboardingRequest): { text: string; tone: string } {
+  switch (r.status) {
+    case 'rejected':
+      return { text: `❌ Rejected by ${r.decision?.by.displayName ?? '?'} on ${formatTime(r.decision?.at ?? r.createdAt, r.timeZone)}`, tone: 'attention' };
+    case 'cancelled':
+      return { text: `🚫 Cancelled by ${r.cancelled?.by.displayName ?? '?'} on ${formatTime(r.cancelled?.at ?? r.createdAt, r.timeZone)}`, tone: 'warning' };
+    case 'expired':
+      return { text: `⌛ Expired on ${formatTime(r.expiresAt, r.timeZone)} without a decision`, tone: 'warning' };
+    case 'requested':
+      return { text: `Waiting for ${r.approvers.map((a) => a.displayName).join(' or ')}`, tone: 'default' };
+    default:
+      return { text: `✅ Approved by ${r.decision?.by.displayName ?? '?'} on ${formatTime(r.decision?.at ?? r.createdAt, r.timeZone)}`, tone: 'good' };
+  }
+}
+
+export function decidedCardData(r: OffboardingRequest): DecidedCardData {
+  const { text, tone } = outcomeLine(r);
+  return { ...planCardData(r), outcome: text, tone, ...(r.decision?.comment ? { comment: `“${r.decision.comment}”` } : {}) };
+}
+
+function runStatus(r: OffboardingRequest, view?: RunView): { status: string; tone: string } {
+  const finished = view?.steps.filter((s) => s.status === 'done' || s.status === 'skipped' || s.status === 'failed').length ?? 0;
+  const failed = view?.steps.filter((s) => s.status === 'failed').length ?? 0;
+  switch (r.status) {
+    case 'completed':
+      return { status: `Completed: every step done or skipped with its reason${r.endedAt ? `, ${formatTime(r.endedAt, r.timeZone)}` : ''}.`, tone: 'good' };
+    case 'completed-with-failures':
+      return { status: `Completed with failures: ${failed} step${failed === 1 ? '' : 's'} failed (see the reasons). Operators can retry them.`, tone: 'attention' };
+    case 'scheduled':
+      return { status: `Scheduled for ${formatTime(r.effectiveAt ?? r.createdAt, r.timeZone)}.`, tone: 'default' };
+    default:
+      return { status: `Running: ${finished} of ${r.plan.steps.length} steps finished${failed ? `, ${failed} failed` : ''}.`, tone: failed ? 'warning' : 'default' };
+  }
+}
+
+export function progressCardData(r: OffboardingRequest, view?: RunView): ProgressCardData {
+  const { status, tone } = runStatus(r, view);
+  return {
+    requestId: r.id,
+    title: `Offboarding ${r.leaver.displayName} (${r.id})`,
+    status,
+    tone,
+    steps: stepLines(r.plan, view?.steps),
+    ...(r.status === 'completed-with-failures' ? { retry: { verb: VERBS.retry, requestId: r.id } } : {}),
+  };
+}
+
+const OUTCOME: Record<string, string> = {
+  completed: 'Completed',
+  'completed-with-failures': 'Completed with failures',
+  rejected: 'Rejected',
+  expired: 'Expired',
+  cancelled: 'Cancelled',
+};
+
+export function summaryCardData(r: OffboardingRequest, view?: RunView): SummaryCardData {
+  const decision = outcomeLine(r);
+  const run = r.status === 'completed' || r.status === 'completed-with-failures' ? runStatus(r, view) : undefined;
+  const leftInPlace = r.plan.steps.find((s) => s.kind === 'groups-left-in-place')?.untouched ?? [];
+  return {
+    requestId: r.id,
+    title: `Offboarding ${r.leaver.displayName} (${r.id}): ${OUTCOME[r.status] ?? r.status}`,
+    outcome: run?.status ?? decision.text,
+    tone: run?.tone ?? decision.tone,
+    facts: [
+      ...requestFacts(r),
+      ...(r.decision ? [{ title: r.decision.outcome === 'approved' ? 'Approved' : 'Rejected', value: `${r.decision.by.displayName}, ${formatTime(r.decision.at, r.timeZone)}${r.decision.comment ? ` — “${r.decision.comment}”` : ''}` }] : []),
+      ...(r.startedAt ? [{ title: 'Started', value: formatTime(r.startedAt, r.timeZone) }] : []),
+      ...(r.endedAt ? [{ title: 'Ended', value: formatTime(r.endedAt, r.timeZone) }] : []),
+    ],
+    steps: view ? stepLines(r.plan, view.steps) : [],
+    leftInPlace: run ? leftInPlace.map((g) => ({ title: g.label, value: g.reason })) : [],
+    followUps: run ? r.plan.followUps.filter((f) => !leftInPlace.some((g) => f.message.startsWith(`${g.label}:`))).map((f) => f.message) : [],
+  };
+}
+
+export function statusCardData(requests: OffboardingRequest[], query?: string): StatusCardData {
+  return {
+    title: query ? `Offboarding requests for ${query}` : 'Offboarding requests',
+    requests: requests.slice(0, 20).map((r) => ({
+      id: r.id,
+      title: `${r.id}: ${r.leaver.displayName}`,
+      status: `${OUTCOME[r.status] ?? r.status[0]!.toUpperCase() + r.status.slice(1)}${r.status === 'requested' ? ` — waiting for ${r.approvers.map((a) => a.displayName).join(' or ')}` : ''}`,
+      detail: `Asked by ${r.requester.displayName} on ${formatTime(r.createdAt, r.timeZone)}; inheritor ${r.inheritor.displayName}`,
+    })),
+    ...(requests.length === 0 ? { note: query ? `No offboarding request matches "${query}".` : 'No offboarding requests yet.' } : requests.length > 20 ? { note: `Showing 20 of ${requests.length}.` } : {}),
+  };
+}

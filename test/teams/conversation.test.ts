@@ -1,0 +1,236 @@
+// The conversation at the bot level, as Teams drives it (HTTP activities in, Bot Connector calls out), against the
+// simulated tenant. Security rules first: nothing is written to Microsoft 365 before approval, and only the right
+// person's click counts.
+import assert from 'node:assert/strict';
+import { VERBS } from '../../src/teams/verbs';
+import type { SentActivity } from '../fakes/bot-connector';
+import { actionsOf, BotHarness, cardOf, CHANNEL_THREAD, inputsOf, SUMMARY_CHANNEL, textOf, type Person } from './harness';
+
+const MAX_BYTES = 80 * 1024;
+
+describe('conversation', function () {
+  this.timeout(60_000);
+  let h: BotHarness;
+
+  /** `offboard <query>` by the operator, then a submit with only the two required inputs (the recommended plan). */
+  async function submitFor(requester: Person, leaver: Person, inheritor: Person, extra: Record<string, unknown> = {}): Promise<{ requestId: string; cardId: string }> {
+    const replies = await h.say(requester, `offboard ${leaver.name}`);
+    const cardId = replies[0]!.activityId;
+    const answer = await h.click(requester, VERBS.submit, { leaverId: leaver.id, mailboxInheritorId: inheritor.id, ...extra }, cardId);
+    assert.match(JSON.stringify(answer.value), /Preparing the plan/);
+    const submitted = await h.connector.waitFor((a) => a.kind === 'update' && a.activityId === cardId && /Submitted: OFB-/.test(textOf(a)), 15_000);
+    const requestId = /OFB-[A-Z0-9]{6}/.exec(textOf(submitted))![0];
+    return { requestId, cardId };
+  }
+
+  /** The approval card sent to `approver` for `requestId` (1:1 chat or thread fallback). */
+  function approvalCardFor(requestId: string, approver: Person): Promise<SentActivity> {
+    return h.connector.waitFor((a) => a.kind !== 'update' && textOf(a).includes(requestId) && actionsOf(a.activity).some((x) => x.verb === VERBS.approve) && (h.connector.sent.some((c) => c.kind === 'createConversation' && c.conversationId === a.conversationId && JSON.stringify(c.activity).includes(approver.id)) || a.conversationId === CHANNEL_THREAD), 15_000);
+  }
+
+  before(async () => {
+    h = await new BotHarness().start();
+  });
+  after(async () => {
+    await h?.stop();
+  });
+
+  describe('offboard: who may start, and who is leaving', () => {
+    it('refuses someone outside the operators group politely, and does nothing', async () => {
+      const replies = await h.say(h.people.tom, 'offboard Jane Doe');
+      assert.match(textOf(replies[0]), /only members of the offboarding operators group/);
+      assert.deepEqual(h.writes(), []);
+    });
+
+    it('answers usage, no match, several matches and a protected person', async () => {
+      assert.match(textOf((await h.say(h.people.isaac, 'offboard'))[0]), /Usage: \*\*offboard\*\*/);
+      assert.match(textOf((await h.say(h.people.isaac, 'offboard Zebediah'))[0]), /No user matches 'Zebediah'/);
+      const many = cardOf((await h.say(h.people.isaac, 'offboard Jane'))[0]!.activity);
+      const picks = actionsOf(many).filter((a) => a.verb === VERBS.pickCandidate).map((a) => a.data?.leaverId);
+      assert.ok(picks.includes(h.people.jane.id) && picks.includes(h.people.janeSmith.id), JSON.stringify(picks));
+      assert.match(JSON.stringify(many), /jane\.smith@contoso\.com/);
+      assert.match(textOf((await h.say(h.people.isaac, 'offboard victor.hale@contoso.com'))[0]), /protected group/);
+      assert.deepEqual(h.writes(), []);
+    });
+
+    it('shows the request card: leaver preselected, the manager preselected as a static inheritor choice, the people picker', async () => {
+      const card = cardOf((await h.say(h.people.isaac, 'offboard jane.doe@contoso.com'))[0]!.activity);
+      const inputs = inputsOf(card);
+      assert.equal(inputs.get('leaverId')?.value, h.people.jane.id);
+      const inheritor = inputs.get('mailboxInheritorId')!;
+      assert.equal(inheritor.value, h.people.marcus.id);
+      assert.deepEqual((inheritor['choices.data'] as { dataset: string }).dataset, 'graph.microsoft.com/users');
+      assert.ok((inheritor.choices as Array<{ value: string }>).some((c) => c.value === h.people.marcus.id));
+      assert.deepEqual(actionsOf(card).map((a) => a.verb), [VERBS.submit]);
+    });
+
+    it('picking a candidate replaces the list with the request card', async () => {
+      const answer = await h.click(h.people.isaac, VERBS.pickCandidate, { leaverId: h.people.janeSmith.id }, 'some-card');
+      assert.equal(inputsOf(answer.value).get('leaverId')?.value, h.people.janeSmith.id);
+      const forged = await h.click(h.people.tom, VERBS.pickCandidate, { leaverId: h.people.janeSmith.id }, 'some-card');
+      assert.match(String(forged.value), /only members of the offboarding operators group/);
+    });
+  });
+
+  describe('submit: every rule checked again, nothing written', () => {
+    it('refuses forged submits with a specific reason', async () => {
+      const bad = async (from: Person, data: Record<string, unknown>) => JSON.stringify((await h.click(from, VERBS.submit, data, 'card')).value);
+      assert.match(await bad(h.people.isaac, { mailboxInheritorId: h.people.tom.id }), /leaverId/);
+      assert.match(await bad(h.people.isaac, { leaverId: 'jane', mailboxInheritorId: h.people.tom.id }), /leaverId must be an Entra object id/);
+      assert.match(await bad(h.people.isaac, { leaverId: h.people.jane.id, mailboxInheritorId: h.people.tom.id, deleteAccount: 'maybe' }), /deleteAccount/);
+      assert.match(await bad(h.people.tom, { leaverId: h.people.jane.id, mailboxInheritorId: h.people.tom.id }), /only members of the offboarding operators group/);
+      // Passes the first checks, refused in the background: the form comes back with the reason.
+      await h.click(h.people.isaac, VERBS.submit, { leaverId: h.people.victor.id, mailboxInheritorId: h.people.tom.id }, 'card-victor');
+      await h.connector.waitFor((a) => a.activityId === 'card-victor' && /protected group/.test(textOf(a)));
+      await h.click(h.people.isaac, VERBS.submit, { leaverId: h.people.janeSmith.id, mailboxInheritorId: h.people.janeSmith.id }, 'card-self');
+      await h.connector.waitFor((a) => a.activityId === 'card-self' && /can't inherit their own mailbox/.test(textOf(a)));
+      assert.deepEqual(h.writes(), []);
+    });
+  });
+
+  describe('approval and run', () => {
+    let requestId = '';
+
+    it('after submit: the plan preview in the thread and the approval card to the manager in a 1:1 chat, nothing written', async () => {
+      ({ requestId } = await submitFor(h.people.isaac, h.people.jane, h.people.tom));
+      const preview = await h.connector.waitFor((a) => a.conversationId === CHANNEL_THREAD && /Offboarding plan for Jane Doe/.test(textOf(a)));
+      assert.match(textOf(preview), /Leave 68 groups/);
+      const approval = await approvalCardFor(requestId, h.people.marcus);
+      const create = h.connector.sent.find((c) => c.kind === 'createConversation' && c.conversationId === approval.conversationId)!;
+      assert.deepEqual((create.activity.members as Array<{ id: string }>).map((m) => m.id), [h.people.marcus.id]);
+      assert.equal((create.activity as { tenantId?: string }).tenantId, h.bot.tenant!.tenantId);
+      assert.ok(inputsOf(approval.activity).has('comment'));
+      for (const a of h.connector.sent) {
+        assert.ok(JSON.stringify(a.activity).length < MAX_BYTES);
+      }
+      assert.deepEqual(h.writes(), []);
+    });
+
+    it('a second offboard for the same person points to the open request', async () => {
+      assert.match(textOf((await h.say(h.people.isaac, 'offboard Jane Doe'))[0]), new RegExp(`already has an open offboarding request, ${requestId}`));
+    });
+
+    it('refuses the wrong clicker, the requester, the leaver and an unknown request, changing nothing', async () => {
+      const approval = await approvalCardFor(requestId, h.people.marcus);
+      for (const who of [h.people.tom, h.people.isaac, h.people.jane]) {
+        const answer = await h.click(who, VERBS.approve, { requestId }, approval.activityId, approval.conversationId);
+        assert.equal(typeof answer.value, 'string', `${who.name} got a card`);
+      }
+      assert.match(String((await h.click(h.people.isaac, VERBS.approve, { requestId }, approval.activityId, approval.conversationId)).value), /asked for this offboarding/);
+      assert.match(String((await h.click(h.people.jane, VERBS.approve, { requestId }, approval.activityId, approval.conversationId)).value), /being offboarded/);
+      assert.match(String((await h.click(h.people.marcus, VERBS.approve, { requestId: 'OFB-ZZZZZZ' }, approval.activityId, approval.conversationId)).value), /no offboarding request OFB-ZZZZZZ/);
+      assert.equal((await h.bot.service.get(requestId))?.status, 'requested');
+      assert.deepEqual(h.writes(), []);
+    });
+
+    it('the manager approves: the card shows the decision, the run goes, progress updates in place, the summary lands', async () => {
+      const approval = await approvalCardFor(requestId, h.people.marcus);
+      const answer = await h.click(h.people.marcus, VERBS.approve, { requestId, comment: 'Last day Friday' }, approval.activityId, approval.conversationId);
+      const decided = JSON.stringify(answer.value);
+      assert.match(decided, /Approved by Marcus Reed/);
+      assert.match(decided, /Last day Friday/);
+      assert.deepEqual(actionsOf(answer.value), []);
+
+      const summary = await h.connector.waitFor((a) => a.kind === 'createConversation' && JSON.stringify(a.activity).includes(SUMMARY_CHANNEL), 30_000);
+      const text = JSON.stringify(summary.activity);
+      assert.match(text, /Completed/);
+      assert.match(text, /Isaac Ito/);
+      assert.match(text, /Marcus Reed/);
+      assert.match(text, /dynamic membership/);
+      assert.match(text, /synced from on-premises AD/);
+      assert.ok(text.length < MAX_BYTES, `summary is ${text.length} bytes`);
+
+      const request = (await h.bot.service.get(requestId))!;
+      assert.equal(request.status, 'completed');
+      const progressId = (request.teams as { progressActivityId?: string }).progressActivityId!;
+      const updates = h.connector.sent.filter((a) => a.kind === 'update' && a.activityId === progressId);
+      assert.ok(updates.length >= 1, 'the progress card was updated in place');
+      const times = updates.map((u) => u.at);
+      for (let i = 1; i < times.length; i++) {
+        assert.ok(times[i]! - times[i - 1]! >= 900 || i === times.length - 1, 'at most about one update per second');
+      }
+      assert.match(JSON.stringify(updates.at(-1)!.activity), /Completed/);
+      await h.connector.waitFor((a) => a.conversationId === CHANNEL_THREAD && new RegExp(`${requestId}, Jane Doe: Completed`).test(textOf(a)));
+      assert.ok(h.writes().length > 50);
+    });
+
+    it('a double click changes nothing and shows the decision', async () => {
+      const approval = await approvalCardFor(requestId, h.people.marcus);
+      const before = h.writes().length;
+      const again = await h.click(h.people.marcus, VERBS.approve, { requestId }, approval.activityId, approval.conversationId);
+      assert.match(JSON.stringify(again.value), /Approved by Marcus Reed/);
+      const reject = await h.click(h.people.marcus, VERBS.reject, { requestId }, approval.activityId, approval.conversationId);
+      assert.match(JSON.stringify(reject.value), /Approved by Marcus Reed/);
+      assert.equal(h.writes().length, before);
+    });
+
+    it('status shows it; retry is refused when nothing failed', async () => {
+      const status = await h.say(h.people.isaac, `status ${requestId}`);
+      assert.match(textOf(status[0]), new RegExp(`${requestId}: Jane Doe`));
+      assert.match(textOf(status[1]), /Completed/);
+      assert.match(String((await h.click(h.people.isaac, VERBS.retry, { requestId }, 'x')).value), /no failed steps/);
+      assert.match(String((await h.click(h.people.tom, VERBS.retry, { requestId }, 'x')).value), /operators group can retry/);
+    });
+  });
+
+  describe('no manager: the approvers group, installing the app, the first decision wins', () => {
+    it('sends the card to every approver, installing the app for one who lacks it', async () => {
+      // Ben doesn't have the app: Teams answers 403 until it is installed through Graph.
+      const installed = () => h.bot.tenant!.requestLog().some((e) => e.method === 'POST' && e.path.endsWith(`/users/${h.people.ben.id}/teamwork/installedApps`) && e.status < 300);
+      h.connector.reachable = (id) => id !== h.people.ben.id || installed();
+      const writesBefore = h.writes().length;
+      const { requestId } = await submitFor(h.people.isaac, h.people.elena, h.people.tom);
+      const toAmara = await approvalCardFor(requestId, h.people.amara);
+      const toBen = await approvalCardFor(requestId, h.people.ben);
+      assert.ok(installed(), 'the app was installed for Ben');
+      // The only write before approval: installing the app for the approver.
+      assert.deepEqual(h.writes().slice(writesBefore), [{ method: 'POST', path: `/v1.0/users/${h.people.ben.id}/teamwork/installedApps` }]);
+
+      const amara = await h.click(h.people.amara, VERBS.reject, { requestId, comment: 'Not leaving after all' }, toAmara.activityId, toAmara.conversationId);
+      assert.match(JSON.stringify(amara.value), /Rejected by Amara Okafor/);
+      const ben = await h.click(h.people.ben, VERBS.approve, { requestId }, toBen.activityId, toBen.conversationId);
+      assert.match(JSON.stringify(ben.value), /Rejected by Amara Okafor/);
+      assert.equal((await h.bot.service.get(requestId))?.status, 'rejected');
+      await h.connector.waitFor((a) => a.kind === 'update' && a.activityId === toBen.activityId && /Rejected by Amara Okafor/.test(textOf(a)));
+      await h.connector.waitFor((a) => a.kind === 'createConversation' && JSON.stringify(a.activity).includes(SUMMARY_CHANNEL) && textOf(a).includes(requestId));
+      assert.deepEqual(h.writes().filter((w) => w.path.includes(h.people.elena.id)), [], 'nothing written for Elena');
+    });
+  });
+
+  describe('cancel and expiry', () => {
+    it('cancel: only the requester or an operator, before execution', async () => {
+      const { requestId } = await submitFor(h.people.isaac, h.people.samuel, h.people.tom);
+      assert.match(textOf((await h.say(h.people.tom, `cancel ${requestId}`))[0]), /Only Isaac Ito .* or an operator can cancel/);
+      assert.match(textOf((await h.say(h.people.isaac, 'cancel please'))[0]), /Usage: \*\*cancel\*\*/);
+      assert.match(textOf((await h.say(h.people.isaac, `cancel ${requestId}`))[0]), new RegExp(`Cancelled ${requestId}`));
+      const approver = (await h.bot.service.get(requestId))!.approvers[0]!;
+      const approval = await approvalCardFor(requestId, { id: approver.id, name: approver.displayName });
+      const answer = await h.click({ id: approver.id, name: approver.displayName }, VERBS.approve, { requestId }, approval.activityId, approval.conversationId);
+      assert.match(JSON.stringify(answer.value), /Cancelled by Isaac Ito/);
+      assert.equal((await h.bot.service.get(requestId))?.status, 'cancelled');
+    });
+  });
+
+  describe('expiry', () => {
+    let x: BotHarness;
+    before(async () => {
+      x = await new BotHarness().start({ APPROVAL_TTL_HOURS: '0.0003' }); // about a second
+    });
+    after(() => x?.stop());
+
+    it('expires a request nobody decided on, tells the requester, and refuses a late click', async () => {
+      const replies = await x.say(x.people.isaac, 'offboard Jane Doe');
+      await x.click(x.people.isaac, VERBS.submit, { leaverId: x.people.jane.id, mailboxInheritorId: x.people.tom.id }, replies[0]!.activityId);
+      const submitted = await x.connector.waitFor((a) => /Submitted: OFB-/.test(textOf(a)), 15_000);
+      const requestId = /OFB-[A-Z0-9]{6}/.exec(textOf(submitted))![0];
+      await new Promise((r) => setTimeout(r, 1300));
+      const late = await x.click(x.people.marcus, VERBS.approve, { requestId }, 'card');
+      assert.match(JSON.stringify(late.value), /expired/i);
+      await x.bot.service.tick();
+      assert.equal((await x.bot.service.get(requestId))?.status, 'expired');
+      const told = await x.connector.waitFor((a) => a.conversationId === CHANNEL_THREAD && /expired without a decision/.test(textOf(a)));
+      assert.match(textOf(told), /<at>Isaac Ito<\/at>/);
+      assert.deepEqual(x.writes(), []);
+    });
+  });
+});

@@ -1,0 +1,156 @@
+// The bot as Teams drives it: activities POSTed to /api/messages, replies and proactive messages caught by a
+// loopback Bot Connector, against the embedded simulated tenant. Users are the tenant's personas.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { createLogger } from '../../src/logger';
+import { startBot, type RunningBot } from '../../src/startup';
+import { FakeBotConnector, type SentActivity } from '../fakes/bot-connector';
+
+export const SUMMARY_CHANNEL = '19:offboarding-summary@thread.tacv2';
+export const CHANNEL_THREAD = '19:it-ops@thread.tacv2;messageid=1700000000000';
+
+export interface Person {
+  id: string;
+  name: string;
+}
+
+export class BotHarness {
+  readonly connector = new FakeBotConnector();
+  bot!: RunningBot;
+  private dataDir = '';
+  people!: Record<'isaac' | 'jane' | 'marcus' | 'tom' | 'janeSmith' | 'victor' | 'priya' | 'elena' | 'amara' | 'ben' | 'samuel', Person>;
+
+  async start(env: NodeJS.ProcessEnv = {}): Promise<this> {
+    await this.connector.start();
+    this.dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'offboarding-bot-'));
+    this.bot = await startBot({ env: { PORT: '0', DATA_DIR: this.dataDir, SUMMARY_CHANNEL_ID: SUMMARY_CHANNEL, ...env }, logger: createLogger({ level: process.env.BOT_TEST_LOG ?? 'silent' }) });
+    const p = this.bot.tenant!.personas;
+    const person = (key: string, name: string): Person => ({ id: p[key]!, name });
+    this.people = {
+      isaac: person('operator', 'Isaac Ito'),
+      jane: person('jane', 'Jane Doe'),
+      marcus: person('janeManager', 'Marcus Reed'),
+      tom: person('inheritorCandidate', 'Tom Alvarez'),
+      janeSmith: person('secondJane', 'Jane Smith'),
+      victor: person('protectedUser', 'Victor Hale'),
+      priya: person('adminUser', 'Priya Natarajan'),
+      elena: person('noManagerUser', 'Elena Fischer'),
+      amara: person('approver1', 'Amara Okafor'),
+      ben: person('approver2', 'Ben Carter'),
+      samuel: person('syncedUser', 'Samuel Park'),
+    };
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    await this.bot?.close();
+    await this.connector.stop();
+    fs.rmSync(this.dataDir, { recursive: true, force: true });
+  }
+
+  private base(from: Person, conversationId: string, conversationType = 'channel'): Record<string, unknown> {
+    const tenantId = this.bot.tenant!.tenantId;
+    return {
+      channelId: 'msteams',
+      serviceUrl: this.connector.url,
+      from: { id: `29:${from.id}`, aadObjectId: from.id, name: from.name },
+      recipient: { id: '28:offboarding-bot', name: 'Offboarding' },
+      conversation: { id: conversationId, conversationType, tenantId, isGroup: conversationType !== 'personal' },
+      channelData: { tenant: { id: tenantId }, ...(conversationType === 'channel' ? { channel: { id: conversationId.split(';')[0] } } : {}) },
+      localTimezone: 'Europe/London',
+      entities: [{ type: 'clientInfo', locale: 'en-GB', timezone: 'Europe/London' }],
+    };
+  }
+
+  private async post(activity: Record<string, unknown>): Promise<{ status: number; body: unknown }> {
+    const res = await fetch(`${this.bot.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+    const text = await res.text();
+    return { status: res.status, body: text ? (JSON.parse(text) as unknown) : undefined };
+  }
+
+  /** A message as Teams sends it in a channel thread: the bot @mentioned. Resolves with the bot's replies. */
+  async say(from: Person, text: string, conversationId = CHANNEL_THREAD): Promise<SentActivity[]> {
+    const id = randomUUID();
+    const before = this.connector.sent.length;
+    const mention = { type: 'mention', text: '<at>Offboarding</at>', mentioned: { id: '28:offboarding-bot', name: 'Offboarding' } };
+    const res = await this.post({ ...this.base(from, conversationId), type: 'message', id, text: `<at>Offboarding</at> ${text}`, entities: [mention, { type: 'clientInfo', timezone: 'Europe/London' }] });
+    if (res.status !== 200) {
+      throw new Error(`bot answered ${res.status}`);
+    }
+    return this.connector.sent.slice(before).filter((s) => s.replyToId === id);
+  }
+
+  /** An Action.Execute click. Resolves with the invoke response ({ statusCode, type, value }). */
+  async click(from: Person, verb: string, data: Record<string, unknown>, replyToId: string, conversationId = CHANNEL_THREAD): Promise<{ statusCode: number; type: string; value: unknown }> {
+    const res = await this.post({
+      ...this.base(from, conversationId, conversationId.startsWith('a:') ? 'personal' : 'channel'),
+      type: 'invoke',
+      name: 'adaptiveCard/action',
+      id: randomUUID(),
+      replyToId,
+      value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
+    });
+    if (res.status !== 200) {
+      throw new Error(`invoke answered HTTP ${res.status}: ${JSON.stringify(res.body)}`);
+    }
+    return res.body as { statusCode: number; type: string; value: unknown };
+  }
+
+  /** Every Microsoft 365 write the bot made so far (DOMAIN.md's definition), from the tenant's request log. */
+  writes(): Array<{ method: string; path: string; cmdlet?: string }> {
+    const readOnlyActions = /\/(checkMemberGroups|getMemberGroups|checkMemberObjects|getMemberObjects|getByIds)$/;
+    return this.bot
+      .tenant!.requestLog()
+      .filter((e) => (e.service === 'exchange' ? !(e.cmdlet ?? '').startsWith('Get-') : e.method !== 'GET' && !e.path.endsWith('/$batch') && !readOnlyActions.test(e.path)))
+      .map((e) => ({ method: e.method, path: e.path, ...(e.cmdlet ? { cmdlet: e.cmdlet } : {}) }));
+  }
+}
+
+export function cardOf(activity: Record<string, unknown> | undefined): Record<string, unknown> {
+  const attachments = activity?.attachments as Array<{ contentType: string; content: Record<string, unknown> }> | undefined;
+  const card = attachments?.find((a) => a.contentType === 'application/vnd.microsoft.card.adaptive');
+  if (!card) {
+    throw new Error(`no Adaptive Card in ${JSON.stringify(activity).slice(0, 300)}`);
+  }
+  return card.content;
+}
+
+/** All input elements of a card by id (searching nested containers). */
+export function inputsOf(card: unknown): Map<string, Record<string, unknown>> {
+  const found = new Map<string, Record<string, unknown>>();
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      node.forEach(walk);
+    } else if (node && typeof node === 'object') {
+      const o = node as Record<string, unknown>;
+      if (typeof o.type === 'string' && o.type.startsWith('Input.') && typeof o.id === 'string') {
+        found.set(o.id, o);
+      }
+      Object.values(o).forEach(walk);
+    }
+  };
+  walk(card);
+  return found;
+}
+
+/** All Action.Execute actions of a card. */
+export function actionsOf(card: unknown): Array<{ verb: string; title?: string; data?: Record<string, unknown> }> {
+  const found: Array<{ verb: string; title?: string; data?: Record<string, unknown> }> = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      node.forEach(walk);
+    } else if (node && typeof node === 'object') {
+      const o = node as Record<string, unknown>;
+      if (o.type === 'Action.Execute') {
+        found.push(o as { verb: string; title?: string; data?: Record<string, unknown> });
+      }
+      Object.values(o).forEach(walk);
+    }
+  };
+  walk(card);
+  return found;
+}
+
+export const textOf = (a: SentActivity | undefined): string => JSON.stringify(a?.activity ?? {});

@@ -1,0 +1,152 @@
+// The notifier with a recording Proactive: how approval cards reach approvers (1:1, install then retry, thread with a
+// mention), progress coalescing, and the summary post retried and recorded.
+import assert from 'node:assert/strict';
+import type { Activity, ConversationReference } from 'botbuilder';
+import type { RunView } from '../../src/offboarding/executor';
+import type { OffboardingRequest } from '../../src/offboarding/requests';
+import type { OffboardingService } from '../../src/offboarding/service';
+import { TeamsNotifier } from '../../src/teams/notifier';
+import type { Posted, Proactive } from '../../src/teams/proactive';
+import { planOffboarding } from '../../src/offboarding/planner';
+import { DEFAULT_OPTIONS } from '../../src/offboarding/options';
+import { snapshot } from '../offboarding/fixtures';
+
+type Call = { op: string; to?: string; activityId?: string; activity: Partial<Activity> };
+
+class RecordingProactive {
+  calls: Call[] = [];
+  personal: (userId: string) => 'ok' | 403 = () => 'ok';
+  channelFailures = 0;
+  send(reference: Partial<ConversationReference>, activity: Partial<Activity>): Promise<string> {
+    this.calls.push({ op: 'send', to: reference.conversation?.id, activity });
+    return Promise.resolve(`act-${this.calls.length}`);
+  }
+  update(reference: Partial<ConversationReference>, activityId: string, activity: Partial<Activity>): Promise<void> {
+    this.calls.push({ op: 'update', to: reference.conversation?.id, activityId, activity });
+    return Promise.resolve();
+  }
+  sendPersonal(_s: string, _t: string, userId: string, _b: unknown, activity: Partial<Activity>): Promise<Posted> {
+    if (this.personal(userId) === 403) {
+      this.calls.push({ op: 'personal-403', to: userId, activity });
+      return Promise.reject(Object.assign(new Error('Forbidden'), { statusCode: 403 }));
+    }
+    this.calls.push({ op: 'personal', to: userId, activity });
+    return Promise.resolve({ reference: { conversation: { id: `a:${userId}` } as never }, activityId: `card-${userId}` });
+  }
+  postToChannel(_s: string, _t: string, channelId: string, activity: Partial<Activity>): Promise<Posted> {
+    if (this.channelFailures-- > 0) {
+      this.calls.push({ op: 'channel-failed', to: channelId, activity });
+      return Promise.reject(new Error('503 Service Unavailable'));
+    }
+    this.calls.push({ op: 'channel', to: channelId, activity });
+    return Promise.resolve({ reference: {}, activityId: 'summary' });
+  }
+}
+
+function request(over: Partial<OffboardingRequest> = {}): OffboardingRequest {
+  const plan = planOffboarding(snapshot(), DEFAULT_OPTIONS);
+  return {
+    id: 'OFB-TEST01',
+    status: 'requested',
+    leaver: { id: 'jane', displayName: 'Jane Doe', userPrincipalName: 'jane.doe@contoso.com', accountEnabled: true },
+    inheritor: { id: 'tom', displayName: 'Tom Alvarez', userPrincipalName: 'tom.alvarez@contoso.com', accountEnabled: true },
+    requester: { id: 'isaac', displayName: 'Isaac Ito' },
+    approvers: [{ id: 'ben', displayName: 'Ben Carter', role: 'approvers-group' }],
+    options: DEFAULT_OPTIONS,
+    plan,
+    warnings: plan.warnings,
+    createdAt: '2026-11-27T10:00:00.000Z',
+    expiresAt: '2026-11-30T10:00:00.000Z',
+    teams: { thread: { conversation: { id: 'thread-1' } }, serviceUrl: 'http://connector/', tenantId: 't', bot: { id: '28:bot' } },
+    ...over,
+  };
+}
+
+function fakeService(r: OffboardingRequest) {
+  const recorded: Array<OffboardingRequest['summary']> = [];
+  const installs: string[] = [];
+  let current = r;
+  const service = {
+    installAppFor: (userId: string) => (installs.push(userId), Promise.resolve('installed')),
+    annotate: (_id: string, change: (t: Record<string, unknown>) => Record<string, unknown>) => ((current = { ...current, teams: change(current.teams) }), Promise.resolve(current)),
+    get: () => Promise.resolve(current),
+    recordSummary: (_id: string, s: OffboardingRequest['summary']) => (recorded.push(s), Promise.resolve()),
+  } as unknown as OffboardingService;
+  return { service, recorded, installs, current: () => current };
+}
+
+const noSleep = () => Promise.resolve();
+
+describe('teams notifier', () => {
+  it('sends the approval card in a 1:1 chat, after the plan preview in the thread', async () => {
+    const p = new RecordingProactive();
+    const s = fakeService(request());
+    await new TeamsNotifier(p as unknown as Proactive, s.service, { teamsAppId: 'app', sleep: noSleep }).requested(request());
+    assert.deepEqual(p.calls.map((c) => c.op), ['send', 'personal']);
+    assert.match(JSON.stringify(p.calls[0]!.activity), /Offboarding plan for Jane Doe/);
+    assert.deepEqual(s.installs, []);
+    assert.deepEqual((s.current().teams.approvals as Array<{ where: string }>).map((a) => a.where), ['1:1']);
+  });
+
+  it('on 403 installs the app through Graph and tries again', async () => {
+    const p = new RecordingProactive();
+    let installed = false;
+    p.personal = () => (installed ? 'ok' : 403);
+    const s = fakeService(request());
+    const original = s.service.installAppFor.bind(s.service);
+    s.service.installAppFor = (id: string, app: string) => ((installed = true), original(id, app));
+    await new TeamsNotifier(p as unknown as Proactive, s.service, { teamsAppId: 'app', sleep: noSleep }).requested(request());
+    assert.deepEqual(p.calls.map((c) => c.op), ['send', 'personal-403', 'personal']);
+    assert.deepEqual(s.installs, ['ben']);
+  });
+
+  it('falls back to the thread with an @mention when the chat still fails', async () => {
+    const p = new RecordingProactive();
+    p.personal = () => 403;
+    const s = fakeService(request());
+    await new TeamsNotifier(p as unknown as Proactive, s.service, { teamsAppId: 'app', installRetryMs: 0, sleep: noSleep }).requested(request());
+    const [line, approvalCard] = p.calls.slice(-2);
+    assert.equal(line!.op, 'send');
+    assert.equal(line!.to, 'thread-1');
+    assert.match(String(line!.activity.text), /<at>Ben Carter<\/at>, please approve or reject OFB-TEST01/);
+    assert.deepEqual((line!.activity.entities as unknown as Array<{ mentioned: { id: string } }>)[0]!.mentioned.id, 'ben');
+    assert.equal(approvalCard!.to, 'thread-1');
+    assert.match(JSON.stringify(approvalCard!.activity), /offboard\.approve/);
+    assert.deepEqual((s.current().teams.approvals as Array<{ where: string }>).map((a) => a.where), ['thread']);
+  });
+
+  it('coalesces progress updates to the interval, and the last one wins', async () => {
+    const p = new RecordingProactive();
+    const r = request({ status: 'running', teams: { ...request().teams, progressActivityId: 'progress-1' } });
+    const s = fakeService(r);
+    const n = new TeamsNotifier(p as unknown as Proactive, s.service, { progressIntervalMs: 100, sleep: noSleep });
+    const view = (done: number): RunView => ({ run: { id: r.id, requestId: r.id, plan: r.plan, people: { leaver: r.leaver, inheritor: r.inheritor }, status: 'running', startedAt: r.createdAt, attempt: 1 }, steps: r.plan.steps.slice(0, done).map((st) => ({ kind: st.kind, status: 'done', counts: { total: 1, done: 1, failed: 0, skipped: 0 }, attempts: 1 })) });
+    let done = 0;
+    s.service.runView = () => Promise.resolve(view(done));
+    for (let i = 1; i <= 20; i++) {
+      done = i;
+      n.progress(r.id);
+    }
+    await new Promise((res) => setTimeout(res, 350));
+    const updates = p.calls.filter((c) => c.op === 'update');
+    assert.ok(updates.length >= 1 && updates.length <= 2, `${updates.length} updates`);
+    assert.match(JSON.stringify(updates.at(-1)!.activity), /20 of 28 steps finished/);
+  });
+
+  it('retries a failed summary post and records the outcome', async () => {
+    const p = new RecordingProactive();
+    p.channelFailures = 2;
+    const r = request({ status: 'rejected', decision: { by: { id: 'ben', displayName: 'Ben Carter' }, at: '2026-11-27T11:00:00.000Z', outcome: 'rejected' } });
+    const s = fakeService(r);
+    await new TeamsNotifier(p as unknown as Proactive, s.service, { summaryChannelId: '19:summary@thread.tacv2', sleep: noSleep }).ended(r);
+    assert.deepEqual(p.calls.map((c) => c.op), ['channel-failed', 'channel-failed', 'channel']);
+    assert.ok(s.recorded[0]?.postedAt);
+
+    const q = new RecordingProactive();
+    q.channelFailures = 5;
+    const t = fakeService(r);
+    await new TeamsNotifier(q as unknown as Proactive, t.service, { summaryChannelId: '19:summary@thread.tacv2', sleep: noSleep }).ended(r);
+    assert.deepEqual(q.calls.map((c) => c.op), ['channel-failed', 'channel-failed', 'channel-failed', 'send']);
+    assert.match(t.recorded[0]?.error ?? '', /attempt 3: 503/);
+  });
+});
