@@ -77,7 +77,10 @@ export interface GroupSettings {
   protectedGroupId: string;
 }
 
-/** The configuration after validation. In simulated mode `m365` and `groups` come from the simulated tenant. */
+/**
+ * The configuration after validation. In simulated mode `m365` comes from the simulated tenant, and so does each
+ * group id the environment leaves unset (`groups` then holds only those that are set).
+ */
 export interface Config {
   port: number;
   /** 127.0.0.1 whenever activities are unauthenticated (no BOT_ID); all interfaces otherwise. */
@@ -86,7 +89,7 @@ export interface Config {
   /** True when no Microsoft 365 variable is set: the embedded simulated tenant is used. */
   simulated: boolean;
   m365?: M365Settings;
-  groups?: GroupSettings;
+  groups?: Partial<GroupSettings>;
   dataDir: string;
   summaryChannelId?: string;
   teamsAppId?: string;
@@ -137,7 +140,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     e.EXCHANGE_BASE_URL === undefined;
 
   let m365: M365Settings | undefined;
-  let groups: GroupSettings | undefined;
+  let groups: Partial<GroupSettings> = Object.fromEntries(
+    Object.entries({ operatorsGroupId: e.OPERATORS_GROUP_ID, approversGroupId: e.APPROVERS_GROUP_ID, protectedGroupId: e.PROTECTED_GROUP_ID }).filter(([, v]) => v !== undefined),
+  );
   if (!simulated) {
     const credential = required(e.M365_CREDENTIAL, 'M365_CREDENTIAL', 'when any Microsoft 365 variable is set (secret | certificate | managed-identity | none)');
     const graphBaseUrl = e.GRAPH_BASE_URL ?? DEFAULT_GRAPH;

@@ -18,6 +18,8 @@ import { TeamsNotifier } from './teams/notifier';
 import { Proactive } from './teams/proactive';
 import { startSimulatedTenant, type SimulatedTenant } from './simulator';
 
+const HOUSEKEEPING_INTERVAL_MS = 5_000;
+
 export const SIMULATED_BANNER = 'SIMULATED TENANT: no real accounts are touched';
 
 export interface RunningBot {
@@ -52,13 +54,17 @@ export async function startBot(options: StartOptions = {}): Promise<RunningBot> 
   if (config.simulated) {
     tenant = await startSimulatedTenant();
     m365 = { tenantId: tenant.tenantId, graphBaseUrl: tenant.graphBaseUrl, exchangeBaseUrl: tenant.exchangeBaseUrl, credential: 'none' };
-    groups = tenant.groups;
+    // Group ids set in the environment win (e.g. to try the rules with another seeded group).
+    groups = { ...tenant.groups, ...config.groups };
+    if (Object.keys(config.groups ?? {}).length > 0) {
+      logger.warn({ groups: config.groups }, 'group ids from the environment are used with the simulated tenant');
+    }
     teamsAppId ??= tenant.teamsAppId;
     logger.warn({ graphBaseUrl: tenant.graphBaseUrl }, SIMULATED_BANNER);
   } else {
-    // loadConfig guarantees both outside simulated mode.
+    // loadConfig requires the settings and all three group ids outside simulated mode.
     m365 = config.m365!;
-    groups = config.groups!;
+    groups = config.groups as GroupSettings;
   }
   for (const warning of config.warnings) {
     logger.warn(warning);
@@ -72,7 +78,7 @@ export async function startBot(options: StartOptions = {}): Promise<RunningBot> 
   // Progress goes to the service (defined next; the engine only calls back once a run is under way).
   const engine = new OffboardingEngine({ graph, exchange, store, audit, logger, onProgress: (e) => service.onProgress(e) });
   const access = new AccessPolicy(graph, groups);
-  const service = new OffboardingService({ store, engine, access, directory: new Directory(graph), audit, approvalTtlHours: config.approvalTtlHours, logger });
+  const service = new OffboardingService({ store, engine, access, directory: new Directory(graph, `${m365.graphBaseUrl.replace(/\/+$/, '')}/v1.0`), audit, approvalTtlHours: config.approvalTtlHours, logger });
 
   const adapter = createAdapter(config.bot);
   const proactive = new Proactive(adapter, config.bot?.appId ?? '');
@@ -98,10 +104,11 @@ export async function startBot(options: StartOptions = {}): Promise<RunningBot> 
   if (resumed.length > 0) {
     logger.warn({ requests: resumed }, 'resumed unfinished offboarding requests');
   }
-  // Housekeeping: expire requests nobody decided on, start scheduled ones when their time comes.
+  // Housekeeping: expire requests nobody decided on, start scheduled ones when their time comes (within seconds:
+  // a click after the deadline also expires the request at once).
   const housekeeping = setInterval(() => {
     service.tick().catch((err: unknown) => logger.error({ err }, 'housekeeping failed'));
-  }, 30_000);
+  }, HOUSEKEEPING_INTERVAL_MS);
   housekeeping.unref();
 
   return {

@@ -42,6 +42,13 @@ describe('config', () => {
     assert.equal(c.dataDir, '/srv/bot/data');
     assert.equal(c.approvalTtlHours, 72);
     assert.match(c.warnings.join('\n'), /SUMMARY_CHANNEL_ID/);
+    assert.deepEqual(c.groups, {});
+  });
+
+  it('keeps the group ids that are set in simulated mode (the rest come from the simulated tenant)', () => {
+    const c = loadConfig({ OPERATORS_GROUP_ID: G1, PROTECTED_GROUP_ID: G3 });
+    assert.equal(c.simulated, true);
+    assert.deepEqual(c.groups, { operatorsGroupId: G1, protectedGroupId: G3 });
   });
 
   for (const variable of ['TENANT_ID', 'M365_CREDENTIAL', 'GRAPH_BASE_URL', 'EXCHANGE_BASE_URL']) {

@@ -80,10 +80,10 @@ export class GraphGateway implements GraphPort {
     return withRetries(this.policy, (e) => e.transient && !SDK_RETRIED.has(e.status), () => this.attempt<T>(request, tracker));
   }
 
-  async list<T = unknown>(url: string, headers?: Record<string, string>): Promise<T[]> {
+  async list<T = unknown>(url: string, headers?: Record<string, string>, enough?: (items: T[]) => boolean): Promise<T[]> {
     const items: T[] = [];
     let next: string | undefined = url;
-    while (next !== undefined) {
+    while (next !== undefined && !enough?.(items)) {
       const page: GraphResult<{ value?: T[]; '@odata.nextLink'?: string } | undefined> = await this.call({ method: 'GET', url: next, headers });
       items.push(...(page.body?.value ?? []));
       const link = page.body?.['@odata.nextLink'];

@@ -38,8 +38,11 @@ export interface GraphPort {
    * retries exhausted, throws M365Error. 2xx resolves with the parsed body (undefined for 204).
    */
   call<T = unknown>(request: GraphRequest): Promise<GraphResult<T>>;
-  /** GET every page of a collection, following @odata.nextLink (as a path relative to the base URL). */
-  list<T = unknown>(url: string, headers?: Record<string, string>): Promise<T[]>;
+  /**
+   * GET every page of a collection, following @odata.nextLink (as a path relative to the base URL); `enough` stops
+   * after the page where it first says so.
+   */
+  list<T = unknown>(url: string, headers?: Record<string, string>, enough?: (items: T[]) => boolean): Promise<T[]>;
   /**
    * Many independent requests through POST /$batch: at most 20 a batch, several batches in flight. Each inner
    * response is read on its own: inner 429/503/504 are retried with their own Retry-After. Result i answers

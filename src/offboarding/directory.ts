@@ -29,7 +29,11 @@ function toUser(u: Partial<DirectoryUser> & { id: string }): DirectoryUser {
 }
 
 export class Directory {
-  constructor(private readonly graph: GraphPort) {}
+  constructor(
+    private readonly graph: GraphPort,
+    /** Where Graph lives (GRAPH_BASE_URL + version): @odata.bind takes an absolute URL on the same cloud. */
+    private readonly graphRoot = 'https://graph.microsoft.com/v1.0',
+  ) {}
 
   /**
    * An exact UPN or mail finds that user; anything else is a display-name / given-name prefix search. Both are
@@ -104,9 +108,14 @@ export class Directory {
   }
 
   /** Users in a group, nested groups included (transitiveMembers cast to users). */
-  async groupUsers(groupId: string, limit: number): Promise<DirectoryUser[]> {
-    const users = await this.graph.list<DirectoryUser>(`/groups/${encodeURIComponent(groupId)}/transitiveMembers/microsoft.graph.user?${SELECT}&$top=${Math.min(999, Math.max(limit, 1))}`);
-    return users.slice(0, limit).map(toUser);
+  /** The first `limit` users of a group (nested groups included) that `keep` accepts; stops paging once it has them. */
+  async groupUsers(groupId: string, limit: number, keep: (u: DirectoryUser) => boolean = () => true): Promise<DirectoryUser[]> {
+    const users = await this.graph.list<DirectoryUser>(
+      `/groups/${encodeURIComponent(groupId)}/transitiveMembers/microsoft.graph.user?${SELECT}&$top=100`,
+      undefined,
+      (page) => page.map(toUser).filter(keep).length >= limit,
+    );
+    return users.map(toUser).filter(keep).slice(0, limit);
   }
 
   /**
@@ -126,7 +135,7 @@ export class Directory {
       await this.graph.call({
         method: 'POST',
         url: `/users/${encodeURIComponent(userId)}/teamwork/installedApps`,
-        body: { 'teamsApp@odata.bind': `https://graph.microsoft.com/v1.0/appCatalogs/teamsApps/${app.id}` },
+        body: { 'teamsApp@odata.bind': `${this.graphRoot}/appCatalogs/teamsApps/${app.id}` },
       });
       return 'installed';
     } catch (err) {

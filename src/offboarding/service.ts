@@ -202,18 +202,38 @@ export class OffboardingService {
       expiresAt: new Date(now.getTime() + this.deps.approvalTtlHours * 3600_000).toISOString(),
       teams: input.teams,
     };
+    // Stored, then the leaver claimed: a second submit for the same person loses the claim, withdraws its own copy
+    // and changes nothing; whoever sees the claim can already read the request it points to.
+    const etag = await this.deps.store.put(REQUESTS, request.id, request, null);
     try {
-      // Claim the leaver first: a second submit for the same person loses this race and changes nothing.
       await this.deps.store.put(OPEN_BY_LEAVER, request.leaver.id, { requestId: request.id }, null);
     } catch (err) {
+      await this.deps.store.delete(REQUESTS, request.id, etag).catch(() => undefined);
       if (err instanceof ConflictError) {
         const open = await this.openRequestFor(request.leaver.id);
         return refused(`${request.leaver.displayName} already has an open offboarding request${open ? `, ${open.id}` : ''}.`);
       }
       throw err;
     }
-    await this.deps.store.put(REQUESTS, request.id, request, null);
-    await this.deps.audit.record({ kind: 'request', requestId: request.id, data: { event: 'requested', leaver: request.leaver.id, inheritor: request.inheritor.id, requester: request.requester.id, approvers: request.approvers.map((a) => a.id), options: request.options, effectiveAt: request.effectiveAt ?? null, reason: request.reason ?? null } });
+    // The whole plan's lists go to the audit log: cards list only the first few (see teams/view.ts).
+    const leftInPlace = request.plan.steps.find((s) => s.kind === 'groups-left-in-place')?.untouched ?? [];
+    await this.deps.audit.record({
+      kind: 'request',
+      requestId: request.id,
+      data: {
+        event: 'requested',
+        leaver: request.leaver.id,
+        inheritor: request.inheritor.id,
+        requester: request.requester.id,
+        approvers: request.approvers.map((a) => a.id),
+        options: request.options,
+        effectiveAt: request.effectiveAt ?? null,
+        reason: request.reason ?? null,
+        groupsLeftInPlace: leftInPlace.map((g) => ({ id: g.id, label: g.label, reason: g.reason })),
+        followUps: request.plan.followUps.map((f) => f.message),
+        warnings: request.plan.warnings.map((w) => w.message),
+      },
+    });
     return { ok: true, request, preview };
   }
 
@@ -233,11 +253,9 @@ export class OffboardingService {
     } else {
       return { list: [{ id: m.id, displayName: m.displayName, role: 'manager' }] };
     }
-    const members = await this.deps.directory.groupUsers(this.deps.access.groups.approversGroupId, MAX_APPROVERS + 2);
-    const list = members
-      .filter((u) => u.accountEnabled && u.id !== requester.id && u.id !== leaver.id)
-      .slice(0, MAX_APPROVERS)
-      .map((u): Approver => ({ id: u.id, displayName: u.displayName, role: 'approvers-group' }));
+    const eligible = (u: DirectoryUser) => u.accountEnabled && u.id !== requester.id && u.id !== leaver.id;
+    const members = await this.deps.directory.groupUsers(this.deps.access.groups.approversGroupId, MAX_APPROVERS, eligible);
+    const list = members.map((u): Approver => ({ id: u.id, displayName: u.displayName, role: 'approvers-group' }));
     return { list, note };
   }
 
@@ -270,9 +288,15 @@ export class OffboardingService {
   // --- Deciding -------------------------------------------------------------------------------------------------------
 
   async decide(requestId: string, by: Actor, outcome: 'approved' | 'rejected', comment?: string): Promise<{ ok: true; request: OffboardingRequest } | Refused> {
-    const result = await this.update(requestId, (r) => lifecycle.decide(r, by, outcome, this.now(), comment));
+    const now = this.now();
+    const result = await this.update(requestId, (r) => lifecycle.decide(r, by, outcome, now, comment));
     if (!result.ok) {
       await this.deps.audit.record({ kind: 'decision', requestId, data: { event: 'refused', by: by.id, outcome, reason: result.reason } });
+      // A click after the deadline expires the request now, without waiting for housekeeping.
+      const current = await this.get(requestId);
+      if (current && lifecycle.isExpired(current, now)) {
+        await this.expire(current.id, now);
+      }
       return result;
     }
     const request = result.request;
@@ -313,16 +337,27 @@ export class OffboardingService {
     const due = (await this.deps.store.list<OffboardingRequest>(REQUESTS)).map((d) => d.value).filter((r) => lifecycle.isExpired(r, now));
     const expired: OffboardingRequest[] = [];
     for (const r of due) {
-      const result = await this.update(r.id, (x) => lifecycle.expire(x, now));
-      if (result.ok) {
-        expired.push(result.request);
-        await this.deps.audit.record({ kind: 'decision', requestId: r.id, data: { event: 'expired' } });
-        await this.release(result.request);
-        await this.notifier?.decided(result.request);
-        await this.notifier?.ended(result.request);
+      const request = await this.expire(r.id, now);
+      if (request) {
+        expired.push(request);
       }
     }
     return expired;
+  }
+
+  /** Marks one request expired (if it still is due); the requester is told in the background. */
+  private async expire(requestId: string, now: Date): Promise<OffboardingRequest | undefined> {
+    const result = await this.update(requestId, (x) => lifecycle.expire(x, now));
+    if (!result.ok) {
+      return undefined;
+    }
+    await this.deps.audit.record({ kind: 'decision', requestId, data: { event: 'expired' } });
+    await this.release(result.request);
+    this.background(requestId, async () => {
+      await this.notifier?.decided(result.request);
+      await this.notifier?.ended(result.request);
+    });
+    return result.request;
   }
 
   // --- Running --------------------------------------------------------------------------------------------------------
@@ -343,7 +378,7 @@ export class OffboardingService {
     for (const r of due) {
       const result = await this.update(r.id, (x) => (x.status === 'scheduled' ? { ok: true, value: lifecycle.start(x, x.id, now) } : refused('not scheduled')));
       if (result.ok) {
-        await this.run(r.id);
+        this.track(r.id, this.run(r.id)); // housekeeping doesn't wait for runs (idle() does)
       }
     }
   }
@@ -393,14 +428,16 @@ export class OffboardingService {
     if (!(await this.deps.access.isOperator(by.id).catch(() => false))) {
       return refused('Only members of the offboarding operators group can retry failed steps.');
     }
-    const request = await this.get(requestId);
-    if (!request?.runId) {
-      return refused(`No run to retry for ${requestId}.`);
-    }
-    if (request.status !== 'completed-with-failures') {
-      return refused(request.status === 'running' ? `${request.id} is still running.` : `${request.id} has no failed steps to retry.`);
-    }
-    const again = await this.update(requestId, (r) => ({ ok: true, value: { ...r, status: 'running', endedAt: undefined } }));
+    // Checked inside the compare-and-swap: of two clicks at once, only one starts a retry.
+    const again = await this.update(requestId, (r) => {
+      if (!r.runId) {
+        return refused(`No run to retry for ${r.id}.`);
+      }
+      if (r.status !== 'completed-with-failures') {
+        return refused(r.status === 'running' ? `${r.id} is still running.` : `${r.id} has no failed steps to retry.`);
+      }
+      return { ok: true, value: { ...r, status: 'running', endedAt: undefined } };
+    });
     if (!again.ok) {
       return again;
     }

@@ -43,23 +43,42 @@ export class TeamsNotifier implements RequestNotifier {
     this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
   }
 
-  /** After a submit: the plan preview in the thread, then the approval card to each approver. */
+  /**
+   * After a submit: the plan preview in the thread, then the approval card to every approver at once (reaching one
+   * may take 30 s). Each card's reference is stored as soon as it is sent, so a decision that comes first updates it;
+   * a card sent after the decision is turned into the decided card right away.
+   */
   async requested(request: OffboardingRequest): Promise<void> {
     const refs = refsOf(request);
-    await this.proactive.send(refs.thread, card(renderPlanCard(planCardData(request))));
-    const approvals: ApprovalCardRef[] = [];
-    for (const approver of request.approvers) {
-      approvals.push(await this.sendApproval(request, refs, approver.id, approver.displayName));
+    await this.proactive.send(refs.thread, card(renderPlanCard(planCardData(request)))).catch((err: unknown) => this.warn(err, request.id, 'plan preview post failed'));
+    await Promise.all(
+      request.approvers.map((approver) => this.sendApproval(request, refs, approver.id, approver.displayName).catch((err: unknown) => this.warn(err, request.id, 'approval card not delivered'))),
+    );
+  }
+
+  private async sendApproval(request: OffboardingRequest, refs: TeamsRefs, approverId: string, approverName: string): Promise<void> {
+    const ref = await this.deliverApproval(request, refs, approverId, approverName);
+    if (!ref) {
+      return; // decided meanwhile: nothing to ask any more
     }
-    await this.service.annotate(request.id, (t) => asChannelData({ ...(t as unknown as TeamsRefs), approvals }));
+    const stored = await this.service.annotate(request.id, (t) => {
+      const current = t as unknown as TeamsRefs;
+      return asChannelData({ ...current, approvals: [...(current.approvals ?? []), ref] });
+    });
+    if (stored && stored.status !== 'requested') {
+      await this.proactive.update(ref.reference, ref.activityId, card(renderDecidedCard(decidedCardData(stored))));
+    }
   }
 
   /** 1:1 chat first; on 403 install the app through Graph and keep trying for up to 30 s; then the thread. */
-  private async sendApproval(request: OffboardingRequest, refs: TeamsRefs, approverId: string, approverName: string): Promise<ApprovalCardRef> {
+  private async deliverApproval(request: OffboardingRequest, refs: TeamsRefs, approverId: string, approverName: string): Promise<ApprovalCardRef | undefined> {
     const activity = card(renderApprovalCard(approvalCardData(request)));
     const deadline = Date.now() + (this.options.installRetryMs ?? 30_000);
     let installed = false;
     for (let wait = 1000; ; wait = Math.min(wait * 2, 8000)) {
+      if (installed && !(await this.stillOpen(request.id))) {
+        return undefined;
+      }
       try {
         const posted = await this.proactive.sendPersonal(refs.serviceUrl, refs.tenantId, approverId, refs.bot, activity);
         return { approverId, reference: posted.reference, activityId: posted.activityId, where: '1:1' };
@@ -81,23 +100,36 @@ export class TeamsNotifier implements RequestNotifier {
         await this.sleep(Math.min(wait, Math.max(0, deadline - Date.now())));
       }
     }
-    // Last resort: the card in the originating thread, mentioning the approver (only they can decide: checked on click).
-    // The mention and the card go as two messages: the card alone gets an id to be updated by.
+    if (!(await this.stillOpen(request.id))) {
+      return undefined;
+    }
+    // Last resort: the card in the originating thread, in one message with an @mention of the approver (only they
+    // can decide: checked on click). Its id is kept, so the decision replaces it in place.
     const mention = { type: 'mention', text: `<at>${approverName}</at>`, mentioned: { id: approverId, name: approverName } };
-    await this.proactive.send(refs.thread, { type: 'message', text: `<at>${approverName}</at>, please approve or reject ${request.id} below (I couldn't reach you in a 1:1 chat).`, entities: [mention] });
-    const activityId = await this.proactive.send(refs.thread, activity);
+    const activityId = await this.proactive.send(refs.thread, {
+      ...activity,
+      text: `<at>${approverName}</at>, please approve or reject ${request.id} (I couldn't reach you in a 1:1 chat).`,
+      entities: [mention],
+    });
     if (!activityId) {
       this.options.logger?.warn({ requestId: request.id, approverId }, 'the connector returned no id for the approval card: it cannot be updated later');
     }
     return { approverId, reference: refs.thread, activityId, where: 'thread' };
   }
 
+  private async stillOpen(requestId: string): Promise<boolean> {
+    return (await this.service.get(requestId))?.status === 'requested';
+  }
+
+  private warn(err: unknown, requestId: string, message: string): void {
+    this.options.logger?.warn({ err, requestId }, message);
+  }
+
   async decided(request: OffboardingRequest): Promise<void> {
-    const refs = refsOf(request);
+    // The stored request has every approval card sent so far (they may still be arriving: see sendApproval).
+    const refs = refsOf((await this.service.get(request.id)) ?? request);
     const decided = card(renderDecidedCard(decidedCardData(request)));
-    await Promise.all(
-      (refs.approvals ?? []).map((a) => this.proactive.update(a.reference, a.activityId, decided).catch((err: unknown) => this.options.logger?.warn({ err, requestId: request.id }, 'approval card update failed'))),
-    );
+    await Promise.all((refs.approvals ?? []).map((a) => this.proactive.update(a.reference, a.activityId, decided).catch((err: unknown) => this.warn(err, request.id, 'approval card update failed'))));
     // The requester is told (mentioned) when nobody decided in time.
     const requester = `<at>${request.requester.displayName}</at>`;
     const expired = request.status === 'expired';
@@ -105,18 +137,26 @@ export class TeamsNotifier implements RequestNotifier {
       ? `${requester}, ${request.id} (offboarding ${request.leaver.displayName}) expired without a decision. Nothing was changed.`
       : `${outcomeLine(request).text}: ${request.id}, offboarding ${request.leaver.displayName}.${request.decision?.comment ? ` “${request.decision.comment}”` : ''}`;
     const entities = expired ? [{ type: 'mention', text: requester, mentioned: { id: request.requester.id, name: request.requester.displayName } }] : [];
-    await this.proactive
-      .send(refs.thread, { type: 'message', text: line, entities })
-      .catch((err: unknown) => this.options.logger?.warn({ err, requestId: request.id }, 'thread line failed'));
+    await this.proactive.send(refs.thread, { type: 'message', text: line, entities }).catch((err: unknown) => this.warn(err, request.id, 'thread line failed'));
   }
 
+  /**
+   * The run started: post its progress card. Never throws: Teams being unreachable must not hold up an approved
+   * offboarding; the card is posted with the next progress update instead.
+   */
   async started(request: OffboardingRequest): Promise<void> {
-    const refs = refsOf(request);
-    if (refs.progressActivityId) {
-      return; // resumed: keep updating the same card
+    await this.progressCardId(request).catch((err: unknown) => this.warn(err, request.id, 'progress card post failed'));
+  }
+
+  /** The progress card's id, posting the card first if it isn't there yet (a resumed run keeps its card). */
+  private async progressCardId(request: OffboardingRequest, view?: RunView): Promise<string | undefined> {
+    const existing = refsOf(request).progressActivityId;
+    if (existing) {
+      return existing;
     }
-    const id = await this.proactive.send(refs.thread, card(renderProgressCard(progressCardData(request))));
+    const id = await this.proactive.send(refsOf(request).thread, card(renderProgressCard(progressCardData(request, view))));
     await this.service.annotate(request.id, (t) => asChannelData({ ...(t as unknown as TeamsRefs), progressActivityId: id }));
+    return undefined; // just posted with the latest state
   }
 
   progress(requestId: string): void {
@@ -129,19 +169,21 @@ export class TeamsNotifier implements RequestNotifier {
     p.timer = setTimeout(() => {
       p.timer = undefined;
       p.lastSentAt = Date.now();
-      p.sending = p.sending.then(() => this.updateProgress(requestId));
+      p.sending = p.sending.then(() => this.updateProgress(requestId)).catch((err: unknown) => this.warn(err, requestId, 'progress update failed'));
     }, Math.max(0, p.lastSentAt + interval - Date.now()));
   }
 
   /** Reads the request and its run now, so the card shows the latest state. */
   private async updateProgress(requestId: string, view?: RunView): Promise<void> {
     const request = await this.service.get(requestId);
-    const id = request && refsOf(request).progressActivityId;
-    if (!request || !id) {
+    if (!request) {
       return;
     }
     const run = view ?? (await this.service.runView(request));
-    await this.proactive.update(refsOf(request).thread, id, card(renderProgressCard(progressCardData(request, run)))).catch((err: unknown) => this.options.logger?.warn({ err, requestId }, 'progress update failed'));
+    const id = await this.progressCardId(request, run);
+    if (id) {
+      await this.proactive.update(refsOf(request).thread, id, card(renderProgressCard(progressCardData(request, run))));
+    }
   }
 
   async ended(request: OffboardingRequest, view?: RunView): Promise<void> {
@@ -152,7 +194,7 @@ export class TeamsNotifier implements RequestNotifier {
       await p.sending;
     }
     if (view) {
-      await this.updateProgress(request.id, view);
+      await this.updateProgress(request.id, view).catch((err: unknown) => this.warn(err, request.id, 'final progress update failed'));
     }
     await this.postSummary(request, view);
   }

@@ -23,10 +23,37 @@ export class Proactive {
     private readonly botAppId: string,
   ) {}
 
+  /**
+   * Runs `work` in a proactive turn and hands its error back to the caller. botbuilder routes an error thrown in a
+   * turn to the adapter's onTurnError (the app's "something went wrong" reply) and swallows it: a failed card update
+   * must reach the caller instead, and must not post a message into the conversation.
+   */
+  private static async surfacing(turn: (work: (context: TurnContext) => Promise<void>) => Promise<void>, work: (context: TurnContext) => Promise<void>): Promise<void> {
+    let failure: Error | undefined;
+    await turn(async (context) => {
+      try {
+        await work(context);
+      } catch (err) {
+        failure = err instanceof Error ? err : new Error(String(err));
+      }
+    });
+    if (failure) {
+      throw failure;
+    }
+  }
+
+  private continueIn(reference: Partial<ConversationReference>, work: (context: TurnContext) => Promise<void>): Promise<void> {
+    return Proactive.surfacing((logic) => this.adapter.continueConversationAsync(this.botAppId, reference, logic), work);
+  }
+
+  private create(serviceUrl: string, parameters: ConversationParameters, work: (context: TurnContext) => Promise<void>): Promise<void> {
+    return Proactive.surfacing((logic) => this.adapter.createConversationAsync(this.botAppId, 'msteams', serviceUrl, AUDIENCE, parameters, logic), work);
+  }
+
   /** Posts into a stored conversation (a channel thread, a chat). */
   async send(reference: Partial<ConversationReference>, activity: Partial<Activity>): Promise<string> {
     let id = '';
-    await this.adapter.continueConversationAsync(this.botAppId, reference, async (context) => {
+    await this.continueIn(reference, async (context) => {
       id = (await context.sendActivity(activity))?.id ?? '';
     });
     return id;
@@ -34,7 +61,7 @@ export class Proactive {
 
   /** Replaces an activity in place (cards keep their position in the thread). */
   async update(reference: Partial<ConversationReference>, activityId: string, activity: Partial<Activity>): Promise<void> {
-    await this.adapter.continueConversationAsync(this.botAppId, reference, async (context) => {
+    await this.continueIn(reference, async (context) => {
       await context.updateActivity({ ...activity, id: activityId, conversation: reference.conversation });
     });
   }
@@ -53,21 +80,16 @@ export class Proactive {
       channelData: { tenant: { id: tenantId } },
     } as unknown as ConversationParameters;
     let posted: Posted | undefined;
-    let failure: Error | undefined;
-    await this.adapter.createConversationAsync(this.botAppId, 'msteams', serviceUrl, AUDIENCE, parameters, async (context) => {
+    await this.create(serviceUrl, parameters, async (context) => {
       // The create event names no user: name them, so the stored reference addresses them. Its id is the new
       // conversation's, not a message's: clear it so the card is a new message, not a reply to nothing.
       context.activity.from = { id: aadObjectId, aadObjectId, name: '' };
       delete (context.activity as { id?: string }).id;
       const reference = TurnContext.getConversationReference(context.activity);
-      try {
-        posted = { reference, activityId: (await context.sendActivity(activity))?.id ?? '' };
-      } catch (err) {
-        failure = err instanceof Error ? err : new Error(String(err)); // rethrown below: the adapter's turn-error handler must not swallow it
-      }
+      posted = { reference, activityId: (await context.sendActivity(activity))?.id ?? '' };
     });
     if (!posted) {
-      throw failure ?? new Error('the 1:1 chat was created but the card was not sent');
+      throw new Error('the 1:1 chat was created but the card was not sent');
     }
     return posted;
   }
@@ -76,10 +98,15 @@ export class Proactive {
   async postToChannel(serviceUrl: string, tenantId: string, channelId: string, activity: Partial<Activity>): Promise<Posted> {
     const parameters = { isGroup: true, channelData: { channel: { id: channelId }, tenant: { id: tenantId } }, activity, tenantId } as unknown as ConversationParameters;
     let posted: Posted | undefined;
-    await this.adapter.createConversationAsync(this.botAppId, 'msteams', serviceUrl, AUDIENCE, parameters, (context) => {
-      posted = { reference: TurnContext.getConversationReference(context.activity), activityId: context.activity.id ?? '' };
+    await this.create(serviceUrl, parameters, (context) => {
+      // botbuilder drops the connector's activityId; Teams names the new thread "<channel>;messageid=<activity id>".
+      const conversationId = context.activity.conversation?.id ?? '';
+      posted = { reference: TurnContext.getConversationReference(context.activity), activityId: /;messageid=([^;]+)/.exec(conversationId)?.[1] ?? '' };
       return Promise.resolve();
     });
-    return posted!;
+    if (!posted) {
+      throw new Error('the channel post was created but not confirmed');
+    }
+    return posted;
   }
 }

@@ -64,18 +64,20 @@ export function isValidZone(zone: string | undefined): zone is string {
 }
 
 export function requestCardData(leaver: DirectoryUser, manager: DirectoryUser | undefined, requester: { id: string; displayName: string }, today: string, timeZone: string | undefined, error?: string): RequestCardData {
-  // Static choices, so the card also works where the people picker isn't rendered: the manager (preselected),
-  // and the requester as a fallback when there is no manager.
+  // Static choices, so the card also works where the people picker isn't rendered: the manager (preselected), and
+  // the requester as a fallback. A disabled manager, or a leaver listed as their own manager, can't inherit: the
+  // preflight would refuse them, so they are not offered.
+  const heir = manager && manager.accountEnabled && manager.id !== leaver.id ? manager : undefined;
   const choices = [
-    ...(manager ? [{ title: `${personLine(manager)} — manager`, value: manager.id }] : []),
-    ...(requester.id !== manager?.id && requester.id !== leaver.id ? [{ title: `${requester.displayName} (you)`, value: requester.id }] : []),
+    ...(heir ? [{ title: `${personLine(heir)} — manager`, value: heir.id }] : []),
+    ...(requester.id !== heir?.id && requester.id !== leaver.id ? [{ title: `${requester.displayName} (you)`, value: requester.id }] : []),
   ];
   return {
     verb: VERBS.submit,
     ...(error ? { error } : {}),
     leaver: { id: leaver.id, title: personLine(leaver), detail: [leaver.jobTitle, leaver.department].filter(Boolean).join(' · ') || undefined },
     inheritorChoices: choices,
-    ...(manager ? { inheritorDefault: manager.id } : {}),
+    ...(heir ? { inheritorDefault: heir.id } : {}),
     toggles: OPTION_IDS.filter((id) => typeof DEFAULT_OPTIONS[id] === 'boolean').map((id) => ({ id, title: TOGGLE_TITLES[id] ?? id, value: DEFAULT_OPTIONS[id] as boolean })),
     intuneDevices: { value: DEFAULT_OPTIONS.intuneDevices, choices: INTUNE_DEVICE_ACTIONS.map((v) => ({ title: INTUNE_TITLES[v], value: v })) },
     autoReplyPlaceholder: `Default: "${leaver.displayName} no longer works here. Please contact <inheritor>, who is taking over."`,
@@ -126,7 +128,11 @@ export function planCardData(r: OffboardingRequest): PlanCardData {
     title: `Offboarding plan for ${r.leaver.displayName} (${r.id})`,
     facts: requestFacts(r),
     steps: stepLines(r.plan),
-    warnings: r.warnings.map((w) => `⚠️ ${w.message}`),
+    warnings: capped(
+      r.warnings.map((w) => `⚠️ ${w.message}`),
+      MAX_WARNINGS_LISTED,
+      (n) => `⚠️ …and ${n} more warnings in the audit log of ${r.id}`,
+    ),
   };
 }
 
@@ -181,6 +187,18 @@ export function progressCardData(r: OffboardingRequest, view?: RunView): Progres
   };
 }
 
+/**
+ * Long lists are cut so every message stays well under Teams' ~100 KB limit (we keep under 80 KB) whatever the
+ * tenant: hundreds of synced or dynamic groups are common. The full lists are in the audit log.
+ */
+const MAX_GROUPS_LISTED = 40;
+const MAX_FOLLOW_UPS_LISTED = 20;
+const MAX_WARNINGS_LISTED = 20;
+
+function capped<T>(items: T[], max: number, more: (n: number) => T): T[] {
+  return items.length > max ? [...items.slice(0, max), more(items.length - max)] : items;
+}
+
 const OUTCOME: Record<string, string> = {
   completed: 'Completed',
   'completed-with-failures': 'Completed with failures',
@@ -205,8 +223,20 @@ export function summaryCardData(r: OffboardingRequest, view?: RunView): SummaryC
       ...(r.endedAt ? [{ title: 'Ended', value: formatTime(r.endedAt, r.timeZone) }] : []),
     ],
     steps: view ? stepLines(r.plan, view.steps) : [],
-    leftInPlace: run ? leftInPlace.map((g) => ({ title: g.label, value: g.reason })) : [],
-    followUps: run ? r.plan.followUps.filter((f) => !leftInPlace.some((g) => f.message.startsWith(`${g.label}:`))).map((f) => f.message) : [],
+    leftInPlace: run
+      ? capped(
+          leftInPlace.map((g) => ({ title: g.label, value: g.reason })),
+          MAX_GROUPS_LISTED,
+          (n) => ({ title: `…and ${n} more`, value: `every group is in the audit log of ${r.id} (npm run audit:export)` }),
+        )
+      : [],
+    followUps: run
+      ? capped(
+          r.plan.followUps.filter((f) => !leftInPlace.some((g) => f.message.startsWith(`${g.label}:`))).map((f) => f.message),
+          MAX_FOLLOW_UPS_LISTED,
+          (n) => `…and ${n} more in the audit log of ${r.id}`,
+        )
+      : [],
   };
 }
 

@@ -22,6 +22,8 @@ export class FakeBotConnector {
   members: Array<Record<string, unknown>> = [];
   /** Set to make createConversation calls fail with this status. */
   createConversationStatus: number | undefined;
+  /** Set to make every activity update (PUT) fail with this status, as during a Teams service incident. */
+  updateStatus: number | undefined;
   /** For 1:1 chats: false → 403, as Teams answers when the app isn't installed for that user. */
   reachable: (memberId: string) => boolean = () => true;
   private waiters: Waiter[] = [];
@@ -115,6 +117,9 @@ export class FakeBotConnector {
       return json(404, {});
     }
     const targetId = parts[4];
+    if (req.method === 'PUT' && this.updateStatus !== undefined) {
+      return json(this.updateStatus, { error: { code: 'ServiceError', message: 'Teams could not update the activity.' } });
+    }
     const id = targetId && req.method !== 'POST' ? targetId : randomUUID();
     const kind = req.method === 'PUT' ? 'update' : req.method === 'DELETE' ? 'delete' : targetId ? 'reply' : 'send';
     this.record({ kind, conversationId, activityId: id, replyToId: kind === 'reply' ? targetId : undefined, activity: body, at: Date.now() });

@@ -79,6 +79,12 @@ describe('m365 GraphGateway: call and list', () => {
     assert.ok(pages.every((p) => p.status === 200));
   });
 
+  it('stops paging once `enough` says so', async () => {
+    const users = await sim.graph().list<{ id: string }>('/users?$top=5&$select=id', undefined, (items) => items.length >= 7);
+    assert.equal(users.length, 10, 'two pages of 5');
+    assert.equal(sim.tenant.requestLog().length, 2);
+  });
+
   it('never sends a token over plain http, even with a credential', async () => {
     const server = await captureServer((_req, res) => json(res, 200, { value: [] }));
     try {

@@ -2,6 +2,7 @@
 // simulated tenant. Security rules first: nothing is written to Microsoft 365 before approval, and only the right
 // person's click counts.
 import assert from 'node:assert/strict';
+import { startSimulatedTenant } from '../../src/simulator';
 import { VERBS } from '../../src/teams/verbs';
 import type { SentActivity } from '../fakes/bot-connector';
 import { actionsOf, BotHarness, cardOf, CHANNEL_THREAD, inputsOf, SUMMARY_CHANNEL, textOf, type Person } from './harness';
@@ -118,6 +119,8 @@ describe('conversation', function () {
       }
       assert.match(String((await h.click(h.people.isaac, VERBS.approve, { requestId }, approval.activityId, approval.conversationId)).value), /asked for this offboarding/);
       assert.match(String((await h.click(h.people.jane, VERBS.approve, { requestId }, approval.activityId, approval.conversationId)).value), /being offboarded/);
+      const longComment = await h.click(h.people.marcus, VERBS.approve, { requestId, comment: 'x'.repeat(1001) }, approval.activityId, approval.conversationId);
+      assert.match(String(longComment.value), /comment is longer than 1000 characters/);
       assert.match(String((await h.click(h.people.marcus, VERBS.approve, { requestId: 'OFB-ZZZZZZ' }, approval.activityId, approval.conversationId)).value), /no offboarding request OFB-ZZZZZZ/);
       assert.equal((await h.bot.service.get(requestId))?.status, 'requested');
       assert.deepEqual(h.writes(), []);
@@ -197,6 +200,49 @@ describe('conversation', function () {
     });
   });
 
+  describe('double submit, and Teams failing during the run', () => {
+    let x: BotHarness;
+    before(async () => {
+      x = await new BotHarness().start();
+    });
+    after(() => x?.stop());
+    let requestId = '';
+
+    it('two clicks on Submit at once: one request, and the card shows it whichever answer comes last', async () => {
+      const replies = await x.say(x.people.isaac, 'offboard Jane Doe');
+      const cardId = replies[0]!.activityId;
+      const data = { leaverId: x.people.jane.id, mailboxInheritorId: x.people.tom.id };
+      await Promise.all([x.click(x.people.isaac, VERBS.submit, data, cardId), x.click(x.people.isaac, VERBS.submit, data, cardId)]);
+      const updates = () => x.connector.sent.filter((a) => a.kind === 'update' && a.activityId === cardId);
+      for (let waited = 0; updates().length < 2 && waited < 15_000; waited += 100) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const requests = await x.bot.service.list();
+      assert.equal(requests.length, 1);
+      requestId = requests[0]!.id;
+      assert.deepEqual(
+        updates().map((u) => /Submitted: (OFB-[A-Z0-9]{6})/.exec(textOf(u))?.[1]),
+        [requestId, requestId],
+      );
+    });
+
+    it('card updates failing (Teams incident): the run completes, failures go to the log, nothing false is posted', async () => {
+      const approval = await x.connector.waitFor((a) => a.kind !== 'update' && textOf(a).includes(requestId) && actionsOf(a.activity).some((v) => v.verb === VERBS.approve), 15_000);
+      x.connector.updateStatus = 502;
+      try {
+        await x.click(x.people.marcus, VERBS.approve, { requestId }, approval.activityId, approval.conversationId);
+        await x.connector.waitFor((a) => a.kind === 'createConversation' && JSON.stringify(a.activity).includes(SUMMARY_CHANNEL) && textOf(a).includes(requestId), 30_000);
+      } finally {
+        x.connector.updateStatus = undefined;
+      }
+      assert.equal((await x.bot.service.get(requestId))?.status, 'completed');
+      assert.deepEqual(
+        x.connector.sent.filter((a) => /went wrong|Nothing else was changed/.test(textOf(a))).map((a) => textOf(a)),
+        [],
+      );
+    });
+  });
+
   describe('cancel and expiry', () => {
     it('cancel: only the requester or an operator, before execution', async () => {
       const { requestId } = await submitFor(h.people.isaac, h.people.samuel, h.people.tom);
@@ -208,6 +254,22 @@ describe('conversation', function () {
       const answer = await h.click({ id: approver.id, name: approver.displayName }, VERBS.approve, { requestId }, approval.activityId, approval.conversationId);
       assert.match(JSON.stringify(answer.value), /Cancelled by Isaac Ito/);
       assert.equal((await h.bot.service.get(requestId))?.status, 'cancelled');
+    });
+  });
+
+  describe('group ids from the environment, with the simulated tenant', () => {
+    it('OPERATORS_GROUP_ID set to the approvers group: the usual operator is refused, an approver may start', async () => {
+      const probe = await startSimulatedTenant();
+      const approversGroupId = probe.groups.approversGroupId;
+      await probe.close();
+      const x = await new BotHarness().start({ OPERATORS_GROUP_ID: approversGroupId });
+      try {
+        assert.equal(x.bot.groups.operatorsGroupId, approversGroupId);
+        assert.match(textOf((await x.say(x.people.isaac, 'offboard Jane Doe'))[0]), /only members of the offboarding operators group/);
+        assert.match(JSON.stringify((await x.say(x.people.amara, 'offboard Jane Doe'))[0]!.activity), /offboard\.submit/);
+      } finally {
+        await x.stop();
+      }
     });
   });
 
@@ -226,7 +288,7 @@ describe('conversation', function () {
       await new Promise((r) => setTimeout(r, 1300));
       const late = await x.click(x.people.marcus, VERBS.approve, { requestId }, 'card');
       assert.match(JSON.stringify(late.value), /expired/i);
-      await x.bot.service.tick();
+      // The late click itself expires the request (no housekeeping tick needed).
       assert.equal((await x.bot.service.get(requestId))?.status, 'expired');
       const told = await x.connector.waitFor((a) => a.conversationId === CHANNEL_THREAD && /expired without a decision/.test(textOf(a)));
       assert.match(textOf(told), /<at>Isaac Ito<\/at>/);

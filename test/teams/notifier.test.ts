@@ -7,9 +7,7 @@ import type { OffboardingRequest } from '../../src/offboarding/requests';
 import type { OffboardingService } from '../../src/offboarding/service';
 import { TeamsNotifier } from '../../src/teams/notifier';
 import type { Posted, Proactive } from '../../src/teams/proactive';
-import { planOffboarding } from '../../src/offboarding/planner';
-import { DEFAULT_OPTIONS } from '../../src/offboarding/options';
-import { snapshot } from '../offboarding/fixtures';
+import { sampleRequest } from './sample-request';
 
 type Call = { op: string; to?: string; activityId?: string; activity: Partial<Activity> };
 
@@ -43,24 +41,7 @@ class RecordingProactive {
   }
 }
 
-function request(over: Partial<OffboardingRequest> = {}): OffboardingRequest {
-  const plan = planOffboarding(snapshot(), DEFAULT_OPTIONS);
-  return {
-    id: 'OFB-TEST01',
-    status: 'requested',
-    leaver: { id: 'jane', displayName: 'Jane Doe', userPrincipalName: 'jane.doe@contoso.com', accountEnabled: true },
-    inheritor: { id: 'tom', displayName: 'Tom Alvarez', userPrincipalName: 'tom.alvarez@contoso.com', accountEnabled: true },
-    requester: { id: 'isaac', displayName: 'Isaac Ito' },
-    approvers: [{ id: 'ben', displayName: 'Ben Carter', role: 'approvers-group' }],
-    options: DEFAULT_OPTIONS,
-    plan,
-    warnings: plan.warnings,
-    createdAt: '2026-11-27T10:00:00.000Z',
-    expiresAt: '2026-11-30T10:00:00.000Z',
-    teams: { thread: { conversation: { id: 'thread-1' } }, serviceUrl: 'http://connector/', tenantId: 't', bot: { id: '28:bot' } },
-    ...over,
-  };
-}
+const request = (over: Partial<OffboardingRequest> = {}) => sampleRequest(over);
 
 function fakeService(r: OffboardingRequest) {
   const recorded: Array<OffboardingRequest['summary']> = [];
@@ -70,9 +51,14 @@ function fakeService(r: OffboardingRequest) {
     installAppFor: (userId: string) => (installs.push(userId), Promise.resolve('installed')),
     annotate: (_id: string, change: (t: Record<string, unknown>) => Record<string, unknown>) => ((current = { ...current, teams: change(current.teams) }), Promise.resolve(current)),
     get: () => Promise.resolve(current),
+    runView: () => Promise.resolve(undefined),
     recordSummary: (_id: string, s: OffboardingRequest['summary']) => (recorded.push(s), Promise.resolve()),
   } as unknown as OffboardingService;
-  return { service, recorded, installs, current: () => current };
+  /** A decision lands in the store (as OffboardingService.decide would). */
+  const decide = (decision: NonNullable<OffboardingRequest['decision']>) => {
+    current = { ...current, status: decision.outcome, decision };
+  };
+  return { service, recorded, installs, current: () => current, decide };
 }
 
 const noSleep = () => Promise.resolve();
@@ -105,14 +91,67 @@ describe('teams notifier', () => {
     p.personal = () => 403;
     const s = fakeService(request());
     await new TeamsNotifier(p as unknown as Proactive, s.service, { teamsAppId: 'app', installRetryMs: 0, sleep: noSleep }).requested(request());
-    const [line, approvalCard] = p.calls.slice(-2);
-    assert.equal(line!.op, 'send');
-    assert.equal(line!.to, 'thread-1');
-    assert.match(String(line!.activity.text), /<at>Ben Carter<\/at>, please approve or reject OFB-TEST01/);
-    assert.deepEqual((line!.activity.entities as unknown as Array<{ mentioned: { id: string } }>)[0]!.mentioned.id, 'ben');
-    assert.equal(approvalCard!.to, 'thread-1');
-    assert.match(JSON.stringify(approvalCard!.activity), /offboard\.approve/);
+    // One message: the mention and the card together, so the card (kept by its id) is what mentions the approver.
+    const fallback = p.calls.at(-1)!;
+    assert.equal(fallback.op, 'send');
+    assert.equal(fallback.to, 'thread-1');
+    assert.match(String(fallback.activity.text), /<at>Ben Carter<\/at>, please approve or reject OFB-TEST01/);
+    assert.deepEqual((fallback.activity.entities as unknown as Array<{ mentioned: { id: string } }>)[0]!.mentioned.id, 'ben');
+    assert.match(JSON.stringify(fallback.activity.attachments), /offboard\.approve/);
+    assert.equal(p.calls.filter((c) => c.op === 'send').length, 2, 'the plan preview, then the card with the mention');
     assert.deepEqual((s.current().teams.approvals as Array<{ where: string }>).map((a) => a.where), ['thread']);
+  });
+
+  it('reaches every approver at once; a decision made meanwhile stops the slow one and turns a late card into the decision', async () => {
+    const approvers = [
+      { id: 'amara', displayName: 'Amara Okafor', role: 'approvers-group' as const },
+      { id: 'ben', displayName: 'Ben Carter', role: 'approvers-group' as const },
+      { id: 'cleo', displayName: 'Cleo Park', role: 'approvers-group' as const },
+    ];
+    const r = request({ approvers });
+    const s = fakeService(r);
+    const decide = () => s.decide({ by: { id: 'amara', displayName: 'Amara Okafor' }, at: '2026-11-27T10:01:00.000Z', outcome: 'approved' });
+    const p = new RecordingProactive();
+    // Ben lacks the app and stays unreachable; Cleo's chat opens just as Amara approves.
+    p.personal = (id) => {
+      if (id === 'cleo') {
+        decide();
+      }
+      return id === 'ben' ? 403 : 'ok';
+    };
+    let waits = 0;
+    const sleep = () => (waits++, Promise.resolve());
+    await new TeamsNotifier(p as unknown as Proactive, s.service, { teamsAppId: 'app', installRetryMs: 60_000, sleep }).requested(r);
+    assert.deepEqual(
+      p.calls.filter((c) => c.op === 'personal' || c.op === 'personal-403').map((c) => `${c.op} ${c.to}`),
+      ['personal amara', 'personal-403 ben', 'personal cleo'],
+      'all three tried before any of them answered',
+    );
+    assert.equal(waits, 1, 'Ben: one wait after installing, then the decision stops the retries');
+    assert.ok(!p.calls.some((c) => c.op === 'send' && c.to === 'thread-1' && /Ben Carter/.test(String(c.activity.text))), 'no fallback card for a decided request');
+    const cleoUpdate = p.calls.find((c) => c.op === 'update' && c.activityId === 'card-cleo');
+    assert.ok(cleoUpdate, "Cleo's card, sent after the decision, shows it at once");
+    assert.match(JSON.stringify(cleoUpdate.activity), /Approved by Amara Okafor/);
+    assert.deepEqual((s.current().teams.approvals as Array<{ approverId: string }>).map((a) => a.approverId).sort(), ['amara', 'cleo']);
+  });
+
+  it('a failed progress card post does not stop the run; the next update posts it', async () => {
+    const p = new RecordingProactive();
+    const r = request({ status: 'running' });
+    const s = fakeService(r);
+    const send = p.send.bind(p);
+    let down = true;
+    p.send = (ref, activity) => (down ? Promise.reject(Object.assign(new Error('Bad Gateway'), { statusCode: 502 })) : send(ref, activity));
+    const n = new TeamsNotifier(p as unknown as Proactive, s.service, { progressIntervalMs: 10, sleep: noSleep });
+    await n.started(r); // resolves although Teams is down
+    assert.equal(s.current().teams.progressActivityId, undefined);
+    down = false;
+    s.service.runView = () => Promise.resolve(undefined);
+    n.progress(r.id);
+    await new Promise((res) => setTimeout(res, 50));
+    assert.deepEqual(p.calls.map((c) => c.op), ['send']);
+    assert.match(JSON.stringify(p.calls[0]!.activity), /Offboarding Jane Doe|Jane Doe/);
+    assert.ok(s.current().teams.progressActivityId);
   });
 
   it('coalesces progress updates to the interval, and the last one wins', async () => {

@@ -13,7 +13,12 @@ export interface CardAction {
 }
 
 /** A verb whose data is checked with `schema` first: who clicked must be known, the data well-formed. */
-export function cardAction<T>(verb: string, schema: z.ZodType<T, z.ZodTypeDef, unknown>, invalid: string, handle: (context: TurnContext, by: Actor, data: T) => Promise<ActionResult>): CardAction {
+export function cardAction<T>(
+  verb: string,
+  schema: z.ZodType<T, z.ZodTypeDef, unknown>,
+  invalid: string | ((error: z.ZodError) => string),
+  handle: (context: TurnContext, by: Actor, data: T) => Promise<ActionResult>,
+): CardAction {
   return {
     verb,
     async handle(context, data) {
@@ -22,7 +27,10 @@ export function cardAction<T>(verb: string, schema: z.ZodType<T, z.ZodTypeDef, u
         return NO_IDENTITY;
       }
       const parsed = schema.safeParse(data);
-      return parsed.success ? handle(context, by, parsed.data) : invalid;
+      if (!parsed.success) {
+        return typeof invalid === 'string' ? invalid : invalid(parsed.error);
+      }
+      return handle(context, by, parsed.data);
     },
   };
 }

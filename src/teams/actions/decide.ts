@@ -6,13 +6,16 @@ import { renderDecidedCard } from '../cards';
 import { decidedCardData } from '../view';
 import { cardAction, type CardAction } from './action';
 
+const MAX_COMMENT = 1000;
 export const REQUEST_ID_DATA = z.object({ requestId: z.string().regex(/^OFB-[A-Z0-9]{6}$/i) });
 const DECIDE_DATA = REQUEST_ID_DATA.extend({
-  comment: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.string().max(1000).optional()),
+  comment: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.string().max(MAX_COMMENT).optional()),
 });
 
 export function decideAction(service: OffboardingService, verb: string, outcome: 'approved' | 'rejected'): CardAction {
-  return cardAction(verb, DECIDE_DATA, 'This card carries no valid request id. Nothing was changed.', async (_context, by, { requestId, comment }) => {
+  const invalid = (error: z.ZodError) =>
+    error.issues[0]?.path[0] === 'comment' ? `The comment is longer than ${MAX_COMMENT} characters: shorten it and click again. Nothing was changed.` : 'This card carries no valid request id. Nothing was changed.';
+  return cardAction(verb, DECIDE_DATA, invalid, async (_context, by, { requestId, comment }) => {
     const result = await service.decide(requestId, by, outcome, comment?.trim());
     if (result.ok) {
       return renderDecidedCard(decidedCardData(result.request)).content as Record<string, unknown>;

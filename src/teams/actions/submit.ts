@@ -5,11 +5,12 @@ import { MessageFactory } from 'botbuilder';
 import { z } from 'zod';
 import type { Logger } from '../../logger';
 import { OPTION_IDS, optionsSchema } from '../../offboarding/options';
+import type { OffboardingRequest } from '../../offboarding/requests';
 import type { OffboardingService } from '../../offboarding/service';
 import { renderNoticeCard } from '../cards';
 import type { TeamsNotifier } from '../notifier';
 import type { Proactive } from '../proactive';
-import { asChannelData, type TeamsRefs } from '../refs';
+import { asChannelData, refsOf, type TeamsRefs } from '../refs';
 import { requestCardFor } from '../request-card';
 import { actorOf, NO_IDENTITY, refsFrom, timeZoneOf } from '../turn';
 import { VERBS } from '../verbs';
@@ -87,13 +88,22 @@ export function submitAction(deps: SubmitDeps): CardAction {
   };
 }
 
+/** What the submitted card turns into: the request's id and who is asked. */
+function submittedNotice(request: OffboardingRequest) {
+  return renderNoticeCard({
+    title: `Submitted: ${request.id}`,
+    text: `Offboarding ${request.leaver.displayName}, mailbox to ${request.inheritor.displayName}. Waiting for ${request.approvers.map((a) => a.displayName).join(' or ')} to approve; the plan is below.`,
+    tone: 'good',
+  });
+}
+
 async function continueSubmit(deps: SubmitDeps, refs: TeamsRefs, input: Parameters<OffboardingService['submit']>[0]): Promise<void> {
+  // The card shows the outcome; if it can't be updated the request still goes on (the plan follows in the thread).
   const replace = async (card: Parameters<typeof MessageFactory.attachment>[0]): Promise<void> => {
-    if (refs.submitCardId) {
-      await deps.proactive.update(refs.thread, refs.submitCardId, MessageFactory.attachment(card));
-    } else {
-      await deps.proactive.send(refs.thread, MessageFactory.attachment(card));
-    }
+    const activity = MessageFactory.attachment(card);
+    await (refs.submitCardId ? deps.proactive.update(refs.thread, refs.submitCardId, activity) : deps.proactive.send(refs.thread, activity)).catch((err: unknown) =>
+      deps.logger?.warn({ err }, 'the submitted card could not be updated'),
+    );
   };
   let result: Awaited<ReturnType<OffboardingService['submit']>>;
   try {
@@ -104,18 +114,17 @@ async function continueSubmit(deps: SubmitDeps, refs: TeamsRefs, input: Paramete
     return;
   }
   if (!result.ok) {
+    // A second click on the same card lost the race to the first: the card shows the request the first one opened.
+    const open = refs.submitCardId ? await deps.service.openRequestFor(input.leaverId) : undefined;
+    if (open && refsOf(open).submitCardId === refs.submitCardId) {
+      await replace(submittedNotice(open));
+      return;
+    }
     // The form comes back with the reason, so it can be fixed and sent again.
     const again = await requestCardFor(deps.service, input.timeZone, input.requester, input.leaverId, result.reason);
     await replace(again.card);
     return;
   }
-  const { request } = result;
-  await replace(
-    renderNoticeCard({
-      title: `Submitted: ${request.id}`,
-      text: `Offboarding ${request.leaver.displayName}, mailbox to ${request.inheritor.displayName}. Waiting for ${request.approvers.map((a) => a.displayName).join(' or ')} to approve; the plan is below.`,
-      tone: 'good',
-    }),
-  );
-  await deps.notifier.requested(request);
+  await replace(submittedNotice(result.request));
+  await deps.notifier.requested(result.request);
 }
