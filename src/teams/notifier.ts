@@ -51,21 +51,32 @@ export class TeamsNotifier implements RequestNotifier {
   async requested(request: OffboardingRequest): Promise<void> {
     const refs = refsOf(request);
     await this.proactive.send(refs.thread, card(renderPlanCard(planCardData(request)))).catch((err: unknown) => this.warn(err, request.id, 'plan preview post failed'));
+    // Card references are saved one at a time: ten approvers answering together would otherwise race on the request.
+    let saving: Promise<unknown> = Promise.resolve();
+    const save = (ref: ApprovalCardRef) => {
+      const saved = saving.then(() =>
+        this.service.annotate(request.id, (t) => {
+          const current = t as unknown as TeamsRefs;
+          return asChannelData({ ...current, approvals: [...(current.approvals ?? []), ref] });
+        }),
+      );
+      saving = saved.catch(() => undefined);
+      return saved;
+    };
     await Promise.all(
-      request.approvers.map((approver) => this.sendApproval(request, refs, approver.id, approver.displayName).catch((err: unknown) => this.warn(err, request.id, 'approval card not delivered'))),
+      request.approvers.map((approver) => this.sendApproval(request, refs, approver.id, approver.displayName, save).catch((err: unknown) => this.warn(err, request.id, 'approval card not delivered'))),
     );
   }
 
-  private async sendApproval(request: OffboardingRequest, refs: TeamsRefs, approverId: string, approverName: string): Promise<void> {
+  private async sendApproval(request: OffboardingRequest, refs: TeamsRefs, approverId: string, approverName: string, save: (ref: ApprovalCardRef) => Promise<OffboardingRequest | undefined>): Promise<void> {
     const ref = await this.deliverApproval(request, refs, approverId, approverName);
     if (!ref) {
       return; // decided meanwhile: nothing to ask any more
     }
-    const stored = await this.service.annotate(request.id, (t) => {
-      const current = t as unknown as TeamsRefs;
-      return asChannelData({ ...current, approvals: [...(current.approvals ?? []), ref] });
-    });
-    if (stored && stored.status !== 'requested') {
+    const stored = await save(ref);
+    if (!stored) {
+      this.options.logger?.warn({ requestId: request.id, approverId }, 'the approval card reference could not be saved: a decision will not update that card');
+    } else if (stored.status !== 'requested') {
       await this.proactive.update(ref.reference, ref.activityId, card(renderDecidedCard(decidedCardData(stored))));
     }
   }
