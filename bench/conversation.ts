@@ -131,8 +131,13 @@ export async function benchConversation(concurrency = 50, latencyMs = 50): Promi
 
     // 2. Submit each (the plan is prepared in the background) and wait for every approval card.
     await Promise.all(leavers.map((leaver, i) => submit(leaver, `a:bench-${i}`)));
-    await waitFor(() => approvals().length >= leavers.length + 1, 180_000);
+    // A submit ends in an approval card, or in the form coming back with the reason (e.g. a protected leaver).
+    const refusals = () => connector.sent.filter((a) => a.kind === 'update' && /card-a:bench-/.test(a.activityId) && /Can't start/.test(JSON.stringify(a.activity)));
+    const submittedAt = performance.now();
+    await waitFor(() => approvals().length + refusals().length >= leavers.length + 1, 180_000);
+    const preparedMs = performance.now() - submittedAt;
     const cards = approvals().slice(1);
+    const reasons = [...new Set(refusals().map((a) => /"text":"([^"]*(?:protected|manager|approve|open)[^"]*)"/.exec(JSON.stringify(a.activity))?.[1] ?? 'see the card'))];
 
     // 3. Every approver clicks Approve at once.
     const invoke = await Promise.all(cards.map(approve));
@@ -142,7 +147,7 @@ export async function benchConversation(concurrency = 50, latencyMs = 50): Promi
       figures: {
         '"offboard X" → first reply': `${pick(summarise(firstReply))} (target p95 < 1 s)`,
         'approval click → answer': `${pick(summarise(invoke))} (target p99 < 1 s)`,
-        'requests that reached approval': `${cards.length} of ${leavers.length}`,
+        'requests that reached approval': `${cards.length} of ${leavers.length}, all prepared in ${Math.round(preparedMs)} ms${reasons.length ? `; refused: ${reasons.join(' | ')}` : ''}`,
       },
     };
   } finally {

@@ -2,11 +2,14 @@
 import restify from 'restify';
 import type { TeamsAdapter, Application } from '@microsoft/teams-ai';
 import type { Logger } from './logger';
+import type { TurnGate } from './turn-gate';
 
 export interface ServerDeps {
   adapter: TeamsAdapter;
   app: Application;
   logger: Logger;
+  /** Counts turns in flight, so background work can let them go first. */
+  turns?: TurnGate;
 }
 
 export function createServer(deps: ServerDeps): restify.Server {
@@ -20,9 +23,11 @@ export function createServer(deps: ServerDeps): restify.Server {
 
   // botbuilder validates the caller's JWT here when a bot identity is configured (401 otherwise).
   server.post('/api/messages', async (req, res) => {
-    await deps.adapter.process(req, res, async (context) => {
-      await deps.app.run(context);
-    });
+    const turn = () =>
+      deps.adapter.process(req, res, async (context) => {
+        await deps.app.run(context);
+      });
+    await (deps.turns ? deps.turns.around(turn) : turn());
   });
 
   server.on('restifyError', (req: restify.Request, _res: restify.Response, err: Error, callback: () => void) => {

@@ -11,6 +11,7 @@ import { OffboardingEngine } from './offboarding/engine';
 import { OffboardingService } from './offboarding/service';
 import { DEFAULT_OPTIONS } from './offboarding/options';
 import { createServer, listen } from './server';
+import { TurnGate } from './turn-gate';
 import { openStore, type Store } from './store';
 import { createAdapter } from './teams/adapter';
 import { createTeamsApp } from './teams/app';
@@ -78,7 +79,17 @@ export async function startBot(options: StartOptions = {}): Promise<RunningBot> 
   // Progress goes to the service (defined next; the engine only calls back once a run is under way).
   const engine = new OffboardingEngine({ graph, exchange, store, audit, logger, onProgress: (e) => service.onProgress(e) });
   const access = new AccessPolicy(graph, groups);
-  const service = new OffboardingService({ store, engine, access, directory: new Directory(graph, `${m365.graphBaseUrl.replace(/\/+$/, '')}/v1.0`), audit, approvalTtlHours: config.approvalTtlHours, logger });
+  const turns = new TurnGate();
+  const service = new OffboardingService({
+    store,
+    engine,
+    access,
+    directory: new Directory(graph, `${m365.graphBaseUrl.replace(/\/+$/, '')}/v1.0`),
+    audit,
+    approvalTtlHours: config.approvalTtlHours,
+    logger,
+    afterTurns: () => turns.idle(),
+  });
 
   const adapter = createAdapter(config.bot);
   const proactive = new Proactive(adapter, config.bot?.appId ?? '');
@@ -94,7 +105,7 @@ export async function startBot(options: StartOptions = {}): Promise<RunningBot> 
       report: async () => formatDoctorReport(await runDoctor({ credential, graph, exchange, clientId: m365.clientId, options: DEFAULT_OPTIONS })),
     },
   });
-  const server = createServer({ adapter, app, logger });
+  const server = createServer({ adapter, app, logger, turns });
   const { port, url } = await listen(server, config.port, config.host);
   logger.info(
     { url, host: config.host, authentication: config.bot ? 'on' : 'off (local mode)', graph: m365.graphBaseUrl, credential: m365.credential, dataDir: config.dataDir },

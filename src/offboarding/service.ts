@@ -20,8 +20,6 @@ export const REQUESTS = 'requests';
 export const OPEN_BY_LEAVER = 'open-by-leaver';
 /** The approvers group stands in for a missing manager: at most this many get the card; the first decision wins. */
 export const MAX_APPROVERS = 10;
-/** A run starts this long after its approval is answered (see decide). */
-const RUN_START_DELAY_MS = 250;
 export const NOT_AN_OPERATOR = 'Sorry, only members of the offboarding operators group can start an offboarding. Nothing was changed.';
 
 /** What the Teams layer does when something happens to a request. */
@@ -59,6 +57,8 @@ export interface ServiceDeps {
   /** Runs executing at once; more wait their turn (each run keeps up to the gateways' limit of requests in flight). */
   maxConcurrentRuns?: number;
   logger?: Logger;
+  /** Resolves when users' turns in flight are answered: follow-up work waits for it (see TurnGate). */
+  afterTurns?: () => Promise<void>;
   now?: () => Date;
   newId?: () => string;
 }
@@ -311,8 +311,8 @@ export class OffboardingService {
         await this.notifier?.ended(request);
       } else {
         // The run has its own slots (maxConcurrentRuns): don't hold a follow-up slot for its whole length. It
-        // starts a beat later, so a burst of clicks is answered before runs compete for the CPU.
-        this.track(requestId, new Promise((r) => setTimeout(r, RUN_START_DELAY_MS)).then(() => this.begin(request.id)));
+        // starts once the clicks in flight are answered, so runs don't compete with them for the CPU.
+        this.track(requestId, this.afterTurns().then(() => this.begin(request.id)));
       }
     });
     return { ok: true, request };
@@ -512,7 +512,14 @@ export class OffboardingService {
   /** Work that follows an answered click; its failures are logged, never lost silently. Tests can await it. */
   readonly pendingWork = new Set<Promise<void>>();
   private background(requestId: string, work: () => Promise<void>): void {
-    this.track(requestId, this.backgroundSlots.run(work));
+    this.track(
+      requestId,
+      this.afterTurns().then(() => this.backgroundSlots.run(work)),
+    );
+  }
+
+  private afterTurns(): Promise<void> {
+    return this.deps.afterTurns?.() ?? Promise.resolve();
   }
 
   private track(requestId: string, work: Promise<void>): void {
