@@ -84,7 +84,7 @@ export async function startBot(options: StartOptions = {}): Promise<RunningBot> 
     store,
     engine,
     access,
-    directory: new Directory(graph, `${m365.graphBaseUrl.replace(/\/+$/, '')}/v1.0`),
+    directory: new Directory(graph),
     audit,
     approvalTtlHours: config.approvalTtlHours,
     logger,

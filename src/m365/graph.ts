@@ -18,6 +18,12 @@ export interface GraphGatewayOptions extends GatewayOptions {
 }
 
 const VERSION = 'v1.0';
+/**
+ * The root that @odata.bind / @odata.id references name. Graph resolves them by path, but documents the public
+ * cloud's absolute form; national clouds (graph.microsoft.us, …) are not supported by this bot yet. One constant, so
+ * every reference agrees.
+ */
+export const GRAPH_REFERENCE_ROOT = 'https://graph.microsoft.com/v1.0';
 /** Statuses the SDK's RetryHandler already retried; the gateway's own loop must not retry them again. */
 const SDK_RETRIED = new Set([429, 503, 504]);
 

@@ -1,6 +1,7 @@
 // Directory lookups for the conversation: finding the leaver from what IT typed, their manager, the approvers group,
 // and installing the app for an approver who lacks it (the one write allowed before approval, DOMAIN.md §1).
 import { M365Error } from '../m365/errors';
+import { GRAPH_REFERENCE_ROOT } from '../m365/graph';
 import type { GraphPort } from '../m365/ports';
 import type { PersonRef } from './snapshot';
 
@@ -29,11 +30,7 @@ function toUser(u: Partial<DirectoryUser> & { id: string }): DirectoryUser {
 }
 
 export class Directory {
-  constructor(
-    private readonly graph: GraphPort,
-    /** Where Graph lives (GRAPH_BASE_URL + version): @odata.bind takes an absolute URL on the same cloud. */
-    private readonly graphRoot = 'https://graph.microsoft.com/v1.0',
-  ) {}
+  constructor(private readonly graph: GraphPort) {}
 
   /**
    * An exact UPN or mail finds that user; anything else is a display-name / given-name prefix search. Both are
@@ -135,7 +132,7 @@ export class Directory {
       await this.graph.call({
         method: 'POST',
         url: `/users/${encodeURIComponent(userId)}/teamwork/installedApps`,
-        body: { 'teamsApp@odata.bind': `${this.graphRoot}/appCatalogs/teamsApps/${app.id}` },
+        body: { 'teamsApp@odata.bind': `${GRAPH_REFERENCE_ROOT}/appCatalogs/teamsApps/${app.id}` },
       });
       return 'installed';
     } catch (err) {

@@ -73,6 +73,7 @@ export class OffboardingService {
   private readonly runSlots: Limiter;
   /** Follow-up work after answered clicks, a few at a time: a burst of clicks is answered first. */
   private readonly backgroundSlots = new Limiter(4);
+  private ticking = false;
 
   constructor(private readonly deps: ServiceDeps) {
     this.now = deps.now ?? (() => new Date());
@@ -306,7 +307,8 @@ export class OffboardingService {
     }
     // The click is answered at once: cards, the thread line and the run follow in the background, in that order.
     this.background(requestId, async () => {
-      await this.notifier?.decided(request);
+      // Telling Teams may fail; the run starts regardless.
+      await this.notifier?.decided(request).catch((err: unknown) => this.deps.logger?.warn({ err, requestId }, 'decision not shown in Teams'));
       if (outcome === 'rejected') {
         await this.notifier?.ended(request);
       } else {
@@ -331,10 +333,20 @@ export class OffboardingService {
     return result;
   }
 
+  /**
+   * The open requests, through the one-per-leaver claims: housekeeping reads these, not the whole history. (A request
+   * stored by a submit that died before claiming its leaver never reached anyone, so it is left alone.)
+   */
+  private async openRequests(): Promise<OffboardingRequest[]> {
+    const claims = await this.deps.store.list<{ requestId: string }>(OPEN_BY_LEAVER);
+    const requests = await Promise.all(claims.map((c) => this.get(c.value.requestId)));
+    return requests.filter((r): r is OffboardingRequest => r !== undefined && !lifecycle.isFinal(r));
+  }
+
   /** Requests past their approval deadline become expired; the requester is told. Returns those expired now. */
-  async expireDue(): Promise<OffboardingRequest[]> {
+  async expireDue(open?: OffboardingRequest[]): Promise<OffboardingRequest[]> {
     const now = this.now();
-    const due = (await this.deps.store.list<OffboardingRequest>(REQUESTS)).map((d) => d.value).filter((r) => lifecycle.isExpired(r, now));
+    const due = (open ?? (await this.openRequests())).filter((r) => lifecycle.isExpired(r, now));
     const expired: OffboardingRequest[] = [];
     for (const r of due) {
       const request = await this.expire(r.id, now);
@@ -372,9 +384,9 @@ export class OffboardingService {
   }
 
   /** Starts scheduled requests whose time has come. */
-  async startDue(): Promise<void> {
+  async startDue(open?: OffboardingRequest[]): Promise<void> {
     const now = this.now();
-    const due = (await this.deps.store.list<OffboardingRequest>(REQUESTS)).map((d) => d.value).filter((r) => r.status === 'scheduled' && Date.parse(r.effectiveAt ?? '') <= now.getTime());
+    const due = (open ?? (await this.openRequests())).filter((r) => r.status === 'scheduled' && Date.parse(r.effectiveAt ?? '') <= now.getTime());
     for (const r of due) {
       const result = await this.update(r.id, (x) => (x.status === 'scheduled' ? { ok: true, value: lifecycle.start(x, x.id, now) } : refused('not scheduled')));
       if (result.ok) {
@@ -481,10 +493,19 @@ export class OffboardingService {
     return resumed;
   }
 
-  /** Periodic housekeeping: expiries and scheduled starts. */
+  /** Periodic housekeeping: expiries and scheduled starts, from one read of the open requests. Never overlaps. */
   async tick(): Promise<void> {
-    await this.expireDue();
-    await this.startDue();
+    if (this.ticking) {
+      return;
+    }
+    this.ticking = true;
+    try {
+      const open = await this.openRequests();
+      await this.expireDue(open);
+      await this.startDue(open);
+    } finally {
+      this.ticking = false;
+    }
   }
 
   // --- Teams bookkeeping ----------------------------------------------------------------------------------------------

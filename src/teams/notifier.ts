@@ -25,6 +25,9 @@ export interface NotifierOptions {
 
 const card = (attachment: Attachment): Partial<Activity> => MessageFactory.attachment(attachment);
 
+/** Decisions that replace an earlier one on the cards (an approval can still be cancelled before its run). */
+const SUPERSEDING = new Set(['cancelled', 'rejected', 'expired']);
+
 interface Pending {
   timer?: NodeJS.Timeout;
   lastSentAt: number;
@@ -33,6 +36,8 @@ interface Pending {
 
 export class TeamsNotifier implements RequestNotifier {
   private readonly pending = new Map<string, Pending>();
+  /** Progress cards posted by this process, by request id (until the run ends). */
+  private readonly progressCards = new Map<string, string>();
   private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(
@@ -64,7 +69,7 @@ export class TeamsNotifier implements RequestNotifier {
       return saved;
     };
     await Promise.all(
-      request.approvers.map((approver) => this.sendApproval(request, refs, approver.id, approver.displayName, save).catch((err: unknown) => this.warn(err, request.id, 'approval card not delivered'))),
+      request.approvers.map((approver) => this.sendApproval(request, refs, approver.id, approver.displayName, save).catch((err: unknown) => this.warn(err, request.id, 'approval card not delivered, or not updated after the decision'))),
     );
   }
 
@@ -138,7 +143,11 @@ export class TeamsNotifier implements RequestNotifier {
 
   async decided(request: OffboardingRequest): Promise<void> {
     // The stored request has every approval card sent so far (they may still be arriving: see sendApproval).
-    const refs = refsOf((await this.service.get(request.id)) ?? request);
+    const stored = (await this.service.get(request.id).catch((err: unknown) => this.warn(err, request.id, 'could not re-read the request'))) ?? request;
+    if (stored.status !== request.status && SUPERSEDING.has(stored.status)) {
+      return; // e.g. approved, then cancelled before this ran: the cancellation drew the cards
+    }
+    const refs = refsOf(stored);
     const decided = card(renderDecidedCard(decidedCardData(request)));
     await Promise.all((refs.approvals ?? []).map((a) => this.proactive.update(a.reference, a.activityId, decided).catch((err: unknown) => this.warn(err, request.id, 'approval card update failed'))));
     // The requester is told (mentioned) when nobody decided in time.
@@ -159,13 +168,17 @@ export class TeamsNotifier implements RequestNotifier {
     await this.progressCardId(request).catch((err: unknown) => this.warn(err, request.id, 'progress card post failed'));
   }
 
-  /** The progress card's id, posting the card first if it isn't there yet (a resumed run keeps its card). */
+  /**
+   * The progress card's id, posting the card first if it isn't there yet (a resumed run keeps its card). Posted once
+   * per run even if the connector gave no id ('' : it can't be updated) or the id couldn't be saved.
+   */
   private async progressCardId(request: OffboardingRequest, view?: RunView): Promise<string | undefined> {
-    const existing = refsOf(request).progressActivityId;
-    if (existing) {
-      return existing;
+    const existing = refsOf(request).progressActivityId ?? this.progressCards.get(request.id);
+    if (existing !== undefined) {
+      return existing || undefined;
     }
     const id = await this.proactive.send(refsOf(request).thread, card(renderProgressCard(progressCardData(request, view))));
+    this.progressCards.set(request.id, id);
     await this.service.annotate(request.id, (t) => asChannelData({ ...(t as unknown as TeamsRefs), progressActivityId: id }));
     return undefined; // just posted with the latest state
   }
@@ -207,6 +220,7 @@ export class TeamsNotifier implements RequestNotifier {
     if (view) {
       await this.updateProgress(request.id, view).catch((err: unknown) => this.warn(err, request.id, 'final progress update failed'));
     }
+    this.progressCards.delete(request.id);
     await this.postSummary(request, view);
   }
 

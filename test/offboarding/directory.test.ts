@@ -1,5 +1,5 @@
 // Directory reads against the simulated tenant: the approvers group is filtered before it is cut to size, and the
-// app install binds the catalog app on the configured Graph cloud.
+// app install binds the catalog app by its documented absolute URL.
 import assert from 'node:assert/strict';
 import { Directory } from '../../src/offboarding/directory';
 import { useTenant } from '../m365/helpers';
@@ -14,12 +14,12 @@ describe('directory', () => {
     assert.deepEqual(skipFirst.map((u) => u.id), [all[1]!.id]);
   });
 
-  it('installs the app by its catalog id, bound on the configured Graph root; 409 means already installed', async () => {
-    const directory = new Directory(sim.graph(), `${sim.tenant.graphBaseUrl}/v1.0`);
+  it('installs the app by its catalog id, bound by its documented absolute URL; 409 means already installed', async () => {
+    const directory = new Directory(sim.graph());
     const user = sim.P.approver2!;
     assert.equal(await directory.installApp(user, sim.tenant.teamsAppId), 'installed');
     const post = sim.tenant.requestLog().find((e) => e.method === 'POST' && e.path.endsWith('/teamwork/installedApps'))!;
-    assert.match(JSON.stringify(post.body), new RegExp(`"teamsApp@odata.bind":"${sim.tenant.graphBaseUrl}/v1.0/appCatalogs/teamsApps/`));
+    assert.match(JSON.stringify(post.body), /"teamsApp@odata.bind":"https:\/\/graph\.microsoft\.com\/v1\.0\/appCatalogs\/teamsApps\//);
     assert.equal(await directory.installApp(user, sim.tenant.teamsAppId), 'already installed');
   });
 });

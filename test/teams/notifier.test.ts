@@ -154,6 +154,28 @@ describe('teams notifier', () => {
     assert.ok(s.current().teams.progressActivityId);
   });
 
+  it('a decision superseded before its follow-up ran (approved, then cancelled) leaves the cards to the newer one', async () => {
+    const p = new RecordingProactive();
+    const approved = request({ status: 'approved', decision: { by: { id: 'ben', displayName: 'Ben Carter' }, at: '2026-11-27T10:01:00.000Z', outcome: 'approved' } });
+    const s = fakeService({ ...approved, status: 'cancelled', teams: { ...approved.teams, approvals: [{ approverId: 'ben', reference: {}, activityId: 'card-ben', where: '1:1' }] } });
+    await new TeamsNotifier(p as unknown as Proactive, s.service, { sleep: noSleep }).decided(approved);
+    assert.deepEqual(p.calls, []);
+  });
+
+  it('posts the progress card once per run, even when the connector gives it no id', async () => {
+    const p = new RecordingProactive();
+    p.send = (ref, activity) => (p.calls.push({ op: 'send', to: ref.conversation?.id, activity }), Promise.resolve(''));
+    const r = request({ status: 'running' });
+    const s = fakeService(r);
+    const n = new TeamsNotifier(p as unknown as Proactive, s.service, { progressIntervalMs: 5, sleep: noSleep });
+    await n.started(r);
+    for (let i = 0; i < 3; i++) {
+      n.progress(r.id);
+      await new Promise((res) => setTimeout(res, 20));
+    }
+    assert.deepEqual(p.calls.map((c) => c.op), ['send']);
+  });
+
   it('coalesces progress updates to the interval, and the last one wins', async () => {
     const p = new RecordingProactive();
     const r = request({ status: 'running', teams: { ...request().teams, progressActivityId: 'progress-1' } });

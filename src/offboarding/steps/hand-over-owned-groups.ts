@@ -1,4 +1,5 @@
 // Groups the leaver owns alone get a new owner first: Graph refuses to remove a group's last owner.
+import { GRAPH_REFERENCE_ROOT } from '../../m365/graph';
 import type { GraphPort } from '../../m365/ports';
 import type { Target } from '../plan';
 import { batchTargets, enc, targetsOf, type StepRunner } from './context';
@@ -22,7 +23,7 @@ export const handOverOwnedGroups: StepRunner = async (ctx) => {
     (g) => ({
       method: 'POST',
       url: `/groups/${enc(g.id)}/owners/$ref`,
-      body: { '@odata.id': `https://graph.microsoft.com/v1.0/directoryObjects/${String(g.data?.newOwnerId ?? heir.id)}` },
+      body: { '@odata.id': `${GRAPH_REFERENCE_ROOT}/directoryObjects/${String(g.data?.newOwnerId ?? heir.id)}` },
     }),
     // "One or more added object references already exist for the following modified properties: 'owners'."
     (error) => (error.status === 400 && /already exist/i.test(error.message) ? { status: 'done', detail: 'already an owner' } : { status: 'failed', error }),

@@ -114,15 +114,21 @@ async function continueSubmit(deps: SubmitDeps, refs: TeamsRefs, input: Paramete
     return;
   }
   if (!result.ok) {
-    // A second click on the same card lost the race to the first: the card shows the request the first one opened.
-    const open = refs.submitCardId ? await deps.service.openRequestFor(input.leaverId) : undefined;
-    if (open && refsOf(open).submitCardId === refs.submitCardId) {
-      await replace(submittedNotice(open));
-      return;
+    const reason = result.reason;
+    try {
+      // A second click on the same card lost the race to the first: the card shows the request the first one opened.
+      const open = refs.submitCardId ? await deps.service.openRequestFor(input.leaverId) : undefined;
+      if (open && refsOf(open).submitCardId === refs.submitCardId) {
+        await replace(submittedNotice(open));
+        return;
+      }
+      // The form comes back with the reason, so it can be fixed and sent again.
+      const again = await requestCardFor(deps.service, input.timeZone, input.requester, input.leaverId, reason);
+      await replace(again.card);
+    } catch (err) {
+      deps.logger?.warn({ err }, 'could not show the refused form again');
+      await replace(renderNoticeCard({ title: "Can't start this offboarding", text: `${reason} Nothing was changed.`, tone: 'attention' }));
     }
-    // The form comes back with the reason, so it can be fixed and sent again.
-    const again = await requestCardFor(deps.service, input.timeZone, input.requester, input.leaverId, result.reason);
-    await replace(again.card);
     return;
   }
   await replace(submittedNotice(result.request));
