@@ -440,6 +440,12 @@ export class OffboardingService {
     if (!(await this.deps.access.isOperator(by.id).catch(() => false))) {
       return refused('Only members of the offboarding operators group can retry failed steps.');
     }
+    // A newer request for the same person owns their offboarding now: its run, not this retry.
+    const leaverId = (await this.get(requestId))?.leaver.id;
+    const newer = leaverId ? await this.openRequestFor(leaverId) : undefined;
+    if (newer && newer.id !== requestId.trim().toUpperCase()) {
+      return refused(`${newer.leaver.displayName} has a newer open request, ${newer.id}: retry is closed for ${requestId}.`);
+    }
     // Checked inside the compare-and-swap: of two clicks at once, only one starts a retry.
     const again = await this.update(requestId, (r) => {
       if (!r.runId) {

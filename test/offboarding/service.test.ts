@@ -105,6 +105,11 @@ describe('offboarding service', function () {
     const again = (await s.runView((await s.get(r.id))!))!;
     assert.equal(again.steps.find((st) => st.kind === 'block-sign-in')!.attempts, 2);
     assert.equal((await s.get(r.id))?.status, 'completed-with-failures');
+
+    // A newer request for the same person closes retry on the old one.
+    const newer = await submit(s, 'adminUser');
+    const closed = await s.retry(r.id, actor('operator', 'Isaac Ito'));
+    assert.ok(!closed.ok && closed.reason.includes(`newer open request, ${newer.id}`));
   });
 
   it('two submits for the same leaver at once: one request, the other refused', async () => {
