@@ -17,7 +17,8 @@ export function cardAction<T>(
   verb: string,
   schema: z.ZodType<T, z.ZodTypeDef, unknown>,
   invalid: string | ((error: z.ZodError) => string),
-  handle: (context: TurnContext, by: Actor, data: T) => Promise<ActionResult>,
+  /** `raw` is the action data as received (for inputs the schema leaves to another validator). */
+  handle: (context: TurnContext, by: Actor, data: T, raw: Record<string, unknown>) => Promise<ActionResult>,
 ): CardAction {
   return {
     verb,
@@ -30,7 +31,7 @@ export function cardAction<T>(
       if (!parsed.success) {
         return typeof invalid === 'string' ? invalid : invalid(parsed.error);
       }
-      return handle(context, by, parsed.data);
+      return handle(context, by, parsed.data, data);
     },
   };
 }

@@ -6,17 +6,17 @@ import { z } from 'zod';
 import type { Logger } from '../../logger';
 import { OPTION_IDS, optionsSchema } from '../../offboarding/options';
 import type { OffboardingRequest } from '../../offboarding/requests';
-import type { OffboardingService } from '../../offboarding/service';
+import { NOT_AN_OPERATOR, type OffboardingService } from '../../offboarding/service';
 import { renderNoticeCard } from '../cards';
 import type { TeamsNotifier } from '../notifier';
 import type { Proactive } from '../proactive';
 import { asChannelData, refsOf, type TeamsRefs } from '../refs';
 import { requestCardFor } from '../request-card';
-import { actorOf, NO_IDENTITY, refsFrom, timeZoneOf } from '../turn';
+import { refsFrom, timeZoneOf } from '../turn';
 import { VERBS } from '../verbs';
 import { isValidZone } from '../view';
 import { todayIn, zonedToUtc } from '../zoned-time';
-import type { CardAction } from './action';
+import { cardAction, type CardAction } from './action';
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
@@ -49,43 +49,35 @@ function effectiveAt(date: string | undefined, time: string | undefined, zone: s
   return zonedToUtc(day, time ?? '09:00', zone).toISOString();
 }
 
+const invalid = (error: z.ZodError): string => `The request can't be submitted: ${firstIssue(error)}. Nothing was changed.`;
+
 export function submitAction(deps: SubmitDeps): CardAction {
-  return {
-    verb: VERBS.submit,
-    async handle(context, data) {
-      const requester = actorOf(context);
-      if (!requester) {
-        return NO_IDENTITY;
-      }
-      const parsed = submitData.safeParse(data);
-      if (!parsed.success) {
-        return `The request can't be submitted: ${firstIssue(parsed.error)}. Nothing was changed.`;
-      }
-      const optionInput = Object.fromEntries(OPTION_IDS.filter((id) => data[id] !== undefined && data[id] !== '').map((id) => [id, data[id]]));
-      const options = optionsSchema.safeParse(optionInput);
-      if (!options.success) {
-        return `The request can't be submitted: ${firstIssue(options.error)}. Nothing was changed.`;
-      }
-      if (!(await deps.service.isOperator(requester.id))) {
-        return 'Sorry, only members of the offboarding operators group can start an offboarding. Nothing was changed.';
-      }
-      const zone = timeZoneOf(context);
-      const input = {
-        requester,
-        leaverId: parsed.data.leaverId,
-        inheritorId: parsed.data.mailboxInheritorId,
-        options: options.data,
-        effectiveAt: effectiveAt(parsed.data.effectiveDate, parsed.data.effectiveTime, isValidZone(zone) ? zone : 'UTC'),
-        ...(isValidZone(zone) ? { timeZone: zone } : {}),
-        ...(parsed.data.reason ? { reason: parsed.data.reason } : {}),
-        teams: asChannelData(refsFrom(context)),
-      };
-      // Teams wants an answer within ~5 s; the preflight may take longer against a real tenant. The TurnContext is
-      // revoked when the turn ends, so the rest works from plain values.
-      void continueSubmit(deps, refsFrom(context), input).catch((err: unknown) => deps.logger?.error({ err }, 'submit failed'));
-      return renderNoticeCard({ title: 'Preparing the plan…', text: 'Reading the account, groups, devices and mailbox (read-only: nothing changes before approval). This card updates in a moment.', tone: 'default' }).content as Record<string, unknown>;
-    },
-  };
+  // `data` (the raw action data) carries the option inputs, validated by the options schema.
+  return cardAction(VERBS.submit, submitData, invalid, async (context, requester, fields, data) => {
+    const optionInput = Object.fromEntries(OPTION_IDS.filter((id) => data[id] !== undefined && data[id] !== '').map((id) => [id, data[id]]));
+    const options = optionsSchema.safeParse(optionInput);
+    if (!options.success) {
+      return invalid(options.error);
+    }
+    if (!(await deps.service.isOperator(requester.id))) {
+      return NOT_AN_OPERATOR;
+    }
+    const zone = timeZoneOf(context);
+    const input = {
+      requester,
+      leaverId: fields.leaverId,
+      inheritorId: fields.mailboxInheritorId,
+      options: options.data,
+      effectiveAt: effectiveAt(fields.effectiveDate, fields.effectiveTime, isValidZone(zone) ? zone : 'UTC'),
+      ...(isValidZone(zone) ? { timeZone: zone } : {}),
+      ...(fields.reason ? { reason: fields.reason } : {}),
+      teams: asChannelData(refsFrom(context)),
+    };
+    // Teams wants an answer within ~5 s; the preflight may take longer against a real tenant. The TurnContext is
+    // revoked when the turn ends, so the rest works from plain values.
+    void continueSubmit(deps, refsFrom(context), input).catch((err: unknown) => deps.logger?.error({ err }, 'submit failed'));
+    return renderNoticeCard({ title: 'Preparing the plan…', text: 'Reading the account, groups, devices and mailbox (read-only: nothing changes before approval). This card updates in a moment.', tone: 'default' }).content as Record<string, unknown>;
+  });
 }
 
 /** What the submitted card turns into: the request's id and who is asked. */
