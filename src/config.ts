@@ -3,6 +3,7 @@
 // and the SDK's own conventions work unchanged.
 import path from 'node:path';
 import { z } from 'zod';
+import { parseCrashAt, type CrashAt } from './testing/crash-points';
 
 const optionalText = z
   .string()
@@ -48,6 +49,14 @@ const rawSchema = z.object({
   ),
   TEAMS_APP_ID: optionalGuid,
   APPROVAL_TTL_HOURS: optionalText.pipe(z.coerce.number().positive().max(24 * 90).optional()),
+  // Test-only hooks (src/testing/): refused below whenever BOT_ID is set.
+  OFFBOARDING_CRASH_AT: optionalText.pipe(
+    z
+      .string()
+      .refine((v) => parseCrashAt(v) !== undefined, 'must be <write|batch|one-shot|shared-wait>:<n>, e.g. write:17')
+      .optional(),
+  ),
+  OFFBOARDING_TEST_SHARED_POLL_MS: optionalText.pipe(z.coerce.number().int().min(1).max(60_000).optional()),
 });
 
 export type M365Credential = 'secret' | 'certificate' | 'managed-identity' | 'none';
@@ -94,6 +103,8 @@ export interface Config {
   summaryChannelId?: string;
   teamsAppId?: string;
   approvalTtlHours: number;
+  /** Test-only hooks; never set when BOT_ID is (config refuses them). */
+  testHooks?: { crashAt?: CrashAt; sharedPollMs?: number };
   /** Non-fatal remarks for the start-up log (e.g. no summary channel). */
   warnings: string[];
 }
@@ -195,6 +206,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     throw new ConfigError('BOT_ID', 'is required with a real Microsoft 365 tenant: without it incoming activities are not authenticated (allowed only with the simulated tenant or M365_CREDENTIAL=none)');
   }
 
+  // Test hooks kill the process or shorten the engine's waits: never where Teams can reach the bot for real.
+  for (const hook of ['OFFBOARDING_CRASH_AT', 'OFFBOARDING_TEST_SHARED_POLL_MS'] as const) {
+    if (e[hook] !== undefined && bot !== undefined) {
+      throw new ConfigError(hook, 'is a test-only hook and is refused when BOT_ID is set (production)');
+    }
+  }
+  const testHooks =
+    e.OFFBOARDING_CRASH_AT !== undefined || e.OFFBOARDING_TEST_SHARED_POLL_MS !== undefined
+      ? { ...(e.OFFBOARDING_CRASH_AT ? { crashAt: parseCrashAt(e.OFFBOARDING_CRASH_AT) } : {}), ...(e.OFFBOARDING_TEST_SHARED_POLL_MS ? { sharedPollMs: e.OFFBOARDING_TEST_SHARED_POLL_MS } : {}) }
+      : undefined;
+  if (testHooks) {
+    warnings.push('Test-only hooks are armed (OFFBOARDING_CRASH_AT / OFFBOARDING_TEST_SHARED_POLL_MS): never use this outside tests.');
+  }
+
   if (e.SUMMARY_CHANNEL_ID === undefined) {
     warnings.push('SUMMARY_CHANNEL_ID is not set: summaries are posted only to the originating thread.');
   }
@@ -213,6 +238,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     summaryChannelId: e.SUMMARY_CHANNEL_ID,
     teamsAppId: e.TEAMS_APP_ID,
     approvalTtlHours: e.APPROVAL_TTL_HOURS ?? 72,
+    ...(testHooks ? { testHooks } : {}),
     warnings,
   };
 }

@@ -18,6 +18,7 @@ import { createTeamsApp } from './teams/app';
 import { TeamsNotifier } from './teams/notifier';
 import { Proactive } from './teams/proactive';
 import { startSimulatedTenant, type SimulatedTenant } from './simulator';
+import { armCrashPoint, observeCall } from './testing/crash-points';
 
 const HOUSEKEEPING_INTERVAL_MS = 5_000;
 
@@ -41,6 +42,8 @@ export interface RunningBot {
 export interface StartOptions {
   env?: NodeJS.ProcessEnv;
   logger?: Logger;
+  /** The service's clock (tests move it forward to reach deadlines and backoffs). */
+  now?: () => Date;
 }
 
 /** Starts the bot; in simulated mode also the embedded tenant it talks to. Throws ConfigError on a bad environment. */
@@ -71,13 +74,16 @@ export async function startBot(options: StartOptions = {}): Promise<RunningBot> 
     logger.warn(warning);
   }
 
+  armCrashPoint(config.testHooks?.crashAt);
   const store = openStore(config.dataDir);
   const audit = new Audit(store, logger);
   // Graph serves many conversations and runs at once: more requests in flight than Exchange, whose management
   // endpoint is the tighter one.
-  const { graph, exchange, credential } = createM365(m365, { onCall: audit.onCall, maxConcurrency: 24, exchangeMaxConcurrency: 8 });
+  const { graph, exchange, credential } = createM365(m365, { onCall: config.testHooks?.crashAt ? (c) => (audit.onCall(c), observeCall(c)) : audit.onCall, maxConcurrency: 24, exchangeMaxConcurrency: 8 });
   // Progress goes to the service (defined next; the engine only calls back once a run is under way).
-  const engine = new OffboardingEngine({ graph, exchange, store, audit, logger, onProgress: (e) => service.onProgress(e) });
+  const poll = config.testHooks?.sharedPollMs;
+  const settings = poll ? { sharedPollInitialMs: poll, sharedPollMaxMs: poll } : undefined;
+  const engine = new OffboardingEngine({ graph, exchange, store, audit, logger, settings, onProgress: (e) => service.onProgress(e) });
   const access = new AccessPolicy(graph, groups);
   const turns = new TurnGate();
   const service = new OffboardingService({
@@ -89,6 +95,7 @@ export async function startBot(options: StartOptions = {}): Promise<RunningBot> 
     approvalTtlHours: config.approvalTtlHours,
     logger,
     afterTurns: () => turns.idle(),
+    now: options.now,
   });
 
   const adapter = createAdapter(config.bot);
@@ -116,7 +123,8 @@ export async function startBot(options: StartOptions = {}): Promise<RunningBot> 
     logger.warn({ requests: resumed }, 'resumed unfinished offboarding requests');
   }
   // Housekeeping: expire requests nobody decided on, start scheduled ones when their time comes (within seconds:
-  // a click after the deadline also expires the request at once).
+  // a click after the deadline also expires the request at once), and leave no request in limbo (a submit that died
+  // before claiming its leaver, approval cards that never arrived: src/offboarding/housekeeping.ts).
   const housekeeping = setInterval(() => {
     service.tick().catch((err: unknown) => logger.error({ err }, 'housekeeping failed'));
   }, HOUSEKEEPING_INTERVAL_MS);

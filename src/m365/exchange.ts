@@ -3,7 +3,7 @@
 //   POST {base}/adminapi/beta/{tenantId}/InvokeCommand  {"CmdletInput":{"CmdletName","Parameters"}}
 // Success: {"value":[…], "@adminapi.warnings":[…], "@odata.nextLink"?}; failures: errors.ts exchangeError.
 import type { TokenCredential } from '@azure/identity';
-import { clientError, exchangeError, networkError } from './errors';
+import { clientError, exchangeError, networkError, type M365Error } from './errors';
 import { Limiter } from './limiter';
 import type { ExchangePort, ExchangeResult } from './ports';
 import { metered, parseBody, resolvePolicy, withRetries, type GatewayOptions, type GatewayPolicy } from './transport';
@@ -51,7 +51,7 @@ export class ExchangeGateway implements ExchangePort {
     this.endpoint = new URL(`${options.baseUrl.replace(/\/+$/, '')}/adminapi/beta/${encodeURIComponent(options.tenantId)}/InvokeCommand`);
   }
 
-  async invoke<T = Record<string, unknown>>(cmdlet: string, parameters: Record<string, unknown>, anchorMailbox?: string): Promise<ExchangeResult<T>> {
+  async invoke<T = Record<string, unknown>>(cmdlet: string, parameters: Record<string, unknown>, anchorMailbox?: string, options: { once?: boolean } = {}): Promise<ExchangeResult<T>> {
     const body = JSON.stringify({ CmdletInput: { CmdletName: cmdlet, Parameters: parameters } });
     const anchor = anchorMailbox ? `UPN:${anchorMailbox}` : systemMailboxAnchor(this.options.tenantDomain ?? this.options.tenantId);
     const value: T[] = [];
@@ -61,7 +61,8 @@ export class ExchangeGateway implements ExchangePort {
     let url: URL | undefined = this.endpoint;
     while (url !== undefined) {
       const target: URL = url;
-      const page = await withRetries(this.policy, (e) => e.transient, (attempt) => this.post<T>(target, body, anchor, cmdlet, attempt));
+      const retryable = options.once ? (e: M365Error) => e.status === 429 : (e: M365Error) => e.transient;
+      const page = await withRetries(this.policy, retryable, (attempt) => this.post<T>(target, body, anchor, cmdlet, attempt));
       requestId ??= page.requestId;
       const out = page.body?.value;
       value.push(...(out === undefined || out === null ? [] : Array.isArray(out) ? out : [out]));

@@ -2,7 +2,7 @@
 // @microsoft/microsoft-graph-client with the chain of graphChain.ts. Every failure leaves as an M365Error, translated
 // here from the raw response (the SDK's RAW response type), so the request id and Retry-After always survive.
 import type { TokenCredential } from '@azure/identity';
-import { Client, GraphError as SdkGraphError, ResponseType, type GraphRequest as SdkRequest } from '@microsoft/microsoft-graph-client';
+import { Client, GraphError as SdkGraphError, ResponseType, RetryHandlerOptions, type GraphRequest as SdkRequest } from '@microsoft/microsoft-graph-client';
 import { clientError, graphError, networkError, type M365Error } from './errors';
 import { runBatch } from './graphBatch';
 import { CallTracker, graphMiddleware } from './graphChain';
@@ -64,11 +64,14 @@ export class GraphGateway implements GraphPort {
   private readonly paths: GraphPaths;
   /** Shared by every call of this gateway: bounds the HTTP requests in flight. */
   readonly limiter: Limiter;
+  /** The RetryHandler's options for requests sent `once`: a 429 is retried (never applied), a 503/504 is not. */
+  private readonly onlyThrottled: RetryHandlerOptions;
 
   constructor(options: GraphGatewayOptions) {
     this.policy = resolvePolicy(options);
     this.limiter = new Limiter(this.policy.maxConcurrency);
     this.paths = new GraphPaths(options.baseUrl);
+    this.onlyThrottled = new RetryHandlerOptions(undefined, this.policy.maxRetries, (_delay, _attempt, _request, _options, response) => response.status === 429);
     const base = new URL(options.baseUrl);
     this.client = Client.initWithMiddleware({
       baseUrl: `${options.baseUrl.replace(/\/+$/, '')}/`,
@@ -83,7 +86,9 @@ export class GraphGateway implements GraphPort {
     // One tracker for the whole call, so attempt numbers keep counting across the SDK's retries and ours.
     const tracker = new CallTracker();
     // The SDK retried 429/503/504 already; what is left to retry here: network failures and Entra's concurrency 409.
-    return withRetries(this.policy, (e) => e.transient && !SDK_RETRIED.has(e.status), () => this.attempt<T>(request, tracker));
+    // A request sent `once` is retried only on 429 (by the SDK): any other failure may have been applied.
+    const retryable = request.once ? () => false : (e: M365Error) => e.transient && !SDK_RETRIED.has(e.status);
+    return withRetries(this.policy, retryable, () => this.attempt<T>(request, tracker));
   }
 
   async list<T = unknown>(url: string, headers?: Record<string, string>, enough?: (items: T[]) => boolean): Promise<T[]> {
@@ -110,7 +115,7 @@ export class GraphGateway implements GraphPort {
       const api = this.client
         .api(request.url)
         .headers(request.headers ?? {})
-        .middlewareOptions([tracker])
+        .middlewareOptions(request.once ? [tracker, this.onlyThrottled] : [tracker])
         .responseType(ResponseType.RAW);
       res = (await send(api, request)) as Response;
     } catch (e) {

@@ -6,6 +6,7 @@
 import { graphError, M365Error } from './errors';
 import type { GraphRequest, GraphResult } from './ports';
 import { retryDelayMs, type GatewayPolicy } from './transport';
+import { crashPoint } from '../testing/crash-points';
 
 export const MAX_BATCH_REQUESTS = 20;
 
@@ -68,6 +69,7 @@ async function runChunk<T>(indices: number[], requests: GraphRequest[], results:
       return;
     }
     const durationMs = Math.round(performance.now() - started);
+    crashPoint('batch');
     const responses = new Map(((outer.body as { responses?: InnerResponse[] } | undefined)?.responses ?? []).map((r) => [r.id, r]));
     const retry: number[] = [];
     let waitMs = 0;

@@ -10,6 +10,11 @@ export interface GraphRequest {
   url: string;
   body?: unknown;
   headers?: Record<string, string>;
+  /**
+   * Not safe to repeat (a wipe): only a 429 is retried, since a throttled request was surely not applied; anything
+   * else that leaves its fate unknown (no answer, a timeout, a 5xx) is thrown for the caller to settle.
+   */
+  once?: boolean;
 }
 
 export interface GraphResult<T = unknown> {
@@ -61,7 +66,8 @@ export interface ExchangePort {
   /**
    * Runs one cmdlet through InvokeCommand. `anchorMailbox` (a UPN) routes the call to that mailbox
    * (X-AnchorMailbox: UPN:...); without it the tenant's system mailbox anchors tenant-wide cmdlets.
-   * Transient failures are retried honouring Retry-After; an Exchange error throws M365Error.
+   * Transient failures are retried honouring Retry-After (with `once`, only a 429: see GraphRequest.once); an Exchange
+   * error throws M365Error.
    */
-  invoke<T = Record<string, unknown>>(cmdlet: string, parameters: Record<string, unknown>, anchorMailbox?: string): Promise<ExchangeResult<T>>;
+  invoke<T = Record<string, unknown>>(cmdlet: string, parameters: Record<string, unknown>, anchorMailbox?: string, options?: { once?: boolean }): Promise<ExchangeResult<T>>;
 }

@@ -5,6 +5,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Logger } from '../logger';
 import type { CallRecord } from '../m365/ports';
 import type { AuditEntry, Store } from '../store/store';
+import { tallyCall } from './call-tally';
 
 export interface AuditScope {
   requestId?: string;
@@ -49,8 +50,9 @@ export class Audit {
     }
   }
 
-  /** For the gateways' onCall: one entry per HTTP attempt, tagged with the current run and step. */
+  /** For the gateways' onCall: one entry per HTTP attempt, tagged with the current run and step (and counted for it). */
   readonly onCall = (call: CallRecord): void => {
+    tallyCall(call);
     void this.record({ kind: 'call', m365RequestId: call.requestId, data: { ...call } });
   };
 }

@@ -8,6 +8,7 @@ import type { OffboardingOptions } from './options';
 import type { Plan } from './plan';
 import { planOffboarding } from './planner';
 import { takeSnapshot } from './preflight';
+import { recheckRequested } from './recheck';
 import type { RunPeople } from './run';
 import type { Snapshot } from './snapshot';
 import type { EngineSettings } from './steps';
@@ -40,6 +41,12 @@ export class OffboardingEngine {
   async preview(leaverId: string, inheritorId: string, options: OffboardingOptions): Promise<Preview> {
     const snapshot = await takeSnapshot(this.deps, leaverId, inheritorId);
     return { snapshot, plan: planOffboarding(snapshot, options) };
+  }
+
+  /** The run as it stands, with the actions Microsoft 365 accepted but had not finished read again (reads only). */
+  async currentView(runId: string): Promise<RunView> {
+    const view = await this.executor.view(runId);
+    return (await recheckRequested(this.deps, view)) ? this.executor.view(runId) : view;
   }
 
   /** Runs an approved plan to its end (a refused plan never gets here: callers check `plan.refusals`). */

@@ -9,6 +9,7 @@ import { withPriority } from '../m365/priority';
 import type { ExchangePort, GraphPort } from '../m365/ports';
 import type { Store } from '../store/store';
 import { Audit, withAuditScope } from './audit';
+import { withCallTally } from './call-tally';
 import { criticalSteps } from './critical-path';
 import type { Plan, PlannedStep, StepKind, Target } from './plan';
 import { COLLECTIONS, isFinal, itemDocId, stepDocId, type ItemRecord, type RunPeople, type RunRecord, type StepState } from './run';
@@ -65,7 +66,7 @@ export function randomPassword(): string {
   return chars.join('');
 }
 
-const emptyCounts = () => ({ total: 0, done: 0, failed: 0, skipped: 0 });
+const emptyCounts = () => ({ total: 0, done: 0, failed: 0, skipped: 0, requested: 0 });
 
 export class Executor {
   private readonly settings: EngineSettings;
@@ -170,7 +171,7 @@ export class Executor {
             continue;
           }
           const deps = step.dependsOn.map((k) => ({ step: byKind.get(k)!, state: states.get(k)! }));
-          const broken = deps.find((d) => d.state.status === 'failed' || d.state.blocked);
+          const broken = deps.find((d) => (d.state.status === 'failed' || d.state.blocked) && !step.orderOnly?.includes(d.step.kind));
           if (broken) {
             const reason = `not run: "${broken.step.title}" ${broken.state.status === 'failed' ? 'failed' : 'did not run'}`;
             const status = FAIL_WHEN_BLOCKED.includes(step.kind) ? 'failed' : 'skipped';
@@ -225,6 +226,7 @@ export class Executor {
         // The audit log is written in batches a moment later; the run doesn't wait for it.
         void this.audit.record({ kind: 'target', stepId: step.kind, m365RequestId: record.error?.requestId, data: { target: target.id, label: target.label, status: record.status, detail: record.detail } });
         if (record.status !== 'sent') {
+          // 'sent' is bookkeeping before the request leaves; progress moves when the answer (or the settling) comes.
           this.emit({ runId: run.id, requestId: run.requestId, kind: 'item', step: { ...state, counts: countItems(items) } });
         }
       },
@@ -245,14 +247,16 @@ export class Executor {
       newPassword: randomPassword,
     };
     let crash: M365Error | undefined;
+    // Counted across attempts: a retry adds to what the first attempt made.
+    const calls = { count: state.calls?.count ?? 0, ...(state.calls?.lastRequestId ? { lastRequestId: state.calls.lastRequestId } : {}) };
     try {
-      await withAuditScope({ stepId: step.kind }, () => (runner ? runner(ctx) : Promise.resolve()));
+      await withAuditScope({ stepId: step.kind }, () => withCallTally(calls, () => (runner ? runner(ctx) : Promise.resolve())));
     } catch (err) {
       // A failure outside any target (e.g. reading targets at run time) fails the whole step.
       crash = err instanceof M365Error ? err : new M365Error({ service: 'graph', status: 0, code: 'UnexpectedError', message: err instanceof Error ? err.message : String(err) });
       this.deps.logger?.error({ err, runId: run.id, step: step.kind }, 'step failed outside its targets');
     }
-    return this.finish(run, step, { ...state, ...outcome(items, crash) });
+    return this.finish(run, step, { ...state, ...outcome(items, crash), ...(calls.count > 0 ? { calls } : {}) });
   }
 
   private async finish(run: RunRecord, step: PlannedStep, state: StepState): Promise<StepState> {
@@ -292,27 +296,34 @@ function countItems(items: Map<string, Versioned<ItemRecord>>): StepState['count
   const counts = emptyCounts();
   for (const { value } of items.values()) {
     counts.total++;
-    if (value.status === 'done' || value.status === 'sent') {
+    if (value.status === 'done') {
       counts.done++;
+    } else if (value.status === 'requested') {
+      counts.requested++;
     } else if (value.status === 'failed') {
       counts.failed++;
-    } else {
+    } else if (value.status === 'skipped') {
       counts.skipped++;
     }
+    // 'sent': in flight, counted only in the total until its answer (or its settling) comes.
   }
   return counts;
 }
 
 /** The step's end state from its targets' results. */
-function outcome(items: Map<string, Versioned<ItemRecord>>, crash?: M365Error): Pick<StepState, 'status' | 'reason' | 'counts' | 'error'> {
+export function outcome(items: Map<string, Versioned<ItemRecord>>, crash?: M365Error): Pick<StepState, 'status' | 'reason' | 'counts' | 'error' | 'followUps'> {
   const counts = countItems(items);
   const records = [...items.values()].map((i) => i.value);
-  const firstFailure = records.find((r) => r.status === 'failed');
+  const firstFailure = records.find((r) => r.status === 'failed' || r.status === 'sent');
+  const followUps = records.flatMap((r) => (r.followUp ? [r.followUp] : []));
+  const extra = followUps.length > 0 ? { followUps } : {};
   if (crash) {
-    return { status: 'failed', counts, reason: crash.summary(), error: crash.toJSON() };
+    return { status: 'failed', counts, reason: crash.summary(), error: crash.toJSON(), ...extra };
   }
   if (firstFailure) {
-    return { status: 'failed', counts, reason: `${counts.failed} of ${counts.total} failed; first: ${firstFailure.label}: ${firstFailure.detail ?? 'failed'}`, error: firstFailure.error };
+    // A target still 'sent' when its step ends never got an outcome: in doubt, so a failure (a retry settles it).
+    counts.failed += records.filter((r) => r.status === 'sent').length;
+    return { status: 'failed', counts, reason: `${counts.failed} of ${counts.total} failed; first: ${firstFailure.label}: ${firstFailure.detail ?? 'failed'}`, error: firstFailure.error, ...extra };
   }
   if (counts.total === 0) {
     return { status: 'skipped', counts, reason: 'nothing to do' };
@@ -324,5 +335,5 @@ function outcome(items: Map<string, Versioned<ItemRecord>>, crash?: M365Error): 
     }
   }
   const detail = [...notes].map(([d, n]) => (counts.total > 1 ? `${n} ${d}` : d)).join('; ');
-  return { status: 'done', counts, reason: detail || undefined };
+  return { status: 'done', counts, reason: detail || undefined, ...extra };
 }

@@ -124,7 +124,8 @@ export const REQUIREMENTS: Record<Need, Requirement> = {
   'leave-distribution-lists': EXCHANGE,
   'drop-group-ownerships': { graph: ['Group.ReadWrite.All'] },
   'groups-left-in-place': { graph: [] },
-  'intune-devices': { graph: ['DeviceManagementManagedDevices.PrivilegedOperations.All'] },
+  // The read settles a wipe or retire whose answer was lost (steps/one-shot.ts).
+  'intune-devices': { graph: ['DeviceManagementManagedDevices.PrivilegedOperations.All', 'DeviceManagementManagedDevices.Read.All'] },
   'disable-entra-devices': { graph: ['Device.ReadWrite.All'] },
   'revoke-oauth-grants': { graph: ['DelegatedPermissionGrant.ReadWrite.All'] },
   'remove-mfa-methods': { graph: ['UserAuthenticationMethod.ReadWrite.All'] },

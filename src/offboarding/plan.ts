@@ -31,8 +31,8 @@ export const STEP_KINDS = [
   'revoke-oauth-grants',
   'remove-mfa-methods',
   'clear-inbox-rules',
-  'disable-mobile-protocols',
   'remove-mobile-mail',
+  'disable-mobile-protocols',
   'cancel-meetings',
   // licences
   'remove-direct-licences',
@@ -57,6 +57,8 @@ export interface PlannedStep {
   /** "Leave 98 groups" — counts included. */
   title: string;
   dependsOn: StepKind[];
+  /** Of dependsOn, the steps that only come first: their failure does not stop this one. */
+  orderOnly?: StepKind[];
   targets: Target[];
   /** Decided up front: the step will not run, and why ("already done", "not chosen", ...). */
   skip?: string;

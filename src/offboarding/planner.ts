@@ -42,6 +42,13 @@ const LINKS: Partial<Record<StepKind, StepKind[]>> = {
   'leave-groups': ['hand-over-owned-groups'],
   'leave-distribution-lists': ['hand-over-owned-groups'],
   'drop-group-ownerships': ['hand-over-owned-groups'],
+  // Exchange sends the account wipe "the next time the device receives data", which it can't once ActiveSync is off.
+  'disable-mobile-protocols': ['remove-mobile-mail'],
+};
+
+/** Links that only order two steps: the later one runs even when the earlier failed (turning ActiveSync off matters). */
+const ORDER_ONLY: Partial<Record<StepKind, StepKind[]>> = {
+  'disable-mobile-protocols': ['remove-mobile-mail'],
 };
 
 export function dependenciesOf(kind: StepKind): StepKind[] {
@@ -172,6 +179,7 @@ export function planOffboarding(snapshot: Snapshot, options: OffboardingOptions)
       phase: phaseOf(kind),
       title: d.title,
       dependsOn: dependenciesOf(kind),
+      ...(ORDER_ONLY[kind] ? { orderOnly: ORDER_ONLY[kind] } : {}),
       targets,
       ...(skip !== undefined ? { skip } : {}),
       ...(d.readAtRun ? { readAtRun: true } : {}),
@@ -281,7 +289,7 @@ function planMailbox(leaver: LeaverSnapshot, inheritor: PersonRef, options: Offb
   } else {
     drafts.set('remove-mobile-mail', {
       title: `Remove the mail account from ${plural(phones.length, 'ActiveSync phone')} (account only, not a device wipe)`,
-      targets: phones.map((p) => ({ id: p.identity, label: p.friendlyName })),
+      targets: phones.map((p) => ({ id: p.identity, label: p.friendlyName, ...(p.outlookApp ? { data: { outlookApp: true } } : {}) })),
       skip: phones.length === 0 ? 'nothing to do: no ActiveSync phones' : undefined,
     });
   }

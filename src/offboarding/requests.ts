@@ -2,15 +2,17 @@
 //   requested → approved | rejected | expired | cancelled
 //   approved → scheduled (a later effective time) | running;  scheduled → running | cancelled
 //   running → completed | completed-with-failures
+//   requested → withdrawn: stored by a submit that died before claiming its leaver, so nobody was ever asked
+//   (housekeeping.ts); it never held the leaver's claim.
 // Who may decide is checked here too, against the stored request — never against card data.
 import type { OffboardingOptions } from './options';
 import type { Plan, PlanWarning } from './plan';
 import type { PersonRef } from './snapshot';
 
-export type RequestStatus = 'requested' | 'approved' | 'rejected' | 'expired' | 'cancelled' | 'scheduled' | 'running' | 'completed' | 'completed-with-failures';
+export type RequestStatus = 'requested' | 'approved' | 'rejected' | 'expired' | 'cancelled' | 'withdrawn' | 'scheduled' | 'running' | 'completed' | 'completed-with-failures';
 
 /** Ended: nothing more will happen to it. */
-export const FINAL_STATUSES: RequestStatus[] = ['rejected', 'expired', 'cancelled', 'completed', 'completed-with-failures'];
+export const FINAL_STATUSES: RequestStatus[] = ['rejected', 'expired', 'cancelled', 'withdrawn', 'completed', 'completed-with-failures'];
 /** Open: counts as "the" request for its leaver (one at a time). */
 export const OPEN_STATUSES: RequestStatus[] = ['requested', 'approved', 'scheduled', 'running'];
 
@@ -29,6 +31,29 @@ export interface Decision {
   by: Actor;
   at: string;
   comment?: string;
+}
+
+/** One approver's approval card delivery (see housekeeping.ts). No record yet: the submit's own attempt, at createdAt. */
+export interface ApproverDelivery {
+  attempts: number;
+  /** When the latest attempt started: while it runs (no failedAt) nobody else starts one, for a lease. */
+  lastAttemptAt: string;
+  /** The latest attempt ended with no card (1:1 and thread both failed); the next one waits for the backoff. */
+  failedAt?: string;
+}
+
+/** What the requester was told about approval cards (once each): nobody reachable, then reached after all. */
+export interface DeliveryNotice {
+  /** When telling started (a claim, so two processes don't both tell). */
+  at: string;
+  /** Where they were told; unset while telling (or after a crash in it). */
+  via?: 'thread' | '1:1';
+}
+
+export interface DeliveryState {
+  approvers: Record<string, ApproverDelivery>;
+  nobodyReached?: DeliveryNotice;
+  reached?: DeliveryNotice;
 }
 
 /** Teams-side references kept with the request, opaque to the domain (conversation references, activity ids). */
@@ -58,6 +83,10 @@ export interface OffboardingRequest {
   expiresAt: string;
   decision?: Decision & { outcome: 'approved' | 'rejected' };
   cancelled?: Decision;
+  /** Set when housekeeping withdrew it (see the status 'withdrawn'). */
+  withdrawn?: { at: string; reason: string };
+  /** Approval card delivery attempts, for redelivery with a backoff from any process. */
+  delivery?: DeliveryState;
   runId?: string;
   startedAt?: string;
   endedAt?: string;
@@ -112,6 +141,11 @@ export function cancel(r: OffboardingRequest, by: Actor, byIsOperator: boolean, 
   return { ok: true, value: { ...r, status: 'cancelled', cancelled: { by, at: now.toISOString() } } };
 }
 
+/** Only a request nobody was asked about yet (housekeeping checks that it never claimed its leaver). */
+export function withdraw(r: OffboardingRequest, now: Date, reason: string): Allowed<OffboardingRequest> | Refusal {
+  return r.status === 'requested' ? { ok: true, value: { ...r, status: 'withdrawn', withdrawn: { at: now.toISOString(), reason } } } : refuse(alreadyDecided(r));
+}
+
 export function expire(r: OffboardingRequest, now: Date): Allowed<OffboardingRequest> | Refusal {
   return isExpired(r, now) ? { ok: true, value: { ...r, status: 'expired' } } : refuse(`${r.id} has not expired.`);
 }
@@ -149,6 +183,8 @@ export function alreadyDecided(r: OffboardingRequest): string {
       return `${r.id} was cancelled by ${r.cancelled?.by.displayName ?? 'someone'}.`;
     case 'expired':
       return `${r.id} expired without a decision.`;
+    case 'withdrawn':
+      return `${r.id} was withdrawn: ${r.withdrawn?.reason ?? 'it was never fully opened'}.`;
     default:
       return `${r.id} is still waiting for a decision.`;
   }

@@ -32,6 +32,14 @@ export interface StepCounts {
   done: number;
   failed: number;
   skipped: number;
+  /** Accepted by Microsoft 365 but not carried out yet (a wipe waits for the device to check in). */
+  requested?: number;
+}
+
+/** The Microsoft 365 calls a step made: how many HTTP requests (a $batch counts once) and the last one's id. */
+export interface StepCalls {
+  count: number;
+  lastRequestId?: string;
 }
 
 export interface StepState {
@@ -47,15 +55,27 @@ export interface StepState {
   startedAt?: string;
   endedAt?: string;
   attempts: number;
+  /** Counted by this bot across attempts (a process killed mid-step loses its count; the audit log keeps every id). */
+  calls?: StepCalls;
+  /** Work for IT that the run found (e.g. a wipe Intune cancelled): the summary lists them with the plan's. */
+  followUps?: string[];
 }
 
 /** One target of one step of one run: the idempotency record (key: run id + step + target). */
 export interface ItemRecord {
-  /** 'sent': a one-shot action (wipe, retire) was recorded before sending; it is never sent again. */
-  status: 'sent' | 'done' | 'failed' | 'skipped';
+  /**
+   * 'sent': a one-shot action (wipe, retire, ActiveSync wipe) is being sent; found so later, its fate is in doubt and
+   * is settled from Microsoft 365's own record before anything is sent again. 'requested': Microsoft 365 accepted
+   * it and carries it out later (when the device checks in); it becomes 'done' once Microsoft 365 reports it done.
+   */
+  status: 'sent' | 'requested' | 'done' | 'failed' | 'skipped';
   label: string;
   detail?: string;
   error?: M365ErrorInfo;
+  /** When a one-shot action was (possibly) sent: kept until its fate is known, so it is never assumed. */
+  sentAt?: string;
+  /** Work for IT this target needs (e.g. "check Intune"). */
+  followUp?: string;
   at: string;
 }
 

@@ -10,6 +10,7 @@ import type { Audit } from './audit';
 import { Directory, MAX_CANDIDATES, type DirectoryUser } from './directory';
 import { peopleOf, type OffboardingEngine, type Preview } from './engine';
 import type { ProgressEvent, RunView } from './executor';
+import { Housekeeping, type DeliveryOutcome, type RequesterNews } from './housekeeping';
 import type { OffboardingOptions } from './options';
 import { PreflightError } from './preflight';
 import * as lifecycle from './requests';
@@ -31,6 +32,12 @@ export interface RequestNotifier {
   /** Running started (post the progress card), or the run ended (final card + summary). */
   started(request: OffboardingRequest): Promise<void>;
   ended(request: OffboardingRequest, view?: RunView): Promise<void>;
+  /** Approvers of the request who have no approval card yet (from the Teams references kept on it). */
+  approversWithoutCard(request: OffboardingRequest): string[];
+  /** Sends these approvers their approval card (again); never throws. See housekeeping.ts. */
+  deliverApprovals(request: OffboardingRequest, approverIds: string[]): Promise<Record<string, DeliveryOutcome>>;
+  /** Tells the requester (the thread with a mention, else a 1:1 chat); resolves with where, or undefined. */
+  tellRequester(request: OffboardingRequest, news: RequesterNews): Promise<'thread' | '1:1' | undefined>;
 }
 
 export type Refused = { ok: false; reason: string };
@@ -74,11 +81,24 @@ export class OffboardingService {
   /** Follow-up work after answered clicks, a few at a time: a burst of clicks is answered first. */
   private readonly backgroundSlots = new Limiter(4);
   private ticking = false;
+  private readonly housekeeping: Housekeeping;
 
   constructor(private readonly deps: ServiceDeps) {
     this.now = deps.now ?? (() => new Date());
     this.newId = deps.newId ?? (() => lifecycle.requestIdFrom(randomBytes(6)));
     this.runSlots = new Limiter(deps.maxConcurrentRuns ?? 4);
+    this.housekeeping = new Housekeeping({
+      store: deps.store,
+      audit: deps.audit,
+      logger: deps.logger,
+      requests: REQUESTS,
+      claims: OPEN_BY_LEAVER,
+      now: this.now,
+      notifier: () => this.notifier,
+      update: (id, change) => this.update(id, change),
+      // Not in the follow-up slots: a delivery may take 30 s, and clicks' follow-ups must not wait for it.
+      background: (requestId, work) => this.track(requestId, this.afterTurns().then(work)),
+    });
   }
 
   setNotifier(notifier: RequestNotifier): void {
@@ -204,17 +224,15 @@ export class OffboardingService {
       teams: input.teams,
     };
     // Stored, then the leaver claimed: a second submit for the same person loses the claim, withdraws its own copy
-    // and changes nothing; whoever sees the claim can already read the request it points to.
-    const etag = await this.deps.store.put(REQUESTS, request.id, request, null);
-    try {
-      await this.deps.store.put(OPEN_BY_LEAVER, request.leaver.id, { requestId: request.id }, null);
-    } catch (err) {
-      await this.deps.store.delete(REQUESTS, request.id, etag).catch(() => undefined);
-      if (err instanceof ConflictError) {
-        const open = await this.openRequestFor(request.leaver.id);
-        return refused(`${request.leaver.displayName} already has an open offboarding request${open ? `, ${open.id}` : ''}.`);
-      }
-      throw err;
+    // and changes nothing; whoever sees the claim can already read the request it points to. A crash in between
+    // leaves a marker that housekeeping finds (housekeeping.ts).
+    const opened = await this.housekeeping.open(request);
+    if (opened === 'taken') {
+      const open = await this.openRequestFor(request.leaver.id);
+      return refused(`${request.leaver.displayName} already has an open offboarding request${open ? `, ${open.id}` : ''}.`);
+    }
+    if (opened === 'withdrawn') {
+      return refused(`Saving ${request.id} took too long, so it was withdrawn. Nothing was changed: submit again.`);
     }
     // The whole plan's lists go to the audit log: cards list only the first few (see teams/view.ts).
     const leftInPlace = request.plan.steps.find((s) => s.kind === 'groups-left-in-place')?.untouched ?? [];
@@ -286,6 +304,25 @@ export class OffboardingService {
     return request.runId ? this.deps.engine.executor.view(request.runId).catch(() => undefined) : Promise.resolve(undefined);
   }
 
+  /**
+   * For `status <id>`: the run with its requested wipes read again from Microsoft 365. One that Intune or Exchange now
+   * reports cancelled or failed turns the request into completed-with-failures, so operators see it and can act.
+   */
+  async currentRunView(request: OffboardingRequest): Promise<{ request: OffboardingRequest; view?: RunView }> {
+    if (!request.runId) {
+      return { request };
+    }
+    const view = await this.deps.engine.currentView(request.runId).catch((err: unknown) => {
+      this.deps.logger?.warn({ err, requestId: request.id }, 'could not read the run again');
+      return this.runView(request);
+    });
+    if (view?.run.status === 'completed-with-failures' && request.status === 'completed') {
+      const updated = await this.update(request.id, (r) => (r.status === 'completed' ? { ok: true, value: { ...r, status: 'completed-with-failures' } } : refused(r.status)));
+      return { request: updated.ok ? updated.request : request, view };
+    }
+    return { request, view };
+  }
+
   // --- Deciding -------------------------------------------------------------------------------------------------------
 
   async decide(requestId: string, by: Actor, outcome: 'approved' | 'rejected', comment?: string): Promise<{ ok: true; request: OffboardingRequest } | Refused> {
@@ -335,7 +372,7 @@ export class OffboardingService {
 
   /**
    * The open requests, through the one-per-leaver claims: housekeeping reads these, not the whole history. (A request
-   * stored by a submit that died before claiming its leaver never reached anyone, so it is left alone.)
+   * stored by a submit that died before claiming its leaver is found through its marker and withdrawn: housekeeping.ts.)
    */
   private async openRequests(): Promise<OffboardingRequest[]> {
     const claims = await this.deps.store.list<{ requestId: string }>(OPEN_BY_LEAVER);
@@ -499,7 +536,11 @@ export class OffboardingService {
     return resumed;
   }
 
-  /** Periodic housekeeping: expiries and scheduled starts, from one read of the open requests. Never overlaps. */
+  /**
+   * Periodic housekeeping: expiries and scheduled starts, from one read of the open requests; then no request left in
+   * limbo (orphans withdrawn, approval cards never delivered sent again: housekeeping.ts). Never overlaps here; other
+   * instances may tick at the same time (every step is a compare-and-swap).
+   */
   async tick(): Promise<void> {
     if (this.ticking) {
       return;
@@ -509,12 +550,18 @@ export class OffboardingService {
       const open = await this.openRequests();
       await this.expireDue(open);
       await this.startDue(open);
+      await this.housekeeping.run(open);
     } finally {
       this.ticking = false;
     }
   }
 
   // --- Teams bookkeeping ----------------------------------------------------------------------------------------------
+
+  /** The notifier's first delivery round ended: records failures, tells the requester if nobody can be reached. */
+  approvalsDelivered(request: OffboardingRequest, outcomes: Record<string, DeliveryOutcome>): Promise<void> {
+    return this.housekeeping.delivered(request, outcomes);
+  }
 
   /** Merges Teams references into the request (e.g. the progress card's activity id). */
   async annotate(requestId: string, change: (teams: ChannelData) => ChannelData): Promise<OffboardingRequest | undefined> {

@@ -79,6 +79,8 @@ export interface InboxRuleInfo {
 export interface MobileDeviceInfo {
   identity: string;
   friendlyName: string;
+  /** An Outlook for iOS/Android partnership: it ignores account-only wipes (DOMAIN.md; unverified). */
+  outlookApp?: boolean;
 }
 
 export interface MailboxInfo {

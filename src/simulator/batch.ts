@@ -79,6 +79,8 @@ export function runBatch(outer: GraphRequest, pipeline: GraphPipeline): GraphRes
   }
 
   const statusById = new Map<string, number>();
+  // An inner request whose answer is lost (lost-answer fault) loses the whole batch's answer.
+  let noResponse = false;
   const responses: Record<string, unknown>[] = [];
   const pending = [...inner];
   // Run in an order that respects dependsOn (Graph runs dependent requests after their dependencies).
@@ -110,6 +112,7 @@ export function runBatch(outer: GraphRequest, pipeline: GraphPipeline): GraphRes
       result = pipeline.execute(req, meta);
     }
     statusById.set(r.id, result.status);
+    noResponse ||= result.noResponse === true;
     const headers: Record<string, string> = { ...(result.headers ?? {}) };
     if (result.body !== undefined) {
       headers['Content-Type'] = 'application/json; odata.metadata=minimal; odata.streaming=true; IEEE754Compatible=false; charset=utf-8';
@@ -118,5 +121,5 @@ export function runBatch(outer: GraphRequest, pipeline: GraphPipeline): GraphRes
   }
   const order = new Map(inner.map((r, i) => [r.id, i]));
   responses.sort((a, b) => order.get(a.id as string)! - order.get(b.id as string)!);
-  return { status: 200, body: { responses } };
+  return { status: 200, body: { responses }, ...(noResponse ? { noResponse } : {}) };
 }

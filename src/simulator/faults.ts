@@ -7,7 +7,24 @@ export interface WriteBudget {
   windowMs: number;
 }
 
-export interface FaultSettings {
+/**
+ * Next-N counters for one-shot writes whose answer is lost: the tenant applies the request, then the client gets no
+ * response at all (the connection is destroyed) or a 504. "The request arrived but the answer never came" is what a
+ * bot's settling logic has to resolve by reading the service's own record. wipeRetire: a successful
+ * POST managedDevices/{id}/wipe or /retire; clearMobileDevice: a successful Clear-MobileDevice.
+ */
+export interface LostAnswerFaults {
+  wipeRetireNoResponse: number;
+  wipeRetire504: number;
+  clearMobileDeviceNoResponse: number;
+  clearMobileDevice504: number;
+}
+
+export const NO_LOST_ANSWERS: LostAnswerFaults = { wipeRetireNoResponse: 0, wipeRetire504: 0, clearMobileDeviceNoResponse: 0, clearMobileDevice504: 0 };
+
+export type LostAnswer = 'noResponse' | 'gatewayTimeout';
+
+export interface FaultSettings extends LostAnswerFaults {
   latencyMs: number;
   rate429: number;
   rate503: number;
@@ -56,6 +73,15 @@ export class Faults {
         this.settings[key] = v;
       }
     }
+    for (const key of Object.keys(NO_LOST_ANSWERS) as (keyof LostAnswerFaults)[]) {
+      const v = partial[key];
+      if (v !== undefined) {
+        if (!Number.isInteger(v) || v < 0) {
+          throw new RangeError(`${key} must be an integer >= 0 (how many of the next requests lose their answer)`);
+        }
+        this.settings[key] = v;
+      }
+    }
     if ('writeBudget' in partial) {
       const b = partial.writeBudget;
       if (b !== undefined && b !== null && !(Number.isInteger(b.writes) && b.writes >= 0 && b.windowMs > 0)) {
@@ -97,6 +123,19 @@ export class Faults {
       return Math.max(1, Math.ceil((oldest + budget.windowMs - now) / 1000));
     }
     times.push(now);
+    return undefined;
+  }
+
+  /** Consumes one lost-answer fault for an applied request of this kind, if any is armed; no response first. */
+  takeLostAnswer(kind: 'wipeRetire' | 'clearMobileDevice'): LostAnswer | undefined {
+    if (this.settings[`${kind}NoResponse`] > 0) {
+      this.settings[`${kind}NoResponse`] -= 1;
+      return 'noResponse';
+    }
+    if (this.settings[`${kind}504`] > 0) {
+      this.settings[`${kind}504`] -= 1;
+      return 'gatewayTimeout';
+    }
     return undefined;
   }
 

@@ -3,11 +3,17 @@
 // code path as production. See docs/SIMULATOR.md.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { checkInManagedDevice, removeManagedDevice, setDeviceActionState, syncMobile, type ManagedDeviceActionView, type SettableActionState } from './controls';
+import type { MobileSyncResult } from './exchange/mobileDevices';
+import { NO_LOST_ANSWERS, type LostAnswerFaults } from './faults';
 import { loadSeed } from './seed';
 import { SimulatorCore } from './server';
 import type { LogEntry } from './requestLog';
 
 export type { LogEntry } from './requestLog';
+export type { ManagedDeviceActionView, SettableActionState } from './controls';
+export type { MobileSyncResult } from './exchange/mobileDevices';
+export type { LostAnswerFaults } from './faults';
 export type { StateDump } from './state';
 import type { StateDump } from './state';
 
@@ -29,7 +35,8 @@ export interface SimulatorOptions {
   random?: () => number;
 }
 
-type FaultOptions = Partial<Pick<SimulatorOptions, 'latencyMs' | 'rate429' | 'rate503' | 'writeBudget' | 'mailboxConversionDelayMs'>>;
+/** Start-up fault options, plus the lost-answer counters (next N applied requests whose answer is lost). */
+type FaultOptions = Partial<Pick<SimulatorOptions, 'latencyMs' | 'rate429' | 'rate503' | 'writeBudget' | 'mailboxConversionDelayMs'> & LostAnswerFaults>;
 
 export interface SimulatedTenant {
   /** http://127.0.0.1:PORT */
@@ -51,6 +58,14 @@ export interface SimulatedTenant {
   state(): StateDump;
   /** Back to the seed and the start-up fault settings, log cleared. */
   reset(): void;
+  /** An Intune device checks in: its pending / active actions become done (managementState wipeIssued / retireIssued). */
+  checkInManagedDevice(id: string): ManagedDeviceActionView;
+  /** The device's latest wipe / retire ends in this actionState, with the matching managementState. */
+  setDeviceActionState(id: string, actionState: SettableActionState): ManagedDeviceActionView;
+  /** Intune drops the device: GET /deviceManagement/managedDevices/{id} then answers 404. */
+  removeManagedDevice(id: string): void;
+  /** A mobile partnership (Guid, DeviceId or Identity) syncs: pending Clear-MobileDevice requests are sent / acknowledged. */
+  syncMobileDevice(identity: string): MobileSyncResult;
   close(): Promise<void>;
 }
 
@@ -77,6 +92,7 @@ export async function startSimulatedTenant(options: SimulatorOptions = {}): Prom
       rate503: options.rate503 ?? 0,
       writeBudget: options.writeBudget,
       mailboxConversionDelayMs: options.mailboxConversionDelayMs ?? DEFAULT_MAILBOX_CONVERSION_DELAY_MS,
+      ...NO_LOST_ANSWERS,
     },
     options.random ?? Math.random,
     info,
@@ -107,6 +123,10 @@ export async function startSimulatedTenant(options: SimulatorOptions = {}): Prom
     requestLog: () => core.log.all(),
     state: () => core.state.dump(),
     reset: () => core.reset(),
+    checkInManagedDevice: (id) => checkInManagedDevice(core.state, id),
+    setDeviceActionState: (id, actionState) => setDeviceActionState(core.state, id, actionState),
+    removeManagedDevice: (id) => removeManagedDevice(core.state, id),
+    syncMobileDevice: (identity) => syncMobile(core.state, identity),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));

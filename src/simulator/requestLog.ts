@@ -16,8 +16,11 @@ export interface LogEntry {
   batch?: { batchRequestId: string; id: string; dependsOn: string[] };
   /** Exchange: the cmdlet name. */
   cmdlet?: string;
-  /** Set when the simulator answered with an injected fault rather than the operation. */
-  fault?: 'rate429' | 'rate503' | 'writeBudget';
+  /**
+   * Set when the simulator answered with an injected fault rather than the operation. noResponse / gatewayTimeout:
+   * the operation was applied (status is what the tenant did, for noResponse) but its answer was lost.
+   */
+  fault?: 'rate429' | 'rate503' | 'writeBudget' | 'noResponse' | 'gatewayTimeout';
 }
 
 export function redact(value: unknown): unknown {

@@ -10,7 +10,8 @@ import { Faults, isExchangeWrite, RANDOM_FAULT_RETRY_AFTER_SECONDS, type FaultSe
 import { decodePath, type GraphRequest, type GraphResult } from './graph/context';
 import { createGraphRouter } from './graph';
 import { GraphPipeline } from './graph/pipeline';
-import { readableQuery, RequestLog } from './requestLog';
+import { readableQuery, RequestLog, type LogEntry } from './requestLog';
+import { deviceControl } from './controls';
 import { TenantState } from './state';
 import type { SeedTenant } from './types';
 
@@ -21,8 +22,9 @@ export interface Answer {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** Applied, but the answer is lost: the connection is destroyed without a response. */
+  noResponse?: boolean;
 }
-
 
 async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
@@ -92,6 +94,11 @@ export class SimulatorCore {
     } catch (e) {
       answer = { status: 500, body: graphErrorBody('InternalServerError', e instanceof Error ? e.message : String(e), requestId) };
     }
+    if (answer.noResponse) {
+      // A lost-answer fault: the tenant applied the request; the client sees the connection reset.
+      res.destroy();
+      return;
+    }
     const outHeaders: Record<string, string> = {
       'request-id': requestId,
       'client-request-id': headers['client-request-id'] ?? requestId,
@@ -148,7 +155,7 @@ export class SimulatorCore {
     const t = this.state.data.tenant;
     const cmdlet = cmdletNameOf(body);
     let answer: Answer;
-    let fault: 'rate429' | 'rate503' | 'writeBudget' | undefined;
+    let fault: LogEntry['fault'];
     const error = (status: number, code: string, message: string, extra: Record<string, string> = {}): Answer => ({ status, headers: extra, body: { error: { code, message } } });
     if (![t.id, t.initialDomain, ...t.verifiedDomains].some((x) => x.toLowerCase() === decodeURIComponent(tenant).toLowerCase())) {
       answer = error(404, 'NotFound', `The tenant '${tenant}' was not found.`);
@@ -167,7 +174,8 @@ export class SimulatorCore {
         fault = 'writeBudget';
         answer = error(429, 'TooManyRequests', `Too many write requests. Please retry after ${retryAfter} seconds.`, { 'Retry-After': String(retryAfter) });
       } else {
-        answer = invokeCommand(this.state, body, { origin, tenant, select: url.searchParams.get('$select'), mailboxConversionDelayMs: this.faults.settings.mailboxConversionDelayMs });
+        const result = invokeCommand(this.state, body, { origin, tenant, select: url.searchParams.get('$select'), mailboxConversionDelayMs: this.faults.settings.mailboxConversionDelayMs });
+        ({ answer, fault } = this.loseExchangeAnswer(result.cmdlet, result));
       }
     }
     this.log.add({
@@ -183,6 +191,21 @@ export class SimulatorCore {
       ...(fault ? { fault } : {}),
     });
     return answer;
+  }
+
+  /** An applied Clear-MobileDevice whose answer a lost-answer fault swallows: no response at all, or a 504. */
+  private loseExchangeAnswer(cmdlet: string, answer: Answer): { answer: Answer; fault?: LogEntry['fault'] } {
+    if (answer.status !== 200 || cmdlet !== 'Clear-MobileDevice') {
+      return { answer };
+    }
+    const lost = this.faults.takeLostAnswer('clearMobileDevice');
+    if (lost === 'noResponse') {
+      return { answer: { ...answer, noResponse: true }, fault: 'noResponse' };
+    }
+    if (lost === 'gatewayTimeout') {
+      return { answer: { status: 504, body: { error: { code: 'GatewayTimeout', message: 'The gateway did not receive a timely response from the upstream server.' } } }, fault: 'gatewayTimeout' };
+    }
+    return { answer };
   }
 
   private control(method: string, action: string, text: string): Answer {
@@ -210,7 +233,17 @@ export class SimulatorCore {
         this.reset();
         return { status: 204 };
       default:
-        return { status: 404, body: { error: { code: 'NotFound', message: `Unknown control ${method} /_simulator/${action}. Try GET info, GET log, DELETE log, GET state, GET|POST faults, POST reset.` } } };
+        return (
+          deviceControl(this.state, method, action, parse) ?? {
+            status: 404,
+            body: {
+              error: {
+                code: 'NotFound',
+                message: `Unknown control ${method} /_simulator/${action}. Try GET info, GET log, DELETE log, GET state, GET|POST faults, POST reset, POST managedDevices/{id}/checkIn, POST managedDevices/{id}/actionState, DELETE managedDevices/{id}, POST mobileDevices/{guid}/sync.`,
+              },
+            },
+          }
+        );
     }
   }
 }

@@ -108,6 +108,17 @@ export interface DeviceRecord {
   registeredUsers: string[];
 }
 
+/** intune-devices-actionstate */
+export type ActionState = 'none' | 'pending' | 'canceled' | 'active' | 'done' | 'failed' | 'notSupported';
+
+/** intune-devices-deviceactionresult; actionName is the Graph action's name, as Intune reports `remoteLock`. */
+export interface DeviceActionResultRecord {
+  actionName: 'wipe' | 'retire';
+  actionState: ActionState;
+  startDateTime: string;
+  lastUpdatedDateTime: string;
+}
+
 export interface ManagedDeviceRecord {
   id: string;
   userId: string;
@@ -126,6 +137,8 @@ export interface ManagedDeviceRecord {
   deviceEnrollmentType: string;
   userPrincipalName: string;
   emailAddress: string;
+  /** Appended by wipe / retire; absent in the seed (none yet). */
+  deviceActionResults?: DeviceActionResultRecord[];
 }
 
 export interface GrantRecord {
@@ -220,8 +233,23 @@ export interface MobileDeviceRecord {
   ClientType: 'EAS' | 'Outlook';
   DeviceAccessState: string;
   FirstSyncTime: string;
-  /** Set by Clear-MobileDevice; Exchange reports it through Get-MobileDeviceStatistics' DeviceWipeStatus. */
+  /** The kind of the last Clear-MobileDevice ('None' after -Cancel); the times below tell its fate. */
   WipeRequested: 'None' | 'AccountOnly' | 'Full';
+  /**
+   * Get-MobileDeviceStatistics' wipe record (names as Exchange outputs them; absent in the seed = null): Request is
+   * set by Clear-MobileDevice, Sent when the device next syncs, Ack when the device confirms.
+   */
+  DeviceWipeRequestTime?: string | null;
+  DeviceWipeSentTime?: string | null;
+  DeviceWipeAckTime?: string | null;
+  LastDeviceWipeRequestor?: string | null;
+  AccountOnlyDeviceWipeRequestTime?: string | null;
+  AccountOnlyDeviceWipeSentTime?: string | null;
+  AccountOnlyDeviceWipeAckTime?: string | null;
+  LastAccountOnlyDeviceWipeRequestor?: string | null;
+  /** Absent in the seed: FirstSyncTime stands in. */
+  LastSuccessSync?: string | null;
+  LastSyncAttemptTime?: string | null;
 }
 
 export interface PermissionRecord {

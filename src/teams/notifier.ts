@@ -1,9 +1,11 @@
 // Tells Teams what happened to a request: approval cards to the approvers (1:1, installing the app when needed,
-// else in the thread with a mention), decisions on every approval card, one progress card updated in place (at
-// most about once a second), and the summary to SUMMARY_CHANNEL_ID with a short line in the thread.
+// else in the thread with a mention; sent again by housekeeping when they never arrived), the requester told when
+// nobody can be reached, decisions on every approval card, one progress card updated in place (at most about once a
+// second), and the summary to SUMMARY_CHANNEL_ID with a short line in the thread.
 import { MessageFactory, type Activity, type Attachment } from 'botbuilder';
 import type { Logger } from '../logger';
 import type { RunView } from '../offboarding/executor';
+import type { DeliveryOutcome, RequesterNews } from '../offboarding/housekeeping';
 import type { OffboardingRequest } from '../offboarding/requests';
 import type { OffboardingService, RequestNotifier } from '../offboarding/service';
 import { renderApprovalCard, renderDecidedCard, renderPlanCard, renderProgressCard, renderSummaryCard } from './cards';
@@ -38,6 +40,8 @@ export class TeamsNotifier implements RequestNotifier {
   private readonly pending = new Map<string, Pending>();
   /** Progress cards posted by this process, by request id (until the run ends). */
   private readonly progressCards = new Map<string, string>();
+  /** Approval cards being delivered by this process ("request/approver"): never two at once for one approver. */
+  private readonly delivering = new Set<string>();
   private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(
@@ -50,12 +54,28 @@ export class TeamsNotifier implements RequestNotifier {
 
   /**
    * After a submit: the plan preview in the thread, then the approval card to every approver at once (reaching one
-   * may take 30 s). Each card's reference is stored as soon as it is sent, so a decision that comes first updates it;
-   * a card sent after the decision is turned into the decided card right away.
+   * may take 30 s); the outcome goes back to the service, which tells the requester at once if nobody was reached.
+   * Cards that don't arrive are sent again by housekeeping (deliverApprovals).
    */
   async requested(request: OffboardingRequest): Promise<void> {
     const refs = refsOf(request);
     await this.proactive.send(refs.thread, card(renderPlanCard(planCardData(request)))).catch((err: unknown) => this.warn(err, request.id, 'plan preview post failed'));
+    const outcomes = await this.deliverApprovals(request, request.approvers.map((a) => a.id));
+    await this.service.approvalsDelivered(request, outcomes).catch((err: unknown) => this.warn(err, request.id, 'approval delivery not recorded'));
+  }
+
+  approversWithoutCard(request: OffboardingRequest): string[] {
+    const carded = new Set((refsOf(request).approvals ?? []).map((a) => a.approverId));
+    return request.approvers.map((a) => a.id).filter((id) => !carded.has(id));
+  }
+
+  /**
+   * The approval card to each of these approvers, at once. Each card's reference is stored as soon as it is sent, so
+   * a decision that comes first updates it; a card sent after the decision is turned into the decided card right
+   * away. Never throws: each approver's outcome is returned.
+   */
+  async deliverApprovals(request: OffboardingRequest, approverIds: string[]): Promise<Record<string, DeliveryOutcome>> {
+    const refs = refsOf(request);
     // Card references are saved one at a time: ten approvers answering together would otherwise race on the request.
     let saving: Promise<unknown> = Promise.resolve();
     const save = (ref: ApprovalCardRef) => {
@@ -68,21 +88,60 @@ export class TeamsNotifier implements RequestNotifier {
       saving = saved.catch(() => undefined);
       return saved;
     };
-    await Promise.all(
-      request.approvers.map((approver) => this.sendApproval(request, refs, approver.id, approver.displayName, save).catch((err: unknown) => this.warn(err, request.id, 'approval card not delivered, or not updated after the decision'))),
-    );
+    const one = async (approverId: string): Promise<DeliveryOutcome> => {
+      const approver = request.approvers.find((a) => a.id === approverId);
+      const key = `${request.id}/${approverId}`;
+      if (!approver || this.delivering.has(key)) {
+        return 'skipped';
+      }
+      this.delivering.add(key);
+      try {
+        return await this.sendApproval(request, refs, approver.id, approver.displayName, save);
+      } catch (err) {
+        this.warn(err, request.id, 'approval card not delivered');
+        return 'failed';
+      } finally {
+        this.delivering.delete(key);
+      }
+    };
+    return Object.fromEntries(await Promise.all(approverIds.map(async (id) => [id, await one(id)] as const)));
   }
 
-  private async sendApproval(request: OffboardingRequest, refs: TeamsRefs, approverId: string, approverName: string, save: (ref: ApprovalCardRef) => Promise<OffboardingRequest | undefined>): Promise<void> {
+  private async sendApproval(request: OffboardingRequest, refs: TeamsRefs, approverId: string, approverName: string, save: (ref: ApprovalCardRef) => Promise<OffboardingRequest | undefined>): Promise<DeliveryOutcome> {
     const ref = await this.deliverApproval(request, refs, approverId, approverName);
     if (!ref) {
-      return; // decided meanwhile: nothing to ask any more
+      return 'skipped'; // decided meanwhile: nothing to ask any more
     }
-    const stored = await save(ref);
+    const stored = await save(ref).catch((err: unknown) => this.warn(err, request.id, 'approval card reference not saved'));
     if (!stored) {
       this.options.logger?.warn({ requestId: request.id, approverId }, 'the approval card reference could not be saved: a decision will not update that card');
     } else if (stored.status !== 'requested') {
-      await this.proactive.update(ref.reference, ref.activityId, card(renderDecidedCard(decidedCardData(stored))));
+      await this.proactive.update(ref.reference, ref.activityId, card(renderDecidedCard(decidedCardData(stored)))).catch((err: unknown) => this.warn(err, request.id, 'late approval card not updated after the decision'));
+    }
+    return 'delivered';
+  }
+
+  /**
+   * To the requester about their request: withdrawn, nobody reachable (what happened, that the bot keeps trying, how
+   * to cancel), or a card got through after all. In the thread with a mention; if that fails, in a 1:1 chat.
+   */
+  async tellRequester(request: OffboardingRequest, news: RequesterNews): Promise<'thread' | '1:1' | undefined> {
+    const refs = refsOf(request);
+    const { requester } = request;
+    const body = requesterNews(request, news);
+    const mention = `<at>${requester.displayName}</at>`;
+    try {
+      await this.proactive.send(refs.thread, { type: 'message', text: `${mention}, ${body}`, entities: [{ type: 'mention', text: mention, mentioned: { id: requester.id, name: requester.displayName } }] });
+      return 'thread';
+    } catch (err) {
+      this.warn(err, request.id, 'could not tell the requester in the thread');
+    }
+    try {
+      await this.proactive.sendPersonal(refs.serviceUrl, refs.tenantId, requester.id, refs.bot, { type: 'message', text: `${requester.displayName}, ${body}` });
+      return '1:1';
+    } catch (err) {
+      this.warn(err, request.id, 'could not tell the requester in a 1:1 chat either');
+      return undefined;
     }
   }
 
@@ -137,8 +196,9 @@ export class TeamsNotifier implements RequestNotifier {
     return (await this.service.get(requestId))?.status === 'requested';
   }
 
-  private warn(err: unknown, requestId: string, message: string): void {
+  private warn(err: unknown, requestId: string, message: string): undefined {
     this.options.logger?.warn({ err, requestId }, message);
+    return undefined;
   }
 
   async decided(request: OffboardingRequest): Promise<void> {
@@ -255,6 +315,22 @@ export class TeamsNotifier implements RequestNotifier {
       await this.proactive
         .send(refs.thread, { type: 'message', text: `${request.id}, ${request.leaver.displayName}: ${progressCardData(request, view).status}${where}` })
         .catch((err: unknown) => this.options.logger?.warn({ err, requestId: request.id }, 'thread line failed'));
+    }
+  }
+}
+
+const names = (people: Array<{ displayName: string }>): string => people.map((p) => p.displayName).join(' or ');
+
+function requesterNews(r: OffboardingRequest, news: RequesterNews): string {
+  const what = `${r.id} (offboarding ${r.leaver.displayName})`;
+  switch (news) {
+    case 'withdrawn':
+      return `${what} was withdrawn: ${r.withdrawn?.reason ?? 'it was never fully opened'}. It never counted as open and nothing was changed in Microsoft 365. If it is still needed, type \`offboard ${r.leaver.displayName}\` to start again.`;
+    case 'nobody-reachable':
+      return `I couldn't get the approval card for ${what} to ${names(r.approvers)}: Teams refused both a 1:1 chat and the thread where you asked. Nobody has been asked to approve yet, and nothing was changed in Microsoft 365. I keep trying on my own and will tell you when the card gets through. To drop the request, type \`cancel ${r.id}\`.`;
+    case 'reached': {
+      const carded = new Set((refsOf(r).approvals ?? []).map((a) => a.approverId));
+      return `the approval card for ${what} reached ${names(r.approvers.filter((a) => carded.has(a.id)))} after all: it is waiting for a decision.`;
     }
   }
 }

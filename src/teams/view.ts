@@ -86,11 +86,27 @@ export function requestCardData(leaver: DirectoryUser, manager: DirectoryUser | 
   };
 }
 
-const ICON = { done: '✅', skipped: '⏭️', failed: '❌', running: '⏳', pending: '•' } as const;
+const ICON = { done: '✅', requested: '📨', skipped: '⏭️', failed: '❌', running: '⏳', pending: '•' } as const;
 
 function countNote(state: StepState): string {
   const { total, done, failed } = state.counts;
+  const requested = state.counts.requested ?? 0;
+  if (requested > 0) {
+    // Accepted is not finished: a wipe is carried out when the device checks in (docs/ENGINE.md).
+    return `${requested} of ${total} requested, not confirmed done yet${done ? `, ${done} done` : ''}${failed ? `, ${failed} failed` : ''}`;
+  }
   return total > 1 ? `${done} of ${total} done${failed ? `, ${failed} failed` : ''}` : '';
+}
+
+/** "3 calls, last request id …": which Microsoft 365 request to quote to Microsoft support (the audit log has all). */
+function callsNote(state: StepState): string {
+  const calls = state.calls;
+  if (!calls || calls.count === 0) {
+    return '';
+  }
+  const last = calls.lastRequestId ? `, last request id ${calls.lastRequestId}` : '';
+  const errorId = state.status === 'failed' && state.error?.requestId && state.error.requestId !== calls.lastRequestId && !(state.reason ?? '').includes(state.error.requestId) ? `; failed request id ${state.error.requestId}` : '';
+  return `${calls.count} ${calls.count === 1 ? 'call' : 'calls'}${last}${errorId}`;
 }
 
 /** One line per step: planned (preview) or with its state (progress, summary). */
@@ -102,10 +118,13 @@ export function stepLines(plan: Plan, states?: StepState[]): StepLine[] {
       return step.skip ? { icon: ICON.skipped, title: step.title, note: `skipped: ${step.skip}` } : { icon: ICON.pending, title: step.title, note: step.readAtRun ? 'read when it runs' : '' };
     }
     const counts = countNote(state);
-    const reason = state.status === 'failed' && state.error?.requestId && !(state.reason ?? '').includes(state.error.requestId) ? `${state.reason} (request id ${state.error.requestId})` : state.reason;
+    const reason = state.status === 'failed' && state.error?.requestId && !state.calls && !(state.reason ?? '').includes(state.error.requestId) ? `${state.reason} (request id ${state.error.requestId})` : state.reason;
+    const requested = state.status === 'done' && (state.counts.requested ?? 0) > 0;
     const note =
       state.status === 'skipped' ? `skipped: ${reason ?? ''}` : state.status === 'failed' ? `failed: ${[counts, reason].filter(Boolean).join('; ')}` : [counts, state.status === 'done' ? reason : ''].filter(Boolean).join('; ');
-    return { icon: ICON[state.status], title: step.title, note: truncate(note, 300) };
+    // The calls note goes last and is never cut: the request id is what support asks for.
+    const calls = callsNote(state);
+    return { icon: requested ? ICON.requested : ICON[state.status], title: step.title, note: [truncate(note, calls ? 240 : 300), calls].filter(Boolean).join(' · ') };
   });
 }
 
@@ -148,6 +167,8 @@ export function outcomeLine(r: OffboardingRequest): { text: string; tone: string
       return { text: `🚫 Cancelled by ${r.cancelled?.by.displayName ?? '?'} on ${formatTime(r.cancelled?.at ?? r.createdAt, r.timeZone)}`, tone: 'warning' };
     case 'expired':
       return { text: `⌛ Expired on ${formatTime(r.expiresAt, r.timeZone)} without a decision`, tone: 'warning' };
+    case 'withdrawn':
+      return { text: `↩️ Withdrawn on ${formatTime(r.withdrawn?.at ?? r.createdAt, r.timeZone)}: ${r.withdrawn?.reason ?? 'never fully opened'}`, tone: 'warning' };
     case 'requested':
       return { text: `Waiting for ${r.approvers.map((a) => a.displayName).join(' or ')}`, tone: 'default' };
     default:
@@ -164,8 +185,11 @@ function runStatus(r: OffboardingRequest, view?: RunView): { status: string; ton
   const finished = view?.steps.filter((s) => s.status === 'done' || s.status === 'skipped' || s.status === 'failed').length ?? 0;
   const failed = view?.steps.filter((s) => s.status === 'failed').length ?? 0;
   switch (r.status) {
-    case 'completed':
-      return { status: `Completed: every step done or skipped with its reason${r.endedAt ? `, ${formatTime(r.endedAt, r.timeZone)}` : ''}.`, tone: 'good' };
+    case 'completed': {
+      const requested = view?.steps.reduce((n, s) => n + (s.counts.requested ?? 0), 0) ?? 0;
+      const waiting = requested > 0 ? ` ${requested} device action${requested === 1 ? ' is' : 's are'} requested but not confirmed done yet (\`status ${r.id}\` checks again).` : '';
+      return { status: `Completed: every step done, requested or skipped with its reason${r.endedAt ? `, ${formatTime(r.endedAt, r.timeZone)}` : ''}.${waiting}`, tone: 'good' };
+    }
     case 'completed-with-failures':
       return { status: `Completed with failures: ${failed} step${failed === 1 ? '' : 's'} failed (see the reasons). Operators can retry them.`, tone: 'attention' };
     case 'scheduled':
@@ -205,6 +229,7 @@ const OUTCOME: Record<string, string> = {
   rejected: 'Rejected',
   expired: 'Expired',
   cancelled: 'Cancelled',
+  withdrawn: 'Withdrawn',
 };
 
 export function summaryCardData(r: OffboardingRequest, view?: RunView): SummaryCardData {
@@ -232,7 +257,7 @@ export function summaryCardData(r: OffboardingRequest, view?: RunView): SummaryC
       : [],
     followUps: run
       ? capped(
-          r.plan.followUps.filter((f) => !leftInPlace.some((g) => f.message.startsWith(`${g.label}:`))).map((f) => f.message),
+          [...r.plan.followUps.filter((f) => !leftInPlace.some((g) => f.message.startsWith(`${g.label}:`))).map((f) => f.message), ...(view?.steps.flatMap((s) => s.followUps ?? []) ?? [])],
           MAX_FOLLOW_UPS_LISTED,
           (n) => `…and ${n} more in the audit log of ${r.id}`,
         )

@@ -26,6 +26,13 @@ export class FakeBotConnector {
   updateStatus: number | undefined;
   /** For 1:1 chats: false → 403, as Teams answers when the app isn't installed for that user. */
   reachable: (memberId: string) => boolean = () => true;
+  /**
+   * Fails chosen calls with this status (Teams down for one person, or for one conversation); undefined lets the call
+   * through. 'create': POST /v3/conversations (members: its members); 'post': a new activity or reply in a conversation.
+   */
+  fail: ((call: { kind: 'create' | 'post'; conversationId?: string; members: string[]; activity: Record<string, unknown> }) => number | undefined) | undefined;
+  /** Calls refused through `fail`, in order. */
+  readonly refused: Array<{ kind: 'create' | 'post'; conversationId?: string; members: string[]; status: number; activity: Record<string, unknown> }> = [];
   private waiters: Waiter[] = [];
   private server?: http.Server;
   url = '';
@@ -92,6 +99,13 @@ export class FakeBotConnector {
       return json(404, { error: { code: 'NotFound', message: url.pathname } });
     }
     const conversationId = parts[2];
+    const memberIds = ((body.members as Array<{ id: string }> | undefined) ?? []).map((m) => m.id);
+    const call = req.method === 'POST' ? { kind: conversationId === undefined ? ('create' as const) : ('post' as const), ...(conversationId ? { conversationId } : {}), members: memberIds, activity: body } : undefined;
+    const failWith = call && this.fail?.(call);
+    if (call && failWith !== undefined) {
+      this.refused.push({ ...call, status: failWith });
+      return json(failWith, { error: { code: 'Refused', message: 'Teams could not take this message.' } });
+    }
     if (req.method === 'POST' && conversationId === undefined) {
       if (this.createConversationStatus !== undefined) {
         return json(this.createConversationStatus, { error: { code: 'BotNotInConversationRoster', message: 'The bot is not part of the conversation roster.' } });

@@ -45,6 +45,17 @@ describe('engine: Jane Doe against the simulated tenant', function () {
       assert.match(byKind.get('groups-left-in-place')?.reason ?? '', /dynamic membership.*synced from on-premises AD/);
       assert.ok((byKind.get('leave-groups')?.counts.done ?? 0) > 50);
       assert.equal(byKind.get('delete-account')?.status, 'skipped');
+      // Accepted is not finished: wipes and retires are requested until Intune reports them done.
+      const intune = byKind.get('intune-devices')!;
+      assert.deepEqual([intune.counts.requested, intune.counts.done], [intune.counts.total, 0]);
+      assert.equal(intune.counts.total, 2, 'her laptop (wipe) and her phone (retire)');
+      // Every step that called Microsoft 365 names its last call's request id, and the tenant issued that id.
+      const ids = new Set(tenant.requestLog().flatMap((e) => [e.requestId, e.batch?.batchRequestId]));
+      for (const step of view.steps.filter((s) => s.status === 'done' && !s.reason?.includes('already'))) {
+        assert.ok(step.calls && step.calls.count > 0, `${step.kind} counted no calls`);
+        assert.ok(ids.has(step.calls.lastRequestId ?? 'none'), `${step.kind}: ${step.calls.lastRequestId} not in the tenant log`);
+      }
+      assert.equal(byKind.get('leave-groups')?.calls?.lastRequestId, tenant.requestLog().filter((e) => e.path.endsWith('/$batch') && e.body && JSON.stringify(e.body).includes('/members/')).at(-1)?.requestId, 'a batched step names its last $batch');
       assertJaneOffboarded(tenant, CONVERSION_DELAY_MS);
       const audit = await store.readAudit({ requestId: 'req-jane' });
       assert.ok(audit.filter((a) => a.kind === 'call').every((a) => a.runId === 'req-jane'));

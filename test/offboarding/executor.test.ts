@@ -8,7 +8,8 @@ import { DEFAULT_OPTIONS, optionsSchema } from '../../src/offboarding/options';
 import { STEP_KINDS, type StepKind } from '../../src/offboarding/plan';
 import { planOffboarding } from '../../src/offboarding/planner';
 import type { RunPeople } from '../../src/offboarding/run';
-import { forEachTarget, oneShot, type StepRunner } from '../../src/offboarding/steps/context';
+import { forEachTarget, type StepRunner } from '../../src/offboarding/steps/context';
+import { oneShot, type OneShotAction } from '../../src/offboarding/steps/one-shot';
 import { MemoryStore } from '../../src/store/memory';
 import { snapshot } from './fixtures';
 
@@ -75,7 +76,7 @@ describe('executor', () => {
     assert.equal(byKind.get('grant-send-as')?.status, 'skipped');
     assert.equal(byKind.get('grant-send-as')?.reason, 'not chosen');
     assert.equal(byKind.get('leave-groups')?.status, 'done');
-    assert.deepEqual(byKind.get('leave-groups')?.counts, { total: 3, done: 3, failed: 0, skipped: 0 });
+    assert.deepEqual(byKind.get('leave-groups')?.counts, { total: 3, done: 3, failed: 0, skipped: 0, requested: 0 });
     assert.ok(view.steps.every((s) => ['done', 'skipped'].includes(s.status)));
     assert.ok(events.some((e) => e.kind === 'run' && e.run?.status === 'completed'));
     assert.ok(events.some((e) => e.kind === 'item'));
@@ -116,6 +117,29 @@ describe('executor', () => {
     }
   });
 
+  it('turns ActiveSync off after the ActiveSync wipe was sent, and even when that wipe failed (order only)', async () => {
+    const mobile = plan.steps.find((st) => st.kind === 'disable-mobile-protocols')!;
+    assert.ok(mobile.dependsOn.includes('remove-mobile-mail'));
+    assert.deepEqual(mobile.orderOnly, ['remove-mobile-mail']);
+    const trace = newTrace();
+    let wipeEnded = false;
+    let wipeEndedBeforeOff: boolean | undefined;
+    const wipe: StepRunner = async (ctx) => {
+      await tick(5);
+      await failWith(403, 'AccessDenied')(ctx);
+      wipeEnded = true;
+    };
+    const off: StepRunner = (ctx) => {
+      wipeEndedBeforeOff = wipeEnded;
+      return forEachTarget(ctx, ctx.step.targets, () => Promise.resolve());
+    };
+    const view = await executor(new MemoryStore(), stubRunners(trace, { 'remove-mobile-mail': wipe, 'disable-mobile-protocols': off })).start({ runId: 'run-eas', requestId: 'req-eas', plan, people });
+    const byKind = new Map(view.steps.map((st) => [st.kind, st]));
+    assert.equal(byKind.get('remove-mobile-mail')?.status, 'failed');
+    assert.equal(byKind.get('disable-mobile-protocols')?.status, 'done');
+    assert.equal(wipeEndedBeforeOff, true);
+  });
+
   it('fails a step whose runner throws outside its targets', async () => {
     const view = await executor(new MemoryStore(), stubRunners(newTrace(), { 'leave-groups': () => Promise.reject(new Error('boom')) })).start({ runId: 'run4', requestId: 'req4', plan, people });
     const step = view.steps.find((s) => s.kind === 'leave-groups')!;
@@ -123,48 +147,61 @@ describe('executor', () => {
     assert.match(step.reason ?? '', /boom/);
   });
 
-  it('after a crash, resumes by itself: finished targets are not redone and one-shot actions are never sent twice', async () => {
-    const store = new MemoryStore();
-    const trace = newTrace();
-    const sends = new Map<string, number>();
-    let crash = true;
-    const wipe: StepRunner = (ctx) =>
-      oneShot(ctx, ctx.step.targets, async (t) => {
-        sends.set(t.id, (sends.get(t.id) ?? 0) + 1);
-        if (crash && t.id === 'laptop') {
-          await new Promise(() => undefined); // the process dies with this request in flight
-        }
-      });
-    const leaveCalls = new Map<string, number>();
-    const leave: StepRunner = (ctx) =>
-      forEachTarget(ctx, ctx.step.targets, async (t) => {
-        leaveCalls.set(t.id, (leaveCalls.get(t.id) ?? 0) + 1);
-        if (crash && t.id === 'owned-alone') {
-          await new Promise(() => undefined);
-        }
-      });
-    const first = executor(store, stubRunners(trace, { 'intune-devices': wipe, 'leave-groups': leave }));
-    void first.start({ runId: 'run5', requestId: 'req5', plan, people });
-    // Let the first process get as far as it can, then "kill" it: a new executor on the same store takes over.
-    for (let i = 0; i < 100 && sends.get('laptop') === undefined; i++) {
-      await tick();
-    }
-    await tick(50);
-    assert.equal((await store.get<{ status: string }>('runs', 'run5'))?.value.status, 'running');
+  for (const reached of [true, false]) {
+    it(`after a crash, resumes by itself: finished targets are not redone, and a wipe in doubt is settled from the service's record (${reached ? 'it arrived: not sent again' : 'it never arrived: sent now'})`, async () => {
+      const store = new MemoryStore();
+      const trace = newTrace();
+      // The service's own record of each device's wipe: what settling reads.
+      const received = new Map<string, number>();
+      let crash = true;
+      const service: OneShotAction = {
+        service: 'Intune',
+        async send(t) {
+          if (crash && t.id === 'laptop') {
+            if (reached) {
+              received.set(t.id, 1);
+            }
+            await new Promise(() => undefined); // the process dies with this request in flight
+          }
+          received.set(t.id, (received.get(t.id) ?? 0) + 1);
+          return { state: 'requested', detail: 'wipe requested' };
+        },
+        settle: (t) => Promise.resolve(received.has(t.id) ? { state: 'requested', detail: 'wipe requested (confirmed by Intune: pending)' } : { state: 'absent' }),
+      };
+      const wipe: StepRunner = (ctx) => oneShot(ctx, ctx.step.targets, service);
+      const leaveCalls = new Map<string, number>();
+      const leave: StepRunner = (ctx) =>
+        forEachTarget(ctx, ctx.step.targets, async (t) => {
+          leaveCalls.set(t.id, (leaveCalls.get(t.id) ?? 0) + 1);
+          if (crash && t.id === 'owned-alone') {
+            await new Promise(() => undefined);
+          }
+        });
+      const first = executor(store, stubRunners(trace, { 'intune-devices': wipe, 'leave-groups': leave }));
+      void first.start({ runId: 'run5', requestId: 'req5', plan, people });
+      // Let the first process get as far as it can, then "kill" it: a new executor on the same store takes over.
+      for (let i = 0; i < 100 && (await store.get<{ status: string }>('items', 'run5/intune-devices/laptop'))?.value.status !== 'sent'; i++) {
+        await tick();
+      }
+      await tick(50);
+      assert.equal((await store.get<{ status: string }>('runs', 'run5'))?.value.status, 'running');
 
-    crash = false;
-    const second = executor(store, stubRunners(newTrace(), { 'intune-devices': wipe, 'leave-groups': leave }));
-    assert.deepEqual(await second.resumeUnfinished(), ['run5']);
-    const view = await second.drive('run5');
-    assert.equal(view.run.status, 'completed');
-    assert.equal(view.run.attempt, 2);
-    assert.equal(sends.get('laptop'), 1, 'the wipe was sent again');
-    assert.equal(sends.get('iphone'), 1);
-    const intune = view.steps.find((s) => s.kind === 'intune-devices')!;
-    assert.match(intune.reason ?? '', /sent before the bot restarted; not sent again/);
-    assert.equal(leaveCalls.get('sec1'), 1, 'a finished membership removal was redone');
-    assert.equal(leaveCalls.get('owned-alone'), 2);
-  });
+      crash = false;
+      const second = executor(store, stubRunners(newTrace(), { 'intune-devices': wipe, 'leave-groups': leave }));
+      assert.deepEqual(await second.resumeUnfinished(), ['run5']);
+      const view = await second.drive('run5');
+      assert.equal(view.run.status, 'completed');
+      assert.equal(view.run.attempt, 2);
+      assert.equal(received.get('laptop'), 1, 'the wipe reached the service exactly once');
+      assert.equal(received.get('iphone'), 1);
+      const intune = view.steps.find((s) => s.kind === 'intune-devices')!;
+      assert.equal(intune.status, 'done');
+      assert.deepEqual(intune.counts, { total: 2, done: 0, failed: 0, skipped: 0, requested: 2 });
+      assert.match(intune.reason ?? '', reached ? /confirmed by Intune/ : /^2 wipe requested$/);
+      assert.equal(leaveCalls.get('sec1'), 1, 'a finished membership removal was redone');
+      assert.equal(leaveCalls.get('owned-alone'), 2);
+    });
+  }
 
   it('retries failed steps and the steps skipped because of them', async () => {
     const store = new MemoryStore();

@@ -29,6 +29,10 @@ describe('offboarding service', function () {
       decided: (r) => (events.push(`decided ${r.id} ${r.status}`), Promise.resolve()),
       started: (r) => (events.push(`started ${r.id}`), Promise.resolve()),
       ended: (r) => (events.push(`ended ${r.id} ${r.status}`), Promise.resolve()),
+      // Approval card delivery is housekeeping.test.ts's: here every approver has a card.
+      approversWithoutCard: () => [],
+      deliverApprovals: () => Promise.resolve({}),
+      tellRequester: () => Promise.resolve(undefined),
     };
     s.setNotifier(notifier);
     return s;

@@ -142,6 +142,14 @@ describe('conversation', function () {
       assert.match(text, /dynamic membership/);
       assert.match(text, /synced from on-premises AD/);
       assert.ok(text.length < MAX_BYTES, `summary is ${text.length} bytes`);
+      // Accepted is not finished: the wipes are requested, never claimed done; every step names its calls and the
+      // last request id, and the tenant issued each id shown.
+      assert.match(text, /2 of 2 requested, not confirmed done yet/);
+      assert.match(text, /3 device actions are requested but not confirmed done yet/); // 2 in Intune, 1 ActiveSync phone
+      const shown = [...text.matchAll(/last request id ([0-9a-f-]{36})/g)].map((m) => m[1]!);
+      const issued = new Set(h.bot.tenant!.requestLog().flatMap((e) => [e.requestId, e.batch?.batchRequestId]));
+      assert.ok(shown.length >= 15, `${shown.length} request ids shown`);
+      assert.deepEqual(shown.filter((id) => !issued.has(id)), [], 'request ids the tenant never issued');
 
       const request = (await h.bot.service.get(requestId))!;
       assert.equal(request.status, 'completed');
@@ -167,10 +175,16 @@ describe('conversation', function () {
       assert.equal(h.writes().length, before);
     });
 
-    it('status shows it; retry is refused when nothing failed', async () => {
+    it('status shows it, reading requested wipes again from Intune; retry is refused when nothing failed', async () => {
+      const tenant = h.bot.tenant!;
+      const devices = tenant.state().managedDevices.filter((d) => d.userId === h.people.jane.id);
+      tenant.checkInManagedDevice(devices[0]!.id);
       const status = await h.say(h.people.isaac, `status ${requestId}`);
       assert.match(textOf(status[0]), new RegExp(`${requestId}: Jane Doe`));
       assert.match(textOf(status[1]), /Completed/);
+      // One device checked in: Intune reports its action done; the other is still requested.
+      assert.match(textOf(status[1]), /1 of 2 requested, not confirmed done yet, 1 done/);
+      assert.match(textOf(status[1]), /done \(confirmed by Intune\)/);
       assert.match(String((await h.click(h.people.isaac, VERBS.retry, { requestId }, 'x')).value), /no failed steps/);
       assert.match(String((await h.click(h.people.tom, VERBS.retry, { requestId }, 'x')).value), /operators group can retry/);
     });

@@ -3,18 +3,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
 import { createLogger } from '../../src/logger';
 import { startBot, type RunningBot } from '../../src/startup';
 import { FakeBotConnector, type SentActivity } from '../fakes/bot-connector';
+import { CHANNEL_THREAD, SUMMARY_CHANNEL, TeamsClient, textOf, type Person } from '../fakes/teams-client';
 
-export const SUMMARY_CHANNEL = '19:offboarding-summary@thread.tacv2';
-export const CHANNEL_THREAD = '19:it-ops@thread.tacv2;messageid=1700000000000';
-
-export interface Person {
-  id: string;
-  name: string;
-}
+export { CHANNEL_THREAD, SUMMARY_CHANNEL, textOf, type Person };
 
 export class BotHarness {
   readonly connector = new FakeBotConnector();
@@ -22,10 +16,10 @@ export class BotHarness {
   private dataDir = '';
   people!: Record<'isaac' | 'jane' | 'marcus' | 'tom' | 'janeSmith' | 'victor' | 'priya' | 'elena' | 'amara' | 'ben' | 'samuel', Person>;
 
-  async start(env: NodeJS.ProcessEnv = {}): Promise<this> {
+  async start(env: NodeJS.ProcessEnv = {}, options: { now?: () => Date } = {}): Promise<this> {
     await this.connector.start();
     this.dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'offboarding-bot-'));
-    this.bot = await startBot({ env: { PORT: '0', DATA_DIR: this.dataDir, SUMMARY_CHANNEL_ID: SUMMARY_CHANNEL, ...env }, logger: createLogger({ level: process.env.BOT_TEST_LOG ?? 'silent' }) });
+    this.bot = await startBot({ env: { PORT: '0', DATA_DIR: this.dataDir, SUMMARY_CHANNEL_ID: SUMMARY_CHANNEL, ...env }, logger: createLogger({ level: process.env.BOT_TEST_LOG ?? 'silent' }), ...options });
     const p = this.bot.tenant!.personas;
     const person = (key: string, name: string): Person => ({ id: p[key]!, name });
     this.people = {
@@ -50,52 +44,21 @@ export class BotHarness {
     fs.rmSync(this.dataDir, { recursive: true, force: true });
   }
 
-  private base(from: Person, conversationId: string, conversationType = 'channel'): Record<string, unknown> {
-    const tenantId = this.bot.tenant!.tenantId;
-    return {
-      channelId: 'msteams',
-      serviceUrl: this.connector.url,
-      from: { id: `29:${from.id}`, aadObjectId: from.id, name: from.name },
-      recipient: { id: '28:offboarding-bot', name: 'Offboarding' },
-      conversation: { id: conversationId, conversationType, tenantId, isGroup: conversationType !== 'personal' },
-      channelData: { tenant: { id: tenantId }, ...(conversationType === 'channel' ? { channel: { id: conversationId.split(';')[0] } } : {}) },
-      localTimezone: 'Europe/London',
-      entities: [{ type: 'clientInfo', locale: 'en-GB', timezone: 'Europe/London' }],
-    };
+  /** The Teams side over HTTP (created once the bot listens: its URL is known then). */
+  private get teams(): TeamsClient {
+    this.client ??= new TeamsClient(this.connector, this.bot.tenant!.tenantId, () => this.bot.url);
+    return this.client;
   }
-
-  private async post(activity: Record<string, unknown>): Promise<{ status: number; body: unknown }> {
-    const res = await fetch(`${this.bot.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
-    const text = await res.text();
-    return { status: res.status, body: text ? (JSON.parse(text) as unknown) : undefined };
-  }
+  private client?: TeamsClient;
 
   /** A message as Teams sends it in a channel thread: the bot @mentioned. Resolves with the bot's replies. */
-  async say(from: Person, text: string, conversationId = CHANNEL_THREAD): Promise<SentActivity[]> {
-    const id = randomUUID();
-    const before = this.connector.sent.length;
-    const mention = { type: 'mention', text: '<at>Offboarding</at>', mentioned: { id: '28:offboarding-bot', name: 'Offboarding' } };
-    const res = await this.post({ ...this.base(from, conversationId), type: 'message', id, text: `<at>Offboarding</at> ${text}`, entities: [mention, { type: 'clientInfo', timezone: 'Europe/London' }] });
-    if (res.status !== 200) {
-      throw new Error(`bot answered ${res.status}`);
-    }
-    return this.connector.sent.slice(before).filter((s) => s.replyToId === id);
+  say(from: Person, text: string, conversationId = CHANNEL_THREAD): Promise<SentActivity[]> {
+    return this.teams.say(from, text, conversationId);
   }
 
   /** An Action.Execute click. Resolves with the invoke response ({ statusCode, type, value }). */
-  async click(from: Person, verb: string, data: Record<string, unknown>, replyToId: string, conversationId = CHANNEL_THREAD): Promise<{ statusCode: number; type: string; value: unknown }> {
-    const res = await this.post({
-      ...this.base(from, conversationId, conversationId.startsWith('a:') ? 'personal' : 'channel'),
-      type: 'invoke',
-      name: 'adaptiveCard/action',
-      id: randomUUID(),
-      replyToId,
-      value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
-    });
-    if (res.status !== 200) {
-      throw new Error(`invoke answered HTTP ${res.status}: ${JSON.stringify(res.body)}`);
-    }
-    return res.body as { statusCode: number; type: string; value: unknown };
+  click(from: Person, verb: string, data: Record<string, unknown>, replyToId: string, conversationId = CHANNEL_THREAD): Promise<{ statusCode: number; type: string; value: unknown }> {
+    return this.teams.click(from, verb, data, replyToId, conversationId);
   }
 
   /** Every Microsoft 365 write the bot made so far (DOMAIN.md's definition), from the tenant's request log. */
@@ -153,4 +116,3 @@ export function actionsOf(card: unknown): Array<{ verb: string; title?: string; 
   return found;
 }
 
-export const textOf = (a: SentActivity | undefined): string => JSON.stringify(a?.activity ?? {});

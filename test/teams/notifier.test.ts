@@ -1,8 +1,10 @@
 // The notifier with a recording Proactive: how approval cards reach approvers (1:1, install then retry, thread with a
-// mention), progress coalescing, and the summary post retried and recorded.
+// mention) and what each delivery's outcome is, how the requester is told when nobody can be reached, progress
+// coalescing, and the summary post retried and recorded.
 import assert from 'node:assert/strict';
 import type { Activity, ConversationReference } from 'botbuilder';
 import type { RunView } from '../../src/offboarding/executor';
+import type { DeliveryOutcome } from '../../src/offboarding/housekeeping';
 import type { OffboardingRequest } from '../../src/offboarding/requests';
 import type { OffboardingService } from '../../src/offboarding/service';
 import { TeamsNotifier } from '../../src/teams/notifier';
@@ -13,9 +15,15 @@ type Call = { op: string; to?: string; activityId?: string; activity: Partial<Ac
 
 class RecordingProactive {
   calls: Call[] = [];
-  personal: (userId: string) => 'ok' | 403 = () => 'ok';
+  personal: (userId: string) => 'ok' | 403 | 503 = () => 'ok';
   channelFailures = 0;
+  /** Thread posts fail while true (Teams down for that conversation). */
+  threadDown = false;
   send(reference: Partial<ConversationReference>, activity: Partial<Activity>): Promise<string> {
+    if (this.threadDown) {
+      this.calls.push({ op: 'send-failed', to: reference.conversation?.id, activity });
+      return Promise.reject(Object.assign(new Error('Service Unavailable'), { statusCode: 503 }));
+    }
     this.calls.push({ op: 'send', to: reference.conversation?.id, activity });
     return Promise.resolve(`act-${this.calls.length}`);
   }
@@ -24,9 +32,10 @@ class RecordingProactive {
     return Promise.resolve();
   }
   sendPersonal(_s: string, _t: string, userId: string, _b: unknown, activity: Partial<Activity>): Promise<Posted> {
-    if (this.personal(userId) === 403) {
-      this.calls.push({ op: 'personal-403', to: userId, activity });
-      return Promise.reject(Object.assign(new Error('Forbidden'), { statusCode: 403 }));
+    const status = this.personal(userId);
+    if (status !== 'ok') {
+      this.calls.push({ op: `personal-${status}`, to: userId, activity });
+      return Promise.reject(Object.assign(new Error(status === 403 ? 'Forbidden' : 'Service Unavailable'), { statusCode: status }));
     }
     this.calls.push({ op: 'personal', to: userId, activity });
     return Promise.resolve({ reference: { conversation: { id: `a:${userId}` } as never }, activityId: `card-${userId}` });
@@ -46,6 +55,7 @@ const request = (over: Partial<OffboardingRequest> = {}) => sampleRequest(over);
 function fakeService(r: OffboardingRequest) {
   const recorded: Array<OffboardingRequest['summary']> = [];
   const installs: string[] = [];
+  const rounds: Array<Record<string, DeliveryOutcome>> = [];
   let current = r;
   const service = {
     installAppFor: (userId: string) => (installs.push(userId), Promise.resolve('installed')),
@@ -53,12 +63,13 @@ function fakeService(r: OffboardingRequest) {
     get: () => Promise.resolve(current),
     runView: () => Promise.resolve(undefined),
     recordSummary: (_id: string, s: OffboardingRequest['summary']) => (recorded.push(s), Promise.resolve()),
+    approvalsDelivered: (_r: OffboardingRequest, outcomes: Record<string, DeliveryOutcome>) => (rounds.push(outcomes), Promise.resolve()),
   } as unknown as OffboardingService;
   /** A decision lands in the store (as OffboardingService.decide would). */
   const decide = (decision: NonNullable<OffboardingRequest['decision']>) => {
     current = { ...current, status: decision.outcome, decision };
   };
-  return { service, recorded, installs, current: () => current, decide };
+  return { service, recorded, installs, rounds, current: () => current, decide };
 }
 
 const noSleep = () => Promise.resolve();
@@ -72,6 +83,7 @@ describe('teams notifier', () => {
     assert.match(JSON.stringify(p.calls[0]!.activity), /Offboarding plan for Jane Doe/);
     assert.deepEqual(s.installs, []);
     assert.deepEqual((s.current().teams.approvals as Array<{ where: string }>).map((a) => a.where), ['1:1']);
+    assert.deepEqual(s.rounds, [{ ben: 'delivered' }], 'the outcome goes back to the service');
   });
 
   it('on 403 installs the app through Graph and tries again', async () => {
@@ -100,6 +112,62 @@ describe('teams notifier', () => {
     assert.match(JSON.stringify(fallback.activity.attachments), /offboard\.approve/);
     assert.equal(p.calls.filter((c) => c.op === 'send').length, 2, 'the plan preview, then the card with the mention');
     assert.deepEqual((s.current().teams.approvals as Array<{ where: string }>).map((a) => a.where), ['thread']);
+    assert.deepEqual(s.rounds, [{ ben: 'delivered' }], 'a card in the thread is a delivered card');
+  });
+
+  it('no 1:1 chat and no thread: the approver has no card, and the service hears it was a failure', async () => {
+    const p = new RecordingProactive();
+    p.personal = () => 503;
+    p.threadDown = true;
+    const s = fakeService(request());
+    await new TeamsNotifier(p as unknown as Proactive, s.service, { teamsAppId: 'app', sleep: noSleep }).requested(request());
+    assert.deepEqual(p.calls.map((c) => c.op), ['send-failed', 'personal-503', 'send-failed'], 'the preview, the chat (503: no install), the thread');
+    assert.deepEqual(s.installs, []);
+    assert.deepEqual(s.rounds, [{ ben: 'failed' }]);
+    assert.equal(s.current().teams.approvals, undefined);
+  });
+
+  it('approvers without a card are read from the stored references; one approver is never delivered to twice at once here', async () => {
+    const approvers = [
+      { id: 'amara', displayName: 'Amara Okafor', role: 'approvers-group' as const },
+      { id: 'ben', displayName: 'Ben Carter', role: 'approvers-group' as const },
+    ];
+    const r = request({ approvers, teams: { ...request().teams, approvals: [{ approverId: 'amara', reference: {}, activityId: 'card-amara', where: '1:1' }] } });
+    const p = new RecordingProactive();
+    const s = fakeService(r);
+    const n = new TeamsNotifier(p as unknown as Proactive, s.service, { sleep: noSleep });
+    assert.deepEqual(n.approversWithoutCard(r), ['ben']);
+    const both = await Promise.all([n.deliverApprovals(r, ['ben']), n.deliverApprovals(r, ['ben'])]);
+    assert.deepEqual(both, [{ ben: 'delivered' }, { ben: 'skipped' }]);
+    assert.deepEqual(p.calls.map((c) => `${c.op} ${c.to}`), ['personal ben'], 'no plan preview when cards are sent again');
+    assert.deepEqual(n.approversWithoutCard(s.current()), []);
+  });
+
+  it('tells the requester in the thread with a mention; else in a 1:1 chat; says what happened, that it keeps trying, how to cancel', async () => {
+    const r = request();
+    const p = new RecordingProactive();
+    const n = new TeamsNotifier(p as unknown as Proactive, fakeService(r).service, { sleep: noSleep });
+    assert.equal(await n.tellRequester(r, 'nobody-reachable'), 'thread');
+    const told = p.calls[0]!;
+    assert.equal(told.to, 'thread-1');
+    assert.match(String(told.activity.text), /^<at>Isaac Ito<\/at>, I couldn't get the approval card for OFB-TEST01 \(offboarding Jane Doe\) to Ben Carter/);
+    assert.match(String(told.activity.text), /I keep trying/);
+    assert.match(String(told.activity.text), /`cancel OFB-TEST01`/);
+    assert.equal((told.activity.entities as unknown as Array<{ mentioned: { id: string } }>)[0]!.mentioned.id, 'isaac');
+
+    const q = new RecordingProactive();
+    q.threadDown = true;
+    const m = new TeamsNotifier(q as unknown as Proactive, fakeService(r).service, { sleep: noSleep });
+    assert.equal(await m.tellRequester(r, 'nobody-reachable'), '1:1');
+    assert.deepEqual(q.calls.map((c) => `${c.op} ${c.to}`), ['send-failed thread-1', 'personal isaac']);
+    assert.match(String(q.calls[1]!.activity.text), /^Isaac Ito, I couldn't get the approval card .*`cancel OFB-TEST01`/);
+
+    q.personal = () => 503;
+    assert.equal(await m.tellRequester(r, 'nobody-reachable'), undefined, 'nowhere: the caller tries again later');
+
+    const withdrawn = request({ status: 'withdrawn', withdrawn: { at: '2026-11-27T10:01:00.000Z', reason: 'the bot stopped while opening it, before anyone was asked to approve' } });
+    assert.equal(await n.tellRequester(withdrawn, 'withdrawn'), 'thread');
+    assert.match(String(p.calls.at(-1)!.activity.text), /OFB-TEST01 \(offboarding Jane Doe\) was withdrawn: the bot stopped while opening it.*`offboard Jane Doe`/);
   });
 
   it('reaches every approver at once; a decision made meanwhile stops the slow one and turns a late card into the decision', async () => {
@@ -133,6 +201,7 @@ describe('teams notifier', () => {
     assert.ok(cleoUpdate, "Cleo's card, sent after the decision, shows it at once");
     assert.match(JSON.stringify(cleoUpdate.activity), /Approved by Amara Okafor/);
     assert.deepEqual((s.current().teams.approvals as Array<{ approverId: string }>).map((a) => a.approverId).sort(), ['amara', 'cleo']);
+    assert.deepEqual(s.rounds, [{ amara: 'delivered', ben: 'skipped', cleo: 'delivered' }], 'decided meanwhile: not a failure');
   });
 
   it('a failed progress card post does not stop the run; the next update posts it', async () => {

@@ -70,17 +70,20 @@ export function toInboxRule(r: RawRule, tenantDomains: string[]): InboxRuleInfo 
   return { identity, name: r.Name ?? identity, forwardsTo, external: forwardsTo.some((a) => isExternalAddress(a, tenantDomains)) };
 }
 
-interface RawMobileDevice {
+export interface RawMobileDevice {
   Identity?: string;
   Guid?: string;
   FriendlyName?: string | null;
   DeviceModel?: string | null;
   DeviceType?: string | null;
+  ClientType?: string | null;
 }
 
 export function toMobileDevice(d: RawMobileDevice): MobileDeviceInfo {
   const identity = d.Identity ?? d.Guid ?? '';
-  return { identity, friendlyName: d.FriendlyName || d.DeviceModel || d.DeviceType || identity };
+  // Outlook for iOS and Android shows up with ClientType and DeviceType "Outlook" (EAS phones: ClientType "EAS").
+  const outlookApp = d.ClientType === 'Outlook' || d.DeviceType === 'Outlook';
+  return { identity, friendlyName: d.FriendlyName || d.DeviceModel || d.DeviceType || identity, ...(outlookApp ? { outlookApp } : {}) };
 }
 
 interface RawMailbox {

@@ -2,6 +2,7 @@
 // delay (CIPP's 5-minute sleep still raced: issues #1494, #1565). On timeout this step fails, and the licence steps
 // fail without running.
 import { M365Error } from '../../m365/errors';
+import { crashPoint } from '../../testing/crash-points';
 import { forEachTarget, type StepRunner } from './context';
 
 export const awaitSharedMailbox: StepRunner = (ctx) => {
@@ -25,6 +26,7 @@ export const awaitSharedMailbox: StepRunner = (ctx) => {
           cmdlet: 'Get-Mailbox',
         });
       }
+      crashPoint('shared-wait');
       await ctx.sleep(wait);
       wait = Math.min(sharedPollMaxMs, Math.round(wait * 1.5));
     }

@@ -1,5 +1,5 @@
-// What a step runner gets, and the three ways a step acts on its targets: one call per target, one $batch for many
-// Graph targets, and one-shot actions (wipe, retire) that are recorded before they are sent and never sent twice.
+// What a step runner gets, and the ways a step acts on its targets: one call per target, or one $batch for many Graph
+// targets. One-shot actions (wipe, retire, ActiveSync wipe) have their own rules: one-shot.ts.
 import { M365Error } from '../../m365/errors';
 import type { ExchangePort, GraphPort, GraphRequest, GraphResult } from '../../m365/ports';
 import type { OffboardingOptions } from '../options';
@@ -111,35 +111,6 @@ export async function batchTargets(
     pending.map((target, i) => {
       const result = results[i]!;
       return recordOutcome(ctx, target, result instanceof M365Error ? interpret(result, target) : onSuccess(result, target));
-    }),
-  );
-}
-
-/**
- * A destructive action that must reach Microsoft 365 at most once (Intune wipe/retire, ActiveSync account wipe):
- * the intent is recorded as 'sent' before the request; a target found 'sent' after a crash is not sent again.
- * A definite refusal (an HTTP error answer) may be retried later; an unknown fate (no answer) may not.
- */
-export async function oneShot(ctx: StepContext, targets: Target[], send: (target: Target) => Promise<string | void>): Promise<void> {
-  await Promise.all(
-    targets.map(async (target) => {
-      const prev = ctx.ledger.previous(target.id);
-      if (prev?.status === 'done' || prev?.status === 'skipped') {
-        return;
-      }
-      if (prev?.status === 'sent' || (prev?.status === 'failed' && prev.error?.status === 0)) {
-        await ctx.ledger.record(target, { status: 'done', detail: 'sent before the bot restarted; not sent again' });
-        return;
-      }
-      await ctx.ledger.record(target, { status: 'sent' });
-      let outcome: TargetOutcome;
-      try {
-        const detail = await send(target);
-        outcome = { status: 'done', ...(detail ? { detail } : {}) };
-      } catch (err) {
-        outcome = { status: 'failed', error: asM365Error(err) };
-      }
-      await recordOutcome(ctx, target, outcome);
     }),
   );
 }

@@ -15,7 +15,7 @@ import { grantFullAccess } from './grant-full-access';
 import { grantSendAs } from './grant-send-as';
 import { handOverOwnedGroups } from './hand-over-owned-groups';
 import { hideFromAddressList } from './hide-from-address-list';
-import { intuneDevices } from './intune-devices';
+import { intuneAction, intuneDevices } from './intune-devices';
 import { leaveDistributionLists } from './leave-distribution-lists';
 import { leaveGroups } from './leave-groups';
 import { leaveLicenceGroups } from './leave-licence-groups';
@@ -24,7 +24,10 @@ import { mailForwarding } from './mail-forwarding';
 import { oneDriveAccess } from './onedrive-access';
 import { removeDirectLicences } from './remove-direct-licences';
 import { removeMfaMethods } from './remove-mfa-methods';
-import { removeMobileMail } from './remove-mobile-mail';
+import { activeSyncAction, removeMobileMail } from './remove-mobile-mail';
+import type { OneShotAction } from './one-shot';
+import type { ExchangePort, GraphPort } from '../../m365/ports';
+import type { RunPeople } from '../run';
 import { resetPassword } from './reset-password';
 import { revokeOAuthGrants } from './revoke-oauth-grants';
 import { revokeSessions } from './revoke-sessions';
@@ -58,6 +61,18 @@ export const RUNNERS: Record<Exclude<StepKind, 'groups-left-in-place'>, StepRunn
   'leave-licence-groups': leaveLicenceGroups,
   'delete-account': deleteAccount,
 };
+
+/**
+ * The steps whose action must reach Microsoft 365 exactly once, with how each is sent and settled (one-shot.ts).
+ * Every other step is safe to run again after a crash: docs/ENGINE.md says why for each.
+ */
+export const ONE_SHOT_ACTIONS = {
+  'intune-devices': (ports: { graph: GraphPort }) => intuneAction(ports.graph),
+  'remove-mobile-mail': (ports: { exchange: ExchangePort }, people: RunPeople) => activeSyncAction(ports.exchange, people.leaver.userPrincipalName),
+} satisfies Partial<Record<StepKind, (ports: { graph: GraphPort; exchange: ExchangePort }, people: RunPeople) => OneShotAction>>;
+
+export type OneShotStep = keyof typeof ONE_SHOT_ACTIONS;
+export const ONE_SHOT_STEPS = Object.keys(ONE_SHOT_ACTIONS) as OneShotStep[];
 
 export type { StepContext, StepRunner, EngineSettings } from './context';
 export { DEFAULT_ENGINE_SETTINGS } from './context';

@@ -1,8 +1,12 @@
-// Intune: wipe corporate devices, retire personal ones (retire removes only company data and apps). Each action is
-// one-shot: recorded before it is sent and never sent again, even after a crash.
+// Intune: wipe corporate devices, retire personal ones (retire removes only company data and apps). One-shot
+// (one-shot.ts): Intune accepts the action and carries it out when the device next checks in, so a target is
+// 'requested' until Intune's deviceActionResults report it done.
+// https://learn.microsoft.com/graph/api/intune-devices-manageddevice-wipe / -retire / -get
+import { M365Error } from '../../m365/errors';
 import type { GraphPort } from '../../m365/ports';
 import type { Target } from '../plan';
-import { enc, oneShot, targetsOf, type StepRunner } from './context';
+import { enc, targetsOf, type StepRunner } from './context';
+import { isSince, oneShot, type OneShotAction, type Settled } from './one-shot';
 
 interface ManagedDevice {
   id: string;
@@ -10,22 +14,87 @@ interface ManagedDevice {
   managedDeviceOwnerType?: string;
 }
 
+/** deviceActionResult (actionState: none, pending, canceled, active, done, failed, notSupported). */
+export interface DeviceActionResult {
+  actionName?: string;
+  actionState?: string;
+  startDateTime?: string;
+  lastUpdatedDateTime?: string;
+}
+
+export interface DeviceActionRecord {
+  managementState?: string;
+  deviceActionResults?: DeviceActionResult[] | null;
+}
+
+type IntuneAction = 'wipe' | 'retire';
+
 async function readDevices(graph: GraphPort, userId: string, wipeCorporate: boolean): Promise<Target[]> {
   const devices = await graph.list<ManagedDevice>(`/users/${enc(userId)}/managedDevices?$select=id,deviceName,managedDeviceOwnerType`);
   return devices.map((d) => ({ id: d.id, label: d.deviceName, data: { action: wipeCorporate && d.managedDeviceOwnerType === 'company' ? 'wipe' : 'retire' } }));
 }
 
+const actionOf = (device: Target): IntuneAction => (device.data?.action === 'wipe' ? 'wipe' : 'retire');
+
+/** Management states that say the action is under way. */
+const UNDER_WAY = new Set(['wipepending', 'wipeissued', 'retirepending', 'retireissued']);
+const REFUSED = new Set(['canceled', 'failed', 'notsupported']);
+const REFUSED_STATES = new Set(['wipecanceled', 'retirecanceled', 'wipefailed', 'retirefailed']);
+
+/** What Intune's record says of `action` sent at `sentAt` (pure: the settling table of docs/ENGINE.md). */
+export function intuneState(record: DeviceActionRecord, action: IntuneAction, sentAt: string, label: string): Settled {
+  const ours = (record.deviceActionResults ?? [])
+    .filter((r) => r.actionName?.toLowerCase() === action && (r.startDateTime === undefined || isSince(r.startDateTime, sentAt)))
+    .sort((a, b) => (a.startDateTime ?? '').localeCompare(b.startDateTime ?? ''))
+    .at(-1);
+  const actionState = ours?.actionState?.toLowerCase();
+  const management = record.managementState ?? '';
+  if (actionState === 'done') {
+    return { state: 'done', detail: `${action} done (confirmed by Intune)` };
+  }
+  if (actionState === 'pending' || actionState === 'active' || UNDER_WAY.has(management.toLowerCase())) {
+    return { state: 'requested', detail: `${action} requested (confirmed by Intune: ${actionState ?? management}); carried out when the device next checks in` };
+  }
+  if ((actionState !== undefined && REFUSED.has(actionState)) || REFUSED_STATES.has(management.toLowerCase())) {
+    const shown = ours?.actionState ?? management;
+    return {
+      state: 'failed',
+      detail: `Intune reports the ${action} as ${shown}; not sent again`,
+      followUp: `${label}: Intune reports the ${action} as ${shown}: check the device in Intune and ${action} it by hand if it still holds company data`,
+    };
+  }
+  return { state: 'absent' };
+}
+
+export function intuneAction(graph: GraphPort): OneShotAction {
+  return {
+    service: 'Intune',
+    async send(device) {
+      const action = actionOf(device);
+      await graph.call({
+        method: 'POST',
+        url: `/deviceManagement/managedDevices/${enc(device.id)}/${action}`,
+        ...(action === 'wipe' ? { body: { keepEnrollmentData: false, keepUserData: false } } : {}),
+        once: true,
+      });
+      return { state: 'requested', detail: `${action} requested; Intune carries it out when the device next checks in` };
+    },
+    async settle(device, sentAt) {
+      try {
+        const { body } = await graph.call<DeviceActionRecord>({ method: 'GET', url: `/deviceManagement/managedDevices/${enc(device.id)}?$select=id,managementState,deviceActionResults` });
+        return intuneState(body, actionOf(device), sentAt, device.label);
+      } catch (err) {
+        if (err instanceof M365Error && err.status === 404) {
+          return { state: 'failed', detail: 'no longer in Intune: check', followUp: `${device.label}: no longer in Intune: check whether it was wiped, retired or removed by someone`, error: err };
+        }
+        throw err;
+      }
+    },
+  };
+}
+
 export const intuneDevices: StepRunner = async (ctx) => {
   const wipeCorporate = ctx.options.intuneDevices === 'wipe-corporate-retire-personal';
   const targets = await targetsOf(ctx, () => readDevices(ctx.graph, ctx.people.leaver.id, wipeCorporate));
-  await oneShot(ctx, targets, async (device) => {
-    const action = device.data?.action === 'wipe' ? 'wipe' : 'retire';
-    // https://learn.microsoft.com/graph/api/intune-devices-manageddevice-wipe / -retire
-    await ctx.graph.call({
-      method: 'POST',
-      url: `/deviceManagement/managedDevices/${enc(device.id)}/${action}`,
-      ...(action === 'wipe' ? { body: { keepEnrollmentData: false, keepUserData: false } } : {}),
-    });
-    return action === 'wipe' ? 'wipe sent' : 'retire sent';
-  });
+  await oneShot(ctx, targets, intuneAction(ctx.graph));
 };

@@ -4,6 +4,12 @@ import { exchangeErrors } from '../errors';
 import { asText } from '../text';
 import type { TenantState } from '../state';
 
+/**
+ * Who Exchange records as the caller of the app's writes (LitigationHoldOwner, Last*DeviceWipeRequestor). What
+ * Exchange Online shows for an app-only session is not documented; a readable stand-in.
+ */
+export const APP_CALLER = 'Offboarding (app)';
+
 export interface CmdletContext {
   state: TenantState;
   cmdlet: string;

@@ -23,6 +23,8 @@ export interface GraphResult {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** Applied, but the client gets no answer: the server destroys the connection (a lost-answer fault). */
+  noResponse?: boolean;
 }
 
 export type GraphHandler = (req: GraphRequest) => GraphResult;

@@ -1,11 +1,12 @@
 // Devices: Entra-registered devices (registeredDevices, ownedDevices, PATCH /devices/{id}) and Intune managed
 // devices (GET /users/{id}/managedDevices, wipe, retire). Every wipe and retire is counted in state so tests can
-// assert a device never received one twice.
+// assert a device never received one twice, and recorded in the device's deviceActionResults (deviceActions.ts).
 // device-update: with application permissions only Windows devices' accountEnabled may be changed; others answer 403.
 import { GraphError, graphErrors } from '../errors';
 import type { DeviceRecord, ManagedDeviceRecord } from '../types';
 import { bodyObject, byParam, noContent, type GraphRequest, type GraphResult } from './context';
 import { entityResponse, listResponse } from './collection';
+import { recordDeviceAction, type DeviceActionName } from './deviceActions';
 import type { GraphRouter } from './router';
 import { requireUser } from './users';
 import { DEVICE, deviceView, MANAGED_DEVICE, managedDeviceView, typed } from './views';
@@ -44,10 +45,10 @@ function patchDevice(req: GraphRequest): GraphResult {
   return noContent();
 }
 
-function deviceAction(req: GraphRequest, action: 'wipe' | 'retire'): GraphResult {
+function deviceAction(req: GraphRequest, action: DeviceActionName): GraphResult {
   const device = requireManagedDevice(req);
   req.state.count(req.state.actions[action], device.id);
-  device.managementState = action === 'wipe' ? 'wipePending' : 'retirePending';
+  recordDeviceAction(req.state, device, action);
   return noContent();
 }
 

@@ -7,6 +7,8 @@ import { readableQuery, type LogEntry, type RequestLog } from '../requestLog';
 import type { GraphRequest, GraphResult } from './context';
 import type { GraphRouter } from './router';
 
+const WIPE_OR_RETIRE = /^\/deviceManagement\/managedDevices\/[^/]+\/(wipe|retire)$/i;
+
 export interface ExecuteMeta {
   batch?: LogEntry['batch'];
   /** The query string as received, for the log. */
@@ -60,10 +62,31 @@ export class GraphPipeline {
           'Retry-After': String(retryAfter),
         });
       } else {
-        result = this.safely(req, handler);
+        ({ result, fault } = this.loseAnswer(req, this.safely(req, handler)));
       }
     }
     return this.record(req, meta, result, fault);
+  }
+
+  /** An applied wipe / retire whose answer a lost-answer fault swallows: no response at all, or a 504. */
+  private loseAnswer(req: GraphRequest, result: GraphResult): { result: GraphResult; fault?: LogEntry['fault'] } {
+    if (result.noResponse) {
+      // A $batch whose inner request lost its answer loses its own.
+      return { result, fault: 'noResponse' };
+    }
+    if (req.method !== 'POST' || !WIPE_OR_RETIRE.test(req.path) || result.status >= 300) {
+      return { result };
+    }
+    const lost = this.faults.takeLostAnswer('wipeRetire');
+    if (lost === 'noResponse') {
+      return { result: { ...result, noResponse: true }, fault: 'noResponse' };
+    }
+    if (lost === 'gatewayTimeout') {
+      // Text of 504 in "Microsoft Graph error responses".
+      const message = "The server, while acting as a proxy, did not receive a timely response from the upstream server it needed to access in attempting to complete the request.";
+      return { result: this.errorResult(req, 504, 'GatewayTimeout', message), fault: 'gatewayTimeout' };
+    }
+    return { result };
   }
 
   /** Logs an answer and returns it. */

@@ -153,7 +153,7 @@ export const DIRECTORY_OBJECT: EntityType = {
 };
 
 export function managedDeviceView(d: ManagedDeviceRecord, user: UserRecord | undefined): Entity {
-  const { userId, ...props } = d;
+  const { userId, deviceActionResults, ...props } = d;
   return {
     ...props,
     userId,
@@ -169,7 +169,7 @@ export function managedDeviceView(d: ManagedDeviceRecord, user: UserRecord | und
     totalStorageSpaceInBytes: 256_000_000_000,
     freeStorageSpaceInBytes: 120_000_000_000,
     managedDeviceName: `${user?.mailNickname ?? 'user'}_${d.operatingSystem}_${d.enrolledDateTime.slice(0, 10)}`,
-    deviceActionResults: [],
+    deviceActionResults: structuredClone(deviceActionResults ?? []),
   };
 }
 export const MANAGED_DEVICE: EntityType = {

@@ -13,10 +13,12 @@ export function statusCommand(service: OffboardingService): Command {
     description: 'Show offboarding requests and where they stand.',
     async handle(context, query) {
       const requests = await service.list(query || undefined);
-      await context.sendActivity(MessageFactory.attachment(renderStatusCard(statusCardData(requests, query || undefined))));
       const only = query && requests.length === 1 ? requests[0] : undefined;
-      if (only?.runId) {
-        await context.sendActivity(MessageFactory.attachment(renderProgressCard(progressCardData(only, await service.runView(only)))));
+      // One request asked for: Microsoft 365 is read again for wipes that were requested but not confirmed done.
+      const current = only?.runId ? await service.currentRunView(only) : undefined;
+      await context.sendActivity(MessageFactory.attachment(renderStatusCard(statusCardData(current ? [current.request] : requests, query || undefined))));
+      if (current) {
+        await context.sendActivity(MessageFactory.attachment(renderProgressCard(progressCardData(current.request, current.view))));
       }
     },
   };

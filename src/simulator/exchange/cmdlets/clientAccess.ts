@@ -1,8 +1,10 @@
 // Client access protocols (Get-/Set-CASMailbox) and Exchange ActiveSync / Outlook mobile devices
-// (Get-MobileDevice, Clear-MobileDevice -AccountOnly). Every Clear-MobileDevice is counted in state.
-import { exchangeErrors } from '../../errors';
-import type { CasSettings, MailboxRecord, MobileDeviceRecord, UserRecord } from '../../types';
-import { bool, noChangeWarning, requireStr, str, type CmdletContext, type CmdletDef } from '../context';
+// (Get-MobileDevice, Get-MobileDeviceStatistics, Clear-MobileDevice [-AccountOnly] [-Cancel]). Every wipe request
+// is counted in state.
+import { ExchangeError, exchangeErrors } from '../../errors';
+import type { CasSettings } from '../../types';
+import { APP_CALLER, bool, noChangeWarning, requireStr, str, type CmdletContext, type CmdletDef } from '../context';
+import { allMobileDevices, cancelWipe, deviceIdentity, findMobileDevice, requestWipe, statisticsObject, type FoundMobileDevice } from '../mobileDevices';
 import { requireMailbox } from '../recipients';
 
 const PROTOCOLS: (keyof CasSettings)[] = ['ActiveSyncEnabled', 'OWAEnabled', 'OWAforDevicesEnabled', 'PopEnabled', 'ImapEnabled', 'MAPIEnabled', 'EwsEnabled', 'SmtpClientAuthenticationDisabled'];
@@ -43,11 +45,7 @@ const setCasMailbox: CmdletDef = {
   },
 };
 
-function deviceIdentity(mailbox: MailboxRecord, d: MobileDeviceRecord): string {
-  return `${mailbox.Alias}\\ExchangeActiveSyncDevices\\${d.DeviceType}\u00a7${d.DeviceId}`;
-}
-
-function deviceObject(mailbox: MailboxRecord, user: UserRecord, d: MobileDeviceRecord): Record<string, unknown> {
+function deviceObject({ mailbox, user, device: d }: FoundMobileDevice): Record<string, unknown> {
   return {
     Identity: deviceIdentity(mailbox, d),
     Guid: d.Guid,
@@ -66,37 +64,45 @@ function deviceObject(mailbox: MailboxRecord, user: UserRecord, d: MobileDeviceR
   };
 }
 
-function allDevices(ctx: CmdletContext): { mailbox: MailboxRecord; user: UserRecord; device: MobileDeviceRecord }[] {
-  return ctx.state.data.mailboxes.flatMap((mailbox) => {
-    const user = ctx.state.findUser(mailbox.userId);
-    return user ? mailbox.mobileDevices.map((device) => ({ mailbox, user, device })) : [];
-  });
+function requireDevice(ctx: CmdletContext, identity: string): FoundMobileDevice {
+  const found = findMobileDevice(ctx.state, identity);
+  if (!found) {
+    throw exchangeErrors.objectNotFound(identity, ctx.server);
+  }
+  return found;
 }
 
-function findDevice(ctx: CmdletContext, identity: string): { mailbox: MailboxRecord; user: UserRecord; device: MobileDeviceRecord } | undefined {
-  const key = identity.toLowerCase();
-  return allDevices(ctx).find(({ mailbox, device }) => [device.Guid, device.DeviceId, deviceIdentity(mailbox, device)].some((x) => x.toLowerCase() === key));
+/** -Identity or -Mailbox (one of the two parameter sets), as Get-MobileDevice and Get-MobileDeviceStatistics take them. */
+function devicesOf(ctx: CmdletContext, mailboxRequired: boolean): FoundMobileDevice[] {
+  const identity = str(ctx, 'Identity');
+  const mailboxId = str(ctx, 'Mailbox');
+  if (identity !== undefined && mailboxId !== undefined) {
+    throw new ExchangeError(400, 'BadRequest', 'Invalid Operation', 'System.Management.Automation.ParameterBindingException', 'Parameter set cannot be resolved using the specified named parameters.', '', false);
+  }
+  if (identity !== undefined) {
+    return [requireDevice(ctx, identity)];
+  }
+  if (mailboxId !== undefined) {
+    const { mailbox, user } = requireMailbox(ctx.state, mailboxId, ctx.server);
+    return mailbox.mobileDevices.map((device) => ({ mailbox, user, device }));
+  }
+  if (mailboxRequired) {
+    throw exchangeErrors.missingParameter(ctx.cmdlet, 'Identity');
+  }
+  return allMobileDevices(ctx.state);
 }
 
 const getMobileDevice: CmdletDef = {
   name: 'Get-MobileDevice',
   parameters: ['Mailbox', 'Identity', 'ResultSize', 'ActiveSync', 'OWAforDevices', 'RestApi'],
-  run(ctx) {
-    const identity = str(ctx, 'Identity');
-    if (identity !== undefined) {
-      const found = findDevice(ctx, identity);
-      if (!found) {
-        throw exchangeErrors.objectNotFound(identity, ctx.server);
-      }
-      return [deviceObject(found.mailbox, found.user, found.device)];
-    }
-    const mailboxId = str(ctx, 'Mailbox');
-    if (mailboxId !== undefined) {
-      const { mailbox, user } = requireMailbox(ctx.state, mailboxId, ctx.server);
-      return mailbox.mobileDevices.map((d) => deviceObject(mailbox, user, d));
-    }
-    return allDevices(ctx).map(({ mailbox, user, device }) => deviceObject(mailbox, user, device));
-  },
+  run: (ctx) => devicesOf(ctx, false).map(deviceObject),
+};
+
+// The wipe record a bot settles an unanswered Clear-MobileDevice against (mobileDevices.ts).
+const getMobileDeviceStatistics: CmdletDef = {
+  name: 'Get-MobileDeviceStatistics',
+  parameters: ['Identity', 'Mailbox', 'ActiveSync', 'OWAforDevices', 'RestApi', 'UniversalOutlook', 'GetMailboxLog', 'NotificationEmailAddresses', 'ShowRecoveryPassword'],
+  run: (ctx) => devicesOf(ctx, true).map(({ mailbox, device }) => statisticsObject(mailbox, device)),
 };
 
 const clearMobileDevice: CmdletDef = {
@@ -104,19 +110,15 @@ const clearMobileDevice: CmdletDef = {
   parameters: ['Identity', 'AccountOnly', 'NotificationEmailAddresses', 'Cancel'],
   required: ['Identity'],
   run(ctx) {
-    const identity = requireStr(ctx, 'Identity');
-    const found = findDevice(ctx, identity);
-    if (!found) {
-      throw exchangeErrors.objectNotFound(identity, ctx.server);
-    }
+    const { device } = requireDevice(ctx, requireStr(ctx, 'Identity'));
     if (bool(ctx, 'Cancel', true)) {
-      found.device.WipeRequested = 'None';
+      cancelWipe(device);
       return [];
     }
-    found.device.WipeRequested = bool(ctx, 'AccountOnly', true) ? 'AccountOnly' : 'Full';
-    ctx.state.count(ctx.state.actions.clearMobileDevice, found.device.Guid);
+    requestWipe(ctx.state, device, bool(ctx, 'AccountOnly', true) === true, APP_CALLER);
+    ctx.state.count(ctx.state.actions.clearMobileDevice, device.Guid);
     return [];
   },
 };
 
-export const clientAccessCmdlets = [getCasMailbox, setCasMailbox, getMobileDevice, clearMobileDevice];
+export const clientAccessCmdlets = [getCasMailbox, setCasMailbox, getMobileDevice, getMobileDeviceStatistics, clearMobileDevice];

@@ -3,7 +3,7 @@
 // as the real service does (the conversion is asynchronous; CIPP issues #1494/#1565 show fixed waits racing it).
 import { exchangeErrors } from '../../errors';
 import type { MailboxType } from '../../types';
-import { bool, has, int, noChangeWarning, requireStr, str, type CmdletContext, type CmdletDef } from '../context';
+import { APP_CALLER, bool, has, int, noChangeWarning, requireStr, str, type CmdletContext, type CmdletDef } from '../context';
 import { findRecipient, mailboxObject, requireMailbox, userMatches } from '../recipients';
 
 const MAILBOX_TYPES: Record<string, MailboxType | undefined> = {
@@ -114,7 +114,7 @@ const setMailbox: CmdletDef = {
     if (hold !== undefined && hold !== mailbox.LitigationHoldEnabled) {
       mailbox.LitigationHoldEnabled = hold;
       mailbox.LitigationHoldDate = hold ? ctx.state.isoNow() : null;
-      mailbox.LitigationHoldOwner = hold ? 'Offboarding (app)' : null;
+      mailbox.LitigationHoldOwner = hold ? APP_CALLER : null;
     }
     const duration = str(ctx, 'LitigationHoldDuration');
     if (duration !== undefined) {
