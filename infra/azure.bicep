@@ -4,7 +4,8 @@
 //   - a user-assigned managed identity: the bot's identity (Azure Bot, msaAppType UserAssignedMSI) AND the
 //     app's identity for Microsoft Graph and Exchange Online (M365_CREDENTIAL=managed-identity); it needs
 //     Graph app roles, Exchange.ManageAsApp and Entra roles granted after provisioning (docs/DEPLOYMENT.md);
-//   - an App Service plan + Web App (Linux, Node 20) running `node lib/index.js`;
+//   - an App Service plan + Web App (Linux, Node 22 LTS) running `node lib/index.js`; the deployment's build runs on
+//     App Service itself (Oryx), so native modules (better-sqlite3) are built for the Node.js that runs them;
 //   - an Azure Bot with the Microsoft Teams channel;
 //   - a storage account with a `backups` container the identity may write to (backups of the SQLite data).
 // The outputs are written to env/.env.<env> by the toolkit (BOT_ID, BOT_DOMAIN, ...).
@@ -62,8 +63,9 @@ param location string = resourceGroup().location
 
 // App Service on Linux keeps /home on persistent storage shared by every instance of the app (it survives
 // restarts and redeployments; the rest of the file system does not). The SQLite store lives below it, in a
-// folder of its own (/home/data also holds the platform's SitePackages when running from a package).
-// /home is a network file share: keep the app at ONE instance (no scale-out) and do not use SQLite's WAL mode there.
+// folder of its own (/home/data also holds platform folders such as SitePackages).
+// /home is a network file share: keep the app at ONE instance (no scale-out) and do not use SQLite's WAL mode there
+// (SQLITE_JOURNAL_MODE below; the app also picks DELETE by itself on this share).
 var dataDir = '/home/data/offboarding'
 
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
@@ -156,7 +158,11 @@ resource webApp 'Microsoft.Web/sites@2022-09-01' = {
     httpsOnly: true
     clientAffinityEnabled: false
     siteConfig: {
-      linuxFxVersion: 'NODE|20-lts'
+      // Node.js 22 LTS, supported upstream until April 2027 (Node 20 reached end of life in April 2026). Not 24 yet:
+      // restify 11 does not load there, and restify 12 needs Node 22+, which local development and CI (Node 20)
+      // cannot install. docs/DEPLOYMENT.md, "Runtime". package.json `engines` must admit it, and the build runs on it
+      // (below); test/deploy/runtime.test.ts checks that they agree.
+      linuxFxVersion: 'NODE|22-lts'
       // The deploy lifecycle builds lib/ before zipping; start it directly (npm start would try to build).
       appCommandLine: 'node lib/index.js'
       alwaysOn: true
@@ -166,13 +172,21 @@ resource webApp 'Microsoft.Web/sites@2022-09-01' = {
       ftpsState: 'Disabled'
       appSettings: [
         // Platform. App Service itself sets PORT (the port the container must listen on), so PORT is not set here.
-        {
-          name: 'WEBSITE_RUN_FROM_PACKAGE'
-          value: '1' // run from the zip that azureAppService/zipDeploy uploads (wwwroot is then read-only)
-        }
+        // Build on the target: the zip that azureAppService/zipDeploy uploads holds lib/ (plain JavaScript, built by
+        // the deploy lifecycle), package.json, package-lock.json and .npmrc, but no node_modules. App Service's build
+        // (Oryx, on the linuxFxVersion above) installs the production dependencies there, so better-sqlite3 is built
+        // for the Node.js that loads it. Not WEBSITE_RUN_FROM_PACKAGE: a package is mounted as uploaded, unbuilt.
         {
           name: 'SCM_DO_BUILD_DURING_DEPLOYMENT'
-          value: 'false' // the zip is already built, node_modules included
+          value: 'true'
+        }
+        {
+          // Replaces Oryx's default `npm install` (devDependencies too) + `npm run build` (tsc, absent from the zip):
+          // exactly the lockfile's production dependencies, running only the install scripts that package.json
+          // `allowScripts` approves (better-sqlite3's, which builds or fetches its binary for this Node.js), as npm 11
+          // does in development and CI; Node 22's npm 10 would run every package's.
+          name: 'CUSTOM_BUILD_COMMAND'
+          value: 'npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm rebuild better-sqlite3'
         }
         {
           name: 'WEBSITES_ENABLE_APP_SERVICE_STORAGE'
@@ -232,6 +246,10 @@ resource webApp 'Microsoft.Web/sites@2022-09-01' = {
         {
           name: 'DATA_DIR'
           value: dataDir
+        }
+        {
+          name: 'SQLITE_JOURNAL_MODE'
+          value: 'DELETE' // /home is an SMB share: no WAL (the app would choose DELETE there by itself too)
         }
         {
           name: 'OPERATORS_GROUP_ID'

@@ -449,6 +449,10 @@ for (const [i, u] of users.entries()) {
       { '@odata.type': '#microsoft.graph.fido2AuthenticationMethod', id: guid('fido2', p.key), displayName: 'YubiKey 5 NFC', aaGuid: 'cb69481e-8ff7-4039-93ec-0a2729a154a8', model: 'YubiKey 5 Series with NFC', attestationCertificates: [], attestationLevel: 'attested', createdDateTime: isoDaysAgo(200) },
       { '@odata.type': '#microsoft.graph.emailAuthenticationMethod', id: '3ddfcfc8-9383-446f-83cc-3ab9be4be18f', emailAddress: 'jane.doe.home@example.net' },
       { '@odata.type': '#microsoft.graph.softwareOathAuthenticationMethod', id: guid('oath', p.key), secretKey: null },
+      // The alternate mobile can't outlive the mobile number (phoneauthenticationmethod-delete); an external MFA
+      // provider's method is deleted through its $ref (authentication-delete-externalauthenticationmethods).
+      { '@odata.type': '#microsoft.graph.phoneAuthenticationMethod', id: 'b6332ec1-7057-4abe-9331-3d72feddfe41', phoneNumber: '+44 7700 900461', phoneType: 'alternateMobile', smsSignInState: 'notSupported' },
+      { '@odata.type': '#microsoft.graph.externalAuthenticationMethod', id: guid('external', p.key), displayName: 'Fabrikam MFA', configurationId: guid('externalConfig', 'fabrikam'), createdDateTime: isoDaysAgo(150) },
     );
     defaultMethodId = authenticator;
   }
@@ -558,10 +562,20 @@ for (const [i, u] of users.entries()) {
       rule('Newsletters to Reading', 1, { From: ['news@fabrikam.example'], MoveToFolder: 'Inbox\\Reading', Description: 'If the message:\r\n\tthe message was received from news@fabrikam.example\r\nTake the following actions:\r\n\tmove the message to folder \'Reading\'\r\n' }),
       rule('Copy to personal', 2, { ForwardTo: ['"jane.doe.home@example.net" [SMTP:jane.doe.home@example.net]'], Description: 'Take the following actions:\r\n\tforward the message to "jane.doe.home@example.net"\r\n' }),
       rule('Marcus flagged', 3, { From: [`"Marcus Reed" [SMTP:${upnOf('marcus')}]`], MarkAsRead: false, Description: 'If the message:\r\n\tthe message was received from Marcus Reed\r\n' }),
+      // Hidden from Outlook and from Get-InboxRule without -IncludeHidden: how an attacker keeps mail flowing out.
+      rule('.', 4, { hidden: true, RedirectTo: ['"jd.backup@mailbox.example" [SMTP:jd.backup@mailbox.example]'], MarkAsRead: true, Description: 'Take the following actions:\r\n\tredirect the message to "jd.backup@mailbox.example"\r\n\tmark the message as read\r\n' }),
+      // System rules, hidden too: the junk e-mail rule and the rules that carry the automatic reply. Left alone.
+      rule('Junk E-mail Rule', 5, { hidden: true, MoveToFolder: 'Junk Email' }),
+      rule('Microsoft.Exchange.OOF.KnownExternalSenders.Global', 6, { hidden: true, Enabled: false }),
+      rule('Microsoft.Exchange.OOF.AllExternalSenders.Global', 7, { hidden: true, Enabled: false }),
     ];
     mbx.mobileDevices = [
       { Guid: guid('eas', 'jane-iphone'), DeviceId: 'ApplF4GH12KLMN8Q', DeviceType: 'iPhone', DeviceModel: 'iPhone14C5', DeviceOS: 'iOS 17.5.1 21F90', FriendlyName: "Jane's iPhone", DeviceUserAgent: 'Apple-iPhone14C5/2105.90', ClientType: 'EAS', DeviceAccessState: 'Allowed', FirstSyncTime: isoDaysAgo(250), WipeRequested: 'None' },
     ];
+  }
+  if (p.key === 'charlotte') {
+    // A synced user whose Exchange attributes were moved to the cloud (Set-Mailbox -IsExchangeCloudManaged $true).
+    mbx.IsExchangeCloudManaged = true;
   }
   if (p.key === 'tom') {
     mbx.inboxRules = [rule('CC my manager', 1, { ForwardTo: [`"Marcus Reed" [SMTP:${upnOf('marcus')}]`], SubjectContainsWords: ['escalation'] })];
@@ -588,12 +602,15 @@ const seed: SeedTenant = {
     janeManager: id('marcus'),
     secondJane: id('janesmith'),
     syncedUser: id('samuel'),
+    syncedCloudManagedUser: id('charlotte'),
     adminUser: id('priya'),
     noManagerUser: id('elena'),
     protectedUser: id('victor'),
     approver1: id('amara'),
     approver2: id('ben'),
     inheritorCandidate: id('tom'),
+    // Ian Murphy, a direct member of the role-assignable group Privileged Access Reviewers (Security Reader).
+    roleGroupMember: id('ian'),
   },
   groupSettings: { operatorsGroupId: operators.id, approversGroupId: approvers.id, protectedGroupId: protectedGroup.id },
   teamsAppExternalId: TEAMS_APP_EXTERNAL_ID,

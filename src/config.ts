@@ -49,11 +49,20 @@ const rawSchema = z.object({
   ),
   TEAMS_APP_ID: optionalGuid,
   APPROVAL_TTL_HOURS: optionalText.pipe(z.coerce.number().positive().max(24 * 90).optional()),
+  SQLITE_JOURNAL_MODE: optionalText.pipe(
+    z
+      .string()
+      .transform((v) => v.toUpperCase())
+      .pipe(z.enum(['WAL', 'DELETE'], { errorMap: () => ({ message: 'must be WAL or DELETE' }) }))
+      .optional(),
+  ),
+  // Set by Azure App Service on every instance (read-only there): how the App Service share is recognised.
+  WEBSITE_INSTANCE_ID: optionalText,
   // Test-only hooks (src/testing/): refused below whenever BOT_ID is set.
   OFFBOARDING_CRASH_AT: optionalText.pipe(
     z
       .string()
-      .refine((v) => parseCrashAt(v) !== undefined, 'must be <write|batch|one-shot|shared-wait>:<n>, e.g. write:17')
+      .refine((v) => parseCrashAt(v) !== undefined, 'must be <write|batch|one-shot|one-shot-answered|shared-wait>:<n>, e.g. write:17')
       .optional(),
   ),
   OFFBOARDING_TEST_SHARED_POLL_MS: optionalText.pipe(z.coerce.number().int().min(1).max(60_000).optional()),
@@ -80,6 +89,11 @@ export interface M365Settings {
   certificatePath?: string;
 }
 
+export type SqliteJournalMode = 'WAL' | 'DELETE';
+
+/** Azure App Service's persistent storage: an SMB network share mounted at /home on every instance. */
+export const APP_SERVICE_SHARE = '/home';
+
 export interface GroupSettings {
   operatorsGroupId: string;
   approversGroupId: string;
@@ -103,6 +117,11 @@ export interface Config {
   summaryChannelId?: string;
   teamsAppId?: string;
   approvalTtlHours: number;
+  /**
+   * SQLite's journal: SQLITE_JOURNAL_MODE when set; otherwise DELETE when DATA_DIR is on App Service's /home share
+   * (WAL needs shared memory, which a network file system does not provide), WAL everywhere else.
+   */
+  sqliteJournalMode: SqliteJournalMode;
   /** Test-only hooks; never set when BOT_ID is (config refuses them). */
   testHooks?: { crashAt?: CrashAt; sharedPollMs?: number };
   /** Non-fatal remarks for the start-up log (e.g. no summary channel). */
@@ -132,6 +151,12 @@ function required<T>(value: T | undefined, variable: string, why: string): T {
     throw new ConfigError(variable, `is required ${why}`);
   }
   return value;
+}
+
+/** True when `dir` is `root` or below it (both absolute). */
+function isInside(dir: string, root: string): boolean {
+  const relative = path.relative(root, dir);
+  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
 }
 
 /** Parses the environment; throws ConfigError naming the first offending variable. */
@@ -227,6 +252,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     warnings.push('TEAMS_APP_ID is not set: the bot cannot install itself for an approver who lacks the app.');
   }
 
+  const dataDir = path.resolve(cwd, e.DATA_DIR ?? './data');
+  const onAppServiceShare = e.WEBSITE_INSTANCE_ID !== undefined && isInside(dataDir, APP_SERVICE_SHARE);
+  const sqliteJournalMode = e.SQLITE_JOURNAL_MODE ?? (onAppServiceShare ? 'DELETE' : 'WAL');
+  if (onAppServiceShare && sqliteJournalMode === 'WAL') {
+    warnings.push(
+      `SQLITE_JOURNAL_MODE=WAL with DATA_DIR on App Service's ${APP_SERVICE_SHARE} network share: WAL needs shared memory that network file systems do not provide; use DELETE (the default there).`,
+    );
+  }
+
   return {
     port: e.PORT ?? 3978,
     host: bot === undefined ? '127.0.0.1' : '0.0.0.0',
@@ -234,10 +268,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     simulated,
     m365,
     groups,
-    dataDir: path.resolve(cwd, e.DATA_DIR ?? './data'),
+    dataDir,
     summaryChannelId: e.SUMMARY_CHANNEL_ID,
     teamsAppId: e.TEAMS_APP_ID,
     approvalTtlHours: e.APPROVAL_TTL_HOURS ?? 72,
+    sqliteJournalMode,
     ...(testHooks ? { testHooks } : {}),
     warnings,
   };

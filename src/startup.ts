@@ -75,7 +75,7 @@ export async function startBot(options: StartOptions = {}): Promise<RunningBot> 
   }
 
   armCrashPoint(config.testHooks?.crashAt);
-  const store = openStore(config.dataDir);
+  const store = openStore(config.dataDir, { journalMode: config.sqliteJournalMode });
   const audit = new Audit(store, logger);
   // Graph serves many conversations and runs at once: more requests in flight than Exchange, whose management
   // endpoint is the tighter one.
@@ -115,7 +115,7 @@ export async function startBot(options: StartOptions = {}): Promise<RunningBot> 
   const server = createServer({ adapter, app, logger, turns });
   const { port, url } = await listen(server, config.port, config.host);
   logger.info(
-    { url, host: config.host, authentication: config.bot ? 'on' : 'off (local mode)', graph: m365.graphBaseUrl, credential: m365.credential, dataDir: config.dataDir },
+    { url, host: config.host, authentication: config.bot ? 'on' : 'off (local mode)', graph: m365.graphBaseUrl, credential: m365.credential, dataDir: config.dataDir, sqliteJournalMode: config.sqliteJournalMode },
     'bot listening',
   );
   const resumed = await service.resume();

@@ -121,6 +121,40 @@ describe('config', () => {
     rejects({ ...local, BOT_ID: APP, BOT_TYPE: 'SingleTenant', BOT_PASSWORD: 's' }, 'BOT_TENANT_ID');
   });
 
+  describe('SQLITE_JOURNAL_MODE', () => {
+    /** What App Service sets on every instance, with the store where infra/azure.bicep puts it. */
+    const appService = { WEBSITE_INSTANCE_ID: 'e3a1f5c0d2b4', DATA_DIR: '/home/data/offboarding' };
+
+    it('is WAL off App Service, and DELETE on its /home share (WEBSITE_INSTANCE_ID set, DATA_DIR below /home)', () => {
+      assert.equal(loadConfig({}, '/srv/bot').sqliteJournalMode, 'WAL');
+      assert.equal(loadConfig({ DATA_DIR: '/home/data/offboarding' }).sqliteJournalMode, 'WAL', 'not App Service: /home is a local disk');
+      assert.equal(loadConfig(appService).sqliteJournalMode, 'DELETE');
+      // A relative DATA_DIR resolves against the working directory, /home/site/wwwroot on App Service.
+      assert.equal(loadConfig({ WEBSITE_INSTANCE_ID: 'x' }, '/home/site/wwwroot').sqliteJournalMode, 'DELETE');
+      assert.equal(loadConfig({ WEBSITE_INSTANCE_ID: 'x', DATA_DIR: '/home' }).sqliteJournalMode, 'DELETE');
+      // App Service's local disk (not kept across restarts, but not a network share either).
+      assert.equal(loadConfig({ WEBSITE_INSTANCE_ID: 'x', DATA_DIR: '/tmp/offboarding' }).sqliteJournalMode, 'WAL');
+      assert.equal(loadConfig({ WEBSITE_INSTANCE_ID: 'x', DATA_DIR: '/homework/data' }).sqliteJournalMode, 'WAL');
+    });
+
+    it('an explicit value wins (any case); WAL on the App Service share is kept but warned about', () => {
+      assert.equal(loadConfig({ SQLITE_JOURNAL_MODE: 'DELETE' }).sqliteJournalMode, 'DELETE');
+      assert.equal(loadConfig({ SQLITE_JOURNAL_MODE: 'delete' }).sqliteJournalMode, 'DELETE');
+      assert.equal(loadConfig({ ...appService, SQLITE_JOURNAL_MODE: 'delete' }).sqliteJournalMode, 'DELETE');
+      assert.doesNotMatch(loadConfig(appService).warnings.join('\n'), /SQLITE_JOURNAL_MODE/);
+      const wal = loadConfig({ ...appService, SQLITE_JOURNAL_MODE: ' wal ' });
+      assert.equal(wal.sqliteJournalMode, 'WAL');
+      assert.match(wal.warnings.join('\n'), /SQLITE_JOURNAL_MODE=WAL with DATA_DIR on App Service's \/home network share/);
+      assert.equal(loadConfig({ SQLITE_JOURNAL_MODE: '' }).sqliteJournalMode, 'WAL', 'empty means unset');
+    });
+
+    it('refuses any other journal mode, naming the variable', () => {
+      for (const value of ['MEMORY', 'TRUNCATE', 'OFF', 'wal2']) {
+        rejects({ SQLITE_JOURNAL_MODE: value }, 'SQLITE_JOURNAL_MODE', /must be WAL or DELETE/);
+      }
+    });
+  });
+
   it('knows loopback URLs', () => {
     for (const u of ['http://127.0.0.1:1', 'http://127.1.2.3', 'http://localhost:80', 'http://[::1]:9']) {
       assert.equal(isLoopbackUrl(u), true, u);

@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 
 const ROOT = path.resolve(__dirname, '..');
 const TENANT = '11111111-2222-3333-4444-555555555555';
@@ -92,5 +93,27 @@ describe('entry point (src/index.ts)', function () {
     );
     assert.match(output, /bot listening/);
     assert.equal(output.includes(secret), false);
+  });
+
+  it('opens the store in the journal mode the configuration chose (SQLITE_JOURNAL_MODE), and logs it', async () => {
+    const journalOf = async (env: NodeJS.ProcessEnv): Promise<{ logged: unknown; file: unknown }> => {
+      const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'offboarding-index-'));
+      try {
+        const { output } = await run({ PORT: '0', DATA_DIR: dataDir, ...env }, /bot listening/);
+        const listening = output.split('\n').find((l) => l.includes('bot listening'));
+        assert.ok(listening, output);
+        // WAL is recorded in the database file itself; DELETE is the file's default.
+        const db = new Database(path.join(dataDir, 'offboarding.db'), { readonly: true });
+        try {
+          return { logged: (JSON.parse(listening) as { sqliteJournalMode: unknown }).sqliteJournalMode, file: db.pragma('journal_mode', { simple: true }) };
+        } finally {
+          db.close();
+        }
+      } finally {
+        fs.rmSync(dataDir, { recursive: true, force: true });
+      }
+    };
+    assert.deepEqual(await journalOf({}), { logged: 'WAL', file: 'wal' });
+    assert.deepEqual(await journalOf({ SQLITE_JOURNAL_MODE: 'DELETE' }), { logged: 'DELETE', file: 'delete' });
   });
 });

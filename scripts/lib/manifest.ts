@@ -1,17 +1,20 @@
 // Validates appPackage/ the way the Microsoft 365 Agents Toolkit (Teams Toolkit) does before it zips it,
 // but offline: `${{VAR}}` placeholders are filled from an env file, the manifest is checked against the
 // official JSON schema bundled in @microsoft/app-manifest (the version its `$schema` names), and the icons
-// are checked: color.png 192×192, outline.png 32×32 with only white or transparent pixels.
+// are checked: color.png 192×192, outline.png 32×32 with only white or transparent pixels. And one rule of this
+// project: no webApplicationInfo unless the toolkit project file creates the Entra app registration it would name.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ManifestUtil, type TeamsAppManifest } from '@microsoft/app-manifest';
 import type { JSONSchemaType } from 'ajv';
+import { parse as parseYaml } from 'yaml';
 import type { EnvValues } from './env-file';
 import { decodePng, readPngHeader, type DecodedPng } from './png';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const DEFAULT_MANIFEST = path.join(REPO_ROOT, 'appPackage', 'manifest.json');
 export const DEFAULT_ENV_FILE = path.join(REPO_ROOT, 'env', '.env.local');
+export const DEFAULT_PROJECT_FILE = path.join(REPO_ROOT, 'teamsapp.yml');
 
 /** Where @microsoft/app-manifest keeps the official Teams schemas, one folder per version (v1.19, v1.22, ...). */
 export const BUNDLED_SCHEMAS = path.join(
@@ -170,6 +173,36 @@ export function checkIcons(manifest: Record<string, unknown>, manifestDir: strin
   return errors;
 }
 
+// ---- app registration ------------------------------------------------------------------------------
+
+/** Toolkit actions that create an Entra app registration (aadApp/create; botAadApp/create for a bot's own). */
+const APP_REGISTRATION_ACTIONS = ['aadApp/create', 'botAadApp/create'];
+
+/** The actions of a toolkit project file (teamsapp.yml) that create an Entra app registration, in order. */
+export function appRegistrationActions(projectFileText: string): string[] {
+  const project = parseYaml(projectFileText) as { provision?: Array<{ uses?: unknown }> } | null;
+  return (project?.provision ?? [])
+    .map((step) => step.uses)
+    .filter((uses): uses is string => typeof uses === 'string' && APP_REGISTRATION_ACTIONS.includes(uses));
+}
+
+/**
+ * `webApplicationInfo` names the Entra app registration behind a Teams app (`id`: its client id, `resource`: its
+ * Application ID URI), for Teams single sign-on and resource-specific consent; Teams and the admin center look that
+ * registration up. When the project creates none — here the bot's identity is a user-assigned managed identity,
+ * which has no app registration and exposes no `api://` resource, though the toolkit fills `${{BOT_ID}}` with its
+ * client id all the same — the section points at nothing and must go.
+ */
+export function webApplicationInfoErrors(manifest: Record<string, unknown>, projectFileText: string): string[] {
+  if (manifest.webApplicationInfo === undefined || appRegistrationActions(projectFileText).length > 0) {
+    return [];
+  }
+  return [
+    'webApplicationInfo names an Entra app registration, but the project file creates none (no aadApp/create or botAadApp/create ' +
+      'in provision: the bot is a managed identity): remove webApplicationInfo from the manifest',
+  ];
+}
+
 // ---- the whole package -----------------------------------------------------------------------------
 
 export interface ValidationOptions {
@@ -182,6 +215,8 @@ export interface ValidationOptions {
    * false (default): it is a warning, and a schema-valid stand-in is used so the rest can still be checked.
    */
   strict?: boolean;
+  /** The toolkit project file whose provision the manifest is checked against (default: teamsapp.yml). */
+  projectFile?: string;
 }
 
 export interface ValidationResult {
@@ -222,5 +257,6 @@ export async function validateAppPackage(options: ValidationOptions): Promise<Va
     return { errors: [...errors, `${manifestPath}: not valid JSON after substitution: ${(e as Error).message}`], warnings };
   }
   errors.push(...(await validateManifest(manifest, path.dirname(manifestPath))));
+  errors.push(...webApplicationInfoErrors(manifest, readFileSync(options.projectFile ?? DEFAULT_PROJECT_FILE, 'utf8')));
   return { errors, warnings, manifest };
 }

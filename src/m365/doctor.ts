@@ -3,7 +3,7 @@
 // (offboarding/permissions.ts), and probes Exchange with a harmless read. Tokens are decoded, never printed or logged.
 import type { TokenCredential } from '@azure/identity';
 import type { OffboardingOptions } from '../offboarding/options';
-import { EXCHANGE_PERMISSION, isSatisfied, requiredPermissions, type RequiredPermission } from '../offboarding/permissions';
+import { EXCHANGE_PERMISSION, GRAPH_ALTERNATIVES, isSatisfied, requiredPermissions, type RequiredPermission } from '../offboarding/permissions';
 import { M365Error } from './errors';
 import { EXCHANGE_SCOPE } from './exchange';
 import type { ExchangePort, GraphPort } from './ports';
@@ -35,6 +35,12 @@ export interface DoctorReport {
   exchangeRoles: string[] | undefined;
   missing: MissingPermission[];
   exchange: { ok: boolean; detail: string };
+  /**
+   * What happens to the leaver's role-assignable groups: 'removable' (RoleManagement.ReadWrite.Directory is granted, so
+   * a request with removeFromRoleAssignableGroups on removes them), 'left-in-place' (it isn't: they stay, each with a
+   * follow-up), 'unknown' (no token to read).
+   */
+  roleAssignableGroups: { mode: 'removable' | 'left-in-place' | 'unknown'; detail: string };
   notes: string[];
   /** Nothing missing, Exchange answered, and (with a credential) the roles could be read. */
   ok: boolean;
@@ -98,6 +104,30 @@ function checkAppId(claims: Claims | undefined, clientId: string | undefined, wh
   return [`The ${which} token belongs to app ${appId}, not AZURE_CLIENT_ID ${clientId}.`];
 }
 
+export const ROLE_MANAGEMENT_WRITE = 'RoleManagement.ReadWrite.Directory';
+
+/** Which of the two applies to role-assignable groups, from the Graph token's roles and the options checked. */
+export function roleAssignableGroups(graphRoles: string[] | undefined, options: OffboardingOptions): DoctorReport['roleAssignableGroups'] {
+  const chosen = options.removeFromRoleAssignableGroups;
+  const danger = `${ROLE_MANAGEMENT_WRITE} lets the app assign itself any directory role`;
+  if (graphRoles === undefined) {
+    return {
+      mode: 'unknown',
+      detail: `can't tell without a token: with ${ROLE_MANAGEMENT_WRITE} a request with removeFromRoleAssignableGroups on removes the leaver from them; without it they are left in place with a follow-up.`,
+    };
+  }
+  if (isSatisfied({ permission: ROLE_MANAGEMENT_WRITE, satisfiedBy: GRAPH_ALTERNATIVES[ROLE_MANAGEMENT_WRITE] ?? [] }, new Set(graphRoles))) {
+    return {
+      mode: 'removable',
+      detail: `${ROLE_MANAGEMENT_WRITE} is granted: a request with removeFromRoleAssignableGroups on removes the leaver from them (off by default: left in place with a follow-up). ${danger}: ${chosen ? 'keep it only while you use that option' : 'remove it unless you use that option'}.`,
+    };
+  }
+  return {
+    mode: 'left-in-place',
+    detail: `left in place, each with a follow-up for IT: ${ROLE_MANAGEMENT_WRITE} is not granted${chosen ? ', so a request with removeFromRoleAssignableGroups on would fail to remove them' : ' (the default; removeFromRoleAssignableGroups would need it)'}.`,
+  };
+}
+
 const missingEntry = (r: RequiredPermission): MissingPermission => ({ service: r.service, permission: r.permission, satisfiedBy: r.satisfiedBy, neededBy: [...r.neededBy] });
 
 export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
@@ -108,7 +138,7 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
   if (opts.credential === undefined) {
     notes.push('No credential (M365_CREDENTIAL=none, the simulated tenant): the app permissions and Entra roles of a token cannot be read, so only the Exchange probe is reported.');
     const exchange = await exchangeProbe;
-    return { graphRoles: undefined, exchangeRoles: undefined, missing: [], exchange, notes, ok: exchange.ok };
+    return { graphRoles: undefined, exchangeRoles: undefined, missing: [], exchange, roleAssignableGroups: roleAssignableGroups(undefined, opts.options), notes, ok: exchange.ok };
   }
 
   const [graphToken, exchangeToken, exchange] = await Promise.all([readToken(opts.credential, GRAPH_SCOPE), readToken(opts.credential, EXCHANGE_SCOPE), exchangeProbe]);
@@ -144,7 +174,7 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
     notes.push(`Exchange refused the probe: the app needs ${EXCHANGE_PERMISSION} (Office 365 Exchange Online, admin-consented) and the Exchange Administrator role.`);
   }
   const ok = missing.length === 0 && exchange.ok && graphRoles !== undefined && exchangeRoles !== undefined;
-  return { graphRoles, exchangeRoles, missing, exchange, notes, ok };
+  return { graphRoles, exchangeRoles, missing, exchange, roleAssignableGroups: roleAssignableGroups(graphRoles, opts.options), notes, ok };
 }
 
 /** The report as plain text for a terminal or a chat message. */
@@ -165,6 +195,7 @@ export function formatDoctorReport(report: DoctorReport): string {
       lines.push(`  - ${kind} ${m.permission}${also}: needed by ${m.neededBy.join(', ')}`);
     }
   }
+  lines.push(`Role-assignable groups: ${report.roleAssignableGroups.detail}`);
   lines.push(...report.notes.map((n) => `Note: ${n}`));
   lines.push(report.ok ? 'Result: OK' : 'Result: something needs attention');
   return lines.join('\n');

@@ -3,6 +3,7 @@
 // here from the raw response (the SDK's RAW response type), so the request id and Retry-After always survive.
 import type { TokenCredential } from '@azure/identity';
 import { Client, GraphError as SdkGraphError, ResponseType, RetryHandlerOptions, type GraphRequest as SdkRequest } from '@microsoft/microsoft-graph-client';
+import { withAdvancedQuery } from './advanced-query';
 import { clientError, graphError, networkError, type M365Error } from './errors';
 import { runBatch } from './graphBatch';
 import { CallTracker, graphMiddleware } from './graphChain';
@@ -83,6 +84,8 @@ export class GraphGateway implements GraphPort {
   }
 
   async call<T = unknown>(request: GraphRequest): Promise<GraphResult<T>> {
+    // A cast on a directory-object list travels as an advanced query (advanced-query.ts), its next pages too.
+    request = withAdvancedQuery(request);
     // One tracker for the whole call, so attempt numbers keep counting across the SDK's retries and ours.
     const tracker = new CallTracker();
     // The SDK retried 429/503/504 already; what is left to retry here: network failures and Entra's concurrency 409.
@@ -104,7 +107,8 @@ export class GraphGateway implements GraphPort {
   }
 
   batch<T = unknown>(requests: GraphRequest[]): Promise<Array<GraphResult<T> | M365Error>> {
-    return runBatch<T>(requests, { call: (r) => this.call(r), policy: this.policy });
+    // The advanced query header goes on each inner request: the outer POST's headers don't reach them.
+    return runBatch<T>(requests.map(withAdvancedQuery), { call: (r) => this.call(r), policy: this.policy });
   }
 
   private async attempt<T>(request: GraphRequest, tracker: CallTracker): Promise<GraphResult<T>> {

@@ -78,7 +78,7 @@ export class Directory {
     idOrUpn: string,
     groupIds: string[],
     requester?: { id: string; groupIds: string[] },
-  ): Promise<{ user?: DirectoryUser; manager?: DirectoryUser; memberOf?: Set<string>; requesterMemberOf?: Set<string> }> {
+  ): Promise<{ user?: DirectoryUser; manager?: DirectoryUser; managerError?: M365Error; memberOf?: Set<string>; requesterMemberOf?: Set<string> }> {
     const enc = encodeURIComponent(idOrUpn);
     const results = await this.graph.batch<unknown>([
       { method: 'GET', url: `/users/${enc}?${SELECT}` },
@@ -90,18 +90,18 @@ export class Directory {
     if (requesterGroups instanceof M365Error) {
       throw requesterGroups;
     }
-    // A 404 on the user or manager is an answer (no such user, no manager); anything else is a failure to read.
-    for (const r of [user, manager]) {
-      if (r instanceof M365Error && r.status !== 404) {
-        throw r;
-      }
+    // A 404 on the user or manager is an answer (no such user, no manager); anything else is a failure to read: the
+    // user's is thrown, the manager's returned (the caller says in words that the approver could not be known).
+    if (user instanceof M365Error && user.status !== 404) {
+      throw user;
     }
+    const managerError = manager instanceof M365Error && manager.status !== 404 ? manager : undefined;
     const ok = <T>(r: unknown): T | undefined => (r === undefined || r instanceof M365Error ? undefined : (r as { body: T }).body);
     const u = ok<DirectoryUser>(user);
     const m = ok<DirectoryUser>(manager);
     const g = ok<{ value: string[] }>(groups);
     const rg = ok<{ value: string[] }>(requesterGroups);
-    return { ...(u ? { user: toUser(u) } : {}), ...(m ? { manager: toUser(m) } : {}), ...(u && g ? { memberOf: new Set(g.value) } : {}), ...(rg ? { requesterMemberOf: new Set(rg.value) } : {}) };
+    return { ...(u ? { user: toUser(u) } : {}), ...(m ? { manager: toUser(m) } : {}), ...(u && managerError ? { managerError } : {}), ...(u && g ? { memberOf: new Set(g.value) } : {}), ...(rg ? { requesterMemberOf: new Set(rg.value) } : {}) };
   }
 
   /** Users in a group, nested groups included (transitiveMembers cast to users). */

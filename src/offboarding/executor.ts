@@ -335,5 +335,6 @@ export function outcome(items: Map<string, Versioned<ItemRecord>>, crash?: M365E
     }
   }
   const detail = [...notes].map(([d, n]) => (counts.total > 1 ? `${n} ${d}` : d)).join('; ');
-  return { status: 'done', counts, reason: detail || undefined, ...extra };
+  // Every target skipped (e.g. Exchange refused an attribute mastered on-premises): the step did nothing, so it says so.
+  return { status: counts.skipped === counts.total ? 'skipped' : 'done', counts, reason: detail || undefined, ...extra };
 }

@@ -84,8 +84,6 @@ const skip = (reason: string): lifecycle.Refusal => ({ ok: false, reason });
 
 export class Housekeeping {
   private readonly t: HousekeepingTimings;
-  /** Deliveries this process started (the lease covers other processes; this covers one slower than the lease). */
-  private readonly delivering = new Set<string>();
 
   constructor(private readonly deps: HousekeepingDeps) {
     this.t = { ...DEFAULT_TIMINGS, ...deps.timings };
@@ -130,7 +128,13 @@ export class Housekeeping {
         this.deps.logger?.warn({ err, requestId: request.id }, 'could not clear the unclaimed marker');
         return 'open';
       }
-      // Housekeeping took the marker: the request is being withdrawn. It must not hold the leaver.
+      // The marker changed or vanished. Only a marker housekeeping took (withdrawingAt) means the request is being
+      // withdrawn; a vanished one means housekeeping saw our claim and cleared it for us: the request is open.
+      const marker = await store.get<UnclaimedMarker>(UNCLAIMED, request.id);
+      const stored = await store.get<OffboardingRequest>(this.deps.requests, request.id);
+      if (!marker?.value.withdrawingAt && stored?.value.status === 'requested') {
+        return 'open';
+      }
       await this.unclaim(request);
       return 'withdrawn';
     }
@@ -239,19 +243,14 @@ export class Housekeeping {
     }
   }
 
+  /** (The notifier never runs two deliveries to one approver at once in a process; the lease covers other processes.) */
   private async deliver(notifier: RequestNotifier, request: OffboardingRequest, approverIds: string[]): Promise<void> {
-    const keys = approverIds.map((id) => `${request.id}/${id}`);
-    keys.forEach((k) => this.delivering.add(k));
-    try {
-      await this.delivered(request, await notifier.deliverApprovals(request, approverIds));
-    } finally {
-      keys.forEach((k) => this.delivering.delete(k));
-    }
+    await this.delivered(request, await notifier.deliverApprovals(request, approverIds));
   }
 
   /** Approvers of `r` without a card whose next attempt is due now. */
   private due(notifier: RequestNotifier, r: OffboardingRequest, now: Date): string[] {
-    return notifier.approversWithoutCard(r).filter((id) => !this.delivering.has(`${r.id}/${id}`) && now.getTime() >= this.nextAttemptAt(deliveryOf(r, id)));
+    return notifier.approversWithoutCard(r).filter((id) => now.getTime() >= this.nextAttemptAt(deliveryOf(r, id)));
   }
 
   private nextAttemptAt(d: ApproverDelivery): number {

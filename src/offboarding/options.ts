@@ -31,6 +31,9 @@ export const optionsSchema = z
     oneDriveAccess: flag(true),
     /** Leave groups; groups the leaver owns alone are handed to the manager first, then ownerships dropped. */
     leaveGroups: flag(true),
+    /** Leave role-assignable groups (isAssignableToRole) too. Needs RoleManagement.ReadWrite.Directory, which lets the app
+     *  assign itself any directory role; off: they are left in place with a follow-up for IT. */
+    removeFromRoleAssignableGroups: flag(false),
     intuneDevices: z.enum(INTUNE_DEVICE_ACTIONS).default('wipe-corporate-retire-personal'),
     disableEntraDevices: flag(true),
     revokeOAuthGrants: flag(true),

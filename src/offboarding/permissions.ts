@@ -1,11 +1,14 @@
 // What each step and the preflight need from Microsoft 365: Graph application permissions (the least privileged one
 // named on the step's Graph API page, with the higher-privileged ones that page lists as also sufficient), Exchange
 // (Exchange.ManageAsApp + the Exchange Administrator role: DOMAIN.md "What Graph cannot do") and Entra roles.
-// Pure: the doctor (m365/doctor.ts) compares this with the roles in the app's tokens.
-import type { OffboardingOptions } from './options';
+// Pure: the doctor (m365/doctor.ts) compares this with the roles in the app's tokens, and `npm run permissions:manifest`
+// writes the grants it adds up to into infra/permissions.json, which docs/DEPLOYMENT.md grants (a test keeps the three
+// in step).
+import { DEFAULT_OPTIONS, OPTION_IDS, optionsSchema, type OffboardingOptions } from './options';
 import type { StepKind } from './plan';
 
-export type Need = StepKind | 'preflight';
+/** A step, the preflight, or the approval card reaching an approver (the Teams app looked up and installed for them). */
+export type Need = StepKind | 'preflight' | 'approval-card';
 
 const DIR_READ = ['Directory.Read.All', 'Directory.ReadWrite.All'];
 
@@ -26,6 +29,21 @@ export const GRAPH_ALTERNATIVES: Record<string, readonly string[]> = {
   'LicenseAssignment.Read.All': ['Organization.Read.All', 'Organization.ReadWrite.All', ...DIR_READ],
   // organization-get (verifiedDomains: which inbox-rule targets are outside)
   'Organization.Read.All': ['Organization.ReadWrite.All', ...DIR_READ],
+  // user-list-memberof: "To list the members of a group with hidden membership, the Member.Read.Hidden permission is
+  // required." No page names a permission that includes it.
+  'Member.Read.Hidden': [],
+  // appcatalogs-list-teamsapps (finding this app in the org catalog by its manifest id)
+  'AppCatalog.Read.All': ['AppCatalog.ReadWrite.All'],
+  // userteamwork-post-installedapps (installing this app for an approver who lacks it)
+  'TeamsAppInstallation.ReadWriteSelfForUser.All': [
+    'TeamsAppInstallation.ReadWriteAndConsentForUser.All',
+    'TeamsAppInstallation.ReadWriteAndConsentSelfForUser.All',
+    'TeamsAppInstallation.ReadWriteForUser.All',
+    'TeamsAppInstallation.ReadWriteSelectedForUser.All',
+  ],
+  // group-delete-members: "To remove members from a role-assignable group, the calling user must also be assigned the
+  // RoleManagement.ReadWrite.Directory permission"; groups-concept: "The Group.ReadWrite.All permission won't work."
+  'RoleManagement.ReadWrite.Directory': [],
   // user-list-manageddevices (Intune)
   'DeviceManagementManagedDevices.Read.All': ['DeviceManagementManagedDevices.ReadWrite.All'],
   // registered devices' properties (limited information rule)
@@ -103,9 +121,14 @@ export const REQUIREMENTS: Record<Need, Requirement> = {
       'Application.Read.All',
       'UserAuthenticationMethod.Read.All',
       'Files.Read.All',
+      // user-list-memberof: groups with hidden membership need it; without it the leaver could stay in them unseen.
+      'Member.Read.Hidden',
     ],
     exchange: true,
   },
+  // Finding this app in the org catalog and installing it for an approver (offboarding/directory.ts), so the approval
+  // card reaches them. Not a step: every request needs it.
+  'approval-card': { graph: ['AppCatalog.Read.All', 'TeamsAppInstallation.ReadWriteSelfForUser.All'] },
   'block-sign-in': { graph: ['User.EnableDisableAccount.All'] },
   // 403 Authorization_RequestDenied without the role (DOMAIN.md)
   'reset-password': { graph: ['User-PasswordProfile.ReadWrite.All'], roles: [USER_ADMIN_ROLE] },
@@ -137,6 +160,37 @@ export const REQUIREMENTS: Record<Need, Requirement> = {
   'leave-licence-groups': { graph: ['GroupMember.ReadWrite.All'] },
   'delete-account': { graph: ['User.DeleteRestore.All'], roles: [USER_ADMIN_ROLE] },
 };
+
+type BooleanOption = { [K in keyof OffboardingOptions]-?: OffboardingOptions[K] extends boolean ? K : never }[keyof OffboardingOptions];
+
+/** What a step needs only when an option asks for it (on top of REQUIREMENTS). */
+export interface OptionRequirement {
+  option: BooleanOption;
+  steps: StepKind[];
+  graph: string[];
+}
+
+export const OPTION_REQUIREMENTS: readonly OptionRequirement[] = [
+  // Leaving role-assignable groups (the licence-assigning ones included) needs the role-management permission as well
+  // (group-delete-members). Off by default: the groups are left in place with a follow-up.
+  { option: 'removeFromRoleAssignableGroups', steps: ['leave-groups', 'leave-licence-groups'], graph: ['RoleManagement.ReadWrite.Directory'] },
+];
+
+/**
+ * Options whose grants the deployment guide marks optional: off by default, and what they need is needed by nothing
+ * else. Granting them is a decision (RoleManagement.ReadWrite.Directory lets the app give itself any directory role).
+ */
+export const OPTIONAL_GRANT_OPTIONS: readonly BooleanOption[] = ['deleteAccount', 'removeFromRoleAssignableGroups'];
+
+/** Why a grant deserves a second thought; shown in the manifest (and the guide says it in words). */
+export const GRANT_WARNINGS: Record<string, string> = {
+  'RoleManagement.ReadWrite.Directory': 'Lets the app manage every directory role assignment, its own included: it can make itself Global Administrator.',
+};
+
+/** Every boolean option on (devices wiped): the steps a fully chosen plan may run (`doctor --all`, the manifest). */
+export const EVERY_OPTION_ON: OffboardingOptions = optionsSchema.parse(
+  Object.fromEntries(OPTION_IDS.filter((id) => typeof DEFAULT_OPTIONS[id] === 'boolean').map((id) => [id, true])),
+);
 
 /** The steps an operator's options switch on (the planner may still skip some for the leaver at hand). */
 export function enabledSteps(o: OffboardingOptions): StepKind[] {
@@ -174,7 +228,12 @@ export interface RequiredPermission {
   neededBy: Need[];
 }
 
-/** The union of what the preflight and the enabled steps need. */
+/** The preflight, the approval card and the enabled steps: what a request with these options may need. */
+export function enabledNeeds(options: OffboardingOptions): Need[] {
+  return ['preflight', 'approval-card', ...enabledSteps(options)];
+}
+
+/** The union of what the preflight, the approval card and the enabled steps need with these options. */
 export function requiredPermissions(options: OffboardingOptions): RequiredPermission[] {
   const out = new Map<string, RequiredPermission>();
   const add = (service: RequiredPermission['service'], permission: string, satisfiedBy: readonly string[], need: Need): void => {
@@ -183,7 +242,8 @@ export function requiredPermissions(options: OffboardingOptions): RequiredPermis
     entry.neededBy.push(need);
     out.set(key, entry);
   };
-  for (const need of ['preflight' as const, ...enabledSteps(options)]) {
+  const needs = enabledNeeds(options);
+  for (const need of needs) {
     const r = REQUIREMENTS[need];
     for (const p of r.graph) {
       add('graph', p, GRAPH_ALTERNATIVES[p] ?? [], need);
@@ -196,10 +256,118 @@ export function requiredPermissions(options: OffboardingOptions): RequiredPermis
       add('entra-role', role, [ROLE_TEMPLATE_IDS[role]!, ...(ROLE_ALTERNATIVES[role] ?? [])], need);
     }
   }
+  for (const extra of OPTION_REQUIREMENTS.filter((x) => options[x.option])) {
+    for (const step of extra.steps.filter((k) => needs.includes(k))) {
+      for (const p of extra.graph) {
+        add('graph', p, GRAPH_ALTERNATIVES[p] ?? [], step);
+      }
+    }
+  }
   return [...out.values()];
 }
 
 /** Whether a set of granted names (token roles, or role template ids) satisfies a requirement. */
 export function isSatisfied(requirement: Pick<RequiredPermission, 'permission' | 'satisfiedBy'>, granted: ReadonlySet<string>): boolean {
   return granted.has(requirement.permission) || requirement.satisfiedBy.some((p) => granted.has(p));
+}
+
+// ---- The permission manifest (infra/permissions.json) -----------------------------------------------------------------
+
+export const GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
+export const EXCHANGE_APP_ID = '00000002-0000-0ff1-ce00-000000000000';
+
+export interface ManifestGrant {
+  /** A Graph or Exchange application permission, or an Entra role's name. */
+  permission: string;
+  /** Entra roles only: the role template id to assign. */
+  templateId?: string;
+  /** Grant it only when one of `onlyWith` may be chosen (OPTIONAL_GRANT_OPTIONS). */
+  optional: boolean;
+  onlyWith?: string[];
+  /** What needs it, with every option on. */
+  neededBy: Need[];
+  /** Narrower permissions a need names that this grant stands in for (their pages list it as higher-privileged). */
+  covers?: string[];
+  warning?: string;
+}
+
+export interface PermissionManifest {
+  $comment: string;
+  graph: { resourceAppId: string; grants: ManifestGrant[] };
+  exchange: { resourceAppId: string; grants: ManifestGrant[] };
+  entraRoles: ManifestGrant[];
+}
+
+const keyOf = (r: Pick<RequiredPermission, 'service' | 'permission'>): string => `${r.service}:${r.permission}`;
+
+/**
+ * The fewest grants (of the permissions the needs name) that satisfy every requirement: a narrower permission is
+ * dropped when another grant its page lists as higher-privileged is made anyway (GroupMember.ReadWrite.All when
+ * Group.ReadWrite.All is granted). `given` are grants already made, used but not returned.
+ */
+function cover(requirements: RequiredPermission[], given: ReadonlySet<string> = new Set()): string[] {
+  const chosen = requirements.map(keyOf).filter((k) => !given.has(k));
+  const satisfied = (set: ReadonlySet<string>): boolean =>
+    requirements.every((r) => set.has(keyOf(r)) || r.satisfiedBy.some((alt) => set.has(`${r.service}:${alt}`)));
+  // Least privilege before fewest grants: the broadest permissions (those standing in for the most others, such as
+  // Directory.Read.All) are the first to go when what else is granted covers them.
+  const breadth = (k: string): number => requirements.filter((r) => r.satisfiedBy.some((alt) => `${r.service}:${alt}` === k)).length;
+  const tries = chosen.map((k, i) => ({ k, i, b: breadth(k) })).sort((a, b) => b.b - a.b || a.i - b.i).map((t) => t.k);
+  for (const k of tries) {
+    const without = new Set([...given, ...chosen.filter((c) => c !== k)]);
+    if (satisfied(without)) {
+      chosen.splice(chosen.indexOf(k), 1);
+    }
+  }
+  return chosen;
+}
+
+/** What the guide must grant: required grants for every option on but the OPTIONAL_GRANT_OPTIONS, then those. */
+export function permissionManifest(): PermissionManifest {
+  const off = Object.fromEntries(OPTIONAL_GRANT_OPTIONS.map((o) => [o, false]));
+  const base: OffboardingOptions = { ...EVERY_OPTION_ON, ...off };
+  const baseReqs = requiredPermissions(base);
+  const required = cover(baseReqs);
+  const requiredSet = new Set(required);
+  const every = requiredPermissions(EVERY_OPTION_ON);
+  const extra = every.filter((r) => !(requiredSet.has(keyOf(r)) || r.satisfiedBy.some((alt) => requiredSet.has(`${r.service}:${alt}`))));
+  const optional = cover(extra, requiredSet);
+  const onlyWith = new Map<string, string[]>();
+  for (const option of OPTIONAL_GRANT_OPTIONS) {
+    for (const r of requiredPermissions({ ...base, [option]: true })) {
+      if (optional.includes(keyOf(r))) {
+        onlyWith.set(keyOf(r), [...(onlyWith.get(keyOf(r)) ?? []), option]);
+      }
+    }
+  }
+  const grant = (key: string): ManifestGrant => {
+    const own = every.find((r) => keyOf(r) === key)!;
+    const stoodFor = every.filter((r) => keyOf(r) !== key && r.service === own.service && r.satisfiedBy.includes(own.permission) && !requiredSet.has(keyOf(r)) && !optional.includes(keyOf(r)));
+    const neededBy = [...new Set([...own.neededBy, ...stoodFor.flatMap((r) => r.neededBy)])];
+    const order = enabledNeeds(EVERY_OPTION_ON);
+    neededBy.sort((a, b) => order.indexOf(a) - order.indexOf(b));
+    const isOptional = optional.includes(key);
+    return {
+      permission: own.permission,
+      ...(own.service === 'entra-role' ? { templateId: ROLE_TEMPLATE_IDS[own.permission]! } : {}),
+      optional: isOptional,
+      ...(isOptional ? { onlyWith: onlyWith.get(key) ?? [] } : {}),
+      neededBy,
+      ...(stoodFor.length ? { covers: stoodFor.map((r) => r.permission) } : {}),
+      ...(GRANT_WARNINGS[own.permission] ? { warning: GRANT_WARNINGS[own.permission] } : {}),
+    };
+  };
+  const grants = [...required, ...optional].map(grant);
+  const of = (service: RequiredPermission['service']): ManifestGrant[] => grants.filter((g) => every.find((r) => r.permission === g.permission)?.service === service);
+  return {
+    $comment: 'Generated by `npm run permissions:manifest` from src/offboarding/permissions.ts: do not edit. docs/DEPLOYMENT.md grants exactly this (test/offboarding/permissions.test.ts).',
+    graph: { resourceAppId: GRAPH_APP_ID, grants: of('graph') },
+    exchange: { resourceAppId: EXCHANGE_APP_ID, grants: of('exchange') },
+    entraRoles: of('entra-role'),
+  };
+}
+
+/** The manifest file's text (2-space JSON and a final newline). */
+export function permissionManifestText(): string {
+  return `${JSON.stringify(permissionManifest(), null, 2)}\n`;
 }

@@ -77,6 +77,8 @@ export interface PlanWarning {
     | 'read-failed'
     | 'synced-user'
     | 'directory-roles'
+    | 'role-assignable-groups'
+    | 'directory-roles-unknown'
     | 'group-licences'
     | 'groups-left-in-place'
     | 'large-mailbox'

@@ -3,6 +3,8 @@
 // tested as an input → output table. The dependency rules are DOMAIN.md §1.
 import { decideLicences, licenceLabel, type LicenceDecision } from './licences';
 import type { OffboardingOptions } from './options';
+import { planHybrid } from './planner/hybrid';
+import { roleAssignableMemberReason, roleAssignableOwnerReason, roleAssignableWarning } from './planner/role-assignable';
 import {
   SHARED_MAILBOX_FREE_LIMIT_BYTES,
   STEP_KINDS,
@@ -14,7 +16,7 @@ import {
   type StepKind,
   type Target,
 } from './plan';
-import type { GroupInfo, LeaverSnapshot, LicenceInfo, MailboxInfo, PersonRef, Snapshot } from './snapshot';
+import { SAFETY_READS, type GroupInfo, type LeaverSnapshot, type LicenceInfo, type MailboxInfo, type PersonRef, type ReadWarning, type Snapshot } from './snapshot';
 
 const CONTAINMENT: StepKind[] = ['block-sign-in', 'reset-password', 'revoke-sessions'];
 function phaseOf(kind: StepKind): Phase {
@@ -63,6 +65,7 @@ export function dependenciesOf(kind: StepKind): StepKind[] {
 }
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+const readError = (w: ReadWarning): string => `${w.error.status} ${w.error.code}${w.error.requestId ? `, request id ${w.error.requestId}` : ''}`;
 const person = (p: PersonRef): Target => ({ id: p.id, label: p.displayName });
 const NOT_CHOSEN = 'not chosen';
 const NO_MAILBOX = 'no Exchange Online mailbox';
@@ -71,14 +74,14 @@ function describeGroup(g: GroupInfo): Target {
   return { id: g.id, label: g.displayName, data: { kind: g.kind, mail: g.mail ?? null, team: g.team } };
 }
 
-function leftInPlaceReason(g: GroupInfo): string | undefined {
+function leftInPlaceReason(g: GroupInfo, options: OffboardingOptions): string | undefined {
   if (g.dynamic) {
     return 'dynamic membership: its rule decides who is in it';
   }
   if (g.synced) {
     return 'synced from on-premises AD: remove the membership there';
   }
-  return undefined;
+  return roleAssignableMemberReason(g, options);
 }
 
 interface Draft {
@@ -94,12 +97,20 @@ interface Draft {
 /** Builds the plan. The caller checks `refusals` before asking for approval. */
 export function planOffboarding(snapshot: Snapshot, options: OffboardingOptions): Plan {
   const { leaver, inheritor } = snapshot;
-  const warnings: PlanWarning[] = snapshot.readWarnings.map((w) => ({
-    code: 'read-failed',
-    message: `Couldn't read ${w.what} (${w.error.status} ${w.error.code}${w.error.requestId ? `, request id ${w.error.requestId}` : ''}): the step that needs it reads again when it runs.`,
-  }));
+  const safetyReads: string[] = Object.values(SAFETY_READS);
+  const warnings: PlanWarning[] = snapshot.readWarnings
+    .filter((w) => !safetyReads.includes(w.what)) // worded below: no step reads them again
+    .map((w) => ({ code: 'read-failed', message: `Couldn't read ${w.what} (${readError(w)}): the step that needs it reads again when it runs.` }));
   const followUps: FollowUp[] = [];
   const refusals: string[] = [];
+  const failedRead = (what: string): ReadWarning | undefined => snapshot.readWarnings.find((w) => w.what === what);
+
+  // --- Safety reads (DOMAIN.md Pitfalls): a failure is never silent --------------------------------------------------
+  // The manager approves and receives the groups the leaver owns alone: not knowing them is not "no manager".
+  const managerRead = failedRead(SAFETY_READS.manager);
+  if (managerRead) {
+    refusals.push(`Couldn't read ${leaver.displayName}'s manager (${readError(managerRead)}), who approves this offboarding and receives the groups ${leaver.displayName} owns alone: try again later.`);
+  }
   const drafts = new Map<StepKind, Draft>();
   const self: Target[] = [person(leaver)];
 
@@ -125,15 +136,27 @@ export function planOffboarding(snapshot: Snapshot, options: OffboardingOptions)
   }
   drafts.set('revoke-sessions', { title: 'Revoke sign-in sessions', targets: self });
 
-  if (leaver.directoryRoles === undefined || leaver.directoryRoles.length > 0) {
-    const roles = leaver.directoryRoles?.map((r) => r.displayName).join(', ');
-    if (roles) {
-      warnings.push({
-        code: 'directory-roles',
-        message: `${leaver.displayName} holds directory roles (${roles}): the app can block and reset them only with a role at least as high (e.g. Privileged Authentication Administrator for a Global Administrator). If it can't, containment fails and no other step runs.`,
-      });
-      followUps.push({ message: `Remove ${leaver.displayName}'s directory roles (${roles}): the bot does not change role assignments.` });
-    }
+  if (leaver.directoryRoles === undefined) {
+    const read = failedRead(SAFETY_READS.directoryRoles);
+    // First, so that no cap on the cards' warning list can hide it.
+    warnings.unshift({
+      code: 'directory-roles-unknown',
+      message: `Couldn't check whether ${leaver.displayName} holds admin (directory) roles${read ? ` (${readError(read)})` : ''}. If they do, the app can block and reset them only with a role at least as high, and containment fails. Check their roles in Entra ID before approving.`,
+    });
+    followUps.push({ message: `Check ${leaver.displayName}'s directory roles in Entra ID and remove any: the bot couldn't read them.` });
+  } else if (leaver.directoryRoles.length > 0) {
+    const roles = leaver.directoryRoles.map((r) => r.displayName).join(', ');
+    warnings.push({
+      code: 'directory-roles',
+      message: `${leaver.displayName} holds directory roles (${roles}): the app can block and reset them only with a role at least as high (e.g. Privileged Authentication Administrator for a Global Administrator). If it can't, containment fails and no other step runs.`,
+    });
+    followUps.push({ message: `Remove ${leaver.displayName}'s directory roles (${roles}): the bot does not change role assignments.` });
+  }
+
+  // Members and owners of role-assignable groups are protected like admins (planner/role-assignable.ts).
+  const roleGroups = roleAssignableWarning(leaver);
+  if (roleGroups) {
+    warnings.push(roleGroups);
   }
 
   // --- Preserve -----------------------------------------------------------------------------------------------------
@@ -154,7 +177,7 @@ export function planOffboarding(snapshot: Snapshot, options: OffboardingOptions)
     (m) => ({ id: m.id, label: m.odataType.replace('#microsoft.graph.', '').replace(/AuthenticationMethod$/, ''), data: { odataType: m.odataType } }),
     (n) => `Remove ${plural(n, 'MFA method')}`,
     'no MFA methods besides the password',
-    2, // the default method can only go last (DOMAIN.md): a second round
+    2, // the mobile number goes last, after the alternateMobile (DOMAIN.md): a second round
   );
 
   // --- Licences -----------------------------------------------------------------------------------------------------
@@ -169,6 +192,9 @@ export function planOffboarding(snapshot: Snapshot, options: OffboardingOptions)
       refusals.push(`Deleting ${leaver.displayName}'s account would delete the mailbox kept as shared: keep the account, or don't keep the mailbox.`);
     }
   }
+
+  // --- On-premises synced leaver: what Entra and Exchange refuse in the cloud becomes a follow-up for AD -------------
+  planHybrid(leaver, options, drafts, warnings, followUps);
 
   const steps = STEP_KINDS.map((kind): PlannedStep => {
     const d = drafts.get(kind)!; // every kind is drafted above (tested)
@@ -269,11 +295,16 @@ function planMailbox(leaver: LeaverSnapshot, inheritor: PersonRef, options: Offb
   } else if (rules === undefined) {
     drafts.set('clear-inbox-rules', { title: 'Remove all inbox rules', readAtRun: true, rounds: 2 });
   } else {
-    const leaking = rules.filter((r) => r.external || r.forwardsTo.some((a) => isExternal(a, tenantDomains))).length;
+    // Hidden rules (listed only with -IncludeHidden) go too, and the preview says how many; system rules stay.
+    const removable = rules.filter((r) => !r.system);
+    const leaking = removable.filter((r) => r.external || r.forwardsTo.some((a) => isExternal(a, tenantDomains))).length;
+    const hidden = removable.filter((r) => r.hidden).length;
+    const notes = [hidden ? `${hidden} hidden` : '', leaking ? `${leaking} forward${leaking === 1 ? 's' : ''} outside` : ''].filter(Boolean).join(', ');
     drafts.set('clear-inbox-rules', {
-      title: `Remove ${plural(rules.length, 'inbox rule')}${leaking ? ` (${leaking} forward${leaking === 1 ? 's' : ''} outside)` : ''}`,
-      targets: rules.map((r) => ({ id: r.identity, label: r.name, data: { forwardsTo: r.forwardsTo.join(', ') || null } })),
-      skip: rules.length === 0 ? 'nothing to do: no inbox rules' : undefined,
+      title: `Remove ${plural(removable.length, 'inbox rule')}${notes ? ` (${notes})` : ''}`,
+      targets: removable.map((r) => ({ id: r.identity, label: r.name, data: { forwardsTo: r.forwardsTo.join(', ') || null, ...(r.hidden ? { hidden: true } : {}) } })),
+      skip: removable.length === 0 ? `nothing to do: no inbox rules${rules.length ? ' besides the system ones' : ''}` : undefined,
+      untouched: rules.filter((r) => r.system).map((r) => ({ id: r.identity, label: r.name, reason: 'system rule (junk e-mail or automatic replies): left alone' })),
     });
   }
 
@@ -288,7 +319,9 @@ function planMailbox(leaver: LeaverSnapshot, inheritor: PersonRef, options: Offb
     drafts.set('remove-mobile-mail', { title: 'Remove the mail account from every ActiveSync phone', readAtRun: true, rounds: 2 });
   } else {
     drafts.set('remove-mobile-mail', {
-      title: `Remove the mail account from ${plural(phones.length, 'ActiveSync phone')} (account only, not a device wipe)`,
+      // Outlook for iOS/Android ignores account-only wipes: its partnership gets a full Clear-MobileDevice, which wipes
+      // only Outlook's data. The approver is told which.
+      title: `Remove the mail account from ${plural(phones.length, 'ActiveSync phone')} (account only, not a device wipe${phones.some((p) => p.outlookApp) ? "; Outlook for iOS/Android: Outlook's data only" : ''})`,
       targets: phones.map((p) => ({ id: p.identity, label: p.friendlyName, ...(p.outlookApp ? { data: { outlookApp: true } } : {}) })),
       skip: phones.length === 0 ? 'nothing to do: no ActiveSync phones' : undefined,
     });
@@ -349,7 +382,7 @@ function planGroups(leaver: LeaverSnapshot, inheritor: PersonRef, options: Offbo
   const viaExchange: Target[] = [];
   const leftInPlace: Array<Target & { reason: string }> = [];
   for (const g of leaver.groups ?? []) {
-    const reason = leftInPlaceReason(g);
+    const reason = leftInPlaceReason(g, options);
     if (reason) {
       leftInPlace.push({ ...describeGroup(g), reason: licenceGroups.has(g.id) ? `${reason} (it assigns a licence)` : reason });
     } else if (g.id === keptGroup?.groupId) {
@@ -369,22 +402,28 @@ function planGroups(leaver: LeaverSnapshot, inheritor: PersonRef, options: Offbo
   const handOver: Target[] = [];
   const drop: Target[] = [];
   for (const g of leaver.ownedGroups ?? []) {
-    const reason = g.synced ? 'synced from on-premises AD: change its owners there' : g.kind === 'distribution' || g.kind === 'mailEnabledSecurity' ? 'a mail-enabled group: its owners (ManagedBy) are changed in Exchange' : undefined;
+    const reason =
+      (g.synced ? 'synced from on-premises AD: change its owners there' : g.kind === 'distribution' || g.kind === 'mailEnabledSecurity' ? 'a mail-enabled group: its owners (ManagedBy) are changed in Exchange' : undefined) ??
+      roleAssignableOwnerReason(g);
     if (reason) {
       leftInPlace.push({ ...describeGroup(g), reason: `owned: ${reason}` });
       continue;
     }
     if (g.ownerCount <= 1 && heir) {
-      handOver.push({ ...describeGroup(g), data: { ...describeGroup(g).data, newOwnerId: heir.id } });
+      // With a team, the new owner is made a member too (group-post-owners), unless a dynamic rule decides membership.
+      handOver.push({ ...describeGroup(g), data: { ...describeGroup(g).data, newOwnerId: heir.id, dynamic: g.dynamic } });
     }
     drop.push(describeGroup(g));
   }
+  const teams = handOver.filter((t) => t.data?.team === true && t.data.dynamic !== true).length;
   if (!manager && handOver.length > 0) {
     warnings.push({ code: 'no-manager', message: `${leaver.displayName} has no active manager: the groups they own alone go to ${inheritor.displayName}.` });
   }
 
   drafts.set('hand-over-owned-groups', {
-    title: heir ? `Make ${heir.displayName} owner of ${plural(handOver.length, 'group')} ${leaver.displayName} owns alone` : 'Hand over groups owned alone',
+    title: heir
+      ? `Make ${heir.displayName} owner of ${plural(handOver.length, 'group')} ${leaver.displayName} owns alone${teams ? ` (and a member of the ${teams === 1 ? 'one' : teams} with a team)` : ''}`
+      : 'Hand over groups owned alone',
     targets: handOver,
     readAtRun: leaver.ownedGroups === undefined,
     skip: leaver.ownedGroups !== undefined && handOver.length === 0 ? `nothing to do: no group owned alone` : undefined,
@@ -485,7 +524,7 @@ function decideLicencing(leaver: LeaverSnapshot, options: OffboardingOptions): L
     return { needsPlan2 };
   }
   // Dynamic and on-premises licence groups can't be left here; planGroups reports them as left in place.
-  const unremovable = new Set((leaver.groups ?? []).filter((g) => leftInPlaceReason(g) !== undefined).map((g) => g.id));
+  const unremovable = new Set((leaver.groups ?? []).filter((g) => leftInPlaceReason(g, options) !== undefined).map((g) => g.id));
   const decided = decideLicences(leaver.licences, needsPlan2);
   return { needsPlan2, decision: { ...decided, leaveGroups: decided.leaveGroups.filter((g) => !unremovable.has(g.groupId)) } };
 }

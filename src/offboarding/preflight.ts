@@ -6,7 +6,7 @@
 // (one more $batch) — all at once. Extra pages, rare, add a round only to the collection that has them.
 import { M365Error, type M365ErrorInfo } from '../m365/errors';
 import type { ExchangePort, GraphPort } from '../m365/ports';
-import type { GroupInfo, OwnedGroup, Snapshot } from './snapshot';
+import { SAFETY_READS, type GroupInfo, type OwnedGroup, type Snapshot } from './snapshot';
 import {
   firstRoundUrls,
   ownersUrl,
@@ -82,7 +82,7 @@ export async function takeSnapshot(ports: PreflightPorts, leaverId: string, inhe
     list<RawGroup>('group memberships', 'groups').then((g) => g?.map(toGroup)),
     list<RawGroup>('owned groups', 'owned'),
     list<{ id: string; clientId: string; scope?: string }>('app consents (OAuth grants)', 'grants'),
-    list<{ id: string; displayName?: string }>('directory roles', 'roles').then((r) => r?.map(toRole)),
+    list<{ id: string; displayName?: string }>(SAFETY_READS.directoryRoles, 'roles').then((r) => r?.map(toRole)),
     list<Parameters<typeof toManagedDevice>[0]>('Intune devices', 'managedDevices').then((d) => d?.map(toManagedDevice)),
     list<Parameters<typeof toRegisteredDevices>[0][number]>('Entra ID devices', 'registeredDevices').then((d) => d && toRegisteredDevices(d)),
     list<{ id: string; '@odata.type'?: string }>('MFA methods', 'methods').then((m) => m?.map(toAuthMethod)),
@@ -127,7 +127,7 @@ async function readManager(outcome: Outcome, warnings: ReadWarnings): Promise<Re
   if (isNotFound(outcome)) {
     return undefined;
   }
-  return warnings.attempt('manager', () => Promise.resolve(toPerson(entity<RawUser>(outcome))));
+  return warnings.attempt(SAFETY_READS.manager, () => Promise.resolve(toPerson(entity<RawUser>(outcome))));
 }
 
 /** No OneDrive is a 404 ("User's mysite not found" for a user never provisioned), not a warning. */

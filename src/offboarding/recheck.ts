@@ -43,12 +43,15 @@ export async function recheckRequested(deps: RecheckDeps, view: RunView): Promis
       if (!settled || settled.state === 'requested' || settled.state === 'absent') {
         continue; // still under way (or unreadable right now): it stays requested, never assumed
       }
+      // Accepted before, gone now: where the service drops a device once its action is carried out, that is done.
+      const outcome = settled.state === 'failed' && settled.gone && action.goneAfterAccepted ? { state: 'done' as const, detail: action.goneAfterAccepted } : settled;
+      const { followUp: _stale, error: _old, ...kept } = doc.value;
       const value: ItemRecord = {
-        ...doc.value,
-        status: settled.state,
-        detail: settled.detail,
+        ...kept,
+        status: outcome.state,
+        detail: outcome.detail,
         at: new Date().toISOString(),
-        ...(settled.state === 'failed' ? { followUp: settled.followUp, ...(settled.error ? { error: settled.error.toJSON() } : {}) } : {}),
+        ...(outcome.state === 'failed' ? { followUp: outcome.followUp, ...(outcome.error ? { error: outcome.error.toJSON() } : {}) } : {}),
       };
       const etag = await deps.store.put(COLLECTIONS.items, itemDocId(view.run.id, kind, targetId), value, doc.etag);
       items.set(targetId, { ...doc, value, etag });
@@ -58,7 +61,8 @@ export async function recheckRequested(deps: RecheckDeps, view: RunView): Promis
       changed = true;
       const step = await deps.store.get<StepState>(COLLECTIONS.steps, stepDocId(view.run.id, kind));
       if (step) {
-        await deps.store.put(COLLECTIONS.steps, step.id, { ...step.value, ...outcome(items) }, step.etag);
+        // The step's follow-ups are its targets' follow-ups now (one settled fine no longer asks IT for anything).
+        await deps.store.put(COLLECTIONS.steps, step.id, { ...step.value, followUps: undefined, ...outcome(items) }, step.etag);
       }
     }
   }

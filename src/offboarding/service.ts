@@ -173,6 +173,10 @@ export class OffboardingService {
     if (facts.memberOf.has(protectedGroupId)) {
       return refused(`${leaver.displayName} is in the protected group: they can't be offboarded with this bot.`);
     }
+    if (facts.managerError) {
+      // The manager approves: an unreadable one is not "no manager" (that would hand the decision to the approvers group).
+      return refused(`I couldn't read ${leaver.displayName}'s manager (${facts.managerError.summary()}), who approves this, so I won't go ahead. Try again later.`);
+    }
     const open = await this.openRequestFor(leaver.id);
     if (open) {
       return refused(`${leaver.displayName} already has an open offboarding request, ${open.id} (${open.status}, asked by ${open.requester.displayName}). Type \`status ${open.id}\` to see it.`);

@@ -17,6 +17,12 @@ export interface GroupInfo {
   synced: boolean;
   /** A Microsoft 365 group with a team (resourceProvisioningOptions contains "Team"). */
   team: boolean;
+  /**
+   * isAssignableToRole: the group can hold directory roles. Changing its membership needs RoleManagement.ReadWrite.Directory
+   * as well (group-delete-members), and its members' and owners' credentials need at least a Privileged Authentication
+   * Administrator (groups-concept). Absent: false.
+   */
+  roleAssignable?: boolean;
 }
 
 export interface OwnedGroup extends GroupInfo {
@@ -74,6 +80,10 @@ export interface InboxRuleInfo {
   forwardsTo: string[];
   /** Forwards to an address outside the tenant's domains. */
   external: boolean;
+  /** Listed by Get-InboxRule only with -IncludeHidden (Outlook doesn't show it either). */
+  hidden?: boolean;
+  /** A system rule (the junk e-mail rule, the Microsoft.Exchange.OOF.* automatic-reply rules): left alone. */
+  system?: boolean;
 }
 
 export interface MobileDeviceInfo {
@@ -90,6 +100,11 @@ export interface MailboxInfo {
   forwardingSmtpAddress?: string;
   forwardingAddress?: string;
   hiddenFromAddressLists: boolean;
+  /**
+   * Get-Mailbox IsExchangeCloudManaged (2025): true when a synced user's Exchange attributes are managed in Exchange
+   * Online. Absent (false): on a synced user, on-premises AD masters them and Exchange refuses cloud writes to them.
+   */
+  exchangeCloudManaged?: boolean;
   archiveActive: boolean;
   /** From Get-MailboxStatistics TotalItemSize; undefined when it could not be read. */
   totalItemSizeBytes?: number;
@@ -137,6 +152,12 @@ export interface InheritorSnapshot extends PersonRef {
   /** Has an Exchange Online mailbox (needed for FullAccess and as a forwarding target). */
   hasMailbox: boolean;
 }
+
+/**
+ * The `what` of the reads a safety check depends on (DOMAIN.md Pitfalls: never dropped silently). The planner words
+ * their failure for the approver instead of the generic "reads again when it runs": no step reads them again.
+ */
+export const SAFETY_READS = { manager: 'manager', directoryRoles: 'directory roles' } as const;
 
 export interface ReadWarning {
   /** What could not be read, e.g. "managed devices". */

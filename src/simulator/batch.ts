@@ -53,6 +53,9 @@ function innerBody(body: unknown): unknown {
   }
 }
 
+function withoutConsistencyLevel(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).filter(([k]) => k !== 'consistencylevel'));
+}
 
 export function runBatch(outer: GraphRequest, pipeline: GraphPipeline): GraphResult {
   const requests = bodyObject(outer).requests;
@@ -98,7 +101,9 @@ export function runBatch(outer: GraphRequest, pipeline: GraphPipeline): GraphRes
       method: r.method,
       path: decodePath(url.pathname),
       query: url.searchParams,
-      headers: { ...outer.headers, ...r.headers },
+      // The outer request's headers (the token) carry over, but not ConsistencyLevel: "To use advanced query
+      // capabilities in batch requests, specify the ConsistencyLevel header in the JSON body" (advanced queries doc).
+      headers: { ...withoutConsistencyLevel(outer.headers), ...r.headers },
       body: innerBody(r.body),
       origin: outer.origin,
       requestId,

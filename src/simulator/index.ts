@@ -8,13 +8,14 @@ import type { MobileSyncResult } from './exchange/mobileDevices';
 import { NO_LOST_ANSWERS, type LostAnswerFaults } from './faults';
 import { loadSeed } from './seed';
 import { SimulatorCore } from './server';
+import { DEFAULT_APP_GRANTS, type AppGrants } from './state';
 import type { LogEntry } from './requestLog';
 
 export type { LogEntry } from './requestLog';
 export type { ManagedDeviceActionView, SettableActionState } from './controls';
 export type { MobileSyncResult } from './exchange/mobileDevices';
 export type { LostAnswerFaults } from './faults';
-export type { StateDump } from './state';
+export type { AppGrants, StateDump } from './state';
 import type { StateDump } from './state';
 
 export interface SimulatorOptions {
@@ -33,6 +34,8 @@ export interface SimulatorOptions {
   mailboxConversionDelayMs?: number;
   /** Injectable for deterministic fault tests. */
   random?: () => number;
+  /** What the simulated app holds beyond the deployment guide's default grants (default: nothing more). */
+  appGrants?: Partial<AppGrants>;
 }
 
 /** Start-up fault options, plus the lost-answer counters (next N applied requests whose answer is lost). */
@@ -56,8 +59,14 @@ export interface SimulatedTenant {
   requestLog(): LogEntry[];
   /** A JSON-serialisable dump. */
   state(): StateDump;
-  /** Back to the seed and the start-up fault settings, log cleared. */
+  /** Back to the seed, the start-up fault settings and app grants, log cleared. */
   reset(): void;
+  /**
+   * Grants the simulated app more (or less) than the guide's defaults: RoleManagement.ReadWrite.Directory (members of
+   * role-assignable groups), the Privileged Authentication Administrator role (admins' and role-assignable groups'
+   * members' accounts). Without them the tenant answers 403 as Graph does.
+   */
+  setAppGrants(grants: Partial<AppGrants>): void;
   /** An Intune device checks in: its pending / active actions become done (managementState wipeIssued / retireIssued). */
   checkInManagedDevice(id: string): ManagedDeviceActionView;
   /** The device's latest wipe / retire ends in this actionState, with the matching managementState. */
@@ -99,6 +108,8 @@ export async function startSimulatedTenant(options: SimulatorOptions = {}): Prom
   );
   // Validates the options (throws RangeError on nonsense such as rate429: 2).
   core.faults.update({ latencyMs: options.latencyMs, rate429: options.rate429, rate503: options.rate503, mailboxConversionDelayMs: options.mailboxConversionDelayMs });
+  const initialGrants: AppGrants = { ...DEFAULT_APP_GRANTS, ...options.appGrants };
+  core.state.appGrants = { ...initialGrants };
   const server: Server = createServer((req, res) => {
     void core.handle(req, res);
   });
@@ -122,7 +133,13 @@ export async function startSimulatedTenant(options: SimulatorOptions = {}): Prom
     setFaults: (f) => core.faults.update(f),
     requestLog: () => core.log.all(),
     state: () => core.state.dump(),
-    reset: () => core.reset(),
+    reset: () => {
+      core.reset();
+      core.state.appGrants = { ...initialGrants };
+    },
+    setAppGrants: (grants) => {
+      core.state.appGrants = { ...core.state.appGrants, ...grants };
+    },
     checkInManagedDevice: (id) => checkInManagedDevice(core.state, id),
     setDeviceActionState: (id, actionState) => setDeviceActionState(core.state, id, actionState),
     removeManagedDevice: (id) => removeManagedDevice(core.state, id),

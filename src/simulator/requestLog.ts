@@ -12,6 +12,8 @@ export interface LogEntry {
   body: unknown;
   status: number;
   requestId: string;
+  /** Graph: the ConsistencyLevel header the request carried (for a request inside $batch, its own), when it had one. */
+  consistencyLevel?: string;
   /** Present on requests that came inside a $batch. */
   batch?: { batchRequestId: string; id: string; dependsOn: string[] };
   /** Exchange: the cmdlet name. */

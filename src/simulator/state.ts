@@ -33,6 +33,19 @@ const ROLES_USER_ADMIN_CAN_MANAGE = new Set([
   '75934031-6c7e-415a-99d7-48dbd49e875e', // Usage Summary Reports Reader
 ]);
 
+/**
+ * What the simulated app holds besides the required grants of infra/permissions.json and the User Administrator and
+ * Exchange Administrator roles, i.e. what docs/DEPLOYMENT.md grants by default. Both off unless a test says otherwise.
+ */
+export interface AppGrants {
+  /** Graph RoleManagement.ReadWrite.Directory (optional): changing a role-assignable group's members needs it. */
+  roleManagementWrite: boolean;
+  /** The Privileged Authentication Administrator role: may write any user's account, password and existence. */
+  privilegedAuthenticationAdministrator: boolean;
+}
+
+export const DEFAULT_APP_GRANTS: AppGrants = { roleManagementWrite: false, privilegedAuthenticationAdministrator: false };
+
 export interface LicenceState {
   skuId: string;
   disabledPlans: string[];
@@ -75,6 +88,12 @@ export interface StateDump extends SeedTenant {
   pendingConversions: Record<string, { type: MailboxType; requestedAt: string; visibleAt: string }>;
   consequences: Consequence[];
   actions: ActionCounters;
+  /**
+   * Owners added through Graph to a group with a team who are not (or no longer) its members: they can't manage the
+   * team ("the owner also needs to be added as a group/team member", group-post-owners). Graph accepts the owner all
+   * the same, so this is recorded, not refused.
+   */
+  teamOwnersNotMembers: Array<{ groupId: string; groupName: string; userId: string }>;
 }
 
 export class TenantState {
@@ -84,7 +103,11 @@ export class TenantState {
   /** userId → the mailbox type Exchange has accepted but Get-Mailbox does not show yet. */
   readonly pendingConversions = new Map<string, { type: MailboxType; requestedAt: number; visibleAt: number }>();
   readonly consequences: Consequence[] = [];
+  /** `groupId userId` of owners added through Graph to a group with a team (see StateDump.teamOwnersNotMembers). */
+  readonly teamOwnersAdded = new Set<string>();
   readonly actions: ActionCounters = { wipe: {}, retire: {}, clearMobileDevice: {}, revokeSignInSessions: {}, passwordResets: {}, removeCalendarEvents: {} };
+  /** The simulated app's grants beyond the guide's defaults (tests change them: SimulatedTenant.setAppGrants). */
+  appGrants: AppGrants = { ...DEFAULT_APP_GRANTS };
   private usersById = new Map<string, UserRecord>();
   private groupsById = new Map<string, GroupRecord>();
 
@@ -180,9 +203,19 @@ export class TenantState {
     return this.data.groups.filter((g) => g.owners.includes(userId));
   }
 
-  /** True when a User Administrator may not write this user's account, password or existence. */
+  /**
+   * True when the app (a User Administrator, unless granted Privileged Authentication Administrator) may not write this
+   * user's account, password or existence: someone holding a role beyond the User Administrator's reach, or a member
+   * or owner of a role-assignable group ("you must be assigned at least the Privileged Authentication Administrator
+   * role to change the credentials, reset MFA, or modify sensitive attributes for members and owners of a
+   * role-assignable group": groups-concept).
+   */
   isBeyondUserAdministrator(userId: string): boolean {
-    return this.transitiveRoles(userId).some((r) => !ROLES_USER_ADMIN_CAN_MANAGE.has(r.roleTemplateId));
+    if (this.appGrants.privilegedAuthenticationAdministrator) {
+      return false;
+    }
+    const inRoleAssignableGroup = this.data.groups.some((g) => g.isAssignableToRole === true && (g.members.includes(userId) || g.owners.includes(userId)));
+    return inRoleAssignableGroup || this.transitiveRoles(userId).some((r) => !ROLES_USER_ADMIN_CAN_MANAGE.has(r.roleTemplateId));
   }
 
   // ---- licences ----
@@ -361,6 +394,11 @@ export class TenantState {
       ),
       consequences: structuredClone(this.consequences),
       actions: structuredClone(this.actions),
+      teamOwnersNotMembers: [...this.teamOwnersAdded].flatMap((key) => {
+        const [groupId, userId] = key.split(' ') as [string, string];
+        const g = this.findGroup(groupId);
+        return g && g.owners.includes(userId) && !g.members.includes(userId) ? [{ groupId, groupName: g.displayName, userId }] : [];
+      }),
     };
   }
 }

@@ -220,6 +220,11 @@ export interface InboxRuleRecord {
   RedirectTo: string[] | null;
   DeleteMessage: boolean;
   MarkAsRead: boolean;
+  /**
+   * Not an Exchange property: the rule is hidden, so Get-InboxRule lists it only with -IncludeHidden (the junk e-mail
+   * and Microsoft.Exchange.OOF.* system rules are; so is an attacker's rule hidden from Outlook).
+   */
+  hidden?: boolean;
 }
 
 export interface MobileDeviceRecord {
@@ -298,6 +303,11 @@ export interface MailboxRecord {
   ForwardingSmtpAddress: string | null;
   DeliverToMailboxAndForward: boolean;
   HiddenFromAddressListsEnabled: boolean;
+  /**
+   * Get-Mailbox IsExchangeCloudManaged (2025): a synced user's Exchange attributes are managed in Exchange Online, so
+   * cloud writes to them are accepted. Absent or false on a synced user: on-premises AD masters them.
+   */
+  IsExchangeCloudManaged?: boolean;
   ArchiveStatus: 'None' | 'Active';
   ArchiveGuid: string;
   ProhibitSendReceiveQuota: string;

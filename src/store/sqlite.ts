@@ -12,6 +12,7 @@ export interface SqliteOptions {
   /**
    * WAL (default) lets readers run beside the writer. Use DELETE where the data directory is a network share,
    * such as /home on Azure App Service (SMB): WAL needs shared memory that network file systems do not provide.
+   * The bot takes it from its configuration (SQLITE_JOURNAL_MODE, DELETE by default on App Service's /home: config.ts).
    */
   journalMode?: 'WAL' | 'DELETE';
   /** How long a write waits for another connection's lock before failing with SQLITE_BUSY. */

@@ -21,6 +21,7 @@ const TOGGLE_TITLES: Partial<Record<keyof OffboardingOptions, string>> = {
   hideFromAddressList: 'Hide from the address list',
   oneDriveAccess: 'OneDrive access for the inheritor',
   leaveGroups: 'Leave groups (groups owned alone go to the manager first)',
+  removeFromRoleAssignableGroups: 'Also leave role-assignable groups (the app needs RoleManagement.ReadWrite.Directory)',
   disableEntraDevices: 'Disable Windows devices in Entra ID',
   revokeOAuthGrants: 'Revoke app consents',
   removeMfaMethods: 'Remove MFA methods',

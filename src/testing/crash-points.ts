@@ -8,9 +8,11 @@ import type { CallRecord } from '../m365/ports';
  *              count one by one; Exchange cmdlets other than Get-*)
  * batch        after the n-th Graph $batch was answered, before any of its inner results is recorded
  * one-shot     between recording the n-th one-shot action (wipe, retire, ActiveSync wipe) as sent and sending it
+ * one-shot-answered  after the n-th one-shot action was answered (or settled), before the answer is recorded
  * shared-wait  during the n-th wait for the mailbox to report shared
+ * Counting starts with the process: the n-th $batch includes the preflight's batches before approval.
  */
-export const CRASH_POINTS = ['write', 'batch', 'one-shot', 'shared-wait'] as const;
+export const CRASH_POINTS = ['write', 'batch', 'one-shot', 'one-shot-answered', 'shared-wait'] as const;
 export type CrashPoint = (typeof CRASH_POINTS)[number];
 
 export interface CrashAt {

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { crc32, deflateSync, inflateSync } from 'node:zlib';
 import { loadEnvFile, parseEnvFile } from '../../scripts/lib/env-file';
 import {
+  appRegistrationActions,
   DEFAULT_ENV_FILE,
   DEFAULT_MANIFEST,
   REPO_ROOT,
@@ -97,8 +98,37 @@ describe('app package', () => {
       for (const list of lists) {
         assert.deepEqual(list.commands.map((c) => c.title), ['help', 'offboard', 'status', 'cancel', 'doctor']);
       }
-      assert.deepEqual(manifest!.webApplicationInfo, { id: PROVISIONED.BOT_ID, resource: `api://botid-${PROVISIONED.BOT_ID}` });
       assert.deepEqual(manifest!.validDomains, [PROVISIONED.BOT_DOMAIN]);
+    });
+
+    it('has no webApplicationInfo: nothing stands behind it (the bot is a managed identity, no app registration is provisioned)', async () => {
+      const { manifest } = await validateAppPackage({ env: PROVISIONED });
+      assert.equal('webApplicationInfo' in manifest!, false);
+      for (const file of ['teamsapp.yml', 'teamsapp.local.yml']) {
+        assert.deepEqual(appRegistrationActions(readFileSync(path.join(REPO_ROOT, file), 'utf8')), [], file);
+      }
+    });
+
+    it('refuses webApplicationInfo unless the project file creates the app registration it names', async () => {
+      const dir = tempDir();
+      try {
+        const manifestPath = copyPackage(dir, (m) => {
+          m.webApplicationInfo = { id: '${{BOT_ID}}', resource: 'api://botid-${{BOT_ID}}' };
+        });
+        const env = { TEAMS_APP_ID: LOCAL_APP_ID, ...PROVISIONED };
+        const refused = await validateAppPackage({ manifestPath, env });
+        assert.deepEqual(refused.errors, [
+          'webApplicationInfo names an Entra app registration, but the project file creates none (no aadApp/create or botAadApp/create ' +
+            'in provision: the bot is a managed identity): remove webApplicationInfo from the manifest',
+        ]);
+        // A project that registers an Entra app (the toolkit's SSO templates) may name it.
+        const projectFile = path.join(dir, 'teamsapp.yml');
+        writeFileSync(projectFile, 'version: v1.7\nprovision:\n  - uses: teamsApp/create\n  - uses: aadApp/create\n    with:\n      name: x\n');
+        assert.deepEqual((await validateAppPackage({ manifestPath, env, projectFile })).errors, []);
+        assert.deepEqual(appRegistrationActions('version: v1.7\n'), []);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     it('reports unresolved placeholders: an error when strict, stand-ins and a warning otherwise', async () => {

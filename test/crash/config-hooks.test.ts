@@ -61,7 +61,7 @@ describe('config: the crash-sweep test hooks', () => {
     for (const bad of ['0', '-5', 'soon', '60001']) {
       assert.equal(refusal({ OFFBOARDING_TEST_SHARED_POLL_MS: bad }).variable, 'OFFBOARDING_TEST_SHARED_POLL_MS', bad);
     }
-    for (const good of ['write:1', 'batch:12', 'one-shot:2', 'shared-wait:1']) {
+    for (const good of ['write:1', 'batch:12', 'one-shot:2', 'one-shot-answered:3', 'shared-wait:1']) {
       assert.doesNotThrow(() => loadConfig({ OFFBOARDING_CRASH_AT: good }, '/tmp'), good);
     }
   });

@@ -2,7 +2,7 @@
 // Exchange probe, the plain answer without a credential, and the CLI's exit codes.
 import assert from 'node:assert/strict';
 import type { AccessToken, TokenCredential } from '@azure/identity';
-import { doctorCli, EXIT_CONFIG } from '../../scripts/doctor';
+import { doctorCli, EXIT_CONFIG } from '../../src/cli/doctor';
 import { createM365 } from '../../src/m365';
 import { decodeJwtPayload, formatDoctorReport, GRAPH_SCOPE, runDoctor, type DoctorOptions } from '../../src/m365/doctor';
 import { M365Error } from '../../src/m365/errors';

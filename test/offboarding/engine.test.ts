@@ -49,6 +49,23 @@ describe('engine: Jane Doe against the simulated tenant', function () {
       const intune = byKind.get('intune-devices')!;
       assert.deepEqual([intune.counts.requested, intune.counts.done], [intune.counts.total, 0]);
       assert.equal(intune.counts.total, 2, 'her laptop (wipe) and her phone (retire)');
+      // Her default MFA method (the Authenticator app) is refused as the default: skipped with a follow-up for IT,
+      // sent once, and the run still completes; the six others are gone.
+      const mfa = byKind.get('remove-mfa-methods')!;
+      assert.equal(mfa.status, 'done');
+      assert.deepEqual([mfa.counts.total, mfa.counts.done, mfa.counts.skipped, mfa.counts.failed], [7, 6, 1, 0]);
+      assert.match(mfa.reason ?? '', /1 default method: remove it by hand/);
+      assert.equal(mfa.followUps?.length, 1);
+      assert.match(String(mfa.followUps?.[0]), /^Jane Doe's microsoftAuthenticator method is the default MFA method .*remove it by hand/);
+      const authenticatorDeletes = tenant.requestLog().filter((e) => e.method === 'DELETE' && e.path.includes('/authentication/microsoftAuthenticatorMethods/'));
+      assert.equal(authenticatorDeletes.length, 1, 'the refused default is not sent a second time');
+      // Inbox rules: the hidden redirect removed with the others; the system rules never touched.
+      const rules = byKind.get('clear-inbox-rules')!;
+      assert.deepEqual([rules.status, rules.counts.done, rules.counts.total], ['done', 4, 4]);
+      const removed = tenant.requestLog().filter((e) => e.cmdlet === 'Remove-InboxRule').map((e) => String((e.body as { CmdletInput: { Parameters: { Identity: string } } }).CmdletInput.Parameters.Identity));
+      assert.equal(removed.length, 4);
+      const systemIds = tenant.state().mailboxes.find((m) => m.userId === tenant.personas.jane)!.inboxRules.map((r) => `janedoe\\${r.RuleIdentity}`);
+      assert.deepEqual(removed.filter((id) => systemIds.includes(id)), [], 'no system rule removed');
       // Every step that called Microsoft 365 names its last call's request id, and the tenant issued that id.
       const ids = new Set(tenant.requestLog().flatMap((e) => [e.requestId, e.batch?.batchRequestId]));
       for (const step of view.steps.filter((s) => s.status === 'done' && !s.reason?.includes('already'))) {

@@ -218,6 +218,23 @@ describe('housekeeping: no request left in limbo', function () {
       await submit(s);
     });
 
+    it('a slow submit whose claim housekeeping saw first (and cleared the marker for it) stays open, not withdrawn', async () => {
+      const store = new GatedStore();
+      const s = instance(store);
+      const clearing = store.hold('delete', UNCLAIMED); // the submit claims, then is slow to clear its marker
+      const pending = s.submit(input());
+      await clearing.reached;
+      later(61 * SECOND);
+      await s.tick(); // sees the claim: removes the marker itself
+      assert.deepEqual(await store.list(UNCLAIMED), []);
+      clearing.release(); // the submit's own delete now conflicts
+      const result = await pending;
+      assert.ok(result.ok, result.ok ? '' : result.reason);
+      assert.equal((await stored(store, result.request.id)).status, 'requested');
+      assert.equal((await s.openRequestFor(P().jane!))?.id, result.request.id, 'the claim is kept');
+      await s.idle();
+    });
+
     it('a slow submit that claimed after the withdrawal and then died leaves no stale claim behind: the leaver stays free', async () => {
       const store = new GatedStore();
       const s = instance(store);

@@ -7,10 +7,13 @@ import path from 'node:path';
 import { M365Error } from '../../src/m365/errors';
 import type { Target } from '../../src/offboarding/plan';
 import type { ItemRecord } from '../../src/offboarding/run';
+import { DEFAULT_OPTIONS } from '../../src/offboarding/options';
+import { planOffboarding } from '../../src/offboarding/planner';
 import { ONE_SHOT_STEPS } from '../../src/offboarding/steps';
+import { leaver, snapshot } from './fixtures';
 import type { StepContext } from '../../src/offboarding/steps/context';
 import { intuneState, type DeviceActionRecord } from '../../src/offboarding/steps/intune-devices';
-import { CLOCK_SKEW_MS, isInDoubt, oneShot, type Known, type OneShotAction, type Settled } from '../../src/offboarding/steps/one-shot';
+import { CLOCK_SKEW_MS, isInDoubt, isSince, oneShot, parseServiceTime, RECORD_LAG_MS, type Known, type OneShotAction, type Settled } from '../../src/offboarding/steps/one-shot';
 import { activeSyncState } from '../../src/offboarding/steps/remove-mobile-mail';
 
 const SENT_AT = '2026-12-03T10:00:00.000Z';
@@ -28,13 +31,13 @@ describe('one-shot actions', () => {
 
   describe('settling from Intune (GET /deviceManagement/managedDevices/{id}: managementState, deviceActionResults)', () => {
     const result = (actionState: string, startDateTime = after(1000)): DeviceActionRecord => ({ managementState: 'managed', deviceActionResults: [{ actionName: 'wipe', actionState, startDateTime, lastUpdatedDateTime: startDateTime }] });
-    const cases: Array<[string, DeviceActionRecord, Settled['state'], RegExp?]> = [
+    const cases: Array<[string, DeviceActionRecord, Settled['state'], RegExp?, ('wipe' | 'retire')?]> = [
       ['action pending', result('pending'), 'requested', /confirmed by Intune: pending/],
       ['action active', result('active'), 'requested', /confirmed by Intune: active/],
       ['management state wipePending, no action result yet', { managementState: 'wipePending', deviceActionResults: [] }, 'requested', /wipePending/],
       ['management state wipeIssued', { managementState: 'wipeIssued' }, 'requested'],
-      ['management state retirePending', { managementState: 'retirePending' }, 'requested'],
-      ['management state retireIssued', { managementState: 'retireIssued', deviceActionResults: null }, 'requested'],
+      ['management state retirePending, for a retire', { managementState: 'retirePending' }, 'requested', /retire requested/, 'retire'],
+      ['management state retireIssued, for a retire', { managementState: 'retireIssued', deviceActionResults: null }, 'requested', undefined, 'retire'],
       ['action done', result('done'), 'done', /done \(confirmed by Intune\)/],
       ['action canceled', result('canceled'), 'failed', /canceled; not sent again/],
       ['action failed', result('failed'), 'failed', /failed; not sent again/],
@@ -45,9 +48,9 @@ describe('one-shot actions', () => {
       ['a retire recorded, but we sent a wipe', { managementState: 'managed', deviceActionResults: [{ actionName: 'retire', actionState: 'done', startDateTime: after(1) }] }, 'absent'],
       ['action name in another casing', { deviceActionResults: [{ actionName: 'Wipe', actionState: 'pending', startDateTime: after(1) }] }, 'requested'],
     ];
-    for (const [name, record, state, detail] of cases) {
+    for (const [name, record, state, detail, action = 'wipe'] of cases) {
       it(`${name} → ${state}`, () => {
-        const settled = intuneState(record, 'wipe', SENT_AT, 'Jane-Laptop');
+        const settled = intuneState(record, action, SENT_AT, 'Jane-Laptop');
         assert.equal(settled.state, state);
         if (detail && settled.state !== 'absent') {
           assert.match(settled.detail, detail);
@@ -57,6 +60,11 @@ describe('one-shot actions', () => {
         }
       });
     }
+    it('a management state names its action: retirePending does not confirm a wipe', () => {
+      assert.equal(intuneState({ managementState: 'retirePending' }, 'wipe', SENT_AT, 'x').state, 'absent');
+      assert.equal(intuneState({ managementState: 'retireFailed' }, 'wipe', SENT_AT, 'x').state, 'absent');
+      assert.equal(intuneState({ managementState: 'retireFailed' }, 'retire', SENT_AT, 'x').state, 'failed');
+    });
     it('takes the latest of several results for the action', () => {
       const record: DeviceActionRecord = { deviceActionResults: [{ actionName: 'wipe', actionState: 'canceled', startDateTime: after(1000) }, { actionName: 'wipe', actionState: 'pending', startDateTime: after(5000) }] };
       assert.equal(intuneState(record, 'wipe', SENT_AT, 'x').state, 'requested');
@@ -92,6 +100,26 @@ describe('one-shot actions', () => {
     });
   });
 
+  it('the plan tells the approver that an Outlook for iOS/Android partnership gets a full wipe of Outlook’s data', () => {
+    const mailbox = leaver().mailbox!;
+    const phones = [...(mailbox.mobileDevices ?? []), { identity: 'jane\\ExchangeActiveSyncDevices\\REST§Outlook§1', friendlyName: 'Outlook for Android', outlookApp: true }];
+    const step = planOffboarding(snapshot({ mailbox: { ...mailbox, mobileDevices: phones } }), DEFAULT_OPTIONS).steps.find((x) => x.kind === 'remove-mobile-mail')!;
+    assert.match(step.title, /account only, not a device wipe; Outlook for iOS\/Android: Outlook's data only/);
+    assert.deepEqual(step.targets.map((t) => t.data?.outlookApp ?? false), [false, true]);
+  });
+
+  describe("reading the services' times", () => {
+    it('ISO with a zone, without one (UTC, as Exchange stores them), and /Date(ms)/', () => {
+      const ms = Date.parse('2026-12-03T10:00:05.000Z');
+      assert.equal(parseServiceTime('2026-12-03T10:00:05.000Z'), ms);
+      assert.equal(parseServiceTime('2026-12-03T11:00:05+01:00'), ms);
+      assert.equal(parseServiceTime('2026-12-03T10:00:05'), ms);
+      assert.equal(parseServiceTime(`/Date(${ms})/`), ms);
+      assert.ok(Number.isNaN(parseServiceTime(null)));
+      assert.ok(isSince('2026-12-03T10:00:05', SENT_AT));
+    });
+  });
+
   describe('which failures leave the fate in doubt', () => {
     const e = (status: number, code = 'x') => new M365Error({ service: 'graph', status, code, message: 'm' });
     it('no answer, a timeout or a 5xx: in doubt; a 4xx (429 included) or a failure before sending: refused', () => {
@@ -105,8 +133,13 @@ describe('one-shot actions', () => {
     function harness(previous?: Partial<ItemRecord>) {
       const records: Array<Omit<ItemRecord, 'label' | 'at'>> = [];
       let current: ItemRecord | undefined = previous ? { label: 'Jane-Laptop', at: SENT_AT, status: 'sent', ...previous } : undefined;
+      const waits: number[] = [];
       const ctx = {
         now: () => Date.parse(after(60_000)),
+        sleep: (ms: number) => {
+          waits.push(ms);
+          return Promise.resolve();
+        },
         ledger: {
           previous: () => current,
           record: (_t: Target, r: Omit<ItemRecord, 'label' | 'at'>) => {
@@ -142,7 +175,7 @@ describe('one-shot actions', () => {
           );
         },
       };
-      return { ctx, service, action, records, last: () => current, run: () => oneShot(ctx, [{ id: 'd1', label: 'Jane-Laptop', data: { action: 'wipe' } }], action) };
+      return { ctx, service, action, records, waits, last: () => current, run: () => oneShot(ctx, [{ id: 'd1', label: 'Jane-Laptop', data: { action: 'wipe' } }], action) };
     }
     const noAnswer = () => new M365Error({ service: 'graph', status: 0, code: 'NetworkError', message: 'socket hang up' });
 
@@ -167,6 +200,7 @@ describe('one-shot actions', () => {
     it('found sent after a crash, and the service records nothing: sent now, once', async () => {
       const h = harness({ sentAt: SENT_AT });
       await h.run();
+      assert.deepEqual(h.waits, [], 'sent a minute ago: its record would show by now');
       assert.equal(h.service.settles, 1);
       assert.equal(h.service.sends, 1);
       assert.equal(h.last()?.status, 'requested');
@@ -194,18 +228,50 @@ describe('one-shot actions', () => {
       assert.equal(h.service.sends, 1);
       assert.equal(h.last()?.status, 'requested');
     });
-    it('no answer came, and the service records nothing: sent once more', async () => {
+    it('no answer came, and the service records nothing even once its record had time to appear: sent once more', async () => {
       const h = harness();
       h.service.sendFails.push(noAnswer());
       await h.run();
+      assert.deepEqual(h.waits, [RECORD_LAG_MS], 'read again once the action is old enough for its record to show');
+      assert.equal(h.service.settles, 2);
       assert.equal(h.service.sends, 2);
       assert.equal(h.last()?.status, 'requested');
+    });
+    it('no answer came; the record appears late: found on the second read, not sent again', async () => {
+      const h = harness();
+      h.service.sendFails.push(noAnswer());
+      h.ctx.sleep = () => {
+        h.service.record = 'requested';
+        return Promise.resolve();
+      };
+      await h.run();
+      assert.equal(h.service.sends, 1);
+      assert.equal(h.last()?.status, 'requested');
+    });
+    it('an unexpected error while sending (not an answer from the service) is in doubt, not a refusal', async () => {
+      const h = harness();
+      h.service.sendFails.push(new TypeError('body stream already read') as unknown as M365Error);
+      h.service.record = 'requested';
+      await h.run();
+      assert.equal(h.service.sends, 1);
+      assert.equal(h.service.settles, 1);
+      assert.equal(h.last()?.status, 'requested');
+    });
+    it('a record written before sentAt was kept ("sent", or failed with no answer) is settled from its time, not resent blindly', async () => {
+      for (const previous of [{ status: 'sent' as const }, { status: 'failed' as const, error: { service: 'graph' as const, status: 0, code: 'NetworkError', message: 'x' } }]) {
+        const h = harness(previous);
+        h.service.record = 'requested';
+        await h.run();
+        assert.equal(h.service.sends, 0, previous.status);
+        assert.equal(h.last()?.status, 'requested');
+      }
     });
     it('no answer twice and nothing recorded: failed as in doubt (sentAt kept, so a retry reads first)', async () => {
       const h = harness();
       h.service.sendFails.push(noAnswer(), noAnswer());
       await h.run();
       assert.equal(h.service.sends, 2);
+      assert.equal(h.service.settles, 4);
       assert.equal(h.last()?.status, 'failed');
       assert.match(h.last()?.detail ?? '', /^in doubt: no answer .* and Intune records nothing yet/);
       assert.ok(h.last()?.sentAt);

@@ -1,20 +1,33 @@
 // What each step needs (pure): the union for the chosen options, the documented alternatives, and agreement with
 // the planner about which steps the options switch on.
 import assert from 'node:assert/strict';
-import { DEFAULT_OPTIONS, optionsSchema, type OffboardingOptionsInput } from '../../src/offboarding/options';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { AccessToken, TokenCredential } from '@azure/identity';
+import { manifestCli } from '../../scripts/permissions-manifest';
+import { formatDoctorReport, GRAPH_SCOPE, runDoctor } from '../../src/m365/doctor';
+import { EXCHANGE_SCOPE } from '../../src/m365/exchange';
+import type { ExchangePort, GraphPort } from '../../src/m365/ports';
+import { DEFAULT_OPTIONS, INTUNE_DEVICE_ACTIONS, OPTION_IDS, optionsSchema, type OffboardingOptions, type OffboardingOptionsInput } from '../../src/offboarding/options';
 import {
   enabledSteps,
+  EVERY_OPTION_ON,
   EXCHANGE_PERMISSION,
   GRAPH_ALTERNATIVES,
   isSatisfied,
+  OPTION_REQUIREMENTS,
+  OPTIONAL_GRANT_OPTIONS,
+  permissionManifest,
+  permissionManifestText,
   REQUIREMENTS,
   requiredPermissions,
   ROLE_TEMPLATE_IDS,
+  type ManifestGrant,
   type RequiredPermission,
 } from '../../src/offboarding/permissions';
 import { STEP_KINDS } from '../../src/offboarding/plan';
 import { planOffboarding } from '../../src/offboarding/planner';
-import { snapshot } from './fixtures';
+import { group, snapshot } from './fixtures';
 
 const options = (o: OffboardingOptionsInput = {}): ReturnType<typeof optionsSchema.parse> => optionsSchema.parse(o);
 const find = (list: RequiredPermission[], permission: string): RequiredPermission | undefined => list.find((r) => r.permission === permission);
@@ -78,6 +91,11 @@ describe('permissions', () => {
         assert.ok(p in GRAPH_ALTERNATIVES, `${p} (for ${need}) has no entry`);
       }
     }
+    for (const x of OPTION_REQUIREMENTS) {
+      for (const p of x.graph) {
+        assert.ok(p in GRAPH_ALTERNATIVES, `${p} (for ${x.option}) has no entry`);
+      }
+    }
     for (const [p, alternatives] of Object.entries(GRAPH_ALTERNATIVES)) {
       assert.ok(!alternatives.includes(p), `${p} lists itself`);
       if (p.includes('ReadWrite')) {
@@ -100,5 +118,250 @@ describe('permissions', () => {
       const on = enabledSteps(o);
       assert.deepEqual([...on].sort(), STEP_KINDS.filter((k) => !notChosen.includes(k)).sort(), JSON.stringify(c));
     }
+  });
+});
+
+// ---- One source of truth: permissions.ts → infra/permissions.json → docs/DEPLOYMENT.md (and the README) ------------
+
+const ROOT = path.join(__dirname, '..', '..');
+const read = (file: string): string => readFileSync(path.join(ROOT, file), 'utf8');
+
+/** The text under a Markdown heading, up to the next heading of the same or a higher level (outside code blocks). */
+function section(text: string, heading: string): string {
+  const lines = text.split('\n');
+  const start = lines.indexOf(heading);
+  assert.notEqual(start, -1, `no "${heading}" heading`);
+  const level = /^#+/.exec(heading)![0].length;
+  let fenced = false;
+  let end = lines.length;
+  for (let i = start + 1; i < lines.length; i++) {
+    fenced = lines[i]!.startsWith('```') ? !fenced : fenced;
+    if (!fenced && new RegExp(`^#{1,${level}} `).test(lines[i]!)) {
+      end = i;
+      break;
+    }
+  }
+  return lines.slice(start + 1, end).join('\n');
+}
+
+function codeBlock(text: string, lang: string): string {
+  const m = new RegExp('```' + lang + '\\n([\\s\\S]*?)\\n```').exec(text);
+  assert.ok(m, `no ${lang} block`);
+  return m[1]!;
+}
+
+const sorted = (xs: Iterable<string>): string[] => [...xs].sort();
+const names = (grants: ManifestGrant[], optional: boolean): string[] => sorted(grants.filter((g) => g.optional === optional).map((g) => g.permission));
+const FIX = 'run `npm run permissions:manifest` and make docs/DEPLOYMENT.md grant what infra/permissions.json says';
+
+describe('permission manifest (infra/permissions.json) and the deployment guide', () => {
+  const manifest = permissionManifest();
+  const guide = read('docs/DEPLOYMENT.md');
+  const grantSection = section(guide, '## 3. Grant the managed identity its Microsoft 365 permissions');
+
+  it('the committed manifest is what permissions.ts generates', () => {
+    assert.equal(read('infra/permissions.json'), permissionManifestText(), FIX);
+    const lines: string[] = [];
+    assert.equal(manifestCli(['--check'], (l) => lines.push(l)), 0);
+    assert.match(lines.join('\n'), /infra\/permissions\.json is up to date/);
+  });
+
+  it('grants what the fixes need: subscribedSkus, organization, servicePrincipals, hidden memberships, the Teams app', () => {
+    const req = requiredPermissions(DEFAULT_OPTIONS);
+    // subscribedsku-list: LicenseAssignment.Read.All, or the higher Organization.Read.All; the ReadWrite one is not listed.
+    const skus = find(req, 'LicenseAssignment.Read.All')!;
+    assert.equal(isSatisfied(skus, new Set(['Organization.Read.All'])), true);
+    assert.equal(isSatisfied(skus, new Set(['LicenseAssignment.ReadWrite.All'])), false);
+    for (const p of ['Organization.Read.All', 'Application.Read.All', 'Member.Read.Hidden']) {
+      assert.deepEqual(find(req, p)?.neededBy, ['preflight'], p);
+    }
+    assert.deepEqual(find(req, 'AppCatalog.Read.All')?.neededBy, ['approval-card']);
+    assert.deepEqual(find(req, 'TeamsAppInstallation.ReadWriteSelfForUser.All')?.neededBy, ['approval-card']);
+    const graph = manifest.graph.grants;
+    for (const p of ['Organization.Read.All', 'Application.Read.All', 'Member.Read.Hidden', 'AppCatalog.Read.All', 'TeamsAppInstallation.ReadWriteSelfForUser.All']) {
+      assert.equal(graph.find((g) => g.permission === p)?.optional, false, p);
+    }
+    // Role-assignable groups: optional, only with the option, and the manifest says why it deserves a second thought.
+    const rm = graph.find((g) => g.permission === 'RoleManagement.ReadWrite.Directory')!;
+    assert.deepEqual([rm.optional, rm.onlyWith, rm.neededBy], [true, ['removeFromRoleAssignableGroups'], ['leave-groups', 'leave-licence-groups']]);
+    assert.match(rm.warning ?? '', /itself Global Administrator/);
+    assert.deepEqual(graph.find((g) => g.permission === 'User.DeleteRestore.All')?.onlyWith, ['deleteAccount']);
+  });
+
+  it('its required grants cover every need with the optional options off; with the optional grants, every option on', () => {
+    const grantsOf = (optional: boolean): Set<string> =>
+      new Set([...manifest.graph.grants, ...manifest.exchange.grants, ...manifest.entraRoles].filter((g) => optional || !g.optional).flatMap((g) => [g.permission, ...(g.templateId ? [g.templateId] : [])]));
+    const base = { ...EVERY_OPTION_ON, ...Object.fromEntries(OPTIONAL_GRANT_OPTIONS.map((o) => [o, false])) };
+    for (const r of requiredPermissions(base)) {
+      assert.ok(isSatisfied(r, grantsOf(false)), `${r.permission} (${r.neededBy.join(', ')}) is not covered by the required grants`);
+    }
+    for (const r of requiredPermissions(EVERY_OPTION_ON)) {
+      assert.ok(isSatisfied(r, grantsOf(true)), `${r.permission} is not covered by the manifest`);
+    }
+    // Least privilege: nothing broader than needed (Directory.* never), and no grant another one makes redundant.
+    const all = [...manifest.graph.grants];
+    assert.ok(all.every((g) => !g.permission.startsWith('Directory.')), 'no Directory.* grant');
+    for (const g of all) {
+      const others = new Set(all.filter((o) => o !== g && (g.optional || !o.optional)).map((o) => o.permission));
+      assert.ok(!(GRAPH_ALTERNATIVES[g.permission] ?? []).some((alt) => others.has(alt)), `${g.permission} is redundant`);
+    }
+  });
+
+  it('the guide\'s Graph table lists exactly the manifest\'s grants, the optional ones marked with their option', () => {
+    const table = section(grantSection, '### Microsoft Graph application permissions');
+    const rows = [...table.matchAll(/^\| `([^`]+)` \| ([^|]+) \|/gm)].map((m) => ({ permission: m[1]!, grant: m[2]!.trim() }));
+    assert.deepEqual(sorted(rows.map((r) => r.permission)), sorted(manifest.graph.grants.map((g) => g.permission)), FIX);
+    for (const g of manifest.graph.grants) {
+      const row = rows.find((r) => r.permission === g.permission)!;
+      if (g.optional) {
+        assert.equal(row.grant, `optional: only with ${g.onlyWith!.map((o) => `\`${o}\``).join(', ')}`, g.permission);
+      } else {
+        assert.equal(row.grant, 'required', g.permission);
+      }
+    }
+  });
+
+  it('the guide\'s bash script grants exactly the required grants, with the optional ones commented out', () => {
+    const bash = codeBlock(section(grantSection, '### Script (Azure CLI, bash)'), 'bash');
+    const loop = /^for p in ([\s\S]*?); do$/m.exec(bash);
+    assert.ok(loop, 'no "for p in ...; do" loop');
+    assert.deepEqual(sorted(loop[1]!.replace(/\\\n/g, ' ').split(/\s+/).filter(Boolean)), names(manifest.graph.grants, false), FIX);
+    assert.deepEqual(sorted([...bash.matchAll(/^# assign_app_role "\$GRAPH_APP" (\S+)$/gm)].map((m) => m[1]!)), names(manifest.graph.grants, true), FIX);
+    assert.deepEqual(sorted([...bash.matchAll(/^assign_app_role "\$EXO_APP" (\S+)$/gm)].map((m) => m[1]!)), names(manifest.exchange.grants, false));
+    const roles = /^for role in ([^;]+);/m.exec(bash);
+    assert.ok(roles, 'no "for role in ...;" loop');
+    assert.deepEqual(sorted(roles[1]!.trim().split(/\s+/)), sorted(manifest.entraRoles.filter((r) => !r.optional).map((r) => r.templateId!)));
+    assert.match(bash, new RegExp(`GRAPH_APP=${manifest.graph.resourceAppId}`));
+    assert.match(bash, new RegExp(`EXO_APP=${manifest.exchange.resourceAppId}`));
+  });
+
+  it('the guide\'s PowerShell grants the same', () => {
+    const ps = codeBlock(grantSection, 'powershell');
+    const list = /^\$required = @\(([\s\S]*?)\)$/m.exec(ps);
+    assert.ok(list, 'no $required = @(...) list');
+    assert.deepEqual(sorted([...list[1]!.matchAll(/'([^']+)'/g)].map((m) => m[1]!)), names(manifest.graph.grants, false), FIX);
+    const optional = ps.split('\n').filter((l) => l.startsWith('#')).join('\n');
+    assert.deepEqual(sorted([...optional.matchAll(/'([^']+)' \((\w+)/g)].map((m) => `${m[1]!} ${m[2]!}`)), sorted(manifest.graph.grants.filter((g) => g.optional).map((g) => `${g.permission} ${g.onlyWith![0]!}`)));
+    assert.deepEqual(sorted([...ps.matchAll(/-RoleDefinitionId '([0-9a-f-]+)'/g)].map((m) => m[1]!)), sorted(manifest.entraRoles.map((r) => r.templateId!)));
+    for (const g of manifest.exchange.grants) {
+      assert.ok(ps.includes(`$_.Value -eq '${g.permission}'`), g.permission);
+    }
+  });
+
+  it('the README\'s short list names the same Graph permissions', () => {
+    const readme = section(read('README.md'), '## Permissions');
+    const listed = new Set([...readme.matchAll(/`([A-Z][A-Za-z]*(?:-[A-Za-z]+)?(?:\.[A-Za-z]+)+)`/g)].map((m) => m[1]!));
+    listed.delete(EXCHANGE_PERMISSION);
+    assert.deepEqual(sorted(listed), sorted(manifest.graph.grants.map((g) => g.permission)));
+  });
+});
+
+// ---- The doctor's required set is the union over the enabled steps, whatever the options --------------------------
+
+const b64url = (o: unknown): string => Buffer.from(JSON.stringify(o)).toString('base64url');
+const jwt = (claims: Record<string, unknown>): string => `${b64url({ alg: 'none', typ: 'JWT' })}.${b64url(claims)}.`;
+function tokens(graphRoles: string[], exchangeRoles: string[], wids: string[]): TokenCredential {
+  return {
+    getToken: (scope: string | string[]): Promise<AccessToken> =>
+      Promise.resolve({ token: jwt(scope === GRAPH_SCOPE ? { roles: graphRoles, wids } : scope === EXCHANGE_SCOPE ? { roles: exchangeRoles, wids } : {}), expiresOnTimestamp: Date.now() + 3600_000 }),
+  };
+}
+const noGraph: GraphPort = {
+  call: () => Promise.reject(new Error('the doctor does not call Graph')),
+  list: () => Promise.reject(new Error('the doctor does not call Graph')),
+  batch: () => Promise.reject(new Error('the doctor does not call Graph')),
+};
+const exchangeOk: ExchangePort = { invoke: <T>() => Promise.resolve({ value: [{ Identity: 'x' }] as T[], warnings: [] }) };
+const doctor = (credential: TokenCredential, options: OffboardingOptions): ReturnType<typeof runDoctor> => runDoctor({ credential, graph: noGraph, exchange: exchangeOk, options });
+
+const BOOLEAN_OPTIONS = OPTION_IDS.filter((id) => typeof DEFAULT_OPTIONS[id] === 'boolean');
+const ALL_OFF: OffboardingOptions = optionsSchema.parse({ ...Object.fromEntries(BOOLEAN_OPTIONS.map((id) => [id, false])), intuneDevices: 'leave' });
+const OPTION_CASES: Array<[string, OffboardingOptions]> = [
+  ['all options off', ALL_OFF],
+  ['all options on', EVERY_OPTION_ON],
+  ['the recommended options', DEFAULT_OPTIONS],
+  ...BOOLEAN_OPTIONS.map((id): [string, OffboardingOptions] => [`only ${id}`, { ...ALL_OFF, [id]: true }]),
+  ...INTUNE_DEVICE_ACTIONS.filter((a) => a !== 'leave').map((a): [string, OffboardingOptions] => [`only intuneDevices=${a}`, { ...ALL_OFF, intuneDevices: a }]),
+];
+
+/** What the preflight, the approval card and the steps the planner does not skip as "not chosen" need, from the tables. */
+function unionOverEnabledSteps(options: OffboardingOptions): Map<string, string[]> {
+  const plan = planOffboarding(snapshot({ groups: [group('pim', { roleAssignable: true }), group('sec1')] }), options);
+  const enabled = plan.steps.filter((s) => !s.skip?.startsWith('not chosen')).map((s) => s.kind);
+  const union = new Map<string, string[]>();
+  const add = (key: string, need: string): void => {
+    union.set(key, [...(union.get(key) ?? []), need]);
+  };
+  for (const need of ['preflight', 'approval-card', ...enabled] as Array<keyof typeof REQUIREMENTS>) {
+    const r = REQUIREMENTS[need];
+    r.graph.forEach((p) => add(`graph:${p}`, need));
+    if (r.exchange) {
+      add(`exchange:${EXCHANGE_PERMISSION}`, need);
+      add('entra-role:Exchange Administrator', need);
+    }
+    r.roles?.forEach((role) => add(`entra-role:${role}`, need));
+  }
+  for (const x of OPTION_REQUIREMENTS.filter((o) => options[o.option])) {
+    x.steps.filter((k) => enabled.includes(k)).forEach((k) => x.graph.forEach((p) => add(`graph:${p}`, k)));
+  }
+  return union;
+}
+
+describe("the doctor's required set", () => {
+  for (const [name, options] of OPTION_CASES) {
+    it(`equals the union over the enabled steps: ${name}`, async () => {
+      const report = await doctor(tokens([], [], ['00000000-0000-4000-8000-000000000000']), options);
+      const missing = new Map(report.missing.map((m) => [`${m.service}:${m.permission}`, m.neededBy]));
+      const union = unionOverEnabledSteps(options);
+      assert.deepEqual(sorted(missing.keys()), sorted(union.keys()));
+      for (const [key, needs] of union) {
+        assert.deepEqual(sorted(missing.get(key)!), sorted(new Set(needs)), key);
+      }
+    });
+  }
+
+  describe('given exactly the manifest\'s grants', () => {
+    const manifest = permissionManifest();
+    const required = (grants: ManifestGrant[]): string[] => grants.filter((g) => !g.optional).map((g) => g.permission);
+    const wids = manifest.entraRoles.map((r) => r.templateId!);
+    const requiredOnly = tokens(required(manifest.graph.grants), required(manifest.exchange.grants), wids);
+
+    it('reports nothing missing for every choice of options but the optional-grant ones', async () => {
+      for (const [name, options] of OPTION_CASES.filter(([, o]) => OPTIONAL_GRANT_OPTIONS.every((x) => !o[x]))) {
+        const report = await doctor(requiredOnly, options);
+        assert.deepEqual(report.missing, [], name);
+        assert.equal(report.ok, true, name);
+        assert.equal(report.roleAssignableGroups.mode, 'left-in-place', name);
+      }
+    });
+
+    it('with every option on, names exactly the optional grants; with them granted too, nothing', async () => {
+      const without = await doctor(requiredOnly, EVERY_OPTION_ON);
+      assert.deepEqual(
+        without.missing.map((m) => [m.permission, m.neededBy]),
+        manifest.graph.grants.filter((g) => g.optional).map((g) => [g.permission, g.neededBy]),
+      );
+      assert.match(formatDoctorReport(without), /Role-assignable groups: left in place, each with a follow-up for IT: RoleManagement\.ReadWrite\.Directory is not granted, so a request with removeFromRoleAssignableGroups on would fail/);
+      const all = await doctor(tokens(manifest.graph.grants.map((g) => g.permission), required(manifest.exchange.grants), wids), EVERY_OPTION_ON);
+      assert.deepEqual(all.missing, []);
+      assert.equal(all.ok, true);
+      assert.equal(all.roleAssignableGroups.mode, 'removable');
+      assert.match(formatDoctorReport(all), /RoleManagement\.ReadWrite\.Directory is granted: a request with removeFromRoleAssignableGroups on removes the leaver from them.*assign itself any directory role: keep it only while you use that option/);
+    });
+
+    it('says which of the two applies to role-assignable groups, also with the recommended options', async () => {
+      const granted = await doctor(tokens([...required(manifest.graph.grants), 'RoleManagement.ReadWrite.Directory'], ['Exchange.ManageAsApp'], wids), DEFAULT_OPTIONS);
+      assert.equal(granted.roleAssignableGroups.mode, 'removable');
+      assert.match(granted.roleAssignableGroups.detail, /remove it unless you use that option/);
+      const notGranted = await doctor(requiredOnly, DEFAULT_OPTIONS);
+      assert.match(formatDoctorReport(notGranted), /Role-assignable groups: left in place, each with a follow-up for IT: RoleManagement\.ReadWrite\.Directory is not granted \(the default; removeFromRoleAssignableGroups would need it\)/);
+      const unknown = await runDoctor({ graph: noGraph, exchange: exchangeOk, options: DEFAULT_OPTIONS });
+      assert.equal(unknown.roleAssignableGroups.mode, 'unknown');
+    });
+
+    it('the Teams permissions are checked too', async () => {
+      const report = await doctor(tokens(required(manifest.graph.grants).filter((p) => p !== 'AppCatalog.Read.All'), ['Exchange.ManageAsApp'], wids), DEFAULT_OPTIONS);
+      assert.deepEqual(report.missing.map((m) => [m.permission, m.neededBy]), [['AppCatalog.Read.All', ['approval-card']]]);
+    });
   });
 });

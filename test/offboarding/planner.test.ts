@@ -160,7 +160,7 @@ const ROWS: Row[] = [
       'litigation-hold': { skip: null },
       'disable-mobile-protocols': { skip: null },
     },
-    warnings: ['read-failed'],
+    warnings: ['read-failed', 'directory-roles-unknown'], // roles unreadable: said in words, never a silent "none"
   },
   {
     name: 'options off',
@@ -331,6 +331,32 @@ const ROWS: Row[] = [
       'disable-mobile-protocols': { skip: null },
       'remove-mobile-mail': { skip: null, readAtRun: true },
     },
+  },
+  {
+    name: 'hidden inbox rules go and the preview counts them; the system rules stay, untouched',
+    snap: snapshot({
+      mailbox: {
+        recipientTypeDetails: 'UserMailbox', litigationHoldEnabled: false, hiddenFromAddressLists: false, archiveActive: false,
+        inboxRules: [
+          { identity: 'r1', name: 'Newsletters', forwardsTo: [], external: false },
+          { identity: 'r2', name: '.', forwardsTo: ['x@example.net'], external: true, hidden: true },
+          { identity: 'r3', name: '..', forwardsTo: [], external: false, hidden: true },
+          { identity: 'r4', name: 'Junk E-mail Rule', forwardsTo: [], external: false, hidden: true, system: true },
+          { identity: 'r5', name: 'Microsoft.Exchange.OOF.AllExternalSenders.Global', forwardsTo: [], external: false, hidden: true, system: true },
+        ],
+      },
+    }),
+    steps: { 'clear-inbox-rules': { skip: null, targets: ['r1', 'r2', 'r3'], title: /^Remove 3 inbox rules \(2 hidden, 1 forwards outside\)$/, untouched: ['r4', 'r5'] } },
+  },
+  {
+    name: 'only system rules: nothing to do',
+    snap: snapshot({
+      mailbox: {
+        recipientTypeDetails: 'UserMailbox', litigationHoldEnabled: false, hiddenFromAddressLists: false, archiveActive: false,
+        inboxRules: [{ identity: 'r4', name: 'Junk E-mail Rule', forwardsTo: [], external: false, hidden: true, system: true }],
+      },
+    }),
+    steps: { 'clear-inbox-rules': { skip: 'nothing to do: no inbox rules besides the system ones', title: /^Remove 0 inbox rules$/ } },
   },
   {
     name: 'licence kept through an unnamed group; an archive alone needs Plan 2',

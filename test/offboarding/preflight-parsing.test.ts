@@ -6,7 +6,7 @@ import type { GraphPort, GraphRequest } from '../../src/m365/ports';
 import { EXCHANGE_PLAN2_SERVICE_PLAN_ID } from '../../src/offboarding/plan';
 import { groupKind, toGroup, toManagedDevice, toRegisteredDevices, verifiedDomains } from '../../src/offboarding/preflight/directory';
 import { isMailboxPlan, readLicences, type RawSku } from '../../src/offboarding/preflight/licences';
-import { isExternalAddress, isNoMailbox, parseByteQuantifiedSize, parseRecipient, readMailbox, toInboxRule } from '../../src/offboarding/preflight/mailbox';
+import { isExternalAddress, isNoMailbox, isSystemInboxRule, parseByteQuantifiedSize, parseRecipient, readMailbox, toInboxRule, toInboxRules } from '../../src/offboarding/preflight/mailbox';
 import { collection, getAll, ReadWarnings, underVersion } from '../../src/offboarding/preflight/reads';
 
 const DOMAINS = ['contoso.com', 'contosodemo.onmicrosoft.com'];
@@ -124,6 +124,51 @@ describe('preflight parsing', () => {
       );
       assert.deepEqual(rule, { identity: 'jane\\1', name: 'Mixed', forwardsTo: ['Marcus Reed', 'x@fabrikam.example'], external: true });
       assert.equal(toInboxRule({ Identity: 'jane\\2', Name: 'Internal', ForwardTo: ['"t" [SMTP:tom@contoso.com]'] }, DOMAINS).external, false);
+    });
+
+    it('flags hidden rules (listed only with -IncludeHidden) and the system rules, which never forward', () => {
+      assert.equal(isSystemInboxRule('Junk E-mail Rule', []), true);
+      assert.equal(isSystemInboxRule('Microsoft.Exchange.OOF.AllExternalSenders.Global', []), true);
+      assert.equal(isSystemInboxRule('microsoft.exchange.oof.InternalSenders.Global', []), true);
+      assert.equal(isSystemInboxRule('Microsoft.Exchange.OOF.AllExternalSenders.Global', ['x@fabrikam.example']), false, 'named like one, but forwards');
+      assert.equal(isSystemInboxRule('Junk mail to folder', []), false);
+      const all = [
+        { Identity: 'jane\\1', RuleIdentity: '1', Name: 'Newsletters' },
+        { Identity: 'jane\\2', RuleIdentity: '2', Name: '.', RedirectTo: ['"x" [SMTP:x@fabrikam.example]'] },
+        { Identity: 'jane\\3', RuleIdentity: '3', Name: 'Junk E-mail Rule' },
+      ];
+      const rules = toInboxRules(all, [all[0]!], DOMAINS);
+      assert.deepEqual(
+        rules.map((r) => [r.name, r.hidden ?? false, r.system ?? false, r.external]),
+        [
+          ['Newsletters', false, false, false],
+          ['.', true, false, true],
+          ['Junk E-mail Rule', true, true, false],
+        ],
+      );
+      // The plain list unreadable: nothing is called hidden, the rules are all there.
+      assert.deepEqual(toInboxRules(all, undefined, DOMAINS).map((r) => r.hidden ?? false), [false, false, false]);
+    });
+
+    it('reads rules with -IncludeHidden; the plain list failing only loses which are hidden, with a warning', async () => {
+      const warnings = new ReadWarnings();
+      const calls: Array<Record<string, unknown>> = [];
+      const exchange = {
+        invoke: <T>(cmdlet: string, parameters: Record<string, unknown>): Promise<{ value: T[]; warnings: string[] }> => {
+          if (cmdlet === 'Get-InboxRule') {
+            calls.push(parameters);
+            return parameters.IncludeHidden === true
+              ? Promise.resolve({ value: [{ Identity: 'x\\7', RuleIdentity: '7', Name: '..', ForwardTo: ['"y" [SMTP:y@fabrikam.example]'] }] as T[], warnings: [] })
+              : Promise.reject(new M365Error({ service: 'exchange', status: 500, code: 'InternalError', message: 'boom' }));
+          }
+          const outputs: Record<string, unknown[]> = { 'Get-Mailbox': [{ RecipientTypeDetails: 'UserMailbox' }], 'Get-MailboxStatistics': [{ TotalItemSize: '1 GB (1,073,741,824 bytes)' }], 'Get-CASMailbox': [{}] };
+          return Promise.resolve({ value: (outputs[cmdlet] ?? []) as T[], warnings: [] });
+        },
+      };
+      const m = await readMailbox(exchange, 'x@contoso.com', DOMAINS, warnings);
+      assert.deepEqual(calls, [{ Mailbox: 'x@contoso.com', IncludeHidden: true }, { Mailbox: 'x@contoso.com' }]);
+      assert.deepEqual(m?.inboxRules, [{ identity: 'x\\7', name: '..', forwardsTo: ['y@fabrikam.example'], external: true }]);
+      assert.deepEqual(warnings.list.map((w) => [w.what, w.error.code]), [['which inbox rules are hidden (Get-InboxRule without -IncludeHidden)', 'InternalError']]);
     });
 
     it('knows "no mailbox" from other Exchange failures', () => {

@@ -113,12 +113,21 @@ describe('preflight against the simulated tenant', function () {
       assert.deepEqual(s.leaver.oauthGrants!.map((g) => g.clientName).sort(), ['Contoso Expenses', 'MeetingBuddy for Outlook']);
       assert.ok(s.leaver.oauthGrants!.every((g) => g.scope.includes('User.Read')));
       const types = s.leaver.authMethods!.map((m) => m.odataType.replace('#microsoft.graph.', ''));
-      assert.deepEqual(types, ['passwordAuthenticationMethod', 'phoneAuthenticationMethod', 'microsoftAuthenticatorAuthenticationMethod', 'fido2AuthenticationMethod', 'emailAuthenticationMethod', 'softwareOathAuthenticationMethod']);
+      assert.deepEqual(types, [
+        'passwordAuthenticationMethod',
+        'phoneAuthenticationMethod',
+        'microsoftAuthenticatorAuthenticationMethod',
+        'fido2AuthenticationMethod',
+        'emailAuthenticationMethod',
+        'softwareOathAuthenticationMethod',
+        'phoneAuthenticationMethod',
+        'externalAuthenticationMethod',
+      ]);
       // The Authenticator app is the default (beta-only knowledge): it is listed like the others.
       assert.ok(s.leaver.authMethods!.some((m) => m.id === 'd3a68612-f8a9-518a-9d22-31251d462d1b'));
     });
 
-    it('reads the mailbox: type, 12.34 GB, rules with the external one flagged, protocols, the EAS phone', () => {
+    it('reads the mailbox: type, 12.34 GB, rules (hidden ones too) with the external and system ones flagged, protocols, the EAS phone', () => {
       const m = s.leaver.mailbox!;
       assert.equal(m.recipientTypeDetails, 'UserMailbox');
       assert.equal(m.litigationHoldEnabled, false);
@@ -128,11 +137,15 @@ describe('preflight against the simulated tenant', function () {
       assert.equal(m.totalItemSizeBytes, 13_249_974_272);
       assert.equal((m.totalItemSizeBytes / 1024 ** 3).toFixed(2), '12.34');
       assert.deepEqual(
-        m.inboxRules!.map((r) => [r.name, r.forwardsTo, r.external]),
+        m.inboxRules!.map((r) => [r.name, r.forwardsTo, r.external, r.hidden === true, r.system === true]),
         [
-          ['Newsletters to Reading', [], false],
-          ['Copy to personal', ['jane.doe.home@example.net'], true],
-          ['Marcus flagged', [], false],
+          ['Newsletters to Reading', [], false, false, false],
+          ['Copy to personal', ['jane.doe.home@example.net'], true, false, false],
+          ['Marcus flagged', [], false, false, false],
+          ['.', ['jd.backup@mailbox.example'], true, true, false],
+          ['Junk E-mail Rule', [], false, true, true],
+          ['Microsoft.Exchange.OOF.KnownExternalSenders.Global', [], false, true, true],
+          ['Microsoft.Exchange.OOF.AllExternalSenders.Global', [], false, true, true],
         ],
       );
       assert.deepEqual(m.protocols, { activeSync: true, pop: true, imap: true });
@@ -160,9 +173,12 @@ describe('preflight against the simulated tenant', function () {
       assert.deepEqual(step(plan.steps, 'intune-devices').targets.map((t) => t.data?.action), ['wipe', 'retire']);
       assert.deepEqual(step(plan.steps, 'disable-entra-devices').targets.map((t) => t.label), ['JANE-LT-01', 'JANE-HOME-PC']);
       assert.equal(n('revoke-oauth-grants'), 2);
-      assert.equal(n('remove-mfa-methods'), 5); // all but the password
-      assert.equal(n('clear-inbox-rules'), 3);
-      assert.match(step(plan.steps, 'clear-inbox-rules').title, /1 forwards outside/);
+      assert.equal(n('remove-mfa-methods'), 7); // all but the password
+      // The hidden redirect goes with the others and the preview says so; the system rules stay.
+      const rules = step(plan.steps, 'clear-inbox-rules');
+      assert.equal(rules.title, 'Remove 4 inbox rules (1 hidden, 2 forward outside)');
+      assert.deepEqual(rules.targets.filter((t) => t.data?.hidden === true).map((t) => [t.label, t.data?.forwardsTo]), [['.', 'jd.backup@mailbox.example']]);
+      assert.deepEqual(rules.untouched?.map((u) => u.label), ['Junk E-mail Rule', 'Microsoft.Exchange.OOF.KnownExternalSenders.Global', 'Microsoft.Exchange.OOF.AllExternalSenders.Global']);
       assert.equal(n('remove-mobile-mail'), 1);
       assert.deepEqual(step(plan.steps, 'remove-direct-licences').targets.map((t) => t.label), ['POWER_BI_PRO', 'VISIOCLIENT']);
       assert.equal(n('leave-licence-groups'), 0); // the group E3 is kept for the hold
@@ -191,7 +207,7 @@ describe('preflight against the simulated tenant', function () {
     await takeSnapshot(ports, P.jane!, P.inheritorCandidate!);
     const log = tenant.requestLog();
     assert.ok(log.filter((e) => e.service === 'graph' && e.batch).length >= 13, 'the reads travel inside $batch');
-    assert.ok(log.some((e) => e.cmdlet === 'Get-InboxRule'));
+    assert.ok(log.some((e) => e.cmdlet === 'Get-InboxRule' && (e.body as { CmdletInput?: { Parameters?: Record<string, unknown> } }).CmdletInput?.Parameters?.IncludeHidden === true));
     assert.deepEqual(writes(log), []);
     assert.ok(log.every((e) => e.status < 400), 'no read failed');
     // The check itself can fail: a write is seen as one.

@@ -58,13 +58,28 @@ describe('simulator Graph: devices, grants, authentication methods', () => {
       '#microsoft.graph.emailAuthenticationMethod': 'emailMethods',
       '#microsoft.graph.softwareOathAuthenticationMethod': 'softwareOathMethods',
       '#microsoft.graph.passwordAuthenticationMethod': 'passwordMethods',
+      '#microsoft.graph.externalAuthenticationMethod': 'externalAuthenticationMethods',
     };
-    const url = (m: Record<string, unknown>): string => `/users/${sim.P.jane}/authentication/${segment[String(m['@odata.type'])]!}/${String(m.id)}`;
+    const url = (m: Record<string, unknown>): string =>
+      `/users/${sim.P.jane}/authentication/${segment[String(m['@odata.type'])]!}/${String(m.id)}${m['@odata.type'] === '#microsoft.graph.externalAuthenticationMethod' ? '/$ref' : ''}`;
     const password = methods.find((m) => m['@odata.type'] === '#microsoft.graph.passwordAuthenticationMethod')!;
     assert.equal((await graphFailure(sim.client.api(url(password)).delete())).statusCode, 405);
 
+    // The mobile number can't go while the alternate mobile is there (phoneauthenticationmethod-delete).
+    const mobile = methods.find((m) => m.phoneType === 'mobile')!;
+    const alternate = methods.find((m) => m.phoneType === 'alternateMobile')!;
+    assert.equal(alternate.id, 'b6332ec1-7057-4abe-9331-3d72feddfe41');
+    const early = await graphFailure(sim.client.api(url(mobile)).delete());
+    assert.equal(early.statusCode, 400);
+    assert.equal(early.message, "A user can't have an alternateMobile number without a mobile number.");
+
+    // An external method is deleted through its reference only.
+    const external = methods.find((m) => m['@odata.type'] === '#microsoft.graph.externalAuthenticationMethod')!;
+    assert.equal(external.displayName, 'Fabrikam MFA');
+    assert.equal((await graphFailure(sim.client.api(url(external).replace(/\/\$ref$/, '')).delete())).statusCode, 405);
+
     const deferred: Record<string, unknown>[] = [];
-    for (const m of methods.filter((x) => x !== password)) {
+    for (const m of [...methods.filter((x) => x !== password && x !== mobile), mobile]) {
       try {
         await sim.client.api(url(m)).delete();
       } catch (e) {
@@ -79,6 +94,7 @@ describe('simulator Graph: devices, grants, authentication methods', () => {
     await sim.client.api(url(deferred[0]!)).delete();
     const left = ((await sim.client.api(`/users/${sim.P.jane}/authentication/methods`).get()) as List).value;
     assert.deepEqual(left.map((m) => m['@odata.type']), ['#microsoft.graph.passwordAuthenticationMethod']);
+    assert.equal((await graphFailure(sim.client.api(url(external)).delete())).statusCode, 404, 'already gone');
     const wrongKind = await graphFailure(sim.client.api(`/users/${sim.P.secondJane}/authentication/fido2Methods/3179e48a-750b-4051-897c-87b9720928f7`).delete());
     assert.equal(wrongKind.statusCode, 404);
   });

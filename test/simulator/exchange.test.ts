@@ -94,6 +94,22 @@ describe('simulator Exchange InvokeCommand', () => {
     const synced = await invoke(sim.tenant, 'Set-Mailbox', { Identity: sim.P.syncedUser, HiddenFromAddressListsEnabled: true });
     assert.equal(synced.status, 400);
     assert.match(synced.body.error!.details![0]!.message, /being synchronized from your on-premises organization/);
+    const forwarding = await invoke(sim.tenant, 'Set-Mailbox', { Identity: sim.P.syncedUser, ForwardingAddress: null });
+    assert.equal(forwarding.status, 400, 'altRecipient is mastered on-premises');
+    // ForwardingSmtpAddress (msExchGenericForwardingAddress) is not synchronized from AD: the cloud accepts it.
+    assert.equal((await invoke(sim.tenant, 'Set-Mailbox', { Identity: sim.P.syncedUser, ForwardingSmtpAddress: null, DeliverToMailboxAndForward: false })).status, 200);
+  });
+
+  it('honours IsExchangeCloudManaged: a synced mailbox whose Exchange attributes are cloud-managed accepts them', async () => {
+    const samuel = (await invoke(sim.tenant, 'Get-Mailbox', { Identity: sim.P.syncedUser })).body.value![0]!;
+    assert.deepEqual([samuel.IsDirSynced, samuel.IsExchangeCloudManaged], [true, false]);
+    const charlotte = (await invoke(sim.tenant, 'Get-Mailbox', { Identity: sim.P.syncedCloudManagedUser })).body.value![0]!;
+    assert.deepEqual([charlotte.IsDirSynced, charlotte.IsExchangeCloudManaged], [true, true]);
+    const hide = await invoke(sim.tenant, 'Set-Mailbox', { Identity: sim.P.syncedCloudManagedUser, HiddenFromAddressListsEnabled: true, ForwardingAddress: null });
+    assert.equal(hide.status, 200);
+    const after = (await invoke(sim.tenant, 'Get-Mailbox', { Identity: sim.P.syncedCloudManagedUser })).body.value![0]!;
+    assert.equal(after.HiddenFromAddressListsEnabled, true);
+    assert.equal((await invoke(sim.tenant, 'Get-Mailbox', { Identity: JANE_UPN })).body.value![0]!.IsExchangeCloudManaged, false, 'a cloud user reports false');
   });
 
   it('grants FullAccess and SendAs to the inheritor', async () => {
@@ -118,6 +134,24 @@ describe('simulator Exchange InvokeCommand', () => {
     assert.equal((await invoke(sim.tenant, 'Remove-InboxRule', { Mailbox: JANE_UPN, Identity: 'Newsletters to Reading' })).status, 200);
     assert.equal((await invoke(sim.tenant, 'Get-InboxRule', { Mailbox: JANE_UPN })).body.value!.length, 1);
     assert.equal((await invoke(sim.tenant, 'Remove-InboxRule', { Identity: forward.Identity })).status, 404);
+  });
+
+  it('lists hidden rules (the system ones and a hidden redirect) only with -IncludeHidden, and removes one by identity', async () => {
+    const visible = (await invoke(sim.tenant, 'Get-InboxRule', { Mailbox: JANE_UPN })).body.value!;
+    const all = (await invoke(sim.tenant, 'Get-InboxRule', { Mailbox: JANE_UPN, IncludeHidden: true })).body.value!;
+    assert.equal((await invoke(sim.tenant, 'Get-InboxRule', { Mailbox: JANE_UPN, IncludeHidden: '$true' })).body.value!.length, all.length);
+    const hidden = all.filter((r) => !visible.some((v) => v.Identity === r.Identity));
+    assert.deepEqual(hidden.map((r) => r.Name), ['.', 'Junk E-mail Rule', 'Microsoft.Exchange.OOF.KnownExternalSenders.Global', 'Microsoft.Exchange.OOF.AllExternalSenders.Global']);
+    const redirect = hidden[0]!;
+    assert.deepEqual(redirect.RedirectTo, ['"jd.backup@mailbox.example" [SMTP:jd.backup@mailbox.example]']);
+    assert.match(String(redirect.Identity), /^janedoe\\\d+$/);
+    assert.equal((await invoke(sim.tenant, 'Get-InboxRule', { Mailbox: JANE_UPN, Identity: redirect.Identity })).status, 404, 'hidden without -IncludeHidden');
+    assert.equal((await invoke(sim.tenant, 'Get-InboxRule', { Mailbox: JANE_UPN, Identity: redirect.Identity, IncludeHidden: true })).status, 200);
+    assert.equal((await invoke(sim.tenant, 'Remove-InboxRule', { Mailbox: JANE_UPN, Identity: redirect.Identity, IncludeHidden: true })).status, 400, 'Remove-InboxRule has no -IncludeHidden');
+    assert.equal((await invoke(sim.tenant, 'Remove-InboxRule', { Mailbox: JANE_UPN, Identity: redirect.Identity, Confirm: false })).status, 200);
+    const left = (await invoke(sim.tenant, 'Get-InboxRule', { Mailbox: JANE_UPN, IncludeHidden: true })).body.value!;
+    assert.equal(left.length, all.length - 1);
+    assert.ok(!left.some((r) => r.Identity === redirect.Identity));
   });
 
   it('turns off ActiveSync/POP/IMAP and wipes the EAS account once', async () => {

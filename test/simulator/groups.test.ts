@@ -69,4 +69,16 @@ describe('simulator Graph: group writes', () => {
     const state = sim.tenant.state() as { consequences: { userId: string; kind: string }[] };
     assert.deepEqual(state.consequences.map((c) => [c.userId, c.kind]), [[sim.P.jane, 'mailboxMarkedForDeletion']]);
   });
+
+  it('records an owner added to a group with a team who is not its member (Graph accepts it; they cannot manage the team)', async () => {
+    const hub = group('Sales Enablement Hub');
+    const notMembers = (): unknown => (sim.tenant.state() as { teamOwnersNotMembers: unknown[] }).teamOwnersNotMembers;
+    await sim.client.api(`/groups/${hub.id}/owners/$ref`).post(ref(sim.P.janeManager!));
+    assert.deepEqual(notMembers(), [{ groupId: hub.id, groupName: 'Sales Enablement Hub', userId: sim.P.janeManager }]);
+    await sim.client.api(`/groups/${hub.id}/members/$ref`).post(ref(sim.P.janeManager!));
+    assert.deepEqual(notMembers(), []);
+    // A group without a team records nothing; seeded owners who are not members are the tenant's own business.
+    await sim.client.api(`/groups/${group('SG-Sales-Pricing').id}/owners/$ref`).post(ref(sim.P.secondJane!));
+    assert.deepEqual(notMembers(), []);
+  });
 });

@@ -15,12 +15,14 @@ describe('simulator seed (demo organisation)', () => {
       janeManager: 'a1abf5df-27fe-52c8-84d4-86a6779ab3cb',
       secondJane: '7127f066-bd31-5c8b-aa9a-47ea65a81b89',
       syncedUser: 'f5db9a10-d01f-5603-a866-96c573201924',
+      syncedCloudManagedUser: '10206010-9762-5944-93f4-793f17a2f314',
       adminUser: '92f30a6e-7ce4-5e0f-8b58-9e6dc3224b2f',
       noManagerUser: '310077e7-673d-5faa-9443-384a61aa011d',
       protectedUser: 'd02f66ec-1325-5e54-940b-c013a8a3346a',
       approver1: 'bb9700c3-6bec-5e67-a324-762a652c06b0',
       approver2: 'cf64f027-33a5-5852-8a7a-1db0fd1127e5',
       inheritorCandidate: 'f19ea5c6-87bc-595b-ac6e-b71a304132c5',
+      roleGroupMember: '9318c9b1-5ba3-58ab-93fa-53f5d3576f1c',
     });
     assert.equal(seed.users.length, 50);
   });
@@ -66,6 +68,10 @@ describe('simulator seed (demo organisation)', () => {
     assert.ok(inGroup(P.approver1!, g.approversGroupId) && inGroup(P.approver2!, g.approversGroupId));
     assert.equal(state.findUser(P.noManagerUser!)!.managerId, null);
     assert.equal(state.findUser(P.syncedUser!)!.onPremisesSyncEnabled, true);
+    // Two synced users: Exchange attributes mastered on-premises (Samuel), and moved to the cloud (Charlotte).
+    assert.equal(state.mailboxOf(P.syncedUser!)!.IsExchangeCloudManaged ?? false, false);
+    assert.equal(state.findUser(P.syncedCloudManagedUser!)!.onPremisesSyncEnabled, true);
+    assert.equal(state.mailboxOf(P.syncedCloudManagedUser!)!.IsExchangeCloudManaged, true);
     assert.ok(state.transitiveRoles(P.adminUser!).length > 0);
     assert.ok(state.findUser(P.secondJane!)!.displayName.startsWith('Jane'));
   });
@@ -89,6 +95,12 @@ describe('simulator seed (demo organisation)', () => {
     const mailbox = seed.mailboxes.find((m) => m.userId === jane)!;
     assert.equal(mailbox.totalItemSizeBytes, 13_249_974_272);
     assert.ok(mailbox.inboxRules.some((r) => (r.ForwardTo ?? []).some((f) => f.includes('@example.net'))));
+    // A hidden rule sending mail outside, and the hidden system rules (junk e-mail, automatic replies).
+    assert.ok(mailbox.inboxRules.some((r) => r.hidden && (r.RedirectTo ?? []).length > 0));
+    assert.deepEqual(mailbox.inboxRules.filter((r) => r.hidden && /^(Junk E-mail Rule|Microsoft\.Exchange\.OOF\.)/.test(r.Name)).length, 3);
+    // An alternate mobile number besides the mobile one, and an external method.
+    assert.deepEqual(methods.methods.filter((m) => m['@odata.type'] === '#microsoft.graph.phoneAuthenticationMethod').map((m) => m.phoneType), ['mobile', 'alternateMobile']);
+    assert.ok(methods.methods.some((m) => m['@odata.type'] === '#microsoft.graph.externalAuthenticationMethod'));
     assert.ok(mailbox.mobileDevices.some((d) => d.ClientType === 'EAS'));
     assert.ok(seed.oauth2PermissionGrants.some((g) => g.principalId === jane && g.consentType === 'Principal'));
     assert.ok(seed.drives.some((d) => d.ownerId === jane));

@@ -105,6 +105,12 @@ describe('simulator Graph: users', () => {
       assert.equal(err.message, 'Unable to update the specified properties for on-premises mastered Directory Sync objects or objects currently undergoing migration.');
     }
     await sim.client.api(`/users/${sim.P.syncedUser}`).patch({ usageLocation: 'NL' });
+    // Deleting a synced user is refused in the cloud too (it is deleted in on-premises AD); the user stays.
+    const del = await graphFailure(sim.client.api(`/users/${sim.P.syncedUser}`).delete());
+    assert.equal(del.statusCode, 400);
+    assert.equal(del.code, 'Request_BadRequest');
+    assert.match(del.message, /on-premises mastered Directory Sync objects/);
+    await sim.client.api(`/users/${sim.P.syncedUser}`).get();
   });
 
   it('refuses account writes on an admin-role holder with 403 Authorization_RequestDenied', async () => {
@@ -116,7 +122,7 @@ describe('simulator Graph: users', () => {
   });
 
   it('deletes a user into deletedItems and restores it with its memberships', async () => {
-    const before = (await sim.client.api(`/users/${sim.P.inheritorCandidate}/memberOf/microsoft.graph.group`).select('id').get()) as UserList;
+    const before = (await sim.client.api(`/users/${sim.P.inheritorCandidate}/memberOf/microsoft.graph.group`).header('ConsistencyLevel', 'eventual').count(true).select('id').get()) as UserList;
     await sim.client.api(`/users/${sim.P.inheritorCandidate}`).delete();
     assert.equal((await graphFailure(sim.client.api(`/users/${sim.P.inheritorCandidate}`).get())).statusCode, 404);
     const deleted = (await sim.client.api(`/directory/deletedItems/${sim.P.inheritorCandidate}`).get()) as Record<string, unknown>;
@@ -124,7 +130,7 @@ describe('simulator Graph: users', () => {
     assert.equal(typeof deleted.deletedDateTime, 'string');
     const restored = (await sim.client.api(`/directory/deletedItems/${sim.P.inheritorCandidate}/restore`).post({})) as Record<string, unknown>;
     assert.equal(restored.id, sim.P.inheritorCandidate);
-    const after = (await sim.client.api(`/users/${sim.P.inheritorCandidate}/memberOf/microsoft.graph.group`).select('id').get()) as UserList;
+    const after = (await sim.client.api(`/users/${sim.P.inheritorCandidate}/memberOf/microsoft.graph.group`).header('ConsistencyLevel', 'eventual').count(true).select('id').get()) as UserList;
     assert.equal(after.value.length, before.value.length);
     assert.equal((await graphFailure(sim.client.api(`/directory/deletedItems/${sim.P.inheritorCandidate}`).get())).statusCode, 404);
   });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
+import { auditExportCli } from '../../src/cli/audit-export';
 import { exportAuditJsonLines } from '../../src/store/audit-export';
 import { MemoryStore } from '../../src/store/memory';
 import { SqliteStore } from '../../src/store/sqlite';
@@ -72,7 +73,7 @@ describe('audit export (JSON lines)', () => {
     assert.equal(await exportAuditJsonLines(store, { runId: 'none' }), '');
   });
 
-  describe('scripts/export-audit.ts', () => {
+  describe('src/cli/audit-export.ts (npm run audit:export)', () => {
     let dir: string;
     before(async () => {
       dir = makeTempDir();
@@ -83,7 +84,7 @@ describe('audit export (JSON lines)', () => {
     after(() => removeTempDir(dir));
 
     const cli = (args: string[], env: NodeJS.ProcessEnv = {}) =>
-      runTs('scripts/export-audit.ts', args, { ...withoutDataDir(process.env), ...env });
+      runTs('src/cli/audit-export.ts', args, { ...withoutDataDir(process.env), ...env });
 
     it('prints the store under --data-dir (or DATA_DIR) as JSON lines, filtered by --run / --request', async () => {
       const all = await cli(['--data-dir', dir]);
@@ -115,6 +116,27 @@ describe('audit export (JSON lines)', () => {
       const bad = await cli(['--bogus']);
       assert.equal(bad.code, 2);
       assert.match(bad.stderr, /usage:/);
+    });
+
+    it('in process (auditExportCli): DATA_DIR from the given environment, --data-dir wins, errors to the given printer', async () => {
+      const run = async (args: string[], env: NodeJS.ProcessEnv) => {
+        const out = new PassThrough();
+        let stdout = '';
+        out.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+        const errors: string[] = [];
+        const code = await auditExportCli(args, env, out, (line) => errors.push(line));
+        return { code, stdout, errors };
+      };
+      const fromEnv = await run(['--request', 'q1'], { DATA_DIR: dir });
+      assert.deepEqual([fromEnv.code, parse(fromEnv.stdout).map((l) => l.seq)], [0, [1, 2]]);
+      const flagWins = await run(['--data-dir', dir, '--run', 'r1'], { DATA_DIR: path.join(dir, 'nowhere') });
+      assert.deepEqual([flagWins.code, parse(flagWins.stdout).map((l) => l.seq)], [0, [2]]);
+      const missing = await run([], { DATA_DIR: path.join(dir, 'nowhere') });
+      assert.equal(missing.code, 1);
+      assert.match(missing.errors.join(), /cannot open the store in .*nowhere/);
+      const bad = await run(['--run'], {});
+      assert.equal(bad.code, 2);
+      assert.match(bad.errors.join(), /usage: node lib\/cli\/audit-export\.js/);
     });
   });
 });

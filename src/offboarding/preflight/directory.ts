@@ -2,7 +2,7 @@
 import type { AuthMethodInfo, GroupInfo, GroupKind, ManagedDeviceInfo, OAuthGrantInfo, PersonRef, RegisteredDeviceInfo } from '../snapshot';
 
 const PERSON_FIELDS = 'id,displayName,userPrincipalName,mail,accountEnabled';
-const GROUP_FIELDS = 'id,displayName,groupTypes,mailEnabled,securityEnabled,mail,onPremisesSyncEnabled,resourceProvisioningOptions';
+const GROUP_FIELDS = 'id,displayName,groupTypes,mailEnabled,securityEnabled,mail,onPremisesSyncEnabled,resourceProvisioningOptions,isAssignableToRole';
 
 /** Every request of the preflight's first round, by what it reads (user resource type: only $select returns
  *  accountEnabled, onPremisesSyncEnabled, licenseAssignmentStates). */
@@ -14,6 +14,7 @@ export function firstRoundUrls(leaverId: string, inheritorId: string): Record<st
     manager: `${u}/manager?$select=${PERSON_FIELDS}`,
     organization: '/organization?$select=verifiedDomains',
     skus: '/subscribedSkus?$select=skuId,skuPartNumber,servicePlans',
+    // The casts below travel as advanced queries (ConsistencyLevel + $count=true): the gateway adds both (advanced-query.ts).
     roles: `${u}/transitiveMemberOf/microsoft.graph.directoryRole?$select=id,displayName`,
     // Directory collections page at 100 unless $top says up to 999 (Paging doc): most leavers fit in one page.
     groups: `${u}/memberOf/microsoft.graph.group?$select=${GROUP_FIELDS}&$top=999`,
@@ -59,6 +60,7 @@ export interface RawGroup {
   mail?: string | null;
   onPremisesSyncEnabled?: boolean | null;
   resourceProvisioningOptions?: string[] | null;
+  isAssignableToRole?: boolean | null;
 }
 
 /** groups-overview: Unified → Microsoft 365; mail-enabled without security → distribution list; both → mail-enabled security. */
@@ -81,6 +83,7 @@ export function toGroup(g: RawGroup): GroupInfo {
     dynamic: g.groupTypes?.includes('DynamicMembership') ?? false,
     synced: g.onPremisesSyncEnabled === true,
     team: g.resourceProvisioningOptions?.includes('Team') ?? false,
+    ...(g.isAssignableToRole === true ? { roleAssignable: true } : {}),
   };
 }
 

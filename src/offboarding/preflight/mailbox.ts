@@ -64,10 +64,38 @@ interface RawRule {
   ForwardAsAttachmentTo?: unknown;
 }
 
-export function toInboxRule(r: RawRule, tenantDomains: string[]): InboxRuleInfo {
+/**
+ * The system rules Get-InboxRule -IncludeHidden also lists: the junk e-mail rule and the Microsoft.Exchange.OOF.*
+ * rules that carry the automatic reply. Get-InboxRule has no property saying so: known by name (as published
+ * hidden-rule audits do; names in other languages unverified). A rule named like one that forwards or redirects
+ * mail is not one: system rules never do.
+ */
+export function isSystemInboxRule(name: string, forwardsTo: string[]): boolean {
+  return forwardsTo.length === 0 && /^(Junk E-?mail Rule|Microsoft\.Exchange\.OOF\..+)$/i.test(name.trim());
+}
+
+export function toInboxRule(r: RawRule, tenantDomains: string[], hidden = false): InboxRuleInfo {
   const forwardsTo = [...new Set([...strings(r.ForwardTo), ...strings(r.RedirectTo), ...strings(r.ForwardAsAttachmentTo)].map(parseRecipient))];
   const identity = r.Identity ?? String(r.RuleIdentity ?? r.Name ?? '');
-  return { identity, name: r.Name ?? identity, forwardsTo, external: forwardsTo.some((a) => isExternalAddress(a, tenantDomains)) };
+  const name = r.Name ?? identity;
+  return {
+    identity,
+    name,
+    forwardsTo,
+    external: forwardsTo.some((a) => isExternalAddress(a, tenantDomains)),
+    ...(hidden ? { hidden: true } : {}),
+    ...(isSystemInboxRule(name, forwardsTo) ? { system: true } : {}),
+  };
+}
+
+/**
+ * Every rule, hidden ones included (Get-InboxRule -IncludeHidden), each flagged hidden when the plain Get-InboxRule
+ * (`visible`; undefined when it could not be read) did not list it, and system rules flagged.
+ */
+export function toInboxRules(all: RawRule[], visible: RawRule[] | undefined, tenantDomains: string[]): InboxRuleInfo[] {
+  const key = (r: RawRule): string => String(r.RuleIdentity ?? r.Identity ?? r.Name ?? '');
+  const shown = new Set(visible?.map(key));
+  return all.map((r) => toInboxRule(r, tenantDomains, visible !== undefined && !shown.has(key(r))));
 }
 
 export interface RawMobileDevice {
@@ -92,6 +120,7 @@ interface RawMailbox {
   ForwardingSmtpAddress?: string | null;
   ForwardingAddress?: string | null;
   HiddenFromAddressListsEnabled?: boolean;
+  IsExchangeCloudManaged?: boolean | null;
   ArchiveStatus?: string | null;
 }
 
@@ -120,9 +149,11 @@ export async function readMailbox(exchange: ExchangePort, upn: string, tenantDom
   // Started together; each settles on its own so one failure does not hide the others.
   const details = Promise.allSettled([
     one(run<{ TotalItemSize?: unknown }>('Get-MailboxStatistics', { Identity: upn })),
-    run<RawRule>('Get-InboxRule', { Mailbox: upn }),
+    // Hidden rules only with -IncludeHidden (attackers hide forwarding rules); the plain list tells which are hidden.
+    run<RawRule>('Get-InboxRule', { Mailbox: upn, IncludeHidden: true }),
     one(run<RawCas>('Get-CASMailbox', { Identity: upn })),
     run<RawMobileDevice>('Get-MobileDevice', { Mailbox: upn }),
+    run<RawRule>('Get-InboxRule', { Mailbox: upn }),
   ]);
   let mailbox: RawMailbox;
   try {
@@ -131,7 +162,7 @@ export async function readMailbox(exchange: ExchangePort, upn: string, tenantDom
     await details;
     return isNoMailbox(err) ? null : warnings.add('mailbox (Get-Mailbox)', err);
   }
-  const [stats, rules, cas, phones] = await details;
+  const [stats, rules, cas, phones, visibleRules] = await details;
   const detail = <T, R>(what: string, r: PromiseSettledResult<T>, map: (v: T) => R): R | undefined => {
     if (r.status === 'rejected') {
       return warnings.add(what, r.reason);
@@ -149,7 +180,8 @@ export async function readMailbox(exchange: ExchangePort, upn: string, tenantDom
     }
     return bytes;
   });
-  const inboxRules = detail('inbox rules (Get-InboxRule)', rules, (r) => r.value.map((x) => toInboxRule(x, tenantDomains)));
+  const visible = rules.status === 'fulfilled' ? detail('which inbox rules are hidden (Get-InboxRule without -IncludeHidden)', visibleRules, (r) => r.value) : undefined;
+  const inboxRules = detail('inbox rules (Get-InboxRule)', rules, (r) => toInboxRules(r.value, visible, tenantDomains));
   const protocols = detail('mail protocols (Get-CASMailbox)', cas, (c) => ({ activeSync: c.ActiveSyncEnabled === true, pop: c.PopEnabled === true, imap: c.ImapEnabled === true }));
   const mobileDevices = detail('mobile devices (Get-MobileDevice)', phones, (p) => p.value.map(toMobileDevice));
   return {
@@ -158,6 +190,7 @@ export async function readMailbox(exchange: ExchangePort, upn: string, tenantDom
     ...(mailbox.ForwardingSmtpAddress ? { forwardingSmtpAddress: mailbox.ForwardingSmtpAddress } : {}),
     ...(mailbox.ForwardingAddress ? { forwardingAddress: mailbox.ForwardingAddress } : {}),
     hiddenFromAddressLists: mailbox.HiddenFromAddressListsEnabled === true,
+    ...(mailbox.IsExchangeCloudManaged === true ? { exchangeCloudManaged: true } : {}),
     archiveActive: mailbox.ArchiveStatus === 'Active',
     ...(size !== undefined ? { totalItemSizeBytes: size } : {}),
     ...(inboxRules !== undefined ? { inboxRules } : {}),

@@ -44,8 +44,8 @@ export interface StepContext {
 
 export type StepRunner = (ctx: StepContext) => Promise<void>;
 
-/** The outcome of one target's call: done, skipped with a reason, or an error. */
-export type TargetOutcome = { status: 'done' | 'skipped'; detail?: string } | { status: 'failed'; error: M365Error };
+/** The outcome of one target's call: done, skipped with a reason (and any follow-up for IT), or an error. */
+export type TargetOutcome = { status: 'done' | 'skipped'; detail?: string; followUp?: string } | { status: 'failed'; error: M365Error };
 
 /** A target counts as finished when an earlier attempt got it done or skipped it. */
 export function alreadyFinished(ctx: StepContext, target: Target): boolean {
@@ -57,7 +57,7 @@ export async function recordOutcome(ctx: StepContext, target: Target, outcome: T
   if (outcome.status === 'failed') {
     await ctx.ledger.record(target, { status: 'failed', error: outcome.error.toJSON(), detail: outcome.error.summary() });
   } else {
-    await ctx.ledger.record(target, { status: outcome.status, detail: outcome.detail });
+    await ctx.ledger.record(target, { status: outcome.status, detail: outcome.detail, ...(outcome.followUp ? { followUp: outcome.followUp } : {}) });
   }
 }
 

@@ -4,6 +4,7 @@ import type { Target } from '../plan';
 import { batchTargets, enc, targetsOf, type StepRunner } from './context';
 
 interface Device {
+  '@odata.type'?: string;
   id: string;
   displayName: string;
   operatingSystem?: string;
@@ -11,7 +12,10 @@ interface Device {
 }
 
 async function readWindowsDevices(graph: GraphPort, userId: string): Promise<Target[]> {
-  const devices = await graph.list<Device>(`/users/${enc(userId)}/registeredDevices/microsoft.graph.device?$select=id,displayName,operatingSystem,accountEnabled`);
+  // As the preflight reads it: "List registeredDevices" documents no cast to microsoft.graph.device (the simulated
+  // tenant serves none), so the devices are kept by @odata.type.
+  const items = await graph.list<Device>(`/users/${enc(userId)}/registeredDevices?$select=id,displayName,operatingSystem,accountEnabled`);
+  const devices = items.filter((d) => d['@odata.type'] === undefined || d['@odata.type'] === '#microsoft.graph.device');
   return devices.filter((d) => /^windows/i.test(d.operatingSystem ?? '') && d.accountEnabled !== false).map((d) => ({ id: d.id, label: d.displayName }));
 }
 

@@ -11,15 +11,21 @@ export interface GraphGroup {
   securityEnabled?: boolean;
   onPremisesSyncEnabled?: boolean | null;
   mail?: string | null;
+  resourceProvisioningOptions?: string[] | null;
+  isAssignableToRole?: boolean | null;
 }
 
-const SELECT = '$select=id,displayName,groupTypes,mailEnabled,securityEnabled,onPremisesSyncEnabled,mail';
+const SELECT = '$select=id,displayName,groupTypes,mailEnabled,securityEnabled,onPremisesSyncEnabled,mail,resourceProvisioningOptions,isAssignableToRole';
 
 export type Removal = 'graph' | 'exchange' | 'none';
 
-/** Dynamic and on-premises groups can't be changed here; mail-enabled groups only through Exchange. */
-export function removalRoute(g: GraphGroup): Removal {
-  if (g.groupTypes?.includes('DynamicMembership') || g.onPremisesSyncEnabled === true) {
+/**
+ * Dynamic and on-premises groups can't be changed here, nor role-assignable ones unless `roleAssignable` (the
+ * removeFromRoleAssignableGroups option; never for owners: planner/role-assignable.ts); mail-enabled groups only
+ * through Exchange.
+ */
+export function removalRoute(g: GraphGroup, roleAssignable = false): Removal {
+  if (g.groupTypes?.includes('DynamicMembership') || g.onPremisesSyncEnabled === true || (g.isAssignableToRole === true && !roleAssignable)) {
     return 'none';
   }
   if (g.mailEnabled && !g.groupTypes?.includes('Unified')) {
@@ -28,12 +34,15 @@ export function removalRoute(g: GraphGroup): Removal {
   return 'graph';
 }
 
-export async function readMemberships(graph: GraphPort, userId: string, route: Removal, exclude: Set<string> = new Set()): Promise<Target[]> {
+export async function readMemberships(graph: GraphPort, userId: string, route: Removal, exclude: Set<string> = new Set(), roleAssignable = false): Promise<Target[]> {
   const groups = await graph.list<GraphGroup>(`/users/${enc(userId)}/memberOf/microsoft.graph.group?${SELECT}`);
-  return groups.filter((g) => removalRoute(g) === route && !exclude.has(g.id)).map((g) => ({ id: g.id, label: g.displayName, data: { mail: g.mail ?? null } }));
+  return groups.filter((g) => removalRoute(g, roleAssignable) === route && !exclude.has(g.id)).map((g) => ({ id: g.id, label: g.displayName, data: { mail: g.mail ?? null } }));
 }
 
 export async function readOwnerships(graph: GraphPort, userId: string): Promise<Target[]> {
   const groups = await graph.list<GraphGroup>(`/users/${enc(userId)}/ownedObjects/microsoft.graph.group?${SELECT}`);
-  return groups.filter((g) => removalRoute(g) === 'graph').map((g) => ({ id: g.id, label: g.displayName }));
+  // team / dynamic as the plan's targets carry them: a new owner of a group with a team is made a member too.
+  return groups
+    .filter((g) => removalRoute(g) === 'graph')
+    .map((g) => ({ id: g.id, label: g.displayName, data: { team: g.resourceProvisioningOptions?.includes('Team') ?? false, dynamic: g.groupTypes?.includes('DynamicMembership') ?? false } }));
 }

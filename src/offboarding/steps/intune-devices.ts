@@ -36,10 +36,7 @@ async function readDevices(graph: GraphPort, userId: string, wipeCorporate: bool
 
 const actionOf = (device: Target): IntuneAction => (device.data?.action === 'wipe' ? 'wipe' : 'retire');
 
-/** Management states that say the action is under way. */
-const UNDER_WAY = new Set(['wipepending', 'wipeissued', 'retirepending', 'retireissued']);
 const REFUSED = new Set(['canceled', 'failed', 'notsupported']);
-const REFUSED_STATES = new Set(['wipecanceled', 'retirecanceled', 'wipefailed', 'retirefailed']);
 
 /** What Intune's record says of `action` sent at `sentAt` (pure: the settling table of docs/ENGINE.md). */
 export function intuneState(record: DeviceActionRecord, action: IntuneAction, sentAt: string, label: string): Settled {
@@ -49,13 +46,17 @@ export function intuneState(record: DeviceActionRecord, action: IntuneAction, se
     .at(-1);
   const actionState = ours?.actionState?.toLowerCase();
   const management = record.managementState ?? '';
+  // Management states name their action: wipePending / wipeIssued say a wipe is under way, retire* a retire.
+  const state = management.toLowerCase();
+  const underWay = state === `${action}pending` || state === `${action}issued`;
+  const refused = state === `${action}canceled` || state === `${action}failed`;
   if (actionState === 'done') {
     return { state: 'done', detail: `${action} done (confirmed by Intune)` };
   }
-  if (actionState === 'pending' || actionState === 'active' || UNDER_WAY.has(management.toLowerCase())) {
+  if (actionState === 'pending' || actionState === 'active' || underWay) {
     return { state: 'requested', detail: `${action} requested (confirmed by Intune: ${actionState ?? management}); carried out when the device next checks in` };
   }
-  if ((actionState !== undefined && REFUSED.has(actionState)) || REFUSED_STATES.has(management.toLowerCase())) {
+  if ((actionState !== undefined && REFUSED.has(actionState)) || refused) {
     const shown = ours?.actionState ?? management;
     return {
       state: 'failed',
@@ -69,6 +70,8 @@ export function intuneState(record: DeviceActionRecord, action: IntuneAction, se
 export function intuneAction(graph: GraphPort): OneShotAction {
   return {
     service: 'Intune',
+    // "Wipe: … the device is removed from Intune management"; retire: removed at its next check-in (Intune docs).
+    goneAfterAccepted: 'done: no longer in Intune, which removes a device once its wipe or retire is carried out',
     async send(device) {
       const action = actionOf(device);
       await graph.call({
@@ -85,7 +88,7 @@ export function intuneAction(graph: GraphPort): OneShotAction {
         return intuneState(body, actionOf(device), sentAt, device.label);
       } catch (err) {
         if (err instanceof M365Error && err.status === 404) {
-          return { state: 'failed', detail: 'no longer in Intune: check', followUp: `${device.label}: no longer in Intune: check whether it was wiped, retired or removed by someone`, error: err };
+          return { state: 'failed', gone: true, detail: 'no longer in Intune: check', followUp: `${device.label}: no longer in Intune: check whether it was wiped, retired or removed by someone`, error: err };
         }
         throw err;
       }

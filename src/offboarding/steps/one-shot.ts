@@ -15,7 +15,8 @@ import type { StepContext } from './context';
 export type Settled =
   | { state: 'requested'; detail: string }
   | { state: 'done'; detail: string }
-  | { state: 'failed'; detail: string; followUp: string; error?: M365Error }
+  /** `gone`: the service no longer knows the device at all (404). */
+  | { state: 'failed'; detail: string; followUp: string; error?: M365Error; gone?: boolean }
   /** The service records nothing: the action never arrived, so it may be sent. */
   | { state: 'absent' };
 export type Known = Exclude<Settled, { state: 'absent' }>;
@@ -27,6 +28,11 @@ export interface OneShotAction {
   send(target: Target): Promise<Known>;
   /** Reads the service's record of the action sent at `sentAt` (ISO); throws M365Error when it can't be read. */
   settle(target: Target, sentAt: string): Promise<Settled>;
+  /**
+   * What it means when a device whose action the service had accepted is gone: set where the service removes a device
+   * once the action is carried out (Intune after a wipe or retire). Unset: a vanished device proves nothing.
+   */
+  goneAfterAccepted?: string;
 }
 
 /**
@@ -35,11 +41,33 @@ export interface OneShotAction {
  */
 export const CLOCK_SKEW_MS = 10 * 60_000;
 
+/**
+ * A service's time as epoch ms: ISO with or without a zone (no zone: UTC, as Exchange stores them), or the
+ * "/Date(1733220000000)/" form some Exchange serialisations use. NaN when it is none of these.
+ */
+export function parseServiceTime(time: string | null | undefined): number {
+  if (!time) {
+    return NaN;
+  }
+  const legacy = /^\/Date\((-?\d+)(?:[+-]\d{4})?\)\/$/.exec(time);
+  if (legacy) {
+    return Number(legacy[1]);
+  }
+  const zoned = /(?:Z|[+-]\d{2}:?\d{2})$/i.test(time) || !/T\d/.test(time) ? time : `${time}Z`;
+  return Date.parse(zoned);
+}
+
 /** Whether a service timestamp could be the action recorded at `sentAt`. */
 export function isSince(time: string | null | undefined, sentAt: string): boolean {
-  const t = time ? Date.parse(time) : NaN;
+  const t = parseServiceTime(time);
   return Number.isFinite(t) && t >= Date.parse(sentAt) - CLOCK_SKEW_MS;
 }
+
+/**
+ * How old an action must be before "the service records nothing" is believed: a record may trail the request that
+ * made it (Microsoft documents no bound; unverified). A younger action is read again once it is this old.
+ */
+export const RECORD_LAG_MS = 10_000;
 
 /**
  * No answer, or an answer that does not say whether the action was applied: a dropped connection, a timeout, a 5xx.
@@ -60,15 +88,28 @@ async function settleOrSend(ctx: StepContext, target: Target, action: OneShotAct
   if (prev?.status === 'done' || prev?.status === 'skipped' || prev?.status === 'requested') {
     return;
   }
-  if (prev?.sentAt !== undefined) {
-    // It may have reached the service (recorded as sent before a crash, or no answer came): read, never assume.
-    const settled = await read(action, target, prev.sentAt);
+  // Recorded as being sent (before a crash, or no answer came): it may have reached the service. Read, never assume.
+  // (Records from before sentAt was kept: 'sent', or failed with no answer; their time is when they were written.)
+  const sentAt = prev?.sentAt ?? (prev?.status === 'sent' || (prev?.status === 'failed' && prev.error?.status === 0 && prev.error.code !== 'ClientError') ? prev.at : undefined);
+  if (sentAt !== undefined) {
+    const settled = await readSettled(ctx, action, target, sentAt);
     if (settled.state !== 'absent') {
-      await record(ctx, target, settled, prev.sentAt);
+      await record(ctx, target, settled, sentAt);
       return;
     }
   }
   await send(ctx, target, action);
+}
+
+/** The service's record; "nothing recorded" only once the action is old enough for its record to have appeared. */
+async function readSettled(ctx: StepContext, action: OneShotAction, target: Target, sentAt: string): Promise<Settled> {
+  const settled = await read(action, target, sentAt);
+  const wait = Date.parse(sentAt) + RECORD_LAG_MS - ctx.now();
+  if (settled.state !== 'absent' || wait <= 0) {
+    return settled;
+  }
+  await ctx.sleep(wait);
+  return read(action, target, sentAt);
 }
 
 /** Sends once; an answer in doubt is settled at once, and an action the service does not record is sent once more. */
@@ -80,13 +121,14 @@ async function send(ctx: StepContext, target: Target, action: OneShotAction, res
   try {
     settled = await action.send(target);
   } catch (err) {
-    const error = err instanceof M365Error ? err : new M365Error({ service: 'graph', status: 0, code: 'UnexpectedError', message: String(err) });
+    // Only a service's answer (or a failure before sending) is a definite refusal; anything unexpected may have left.
+    const error = err instanceof M365Error ? err : new M365Error({ service: 'graph', status: 0, code: 'NetworkError', message: err instanceof Error ? err.message : String(err) });
     if (!isInDoubt(error)) {
       // Refused: nothing was done, so a retry may send it again (no sentAt kept).
       await ctx.ledger.record(target, { status: 'failed', error: error.toJSON(), detail: error.summary() });
       return;
     }
-    const found = await read(action, target, sentAt);
+    const found = await readSettled(ctx, action, target, sentAt);
     if (found.state !== 'absent') {
       settled = found;
     } else if (resends > 0) {
@@ -100,6 +142,7 @@ async function send(ctx: StepContext, target: Target, action: OneShotAction, res
       };
     }
   }
+  crashPoint('one-shot-answered');
   await record(ctx, target, settled, sentAt);
 }
 

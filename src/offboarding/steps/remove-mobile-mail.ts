@@ -9,7 +9,7 @@ import type { ExchangePort } from '../../m365/ports';
 import type { Target } from '../plan';
 import { toMobileDevice, type RawMobileDevice } from '../preflight/mailbox';
 import { targetsOf, type StepRunner } from './context';
-import { isSince, oneShot, type OneShotAction, type Settled } from './one-shot';
+import { isSince, oneShot, parseServiceTime, type OneShotAction, type Settled } from './one-shot';
 
 /** The Get-MobileDeviceStatistics fields that record a wipe (AccountOnly* for account-only, DeviceWipe* for full). */
 export type WipeStatistics = Partial<
@@ -37,7 +37,7 @@ export function activeSyncState(stats: WipeStatistics, phone: Target, sentAt: st
   if (!isSince(requested, sentAt)) {
     return { state: 'absent' };
   }
-  if (acknowledged && Date.parse(acknowledged) >= Date.parse(requested!)) {
+  if (parseServiceTime(acknowledged) >= parseServiceTime(requested)) {
     return { state: 'done', detail: `${what(phone)} done (confirmed by Exchange: the phone acknowledged it)` };
   }
   const sent = stats[`${prefix}SentTime`] ? 'sent to the phone, not acknowledged yet' : 'waiting for the phone to sync';
@@ -57,7 +57,7 @@ export function activeSyncAction(exchange: ExchangePort, upn: string): OneShotAc
         return activeSyncState(value[0] ?? {}, phone, sentAt);
       } catch (err) {
         if (err instanceof M365Error && err.code === 'ManagementObjectNotFoundException') {
-          return { state: 'failed', detail: 'no longer in Exchange: check', followUp: `${phone.label}: no longer in Exchange: check whether the phone partnership was removed`, error: err };
+          return { state: 'failed', gone: true, detail: 'no longer in Exchange: check', followUp: `${phone.label}: no longer in Exchange: check whether the phone partnership was removed`, error: err };
         }
         throw err;
       }

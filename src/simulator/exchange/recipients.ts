@@ -85,6 +85,7 @@ export function mailboxObject(state: TenantState, mailbox: MailboxRecord, user: 
     IsMailboxEnabled: true,
     IsShared: type === 'SharedMailbox',
     IsDirSynced: user.onPremisesSyncEnabled === true,
+    IsExchangeCloudManaged: mailbox.IsExchangeCloudManaged === true,
     AccountDisabled: !user.accountEnabled,
     LitigationHoldEnabled: mailbox.LitigationHoldEnabled,
     LitigationHoldDate: mailbox.LitigationHoldDate,

@@ -2,6 +2,10 @@
 // The password method has no DELETE. Deleting the default method while other methods remain answers 400
 // "Cannot delete default method with other methods configured. Please change default method before deletion."
 // (the text reported against microsoft-graph-docs); v1.0 cannot tell which method is the default.
+// External methods are deleted through their reference only: DELETE …/externalAuthenticationMethods/{id}/$ref
+// (authentication-delete-externalauthenticationmethods). "A user can't have an alternateMobile number without a
+// mobile number" (phoneauthenticationmethod-delete): deleting the mobile phone while an alternateMobile remains is
+// refused — with 400 badRequest and that sentence; Graph's own text for it is not documented.
 import { GraphError } from '../errors';
 import type { AuthMethodRecord, UserAuthMethods } from '../types';
 import { noContent, type GraphRequest, type GraphResult } from './context';
@@ -20,13 +24,16 @@ const KINDS: Record<string, string> = {
   windowsHelloForBusinessMethods: '#microsoft.graph.windowsHelloForBusinessAuthenticationMethod',
   temporaryAccessPassMethods: '#microsoft.graph.temporaryAccessPassAuthenticationMethod',
   platformCredentialMethods: '#microsoft.graph.platformCredentialAuthenticationMethod',
+  externalAuthenticationMethods: '#microsoft.graph.externalAuthenticationMethod',
 };
 const PASSWORD_TYPE = KINDS.passwordMethods!;
+const PHONE_TYPE = KINDS.phoneMethods!;
+const EXTERNAL_TYPE = KINDS.externalAuthenticationMethods!;
 
 const METHOD: EntityType = {
   name: 'authenticationMethod',
   directory: false,
-  properties: ['id', 'createdDateTime', 'password', 'phoneNumber', 'phoneType', 'smsSignInState', 'displayName', 'deviceTag', 'phoneAppVersion', 'aaGuid', 'model', 'attestationCertificates', 'attestationLevel', 'emailAddress', 'secretKey'],
+  properties: ['id', 'createdDateTime', 'password', 'phoneNumber', 'phoneType', 'smsSignInState', 'displayName', 'deviceTag', 'phoneAppVersion', 'aaGuid', 'model', 'attestationCertificates', 'attestationLevel', 'emailAddress', 'secretKey', 'configurationId'],
 };
 
 function methodsOf(req: GraphRequest): UserAuthMethods {
@@ -45,11 +52,13 @@ function kindOf(req: GraphRequest): string {
   return type;
 }
 
-function deleteMethod(req: GraphRequest): GraphResult {
-  const type = kindOf(req);
+function deleteMethod(req: GraphRequest, type = kindOf(req)): GraphResult {
   const entry = methodsOf(req);
   if (type === PASSWORD_TYPE) {
     throw new GraphError(405, 'badRequest', 'The password authentication method cannot be deleted.');
+  }
+  if (type === EXTERNAL_TYPE && req.params.ref === undefined) {
+    throw new GraphError(405, 'Request_BadRequest', `The HTTP method '${req.method}' is not allowed for the requested resource.`);
   }
   const id = req.params.id ?? '';
   const method = entry.methods.find((m: AuthMethodRecord) => m.id === id && m['@odata.type'] === type);
@@ -60,6 +69,9 @@ function deleteMethod(req: GraphRequest): GraphResult {
   if (entry.defaultMethodId === id && others.length > 0) {
     const message = 'Cannot delete default method with other methods configured. Please change default method before deletion.';
     throw new GraphError(400, 'badRequest', message);
+  }
+  if (type === PHONE_TYPE && method.phoneType === 'mobile' && others.some((m) => m['@odata.type'] === PHONE_TYPE && m.phoneType === 'alternateMobile')) {
+    throw new GraphError(400, 'badRequest', "A user can't have an alternateMobile number without a mobile number.");
   }
   entry.methods = entry.methods.filter((m) => m !== method);
   if (entry.defaultMethodId === id) {
@@ -75,5 +87,6 @@ export function registerAuthMethods(router: GraphRouter): void {
       const type = kindOf(req);
       return listResponse(req, methodsOf(req).methods.filter((m) => m['@odata.type'] === type).map((m) => ({ ...m })), { type: METHOD, context: req.params.kind ?? '' });
     })
-    .add('DELETE', '/users/:user/authentication/:kind/:id', deleteMethod);
+    .add('DELETE', '/users/:user/authentication/:kind/:id', (req) => deleteMethod(req))
+    .add('DELETE', '/users/:user/authentication/externalAuthenticationMethods/:id/$ref', (req) => deleteMethod({ ...req, params: { ...req.params, ref: '$ref' } }, EXTERNAL_TYPE));
 }

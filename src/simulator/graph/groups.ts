@@ -3,9 +3,11 @@
 // - groups synced from on-premises AD: the on-premises-mastered error;
 // - mail-enabled security groups and distribution lists: "Cannot Update a mail-enabled security groups and or
 //   distribution list." (Graph can only manage security and Microsoft 365 groups: groups-overview);
+// - role-assignable groups' members, without RoleManagement.ReadWrite.Directory (group-delete-members): 403;
 // - the last owner: "The group must have at least one owner, hence this owner cannot be removed." (group-delete-owners;
 //   "Once owners are assigned to a group, the last owner of the group can not be removed").
 import { GraphError, graphErrors } from '../errors';
+import type { AppGrants } from '../state';
 import type { GroupRecord } from '../types';
 import { bodyObject, noContent, type GraphRequest, type GraphResult } from './context';
 import { entityResponse, listResponse } from './collection';
@@ -30,7 +32,12 @@ export function isExchangeMastered(g: GroupRecord): boolean {
   return g.mailEnabled && !g.groupTypes.includes('Unified');
 }
 
-function refuseUnmanageable(g: GroupRecord, members: boolean): void {
+function refuseUnmanageable(g: GroupRecord, members: boolean, grants: AppGrants): void {
+  if (members && g.isAssignableToRole === true && !grants.roleManagementWrite) {
+    // group-delete-members: "To remove members from a role-assignable group, the calling user must also be assigned the
+    // RoleManagement.ReadWrite.Directory permission"; groups-concept: "The Group.ReadWrite.All permission won't work."
+    throw graphErrors.insufficientPrivileges();
+  }
   if (members && isDynamic(g)) {
     // The status is Graph's; the exact text is not documented, so this one paraphrases the doc sentence.
     throw graphErrors.badRequest("You can't add or remove members of a group with dynamic memberships.");
@@ -75,11 +82,14 @@ function addReference(req: GraphRequest, relation: 'members' | 'owners'): GraphR
   const group = requireGroup(req);
   const id = referencedId(req);
   requireObject(req, id);
-  refuseUnmanageable(group, relation === 'members');
+  refuseUnmanageable(group, relation === 'members', req.state.appGrants);
   if (group[relation].includes(id)) {
     throw graphErrors.badRequest(`One or more added object references already exist for the following modified properties: '${relation}'.`);
   }
   group[relation].push(id);
+  if (relation === 'owners' && group.resourceProvisioningOptions.includes('Team')) {
+    req.state.teamOwnersAdded.add(`${group.id} ${id}`); // reported while they are not a member too
+  }
   return noContent();
 }
 
@@ -87,7 +97,7 @@ function removeReference(req: GraphRequest, relation: 'members' | 'owners'): Gra
   const group = requireGroup(req);
   const id = req.params.member ?? '';
   requireObject(req, id);
-  refuseUnmanageable(group, relation === 'members');
+  refuseUnmanageable(group, relation === 'members', req.state.appGrants);
   if (!group[relation].includes(id)) {
     throw graphErrors.notFound(id);
   }
@@ -126,9 +136,10 @@ export function registerGroups(router: GraphRouter): void {
     .add('GET', '/groups/:group/transitiveMembers', (req) =>
       listResponse(req, memberViews(req, transitiveMembers(req, requireGroup(req))), { type: DIRECTORY_OBJECT, context: 'directoryObjects', relationship: true }),
     )
-    // OData cast on transitive members (https://learn.microsoft.com/graph/api/group-list-transitivemembers): nested users.
+    // OData cast on transitive members (https://learn.microsoft.com/graph/api/group-list-transitivemembers): nested
+    // users; "To filter the results on the OData type [...] you must use the advanced query parameters".
     .add('GET', '/groups/:group/transitiveMembers/microsoft.graph.user', (req) =>
-      listResponse(req, usersOnly(memberViews(req, transitiveMembers(req, requireGroup(req)))), { type: USER, context: 'users', relationship: true }),
+      listResponse(req, usersOnly(memberViews(req, transitiveMembers(req, requireGroup(req)))), { type: USER, context: 'users', relationship: true, cast: 'microsoft.graph.user' }),
     )
     .add('GET', '/groups/:group/owners', (req) => listResponse(req, memberViews(req, requireGroup(req).owners), { type: DIRECTORY_OBJECT, context: 'directoryObjects', relationship: true }))
     .add('POST', '/groups/:group/members/$ref', (req) => addReference(req, 'members'))

@@ -15,11 +15,13 @@ function relationResponse(req: GraphRequest, relation: Relation, cast?: 'group' 
   const transitive = relation === 'transitiveMemberOf';
   const groups = (transitive ? req.state.transitiveGroups(user.id) : req.state.directGroups(user.id)).map((g) => typed('group', groupView(g)));
   const roles = (transitive ? req.state.transitiveRoles(user.id) : req.state.directRoles(user.id)).map((r) => typed('directoryRole', roleView(r)));
+  // Both pages ask for ConsistencyLevel and $count=true with an OData cast (user-list-memberof,
+  // user-list-transitivememberof); ownedObjects' page does not, so its cast stays a default query.
   if (cast === 'group') {
-    return listResponse(req, groups, { type: GROUP, context: 'groups', relationship: true });
+    return listResponse(req, groups, { type: GROUP, context: 'groups', relationship: true, cast: 'microsoft.graph.group' });
   }
   if (cast === 'directoryRole') {
-    return listResponse(req, roles, { type: DIRECTORY_ROLE, context: 'directoryRoles', relationship: true });
+    return listResponse(req, roles, { type: DIRECTORY_ROLE, context: 'directoryRoles', relationship: true, cast: 'microsoft.graph.directoryRole' });
   }
   return listResponse(req, [...groups, ...roles], { type: DIRECTORY_OBJECT, context: 'directoryObjects', relationship: true });
 }

@@ -100,6 +100,7 @@ export class GraphPipeline {
       body: req.body ?? null,
       status: result.status,
       requestId: req.requestId,
+      ...(req.headers.consistencylevel !== undefined ? { consistencyLevel: req.headers.consistencylevel } : {}),
       ...(meta.batch ? { batch: meta.batch } : {}),
       ...(fault ? { fault } : {}),
     });

@@ -143,6 +143,11 @@ export function registerUsers(router: GraphRouter): void {
     .add('PATCH', '/users/:user', patchUser)
     .add('DELETE', '/users/:user', (req) => {
       const user = requireUser(req);
+      // A synced user is deleted in on-premises AD (or leaves the sync scope); Entra refuses it in the cloud. The text
+      // Graph answers is the on-premises-mastered one here (unverified for DELETE).
+      if (user.onPremisesSyncEnabled) {
+        throw graphErrors.onPremisesMastered();
+      }
       if (req.state.isBeyondUserAdministrator(user.id)) {
         throw graphErrors.insufficientPrivileges();
       }

@@ -58,6 +58,7 @@ const TOGGLE_GROUP: Record<ToggleId, ToggleGroupKey> = {
   oneDriveAccess: 'mailbox',
   cancelMeetings: 'mailbox',
   leaveGroups: 'access',
+  removeFromRoleAssignableGroups: 'access',
   revokeOAuthGrants: 'access',
   removeMfaMethods: 'access',
   disableEntraDevices: 'devices',

@@ -1,8 +1,11 @@
 // Get-InboxRule and Remove-InboxRule. A rule's Identity is "<mailbox alias>\<RuleIdentity>"; -Identity also takes the
-// rule's name or RuleIdentity together with -Mailbox.
+// rule's name or RuleIdentity together with -Mailbox. Hidden rules (the junk e-mail and Microsoft.Exchange.OOF.* system
+// rules, or one hidden from Outlook) are listed only with -IncludeHidden ("The IncludeHidden switch specifies whether
+// to include hidden Inbox rules in the results", Get-InboxRule); Remove-InboxRule has no such switch and removes a
+// hidden rule named by its identity (unverified against a tenant).
 import { exchangeErrors } from '../../errors';
 import type { InboxRuleRecord, MailboxRecord } from '../../types';
-import { str, requireStr, type CmdletContext, type CmdletDef } from '../context';
+import { bool, str, requireStr, type CmdletContext, type CmdletDef } from '../context';
 import { requireMailbox } from '../recipients';
 
 function ruleObject(mailbox: MailboxRecord, rule: InboxRuleRecord, ownerName: string): Record<string, unknown> {
@@ -50,13 +53,14 @@ const getInboxRule: CmdletDef = {
   parameters: ['Mailbox', 'Identity', 'IncludeHidden', 'BypassScopeCheck', 'SweepRules'],
   run(ctx) {
     const { mailbox, owner, rule, ruleKey } = locate(ctx);
+    const includeHidden = bool(ctx, 'IncludeHidden', true) === true;
     if (ruleKey !== undefined) {
-      if (!rule) {
+      if (!rule || (rule.hidden && !includeHidden)) {
         throw exchangeErrors.objectNotFound(requireStr(ctx, 'Identity'), ctx.server);
       }
       return [ruleObject(mailbox, rule, owner)];
     }
-    return mailbox.inboxRules.map((r) => ruleObject(mailbox, r, owner));
+    return mailbox.inboxRules.filter((r) => includeHidden || !r.hidden).map((r) => ruleObject(mailbox, r, owner));
   },
 };
 

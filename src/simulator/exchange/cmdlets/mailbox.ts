@@ -72,7 +72,13 @@ function smtpAddress(ctx: CmdletContext, name: string, value: string): string {
   return `smtp:${address}`;
 }
 
-/** Attributes an on-premises AD masters for a synced (IsDirSynced) mailbox. */
+/**
+ * Attributes an on-premises AD masters for a synced (IsDirSynced) mailbox — among the Exchange Online attributes
+ * Entra Connect synchronizes ("Attributes synchronized to Microsoft Entra ID"): msExchHideFromAddressLists,
+ * altRecipient. ForwardingSmtpAddress (msExchGenericForwardingAddress) and deliverAndRedirect are not on that list, so
+ * Exchange Online accepts them. A mailbox whose IsExchangeCloudManaged is true has its Exchange attributes managed in
+ * the cloud, and accepts all of them.
+ */
 const ON_PREMISES_MASTERED = ['HiddenFromAddressListsEnabled', 'ForwardingAddress'];
 
 const setMailbox: CmdletDef = {
@@ -86,7 +92,7 @@ const setMailbox: CmdletDef = {
     const identity = requireStr(ctx, 'Identity');
     const { mailbox, user } = requireMailbox(ctx.state, identity, ctx.server);
     const dirSyncedParam = ON_PREMISES_MASTERED.find((p) => has(ctx, p));
-    if (user.onPremisesSyncEnabled && dirSyncedParam !== undefined) {
+    if (user.onPremisesSyncEnabled && mailbox.IsExchangeCloudManaged !== true && dirSyncedParam !== undefined) {
       throw exchangeErrors.task(
         'Microsoft.Exchange.Configuration.Tasks.TaskException',
         `The operation on mailbox "${mailbox.Alias}" failed because it's out of the current user's write scope. The action 'Set-Mailbox', '${dirSyncedParam}', can't be performed on the object '${mailbox.Alias}' because the object is being synchronized from your on-premises organization. This action should be performed on the object in your on-premises organization.`,

@@ -1,17 +1,19 @@
-// `tsx scripts/doctor.ts [--all]`: checks the app's Microsoft 365 permissions against what the offboarding needs
-// (src/m365/doctor.ts) and prints a report. --all checks every step, the optional ones included; by default the
+// `doctor` on the command line: checks the app's Microsoft 365 permissions against what the offboarding needs
+// (src/m365/doctor.ts) and prints a report. Compiled to lib/cli/doctor.js, so it runs wherever the bot runs, with the
+// production dependencies only: `npm run doctor [-- --all]` in a checkout, `node lib/cli/doctor.js [--all]` in the
+// App Service SSH console (docs/DEPLOYMENT.md). --all checks every step, the optional ones included; by default the
 // recommended options. Exit code: 0 nothing missing, 1 something needs attention, 78 a configuration error.
-// With no Microsoft 365 variable it starts the simulated tenant, as `npm start` does.
-import { ConfigError, loadConfig, type M365Settings } from '../src/config';
-import { createM365 } from '../src/m365';
-import { formatDoctorReport, runDoctor } from '../src/m365/doctor';
-import { DEFAULT_OPTIONS, optionsSchema, type OffboardingOptions } from '../src/offboarding/options';
-import { startSimulatedTenant, type SimulatedTenant } from '../src/simulator';
+// With no Microsoft 365 variable it starts the simulated tenant, as `npm start` does, and says so.
+import { ConfigError, loadConfig, type M365Settings } from '../config';
+import { createM365 } from '../m365';
+import { formatDoctorReport, runDoctor } from '../m365/doctor';
+import { DEFAULT_OPTIONS, optionsSchema, type OffboardingOptions } from '../offboarding/options';
+import { startSimulatedTenant, type SimulatedTenant } from '../simulator';
 
 export const EXIT_CONFIG = 78;
 
 /** Every option on, devices wiped: the steps a fully chosen plan may run. */
-const ALL_OPTIONS: OffboardingOptions = optionsSchema.parse({ grantSendAs: true, forwardToInheritor: true, cancelMeetings: true, deleteAccount: true });
+const ALL_OPTIONS: OffboardingOptions = optionsSchema.parse({ grantSendAs: true, forwardToInheritor: true, cancelMeetings: true, deleteAccount: true, removeFromRoleAssignableGroups: true });
 
 export async function doctorCli(env: NodeJS.ProcessEnv, args: string[], print: (line: string) => void): Promise<number> {
   let settings: M365Settings;
@@ -45,12 +47,12 @@ export async function doctorCli(env: NodeJS.ProcessEnv, args: string[], print: (
 }
 
 if (require.main === module) {
-  doctorCli(process.env, process.argv.slice(2), (line) => console.log(line)).then(
+  doctorCli(process.env, process.argv.slice(2), (line) => process.stdout.write(`${line}\n`)).then(
     (code) => {
       process.exitCode = code;
     },
     (err: unknown) => {
-      console.error(err instanceof Error ? err.message : err);
+      process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
       process.exitCode = 1;
     },
   );
