@@ -2,7 +2,7 @@
 // but offline: `${{VAR}}` placeholders are filled from an env file, the manifest is checked against the
 // official JSON schema bundled in @microsoft/app-manifest (the version its `$schema` names), and the icons
 // are checked: color.png 192×192, outline.png 32×32 with only white or transparent pixels. And one rule of this
-// project: no webApplicationInfo unless the toolkit project file creates the Entra app registration it would name.
+// project: webApplicationInfo.id for the app's self-install, and a resource only where an app registration exists.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ManifestUtil, type TeamsAppManifest } from '@microsoft/app-manifest';
@@ -187,20 +187,25 @@ export function appRegistrationActions(projectFileText: string): string[] {
 }
 
 /**
- * `webApplicationInfo` names the Entra app registration behind a Teams app (`id`: its client id, `resource`: its
- * Application ID URI), for Teams single sign-on and resource-specific consent; Teams and the admin center look that
- * registration up. When the project creates none — here the bot's identity is a user-assigned managed identity,
- * which has no app registration and exposes no `api://` resource, though the toolkit fills `${{BOT_ID}}` with its
- * client id all the same — the section points at nothing and must go.
+ * `webApplicationInfo.id` names the Entra identity of the app. Teams requires it for the bot's one write before
+ * approval: installing itself for an approver with TeamsAppInstallation.ReadWriteSelfForUser.All ("To use these
+ * permissions, you must add a webApplicationInfo key to your app manifest … id: your Microsoft Entra app ID" — Teams
+ * docs, proactive installation). Here that identity is the user-assigned managed identity (BOT_ID, also the Graph
+ * credential's AZURE_CLIENT_ID). `resource` is an app registration's Application ID URI (`api://…`), for Teams single
+ * sign-on: a managed identity exposes none, so it may appear only when the project file creates an app registration.
  */
 export function webApplicationInfoErrors(manifest: Record<string, unknown>, projectFileText: string): string[] {
-  if (manifest.webApplicationInfo === undefined || appRegistrationActions(projectFileText).length > 0) {
-    return [];
+  const info = manifest.webApplicationInfo as { id?: unknown; resource?: unknown } | undefined;
+  if (info === undefined) {
+    return ['webApplicationInfo is missing: Teams requires its id (the app\'s Entra identity, ${{BOT_ID}}) for the app to install itself for an approver (TeamsAppInstallation.ReadWriteSelfForUser.All)'];
   }
-  return [
-    'webApplicationInfo names an Entra app registration, but the project file creates none (no aadApp/create or botAadApp/create ' +
-      'in provision: the bot is a managed identity): remove webApplicationInfo from the manifest',
-  ];
+  if (info.resource !== undefined && appRegistrationActions(projectFileText).length === 0) {
+    return [
+      'webApplicationInfo.resource names an app registration\'s Application ID URI, but the project file creates none (no aadApp/create or botAadApp/create ' +
+        'in provision: the bot is a managed identity): keep only webApplicationInfo.id',
+    ];
+  }
+  return [];
 }
 
 // ---- the whole package -----------------------------------------------------------------------------

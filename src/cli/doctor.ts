@@ -7,13 +7,13 @@
 import { ConfigError, loadConfig, type M365Settings } from '../config';
 import { createM365 } from '../m365';
 import { formatDoctorReport, runDoctor } from '../m365/doctor';
-import { DEFAULT_OPTIONS, optionsSchema, type OffboardingOptions } from '../offboarding/options';
+import { DEFAULT_OPTIONS } from '../offboarding/options';
+import { EVERY_OPTION_ON } from '../offboarding/permissions';
 import { startSimulatedTenant, type SimulatedTenant } from '../simulator';
 
 export const EXIT_CONFIG = 78;
 
 /** Every option on, devices wiped: the steps a fully chosen plan may run. */
-const ALL_OPTIONS: OffboardingOptions = optionsSchema.parse({ grantSendAs: true, forwardToInheritor: true, cancelMeetings: true, deleteAccount: true, removeFromRoleAssignableGroups: true });
 
 export async function doctorCli(env: NodeJS.ProcessEnv, args: string[], print: (line: string) => void): Promise<number> {
   let settings: M365Settings;
@@ -35,7 +35,7 @@ export async function doctorCli(env: NodeJS.ProcessEnv, args: string[], print: (
     throw err;
   }
   try {
-    const options = args.includes('--all') ? ALL_OPTIONS : DEFAULT_OPTIONS;
+    const options = args.includes('--all') ? EVERY_OPTION_ON : DEFAULT_OPTIONS;
     const { graph, exchange, credential } = createM365(settings, { maxRetries: 2 });
     const report = await runDoctor({ credential, graph, exchange, clientId: settings.clientId, options });
     print(`Checking ${args.includes('--all') ? 'every step' : 'the recommended steps'} against tenant ${settings.tenantId}`);

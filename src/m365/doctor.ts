@@ -128,6 +128,23 @@ export function roleAssignableGroups(graphRoles: string[] | undefined, options: 
   };
 }
 
+/** Privileged Authentication Administrator and Global Administrator (role template ids, as in `wids`). */
+export const PRIVILEGED_AUTH_ROLES = ['7be44c8a-adaf-4e2a-84d6-ab2649e08a13', '62e90394-69f5-4237-9190-012177145e10'];
+
+/**
+ * Whether the app can contain (block, reset) administrators and members or owners of role-assignable groups: Entra
+ * requires at least Privileged Authentication Administrator for them (docs/DEPLOYMENT.md; unverified for an app).
+ */
+export function privilegedLeavers(wids: string[]): string {
+  const who = 'Administrators and members or owners of role-assignable groups';
+  if (wids.length === 0) {
+    return `${who}: can't tell without Entra roles in the tokens; blocking and resetting them needs Privileged Authentication Administrator (the plan warns before approval).`;
+  }
+  return wids.some((w) => PRIVILEGED_AUTH_ROLES.includes(w))
+    ? `${who}: can be blocked and reset (the app holds Privileged Authentication Administrator or Global Administrator: keep that only if it must offboard them).`
+    : `${who}: can't be blocked or reset by this app (no Privileged Authentication Administrator role); the plan warns before approval, and IT contains them by hand.`;
+}
+
 const missingEntry = (r: RequiredPermission): MissingPermission => ({ service: r.service, permission: r.permission, satisfiedBy: r.satisfiedBy, neededBy: [...r.neededBy] });
 
 export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
@@ -170,6 +187,7 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
   for (const r of unknownRoles) {
     notes.push(`The tokens carry no Entra roles (wids), so this can't be checked: the app needs the ${r.permission} role (for ${r.neededBy.join(', ')}).`);
   }
+  notes.push(privilegedLeavers(wids));
   if (!exchange.ok) {
     notes.push(`Exchange refused the probe: the app needs ${EXCHANGE_PERMISSION} (Office 365 Exchange Online, admin-consented) and the Exchange Administrator role.`);
   }

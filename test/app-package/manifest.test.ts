@@ -101,25 +101,30 @@ describe('app package', () => {
       assert.deepEqual(manifest!.validDomains, [PROVISIONED.BOT_DOMAIN]);
     });
 
-    it('has no webApplicationInfo: nothing stands behind it (the bot is a managed identity, no app registration is provisioned)', async () => {
-      const { manifest } = await validateAppPackage({ env: PROVISIONED });
-      assert.equal('webApplicationInfo' in manifest!, false);
+    it('names the app\'s Entra identity in webApplicationInfo.id (needed to install itself for an approver), with no SSO resource: no app registration is provisioned', async () => {
+      const { manifest, errors } = await validateAppPackage({ env: PROVISIONED });
+      assert.deepEqual(errors, []);
+      assert.deepEqual(manifest!.webApplicationInfo, { id: PROVISIONED.BOT_ID });
       for (const file of ['teamsapp.yml', 'teamsapp.local.yml']) {
         assert.deepEqual(appRegistrationActions(readFileSync(path.join(REPO_ROOT, file), 'utf8')), [], file);
       }
     });
 
-    it('refuses webApplicationInfo unless the project file creates the app registration it names', async () => {
+    it('refuses a webApplicationInfo resource unless the project file creates the app registration it names, and a missing webApplicationInfo', async () => {
       const dir = tempDir();
       try {
+        const env = { TEAMS_APP_ID: LOCAL_APP_ID, ...PROVISIONED };
+        const missing = copyPackage(dir, (m) => {
+          delete m.webApplicationInfo;
+        });
+        assert.match((await validateAppPackage({ manifestPath: missing, env })).errors.join(), /webApplicationInfo is missing: Teams requires its id/);
         const manifestPath = copyPackage(dir, (m) => {
           m.webApplicationInfo = { id: '${{BOT_ID}}', resource: 'api://botid-${{BOT_ID}}' };
         });
-        const env = { TEAMS_APP_ID: LOCAL_APP_ID, ...PROVISIONED };
         const refused = await validateAppPackage({ manifestPath, env });
         assert.deepEqual(refused.errors, [
-          'webApplicationInfo names an Entra app registration, but the project file creates none (no aadApp/create or botAadApp/create ' +
-            'in provision: the bot is a managed identity): remove webApplicationInfo from the manifest',
+          "webApplicationInfo.resource names an app registration's Application ID URI, but the project file creates none (no aadApp/create or botAadApp/create " +
+            'in provision: the bot is a managed identity): keep only webApplicationInfo.id',
         ]);
         // A project that registers an Entra app (the toolkit's SSO templates) may name it.
         const projectFile = path.join(dir, 'teamsapp.yml');

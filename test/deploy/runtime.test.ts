@@ -65,6 +65,8 @@ describe('deployment runtime (engines, linuxFxVersion, the deploy step)', () => 
     assert.ok(semver.subset(`^${major}.0.0`, engines), `engines.node "${engines}" must admit every Node ${major}.x (App Service patches within the line)`);
     assert.ok(semver.satisfies('20.19.0', engines), `engines.node "${engines}" must still admit Node 20.19 (this machine and CI)`);
     assert.ok(semver.satisfies(process.versions.node, engines), `this Node.js ${process.versions.node} is outside engines.node "${engines}"`);
+    // restify 11 (spdy → http-deceiver) crashes at start-up on Node 24: engines must not promise it (docs/DEPLOYMENT.md "Runtime").
+    assert.equal(semver.satisfies('24.0.0', engines), false, `engines.node "${engines}" admits Node 24, where restify 11 crashes`);
   });
 
   it('every production dependency in package-lock.json admits that runtime (.npmrc engine-strict makes npm ci refuse one that does not)', () => {

@@ -57,8 +57,11 @@ describe('m365 doctor', () => {
     assert.deepEqual(report.graphRoles, ROLES_NEEDED);
     assert.deepEqual(report.exchangeRoles, ['Exchange.ManageAsApp']);
     assert.equal(report.exchange.ok, true);
-    assert.deepEqual(report.notes, []);
+    // The guide's roles (User Administrator, Exchange Administrator): privileged leavers can't be contained.
+    assert.deepEqual(report.notes, ["Administrators and members or owners of role-assignable groups: can't be blocked or reset by this app (no Privileged Authentication Administrator role); the plan warns before approval, and IT contains them by hand."]);
     assert.equal(report.ok, true);
+    const privileged = await run({ credential: credential({ appid: APP_ID, roles: ROLES_NEEDED, wids: [...WIDS, '7be44c8a-adaf-4e2a-84d6-ab2649e08a13'] }) });
+    assert.match(privileged.notes.join(), /can be blocked and reset \(the app holds Privileged Authentication Administrator/);
   });
 
   it('a role missing: named with the steps that need it', async () => {

@@ -160,7 +160,7 @@ const ROWS: Row[] = [
       'litigation-hold': { skip: null },
       'disable-mobile-protocols': { skip: null },
     },
-    warnings: ['read-failed', 'directory-roles-unknown'], // roles unreadable: said in words, never a silent "none"
+    warnings: ['read-failed', 'directory-roles-unknown', 'role-assignable-groups'], // roles and groups unreadable: said in words, never a silent "none"
   },
   {
     name: 'options off',

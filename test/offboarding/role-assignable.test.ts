@@ -80,6 +80,11 @@ describe('role-assignable groups', () => {
     it('no role-assignable group: no warning', () => {
       assert.equal(planOffboarding(snapshot(), DEFAULT_OPTIONS).warnings.some((w) => w.code === 'role-assignable-groups'), false);
     });
+
+    it('memberships unreadable: the approver is told role-assignable groups were not checked', () => {
+      const warning = planOffboarding(snapshot({ groups: undefined }), DEFAULT_OPTIONS).warnings.find((w) => w.code === 'role-assignable-groups');
+      assert.match(warning?.message ?? '', /could not be read, so whether they are in a role-assignable group .* was not checked/);
+    });
   });
 
   describe('the simulated tenant is strict, as Graph is', () => {

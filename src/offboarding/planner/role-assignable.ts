@@ -26,6 +26,13 @@ export function roleAssignableOwnerReason(g: GroupInfo): string | undefined {
 
 /** The approver's warning when the leaver is a member or owner of a role-assignable group: containment needs a higher role. */
 export function roleAssignableWarning(leaver: LeaverSnapshot): PlanWarning | undefined {
+  if (leaver.groups === undefined) {
+    // Whether containment can work at all depends on it: the approver must know it was not checked.
+    return {
+      code: 'role-assignable-groups',
+      message: `${leaver.displayName}'s group memberships could not be read, so whether they are in a role-assignable group (containment then needs a Privileged Authentication Administrator) was not checked.`,
+    };
+  }
   const names = [...new Set([...(leaver.groups ?? []), ...(leaver.ownedGroups ?? [])].filter((g) => g.roleAssignable === true).map((g) => g.displayName))];
   if (names.length === 0) {
     return undefined;
