@@ -7,13 +7,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createM365 } from '../../src/m365';
-import type { PlannedStep, StepKind, Target } from '../../src/offboarding/plan';
-import type { ItemRecord } from '../../src/offboarding/run';
-import { DEFAULT_ENGINE_SETTINGS, type StepContext } from '../../src/offboarding/steps/context';
+import type { PlannedStep, StepKind } from '../../src/offboarding/plan';
 import { clearInboxRules } from '../../src/offboarding/steps/clear-inbox-rules';
 import { DEFAULT_METHOD_DETAIL, removeMfaMethods } from '../../src/offboarding/steps/remove-mfa-methods';
 import { startSimulatedTenant, type LogEntry, type SimulatedTenant } from '../../src/simulator';
 import { loadSeed } from '../../src/simulator/seed';
+import { stepContext as stepContextOver } from './step-context';
 
 const MOBILE = '3179e48a-750b-4051-897c-87b9720928f7';
 const ALTERNATE_MOBILE = 'b6332ec1-7057-4abe-9331-3d72feddfe41';
@@ -22,27 +21,9 @@ const ALTERNATE_MOBILE = 'b6332ec1-7057-4abe-9331-3d72feddfe41';
 function stepContext(tenant: SimulatedTenant, kind: StepKind, leaverId: string) {
   const { graph, exchange } = createM365({ tenantId: tenant.tenantId, graphBaseUrl: tenant.graphBaseUrl, exchangeBaseUrl: tenant.exchangeBaseUrl, credential: 'none' }, { maxRetries: 3, sleep: () => Promise.resolve() });
   const user = tenant.state().users.find((u) => u.id === leaverId)!;
-  const records = new Map<string, ItemRecord>();
   const step = { kind, phase: 'remove-access', title: kind, dependsOn: [], targets: [], readAtRun: true, rounds: 2 } as unknown as PlannedStep;
-  const ctx = {
-    runId: 'run-1',
-    step,
-    people: { leaver: { id: user.id, displayName: user.displayName, userPrincipalName: user.userPrincipalName, accountEnabled: false }, inheritor: { id: 'x', displayName: 'X', userPrincipalName: 'x@contoso.com', accountEnabled: true } },
-    graph,
-    exchange,
-    settings: DEFAULT_ENGINE_SETTINGS,
-    sleep: () => Promise.resolve(),
-    now: () => Date.now(),
-    newPassword: () => 'unused',
-    ledger: {
-      previous: (id: string) => records.get(id),
-      record: (t: Target, r: Omit<ItemRecord, 'label' | 'at'>) => {
-        records.set(t.id, { ...r, label: t.label, at: new Date().toISOString() });
-        return Promise.resolve();
-      },
-    },
-  } as unknown as StepContext;
-  return { ctx, records };
+  const people = { leaver: { id: user.id, displayName: user.displayName, userPrincipalName: user.userPrincipalName, accountEnabled: false }, inheritor: { id: 'x', displayName: 'X', userPrincipalName: 'x@contoso.com', accountEnabled: true } };
+  return stepContextOver({ step, people, graph, exchange });
 }
 
 /** The DELETEs of the user's methods, in the order the tenant received them, as "<collection>/<id>[/$ref]". */

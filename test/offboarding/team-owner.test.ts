@@ -9,9 +9,9 @@ import type { PlannedStep, Target } from '../../src/offboarding/plan';
 import { planOffboarding } from '../../src/offboarding/planner';
 import { takeSnapshot } from '../../src/offboarding/preflight';
 import type { ItemRecord } from '../../src/offboarding/run';
-import { DEFAULT_ENGINE_SETTINGS, type StepContext } from '../../src/offboarding/steps/context';
 import { handOverOwnedGroups } from '../../src/offboarding/steps/hand-over-owned-groups';
 import { startSimulatedTenant, type SimulatedTenant } from '../../src/simulator';
+import { stepContext } from './step-context';
 
 const HUB = 'Sales Enablement Hub'; // Jane's alone, with a team; Marcus (her manager) is not a member
 
@@ -26,24 +26,13 @@ describe('hand-over of a group with a team: the new owner becomes a member too',
   /** The step as the executor runs it, with its ledger in a map (pass one in to act as a resumed run). */
   async function run(step: Pick<PlannedStep, 'targets' | 'readAtRun'>, records = new Map<string, ItemRecord>()): Promise<Map<string, ItemRecord>> {
     const { graph, exchange } = ports();
-    const ctx = {
-      runId: 'run-1',
+    const { ctx } = stepContext({
       step: { kind: 'hand-over-owned-groups', phase: 'preserve', title: 'hand over', dependsOn: [], rounds: 1, ...step },
       people: { leaver: person(P().jane!, 'Jane Doe'), inheritor: person(P().inheritorCandidate!, 'Tom Alvarez'), manager: person(P().janeManager!, 'Marcus Reed') },
       graph,
       exchange,
-      settings: DEFAULT_ENGINE_SETTINGS,
-      sleep: () => Promise.resolve(),
-      now: () => Date.now(),
-      newPassword: () => 'unused',
-      ledger: {
-        previous: (id: string) => records.get(id),
-        record: (t: Target, r: Omit<ItemRecord, 'label' | 'at'>) => {
-          records.set(t.id, { ...r, label: t.label, at: new Date().toISOString() });
-          return Promise.resolve();
-        },
-      },
-    } as unknown as StepContext;
+      records,
+    });
     await handOverOwnedGroups(ctx);
     return records;
   }
