@@ -588,6 +588,26 @@ for (const [i, u] of users.entries()) {
   mailboxes.push(mbx);
 }
 
+// ---- Administrative unit and the bot's Entra role assignments (docs/DEPLOYMENT.md, "Least privilege") ----
+// The unit holds the people the bot may offboard (OFFBOARDABLE_UNIT_ID); Kevin O'Brien (persona outsideUnit) is not in
+// it. The bot's roles are assigned tenant-wide, as section 3 of the guide does (the doctor warns about User
+// Administrator); a test narrows them with a seed of its own.
+const OFFBOARDABLE_UNIT = '5c1b2a3d-0f4e-4b6a-9c8d-7e6f5a4b3c2d';
+const administrativeUnits = [
+  {
+    id: OFFBOARDABLE_UNIT,
+    displayName: 'Offboardable staff',
+    description: 'The people the offboarding bot may offboard (OFFBOARDABLE_UNIT_ID).',
+    visibility: null,
+    members: [jane, id('janesmith'), id('tom')],
+  },
+];
+const OFFBOARDING_SP = guid('sp', 'Offboarding');
+const roleAssignments = [
+  { id: 'Bd8oaWlxZ0iSHjx5r7FX0u7_NMfuT2pHpNgVaGR3QUM', principalId: OFFBOARDING_SP, roleDefinitionId: 'fe930be7-5e62-47db-91af-98c3a49a38b1', directoryScopeId: '/' },
+  { id: 'zEnMfh8fIFG2qikaiGiGwd8ceSkjk0JCrR0dCWpfKtQ', principalId: OFFBOARDING_SP, roleDefinitionId: '29232cdf-9323-42fd-ade2-1d097af3e4de', directoryScopeId: '/' },
+];
+
 const seed: SeedTenant = {
   tenant: {
     id: TENANT_ID,
@@ -611,6 +631,8 @@ const seed: SeedTenant = {
     inheritorCandidate: id('tom'),
     // Ian Murphy, a direct member of the role-assignable group Privileged Access Reviewers (Security Reader).
     roleGroupMember: id('ian'),
+    // Kevin O'Brien: not in the administrative unit "Offboardable staff" (Jane is).
+    outsideUnit: id('kevin'),
   },
   groupSettings: { operatorsGroupId: operators.id, approversGroupId: approvers.id, protectedGroupId: protectedGroup.id },
   teamsAppExternalId: TEAMS_APP_EXTERNAL_ID,
@@ -627,6 +649,8 @@ const seed: SeedTenant = {
   installedApps,
   drives,
   mailboxes,
+  administrativeUnits,
+  roleAssignments,
 };
 
 const janeDirect = groups.filter((g) => g.members.includes(jane)).length;

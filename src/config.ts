@@ -3,6 +3,7 @@
 // and the SDK's own conventions work unchanged.
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_MAX_ACTIVITY_BYTES } from './offboarding/limits';
 import { parseCrashAt, type CrashAt } from './testing/crash-points';
 
 const optionalText = z
@@ -41,6 +42,8 @@ const rawSchema = z.object({
   OPERATORS_GROUP_ID: optionalGuid,
   APPROVERS_GROUP_ID: optionalGuid,
   PROTECTED_GROUP_ID: optionalGuid,
+  // Optional: only members of this administrative unit may be offboarded (docs/DEPLOYMENT.md "Least privilege").
+  OFFBOARDABLE_UNIT_ID: optionalGuid,
   SUMMARY_CHANNEL_ID: optionalText.pipe(
     z
       .string()
@@ -48,7 +51,15 @@ const rawSchema = z.object({
       .optional(),
   ),
   TEAMS_APP_ID: optionalGuid,
+  OPERATIONS_CHANNEL_IDS: optionalText.pipe(
+    z
+      .string()
+      .transform((v) => v.split(',').map((id) => id.trim()).filter((id) => id !== ''))
+      .pipe(z.array(z.string().regex(/^19:[^@\s,]+@thread\.(tacv2|skype)$/, "must be a comma-separated list of Teams channel ids like '19:...@thread.tacv2'")).min(1, 'lists no channel id'))
+      .optional(),
+  ),
   APPROVAL_TTL_HOURS: optionalText.pipe(z.coerce.number().positive().max(24 * 90).optional()),
+  MAX_ACTIVITY_BYTES: optionalText.pipe(z.coerce.number().int().min(1024).max(64 * 1024 * 1024).optional()),
   SQLITE_JOURNAL_MODE: optionalText.pipe(
     z
       .string()
@@ -116,7 +127,16 @@ export interface Config {
   dataDir: string;
   summaryChannelId?: string;
   teamsAppId?: string;
+  /** OPERATIONS_CHANNEL_IDS: when set, the only channels where an offboarding may start (1:1 chats always may). */
+  operationsChannelIds?: string[];
   approvalTtlHours: number;
+  /**
+   * OFFBOARDABLE_UNIT_ID: a leaver outside this administrative unit is refused before approval (reading it needs
+   * AdministrativeUnit.Read.All).
+   */
+  offboardableUnitId?: string;
+  /** The largest activity body POST /api/messages reads (MAX_ACTIVITY_BYTES); larger → 413 before parsing. */
+  maxActivityBytes: number;
   /**
    * SQLite's journal: SQLITE_JOURNAL_MODE when set; otherwise DELETE when DATA_DIR is on App Service's /home share
    * (WAL needs shared memory, which a network file system does not provide), WAL everywhere else.
@@ -271,7 +291,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     dataDir,
     summaryChannelId: e.SUMMARY_CHANNEL_ID,
     teamsAppId: e.TEAMS_APP_ID,
+    ...(e.OPERATIONS_CHANNEL_IDS ? { operationsChannelIds: e.OPERATIONS_CHANNEL_IDS } : {}),
     approvalTtlHours: e.APPROVAL_TTL_HOURS ?? 72,
+    ...(e.OFFBOARDABLE_UNIT_ID ? { offboardableUnitId: e.OFFBOARDABLE_UNIT_ID } : {}),
+    maxActivityBytes: e.MAX_ACTIVITY_BYTES ?? DEFAULT_MAX_ACTIVITY_BYTES,
     sqliteJournalMode,
     ...(testHooks ? { testHooks } : {}),
     warnings,

@@ -1,5 +1,6 @@
 // Composition: config → Microsoft 365 endpoints (real or simulated) → store → gateways → engine → Teams adapter
 // and app → HTTP server. Unfinished runs resume by themselves once everything is up.
+import type { TokenCredential } from '@azure/identity';
 import { loadConfig, type Config, type GroupSettings, type M365Settings } from './config';
 import { createLogger, type Logger } from './logger';
 import { createM365 } from './m365';
@@ -44,6 +45,8 @@ export interface StartOptions {
   logger?: Logger;
   /** The service's clock (tests move it forward to reach deadlines and backoffs). */
   now?: () => Date;
+  /** Simulated mode only: the Microsoft 365 credential to send tokens from (tests: the secret scan's tokens). */
+  m365Credential?: TokenCredential;
 }
 
 /** Starts the bot; in simulated mode also the embedded tenant it talks to. Throws ConfigError on a bad environment. */
@@ -79,7 +82,7 @@ export async function startBot(options: StartOptions = {}): Promise<RunningBot> 
   const audit = new Audit(store, logger);
   // Graph serves many conversations and runs at once: more requests in flight than Exchange, whose management
   // endpoint is the tighter one.
-  const { graph, exchange, credential } = createM365(m365, { onCall: config.testHooks?.crashAt ? (c) => (audit.onCall(c), observeCall(c)) : audit.onCall, maxConcurrency: 24, exchangeMaxConcurrency: 8 });
+  const { graph, exchange, credential } = createM365(m365, { onCall: config.testHooks?.crashAt ? (c) => (audit.onCall(c), observeCall(c)) : audit.onCall, maxConcurrency: 24, exchangeMaxConcurrency: 8, credential: config.simulated ? options.m365Credential : undefined });
   // Progress goes to the service (defined next; the engine only calls back once a run is under way).
   const poll = config.testHooks?.sharedPollMs;
   const settings = poll ? { sharedPollInitialMs: poll, sharedPollMaxMs: poll } : undefined;
@@ -93,6 +96,8 @@ export async function startBot(options: StartOptions = {}): Promise<RunningBot> 
     directory: new Directory(graph),
     audit,
     approvalTtlHours: config.approvalTtlHours,
+    ...(config.operationsChannelIds ? { operationsChannelIds: config.operationsChannelIds } : {}),
+    ...(config.offboardableUnitId ? { offboardableUnitId: config.offboardableUnitId } : {}),
     logger,
     afterTurns: () => turns.idle(),
     now: options.now,
@@ -109,10 +114,10 @@ export async function startBot(options: StartOptions = {}): Promise<RunningBot> 
     offboarding: { service, notifier, proactive },
     doctor: {
       isOperator: (id) => access.isOperator(id),
-      report: async () => formatDoctorReport(await runDoctor({ credential, graph, exchange, clientId: m365.clientId, options: DEFAULT_OPTIONS })),
+      report: async () => formatDoctorReport(await runDoctor({ credential, graph, exchange, clientId: m365.clientId, options: DEFAULT_OPTIONS, ...(config.offboardableUnitId ? { offboardableUnitId: config.offboardableUnitId } : {}) })),
     },
   });
-  const server = createServer({ adapter, app, logger, turns });
+  const server = createServer({ adapter, app, logger, turns, maxActivityBytes: config.maxActivityBytes });
   const { port, url } = await listen(server, config.port, config.host);
   logger.info(
     { url, host: config.host, authentication: config.bot ? 'on' : 'off (local mode)', graph: m365.graphBaseUrl, credential: m365.credential, dataDir: config.dataDir, sqliteJournalMode: config.sqliteJournalMode },

@@ -41,6 +41,7 @@ describe('config', () => {
     assert.equal(c.host, '127.0.0.1');
     assert.equal(c.dataDir, '/srv/bot/data');
     assert.equal(c.approvalTtlHours, 72);
+    assert.equal(c.maxActivityBytes, 1048576);
     assert.match(c.warnings.join('\n'), /SUMMARY_CHANNEL_ID/);
     assert.deepEqual(c.groups, {});
   });
@@ -85,7 +86,13 @@ describe('config', () => {
     rejects({ ...local, GRAPH_BASE_URL: 'ftp://127.0.0.1' }, 'GRAPH_BASE_URL');
     rejects({ ...local, SUMMARY_CHANNEL_ID: 'general' }, 'SUMMARY_CHANNEL_ID', /19:/);
     rejects({ ...local, APPROVAL_TTL_HOURS: '0' }, 'APPROVAL_TTL_HOURS');
+    rejects({ ...local, MAX_ACTIVITY_BYTES: 'lots' }, 'MAX_ACTIVITY_BYTES');
+    rejects({ ...local, MAX_ACTIVITY_BYTES: '100' }, 'MAX_ACTIVITY_BYTES');
     rejects({ ...local, BOT_TYPE: 'Anonymous', BOT_ID: APP }, 'BOT_TYPE');
+  });
+
+  it('takes MAX_ACTIVITY_BYTES', () => {
+    assert.equal(loadConfig({ ...local, MAX_ACTIVITY_BYTES: '262144' }).maxActivityBytes, 262144);
   });
 
   it('requires the group ids and the tenant outside simulated mode', () => {
@@ -119,6 +126,14 @@ describe('config', () => {
     assert.equal(loadConfig({ ...local, BOT_ID: APP, BOT_TYPE: 'UserAssignedMsi', BOT_TENANT_ID: TENANT }).bot?.type, 'UserAssignedMsi');
     rejects({ ...local, BOT_ID: APP }, 'BOT_PASSWORD');
     rejects({ ...local, BOT_ID: APP, BOT_TYPE: 'SingleTenant', BOT_PASSWORD: 's' }, 'BOT_TENANT_ID');
+  });
+
+  it('takes OPERATIONS_CHANNEL_IDS as a comma-separated list of channel ids, and names it when malformed', () => {
+    assert.equal(loadConfig(local).operationsChannelIds, undefined);
+    assert.deepEqual(loadConfig({ ...local, OPERATIONS_CHANNEL_IDS: ' 19:it-ops@thread.tacv2 , 19:abc@thread.skype,' }).operationsChannelIds, ['19:it-ops@thread.tacv2', '19:abc@thread.skype']);
+    rejects({ ...local, OPERATIONS_CHANNEL_IDS: '19:chat@thread.v2' }, 'OPERATIONS_CHANNEL_IDS', /19:/);
+    rejects({ ...local, OPERATIONS_CHANNEL_IDS: 'general' }, 'OPERATIONS_CHANNEL_IDS', /19:/);
+    rejects({ ...local, OPERATIONS_CHANNEL_IDS: ' , ' }, 'OPERATIONS_CHANNEL_IDS', /no channel/);
   });
 
   describe('SQLITE_JOURNAL_MODE', () => {

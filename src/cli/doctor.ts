@@ -18,8 +18,10 @@ export const EXIT_CONFIG = 78;
 export async function doctorCli(env: NodeJS.ProcessEnv, args: string[], print: (line: string) => void): Promise<number> {
   let settings: M365Settings;
   let tenant: SimulatedTenant | undefined;
+  let offboardableUnitId: string | undefined;
   try {
     const config = loadConfig(env);
+    offboardableUnitId = config.offboardableUnitId;
     if (config.simulated) {
       tenant = await startSimulatedTenant();
       settings = { tenantId: tenant.tenantId, graphBaseUrl: tenant.graphBaseUrl, exchangeBaseUrl: tenant.exchangeBaseUrl, credential: 'none' };
@@ -37,7 +39,7 @@ export async function doctorCli(env: NodeJS.ProcessEnv, args: string[], print: (
   try {
     const options = args.includes('--all') ? EVERY_OPTION_ON : DEFAULT_OPTIONS;
     const { graph, exchange, credential } = createM365(settings, { maxRetries: 2 });
-    const report = await runDoctor({ credential, graph, exchange, clientId: settings.clientId, options });
+    const report = await runDoctor({ credential, graph, exchange, clientId: settings.clientId, options, ...(offboardableUnitId ? { offboardableUnitId } : {}) });
     print(`Checking ${args.includes('--all') ? 'every step' : 'the recommended steps'} against tenant ${settings.tenantId}`);
     print(formatDoctorReport(report));
     return report.ok ? 0 : 1;

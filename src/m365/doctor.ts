@@ -1,9 +1,20 @@
 // The doctor: compares what the app holds — the `roles` (application permissions) and `wids` (Entra role template ids)
 // claims of its own Graph and Exchange tokens — with what the preflight and the enabled steps need
-// (offboarding/permissions.ts), and probes Exchange with a harmless read. Tokens are decoded, never printed or logged.
+// (offboarding/permissions.ts), and probes Exchange with a harmless read. It also lists the app's Entra role assignments
+// with their scopes (least privilege: docs/DEPLOYMENT.md section 3a). Tokens are decoded, never printed or logged.
 import type { TokenCredential } from '@azure/identity';
 import type { OffboardingOptions } from '../offboarding/options';
-import { EXCHANGE_PERMISSION, GRAPH_ALTERNATIVES, isSatisfied, requiredPermissions, type RequiredPermission } from '../offboarding/permissions';
+import {
+  EXCHANGE_PERMISSION,
+  EXCHANGE_ROLE,
+  GRAPH_ALTERNATIVES,
+  isSatisfied,
+  managementRoleChecks,
+  requiredPermissions,
+  ROLE_TEMPLATE_IDS,
+  USER_ADMIN_ROLE,
+  type RequiredPermission,
+} from '../offboarding/permissions';
 import { M365Error } from './errors';
 import { EXCHANGE_SCOPE } from './exchange';
 import type { ExchangePort, GraphPort } from './ports';
@@ -13,12 +24,28 @@ export const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
 export interface DoctorOptions {
   /** undefined: M365_CREDENTIAL=none (the simulated tenant): no token to read. */
   credential?: TokenCredential;
-  /** Not called today: the token's roles are what Graph authorises against. Kept so a Graph probe needs no API change. */
+  /**
+   * Reads only: the app's role assignments (when its service principal id is known: the token's `oid`) and the
+   * OFFBOARDABLE_UNIT_ID unit (when set). Permissions come from the token's roles, which Graph authorises against.
+   */
   graph: GraphPort;
   exchange: ExchangePort;
   /** AZURE_CLIENT_ID, to check the tokens belong to the configured app. */
   clientId?: string;
   options: OffboardingOptions;
+  /** OFFBOARDABLE_UNIT_ID: its read is checked too, and the User Administrator scope is compared with it. */
+  offboardableUnitId?: string;
+  /** The app's service principal object id; default: the Graph token's `oid` claim. */
+  servicePrincipalId?: string;
+}
+
+/** One Entra role the app holds, from GET /roleManagement/directory/roleAssignments. */
+export interface HeldRole {
+  roleDefinitionId: string;
+  /** The built-in role's name when known, else `role <id>`. */
+  name: string;
+  /** '/' (tenant-wide) or '/administrativeUnits/{id}'. */
+  directoryScopeId: string;
 }
 
 export interface MissingPermission {
@@ -41,6 +68,8 @@ export interface DoctorReport {
    * follow-up), 'unknown' (no token to read).
    */
   roleAssignableGroups: { mode: 'removable' | 'left-in-place' | 'unknown'; detail: string };
+  /** The app's Entra role assignments with their scopes; undefined when they could not be read. */
+  entraRoles?: HeldRole[];
   notes: string[];
   /** Nothing missing, Exchange answered, and (with a credential) the roles could be read. */
   ok: boolean;
@@ -48,6 +77,7 @@ export interface DoctorReport {
 
 interface Claims {
   roles?: unknown;
+  oid?: unknown;
   wids?: unknown;
   appid?: unknown;
   azp?: unknown;
@@ -145,15 +175,89 @@ export function privilegedLeavers(wids: string[]): string {
     : `${who}: can't be blocked or reset by this app (no Privileged Authentication Administrator role); the plan warns before approval, and IT contains them by hand.`;
 }
 
+const ROLE_NAMES: Record<string, string> = {
+  ...Object.fromEntries(Object.entries(ROLE_TEMPLATE_IDS).map(([name, id]) => [id, name])),
+  '7be44c8a-adaf-4e2a-84d6-ab2649e08a13': 'Privileged Authentication Administrator',
+  '62e90394-69f5-4237-9190-012177145e10': 'Global Administrator',
+  '966707d0-3269-4727-9be2-8c3a10f19b9d': 'Password Administrator',
+  '729827e3-9c14-49f7-bb1b-9608f156bbb8': 'Helpdesk Administrator',
+};
+
+/** '/' → tenant-wide; '/administrativeUnits/{id}' → administrative unit {id}. */
+export function scopeLabel(directoryScopeId: string): string {
+  if (directoryScopeId === '/') {
+    return 'tenant-wide';
+  }
+  const unit = /^\/administrativeUnits\/([^/]+)$/.exec(directoryScopeId);
+  return unit ? `administrative unit ${unit[1]!}` : `scope ${directoryScopeId}`;
+}
+
+/** GET /roleManagement/directory/roleAssignments?$filter=principalId eq '{id}' (RoleManagement.Read.Directory). */
+async function readRoleAssignments(graph: GraphPort, principalId: string): Promise<{ roles?: HeldRole[]; problem?: string }> {
+  try {
+    const filter = encodeURIComponent(`principalId eq '${principalId.replace(/'/g, "''")}'`);
+    const items = await graph.list<{ roleDefinitionId?: string; directoryScopeId?: string }>(`/roleManagement/directory/roleAssignments?$filter=${filter}`);
+    return {
+      roles: items
+        .filter((a) => typeof a.roleDefinitionId === 'string')
+        .map((a) => ({ roleDefinitionId: a.roleDefinitionId!, name: ROLE_NAMES[a.roleDefinitionId!] ?? `role ${a.roleDefinitionId!}`, directoryScopeId: a.directoryScopeId ?? '/' })),
+    };
+  } catch (err) {
+    return { problem: err instanceof M365Error ? err.summary() : err instanceof Error ? err.message : String(err) };
+  }
+}
+
+/** What the role assignments say about least privilege: a tenant-wide User Administrator, the unit, Exchange. */
+export function roleNotes(roles: HeldRole[], wids: string[], offboardableUnitId: string | undefined, exchangeAnswered: boolean): string[] {
+  const notes: string[] = [];
+  const userAdmin = roles.filter((r) => r.roleDefinitionId === ROLE_TEMPLATE_IDS[USER_ADMIN_ROLE]);
+  const unitScope = offboardableUnitId === undefined ? undefined : `/administrativeUnits/${offboardableUnitId}`;
+  if (userAdmin.some((r) => r.directoryScopeId === '/')) {
+    notes.push(
+      `WARNING: ${USER_ADMIN_ROLE} is tenant-wide (scope '/'): the app may reset the password of any non-admin user. Assign it scoped to an administrative unit holding the people the bot may offboard, and set OFFBOARDABLE_UNIT_ID to that unit (docs/DEPLOYMENT.md, "Least privilege").`,
+    );
+  }
+  for (const r of userAdmin.filter((x) => x.directoryScopeId !== '/')) {
+    if (unitScope === undefined) {
+      notes.push(`${USER_ADMIN_ROLE} is scoped to ${scopeLabel(r.directoryScopeId)}, but OFFBOARDABLE_UNIT_ID is not set: the bot accepts leavers outside the unit, and their password reset fails. Set OFFBOARDABLE_UNIT_ID.`);
+    } else if (r.directoryScopeId !== unitScope) {
+      notes.push(`${USER_ADMIN_ROLE} is scoped to ${scopeLabel(r.directoryScopeId)}, not to OFFBOARDABLE_UNIT_ID (${offboardableUnitId}): leavers the bot accepts may be outside the role's scope.`);
+    }
+  }
+  const exchangeAdmin = [ROLE_TEMPLATE_IDS[EXCHANGE_ROLE]!, '62e90394-69f5-4237-9190-012177145e10'];
+  if (!roles.some((r) => exchangeAdmin.includes(r.roleDefinitionId)) && !wids.some((w) => exchangeAdmin.includes(w))) {
+    notes.push(
+      `No ${EXCHANGE_ROLE} role: custom role group: cmdlets not verifiable from here${exchangeAnswered ? ' (Exchange answered the Get-Mailbox probe)' : ''}. An Exchange admin can check which management roles hold each cmdlet the bot runs, and that the app's role group has them (docs/DEPLOYMENT.md, "Least privilege"): ${managementRoleChecks().join('; ')}.`,
+    );
+  }
+  return notes;
+}
+
+/** OFFBOARDABLE_UNIT_ID names a unit that exists (GET /directory/administrativeUnits/{id}); a note when it doesn't or can't be read. */
+async function checkUnit(graph: GraphPort, unitId: string): Promise<string> {
+  try {
+    const unit = await graph.call<{ displayName?: string }>({ method: 'GET', url: `/directory/administrativeUnits/${encodeURIComponent(unitId)}?$select=id,displayName` });
+    return `OFFBOARDABLE_UNIT_ID: administrative unit ${unitId} (${unit.body.displayName ?? 'no name'}); leavers outside it are refused before approval.`;
+  } catch (err) {
+    if (err instanceof M365Error && err.status === 404) {
+      return `WARNING: OFFBOARDABLE_UNIT_ID ${unitId} names no administrative unit: every leaver would be refused.`;
+    }
+    return `OFFBOARDABLE_UNIT_ID ${unitId}: the unit could not be read (${err instanceof M365Error ? err.summary() : err instanceof Error ? err.message : String(err)}); the bot refuses every leaver while it can't read membership.`;
+  }
+}
+
 const missingEntry = (r: RequiredPermission): MissingPermission => ({ service: r.service, permission: r.permission, satisfiedBy: r.satisfiedBy, neededBy: [...r.neededBy] });
 
 export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
-  const required = requiredPermissions(opts.options);
+  const required = requiredPermissions(opts.options, { offboardableUnit: opts.offboardableUnitId !== undefined });
   const exchangeProbe = probeExchange(opts.exchange);
   const notes: string[] = [];
 
   if (opts.credential === undefined) {
     notes.push('No credential (M365_CREDENTIAL=none, the simulated tenant): the app permissions and Entra roles of a token cannot be read, so only the Exchange probe is reported.');
+    if (opts.offboardableUnitId !== undefined) {
+      notes.push(await checkUnit(opts.graph, opts.offboardableUnitId));
+    }
     const exchange = await exchangeProbe;
     return { graphRoles: undefined, exchangeRoles: undefined, missing: [], exchange, roleAssignableGroups: roleAssignableGroups(undefined, opts.options), notes, ok: exchange.ok };
   }
@@ -168,9 +272,17 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
   }
   notes.push(...checkAppId(graphToken.claims, opts.clientId, 'Graph'), ...checkAppId(exchangeToken.claims, opts.clientId, 'Exchange'));
 
-  // Entra roles are tenant-wide: either token's `wids` lists them (present when the app holds a directory role).
-  const wids = [...strings(graphToken.claims?.wids), ...strings(exchangeToken.claims?.wids)];
+  // Either token's `wids` lists the app's Entra roles (tenant-wide ones at least: whether a role scoped to an
+  // administrative unit appears there is unverified), so the role assignments are read too, with their scopes.
+  const principalId = opts.servicePrincipalId ?? (typeof graphToken.claims?.oid === 'string' ? graphToken.claims.oid : undefined);
+  const assignments = principalId === undefined ? undefined : await readRoleAssignments(opts.graph, principalId);
+  if (assignments?.problem) {
+    notes.push(`The app's Entra role assignments could not be read (${assignments.problem}): their scopes are unknown.`);
+  }
+  const entraRoles = assignments?.roles;
+  const wids = [...strings(graphToken.claims?.wids), ...strings(exchangeToken.claims?.wids), ...(entraRoles ?? []).map((r) => r.roleDefinitionId)];
   const missing: MissingPermission[] = [];
+  let customRoleGroup = false;
   const unknownRoles: RequiredPermission[] = [];
   for (const r of required) {
     const granted = r.service === 'graph' ? graphRoles : r.service === 'exchange' ? exchangeRoles : wids.length > 0 ? wids : undefined;
@@ -181,6 +293,12 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
       continue;
     }
     if (!isSatisfied(r, new Set(granted))) {
+      if (r.service === 'entra-role' && r.permission === EXCHANGE_ROLE && exchange.ok) {
+        // Exchange answered without the role: a custom role group (New-ServicePrincipal), whose cmdlets can't be read
+        // from here. Said in a note (roleNotes), not counted missing.
+        customRoleGroup = true;
+        continue;
+      }
       missing.push(missingEntry(r));
     }
   }
@@ -188,11 +306,17 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
     notes.push(`The tokens carry no Entra roles (wids), so this can't be checked: the app needs the ${r.permission} role (for ${r.neededBy.join(', ')}).`);
   }
   notes.push(privilegedLeavers(wids));
+  if (entraRoles !== undefined || customRoleGroup) {
+    notes.push(...roleNotes(entraRoles ?? [], wids, opts.offboardableUnitId, exchange.ok));
+  }
+  if (opts.offboardableUnitId !== undefined) {
+    notes.push(await checkUnit(opts.graph, opts.offboardableUnitId));
+  }
   if (!exchange.ok) {
     notes.push(`Exchange refused the probe: the app needs ${EXCHANGE_PERMISSION} (Office 365 Exchange Online, admin-consented) and the Exchange Administrator role.`);
   }
   const ok = missing.length === 0 && exchange.ok && graphRoles !== undefined && exchangeRoles !== undefined;
-  return { graphRoles, exchangeRoles, missing, exchange, roleAssignableGroups: roleAssignableGroups(graphRoles, opts.options), notes, ok };
+  return { graphRoles, exchangeRoles, missing, exchange, roleAssignableGroups: roleAssignableGroups(graphRoles, opts.options), ...(entraRoles ? { entraRoles } : {}), notes, ok };
 }
 
 /** The report as plain text for a terminal or a chat message. */
@@ -211,6 +335,12 @@ export function formatDoctorReport(report: DoctorReport): string {
       const kind = m.service === 'entra-role' ? 'Entra role' : m.service === 'exchange' ? 'Exchange permission' : 'Graph permission';
       const also = m.service === 'graph' && m.satisfiedBy.length > 0 ? ` (or ${m.satisfiedBy.join(', ')})` : '';
       lines.push(`  - ${kind} ${m.permission}${also}: needed by ${m.neededBy.join(', ')}`);
+    }
+  }
+  if (report.entraRoles !== undefined) {
+    lines.push(`Entra roles (${report.entraRoles.length}):${report.entraRoles.length === 0 ? ' none' : ''}`);
+    for (const r of report.entraRoles) {
+      lines.push(`  - ${r.name}: ${scopeLabel(r.directoryScopeId)} (${r.directoryScopeId})`);
     }
   }
   lines.push(`Role-assignable groups: ${report.roleAssignableGroups.detail}`);

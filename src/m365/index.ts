@@ -17,8 +17,9 @@ export interface M365Gateways {
  * Options apply to each gateway on its own: each has its own limiter, so `maxConcurrency` bounds Graph and Exchange
  * requests separately (they are throttled separately too).
  */
-export function createM365(settings: M365Settings & { tenantDomain?: string }, options: GatewayOptions & { exchangeMaxConcurrency?: number } = {}): M365Gateways {
-  const credential = createCredential(settings);
+export function createM365(settings: M365Settings & { tenantDomain?: string }, options: GatewayOptions & { exchangeMaxConcurrency?: number; credential?: TokenCredential } = {}): M365Gateways {
+  // An explicit credential (tests: tokens the simulated tenant receives, for the secret scan) wins over the settings.
+  const credential = options.credential ?? createCredential(settings);
   return {
     graph: new GraphGateway({ ...options, baseUrl: settings.graphBaseUrl, credential }),
     exchange: new ExchangeGateway({ ...options, maxConcurrency: options.exchangeMaxConcurrency ?? options.maxConcurrency, baseUrl: settings.exchangeBaseUrl, tenantId: settings.tenantId, tenantDomain: settings.tenantDomain, credential }),

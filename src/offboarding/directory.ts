@@ -104,6 +104,23 @@ export class Directory {
     return { ...(u ? { user: toUser(u) } : {}), ...(m ? { manager: toUser(m) } : {}), ...(u && managerError ? { managerError } : {}), ...(u && g ? { memberOf: new Set(g.value) } : {}), ...(rg ? { requesterMemberOf: new Set(rg.value) } : {}) };
   }
 
+  /**
+   * Whether a user is a member of an administrative unit: `GET /directory/administrativeUnits/{unit}/members/{user}`
+   * (administrativeunit-get-members; AdministrativeUnit.Read.All). 404 is the answer "not a member"; any other failure
+   * is thrown (the caller refuses: the check must not fail open).
+   */
+  async inAdministrativeUnit(unitId: string, userId: string): Promise<boolean> {
+    try {
+      await this.graph.call({ method: 'GET', url: `/directory/administrativeUnits/${encodeURIComponent(unitId)}/members/${encodeURIComponent(userId)}?$select=id` });
+      return true;
+    } catch (err) {
+      if (err instanceof M365Error && err.status === 404) {
+        return false;
+      }
+      throw err;
+    }
+  }
+
   /** Users in a group, nested groups included (transitiveMembers cast to users). */
   /** The first `limit` users of a group (nested groups included) that `keep` accepts; stops paging once it has them. */
   async groupUsers(groupId: string, limit: number, keep: (u: DirectoryUser) => boolean = () => true): Promise<DirectoryUser[]> {

@@ -1,6 +1,7 @@
 // The choices an operator can make on the request card, with the recommended defaults. A submit that carries only
 // the leaver and the inheritor runs the recommended plan. Validated with zod at the edge (card data is user input).
 import { z } from 'zod';
+import { LIMITS, tooLong } from './limits';
 
 export const INTUNE_DEVICE_ACTIONS = ['wipe-corporate-retire-personal', 'retire-all', 'leave'] as const;
 
@@ -20,7 +21,7 @@ export const optionsSchema = z
     grantSendAs: flag(false),
     autoReply: flag(true),
     /** Overrides the default auto-reply text, which names the inheritor. */
-    autoReplyMessage: z.string().trim().max(4000).optional().transform((v) => (v === '' ? undefined : v)),
+    autoReplyMessage: z.string().trim().max(LIMITS.autoReplyMessage, tooLong('the automatic reply text', LIMITS.autoReplyMessage)).optional().transform((v) => (v === '' ? undefined : v)),
     forwardToInheritor: flag(false),
     /** Remove existing mailbox forwarding and inbox rules (a forwarding rule is how mail leaks out). */
     clearForwardingAndInboxRules: flag(true),

@@ -1,14 +1,20 @@
 // What each step and the preflight need from Microsoft 365: Graph application permissions (the least privileged one
 // named on the step's Graph API page, with the higher-privileged ones that page lists as also sufficient), Exchange
-// (Exchange.ManageAsApp + the Exchange Administrator role: DOMAIN.md "What Graph cannot do") and Entra roles.
+// (Exchange.ManageAsApp + the Exchange Administrator role: DOMAIN.md "What Graph cannot do"; or a custom Exchange role
+// group instead of the role, docs/DEPLOYMENT.md section 3a and EXCHANGE_CMDLETS) and Entra roles.
 // Pure: the doctor (m365/doctor.ts) compares this with the roles in the app's tokens, and `npm run permissions:manifest`
 // writes the grants it adds up to into infra/permissions.json, which docs/DEPLOYMENT.md grants (a test keeps the three
 // in step).
 import { DEFAULT_OPTIONS, OPTION_IDS, optionsSchema, type OffboardingOptions } from './options';
 import type { StepKind } from './plan';
 
-/** A step, the preflight, or the approval card reaching an approver (the Teams app looked up and installed for them). */
-export type Need = StepKind | 'preflight' | 'approval-card';
+/**
+ * A step, the preflight, the approval card reaching an approver (the Teams app looked up and installed for them), or
+ * the administrative-unit check when a request starts (only with OFFBOARDABLE_UNIT_ID: SETTING_REQUIREMENTS).
+ */
+export type Need = StepKind | 'preflight' | 'approval-card' | 'offboardable-unit';
+/** The needs REQUIREMENTS lists (every one but the setting-driven ones). */
+export type RequirementNeed = Exclude<Need, 'offboardable-unit'>;
 
 const DIR_READ = ['Directory.Read.All', 'Directory.ReadWrite.All'];
 
@@ -82,6 +88,8 @@ export const GRAPH_ALTERNATIVES: Record<string, readonly string[]> = {
   'LicenseAssignment.ReadWrite.All': ['User.ReadWrite.All', 'Directory.ReadWrite.All'],
   // user-delete names User.ReadWrite.All; User.DeleteRestore.All is the narrower permission for delete and restore
   'User.DeleteRestore.All': ['User.ReadWrite.All'],
+  // administrativeunit-get-members (is the leaver in OFFBOARDABLE_UNIT_ID?)
+  'AdministrativeUnit.Read.All': ['AdministrativeUnit.ReadWrite.All', ...DIR_READ],
 };
 
 export const EXCHANGE_PERMISSION = 'Exchange.ManageAsApp';
@@ -99,6 +107,35 @@ const ROLE_ALTERNATIVES: Record<string, readonly string[]> = {
   [EXCHANGE_ROLE]: ['62e90394-69f5-4237-9190-012177145e10'],
 };
 
+/**
+ * The Exchange cmdlets the bot runs, what runs them, and the management roles expected to hold them for a custom role
+ * group (docs/DEPLOYMENT.md "Least privilege"). The roles are **unverified**: `Get-ManagementRole -Cmdlet <name>` in
+ * the tenant is the answer, and the doctor prints those checks.
+ */
+export const EXCHANGE_CMDLETS: ReadonlyArray<{ cmdlet: string; roles: readonly string[]; neededBy: readonly Need[] }> = [
+  { cmdlet: 'Get-Mailbox', roles: ['Mail Recipients', 'View-Only Recipients'], neededBy: ['preflight', 'await-shared-mailbox'] },
+  { cmdlet: 'Get-MailboxStatistics', roles: ['Mail Recipients', 'View-Only Recipients'], neededBy: ['preflight'] },
+  { cmdlet: 'Get-CASMailbox', roles: ['Mail Recipients', 'View-Only Recipients'], neededBy: ['preflight'] },
+  { cmdlet: 'Get-InboxRule', roles: ['Mail Recipients'], neededBy: ['preflight', 'clear-inbox-rules'] },
+  { cmdlet: 'Get-MobileDevice', roles: ['Mail Recipients', 'View-Only Recipients'], neededBy: ['preflight', 'remove-mobile-mail'] },
+  { cmdlet: 'Get-MobileDeviceStatistics', roles: ['Mail Recipients', 'View-Only Recipients'], neededBy: ['remove-mobile-mail'] },
+  { cmdlet: 'Set-Mailbox', roles: ['Mail Recipients'], neededBy: ['convert-to-shared', 'mail-forwarding', 'hide-from-address-list'] },
+  // -LitigationHoldEnabled is a parameter of its own role.
+  { cmdlet: 'Set-Mailbox -LitigationHoldEnabled', roles: ['Legal Hold'], neededBy: ['litigation-hold'] },
+  { cmdlet: 'Add-MailboxPermission', roles: ['Mail Recipients'], neededBy: ['grant-full-access'] },
+  { cmdlet: 'Add-RecipientPermission', roles: ['Mail Recipients'], neededBy: ['grant-send-as'] },
+  { cmdlet: 'Remove-DistributionGroupMember', roles: ['Distribution Groups', 'Security Group Creation and Membership'], neededBy: ['leave-distribution-lists'] },
+  { cmdlet: 'Remove-InboxRule', roles: ['Mail Recipients'], neededBy: ['clear-inbox-rules'] },
+  { cmdlet: 'Set-CASMailbox', roles: ['Mail Recipients'], neededBy: ['disable-mobile-protocols'] },
+  { cmdlet: 'Clear-MobileDevice', roles: ['Mail Recipients'], neededBy: ['remove-mobile-mail'] },
+  { cmdlet: 'Remove-CalendarEvents', roles: ['Mail Recipients'], neededBy: ['cancel-meetings'] },
+];
+
+/** The checks an Exchange admin can run to see which management roles hold each cmdlet the bot uses. */
+export function managementRoleChecks(): string[] {
+  return [...new Set(EXCHANGE_CMDLETS.map((c) => c.cmdlet.split(' ')[0]!))].map((c) => `Get-ManagementRole -Cmdlet ${c}`);
+}
+
 interface Requirement {
   graph: string[];
   exchange?: true;
@@ -107,7 +144,7 @@ interface Requirement {
 
 const EXCHANGE: Requirement = { graph: [], exchange: true };
 
-export const REQUIREMENTS: Record<Need, Requirement> = {
+export const REQUIREMENTS: Record<RequirementNeed, Requirement> = {
   preflight: {
     graph: [
       'User.Read.All',
@@ -176,6 +213,28 @@ export const OPTION_REQUIREMENTS: readonly OptionRequirement[] = [
   { option: 'removeFromRoleAssignableGroups', steps: ['leave-groups', 'leave-licence-groups'], graph: ['RoleManagement.ReadWrite.Directory'] },
 ];
 
+/** Deployment settings (not options) that add a read of their own. */
+export interface Settings {
+  /** OFFBOARDABLE_UNIT_ID is set: a leaver outside that administrative unit is refused before approval. */
+  offboardableUnit?: boolean;
+}
+
+export interface SettingRequirement {
+  setting: keyof Settings;
+  /** The environment variable, as the manifest's `onlyWith` and the guide name it. */
+  variable: string;
+  need: Need;
+  graph: string[];
+}
+
+export const SETTING_REQUIREMENTS: readonly SettingRequirement[] = [
+  // GET /directory/administrativeUnits/{unit}/members/{leaver} (administrativeunit-get-members; 404: not a member).
+  { setting: 'offboardableUnit', variable: 'OFFBOARDABLE_UNIT_ID', need: 'offboardable-unit', graph: ['AdministrativeUnit.Read.All'] },
+];
+
+/** Every setting on: what the manifest grants (optionally). */
+export const EVERY_SETTING_ON: Settings = Object.fromEntries(SETTING_REQUIREMENTS.map((s) => [s.setting, true]));
+
 /**
  * Options whose grants the deployment guide marks optional: off by default, and what they need is needed by nothing
  * else. Granting them is a decision (RoleManagement.ReadWrite.Directory lets the app give itself any directory role).
@@ -229,12 +288,15 @@ export interface RequiredPermission {
 }
 
 /** The preflight, the approval card and the enabled steps: what a request with these options may need. */
-export function enabledNeeds(options: OffboardingOptions): Need[] {
+export function enabledNeeds(options: OffboardingOptions): RequirementNeed[] {
   return ['preflight', 'approval-card', ...enabledSteps(options)];
 }
 
-/** The union of what the preflight, the approval card and the enabled steps need with these options. */
-export function requiredPermissions(options: OffboardingOptions): RequiredPermission[] {
+/**
+ * The union of what the preflight, the approval card and the enabled steps need with these options, plus what the
+ * deployment settings in use add (SETTING_REQUIREMENTS).
+ */
+export function requiredPermissions(options: OffboardingOptions, settings: Settings = {}): RequiredPermission[] {
   const out = new Map<string, RequiredPermission>();
   const add = (service: RequiredPermission['service'], permission: string, satisfiedBy: readonly string[], need: Need): void => {
     const key = `${service}:${permission}`;
@@ -263,6 +325,11 @@ export function requiredPermissions(options: OffboardingOptions): RequiredPermis
       }
     }
   }
+  for (const s of SETTING_REQUIREMENTS.filter((x) => settings[x.setting])) {
+    for (const p of s.graph) {
+      add('graph', p, GRAPH_ALTERNATIVES[p] ?? [], s.need);
+    }
+  }
   return [...out.values()];
 }
 
@@ -281,7 +348,7 @@ export interface ManifestGrant {
   permission: string;
   /** Entra roles only: the role template id to assign. */
   templateId?: string;
-  /** Grant it only when one of `onlyWith` may be chosen (OPTIONAL_GRANT_OPTIONS). */
+  /** Grant it only when one of `onlyWith` may be chosen (OPTIONAL_GRANT_OPTIONS) or is set (SETTING_REQUIREMENTS' variables). */
   optional: boolean;
   onlyWith?: string[];
   /** What needs it, with every option on. */
@@ -329,7 +396,7 @@ export function permissionManifest(): PermissionManifest {
   const baseReqs = requiredPermissions(base);
   const required = cover(baseReqs);
   const requiredSet = new Set(required);
-  const every = requiredPermissions(EVERY_OPTION_ON);
+  const every = requiredPermissions(EVERY_OPTION_ON, EVERY_SETTING_ON);
   const extra = every.filter((r) => !(requiredSet.has(keyOf(r)) || r.satisfiedBy.some((alt) => requiredSet.has(`${r.service}:${alt}`))));
   const optional = cover(extra, requiredSet);
   const onlyWith = new Map<string, string[]>();
@@ -340,11 +407,18 @@ export function permissionManifest(): PermissionManifest {
       }
     }
   }
+  for (const s of SETTING_REQUIREMENTS) {
+    for (const r of requiredPermissions(base, { [s.setting]: true })) {
+      if (optional.includes(keyOf(r))) {
+        onlyWith.set(keyOf(r), [...(onlyWith.get(keyOf(r)) ?? []), s.variable]);
+      }
+    }
+  }
   const grant = (key: string): ManifestGrant => {
     const own = every.find((r) => keyOf(r) === key)!;
     const stoodFor = every.filter((r) => keyOf(r) !== key && r.service === own.service && r.satisfiedBy.includes(own.permission) && !requiredSet.has(keyOf(r)) && !optional.includes(keyOf(r)));
     const neededBy = [...new Set([...own.neededBy, ...stoodFor.flatMap((r) => r.neededBy)])];
-    const order = enabledNeeds(EVERY_OPTION_ON);
+    const order: Need[] = [...enabledNeeds(EVERY_OPTION_ON), ...SETTING_REQUIREMENTS.map((x) => x.need)];
     neededBy.sort((a, b) => order.indexOf(a) - order.indexOf(b));
     const isOptional = optional.includes(key);
     return {

@@ -8,6 +8,7 @@
 import type { OffboardingOptions } from './options';
 import type { Plan, PlanWarning } from './plan';
 import type { PersonRef } from './snapshot';
+import type { Venue } from './venue';
 
 export type RequestStatus = 'requested' | 'approved' | 'rejected' | 'expired' | 'cancelled' | 'withdrawn' | 'scheduled' | 'running' | 'completed' | 'completed-with-failures';
 
@@ -92,6 +93,8 @@ export interface OffboardingRequest {
   endedAt?: string;
   /** Teams bookkeeping: the originating thread, the progress card, the approval cards sent. */
   teams: ChannelData;
+  /** Where it was asked for (venue.ts): decides whether an approval card may go to that thread. Unset on old requests. */
+  where?: Venue;
   /** Set once the summary reached the channel (or was given up on, with the reason). */
   summary?: { postedAt?: string; error?: string };
 }
@@ -118,7 +121,8 @@ export function decide(r: OffboardingRequest, by: Actor, outcome: 'approved' | '
     return refuse("You asked for this offboarding, so you can't also approve or reject it.");
   }
   if (!r.approvers.some((a) => a.id === by.id)) {
-    return refuse(`Only ${r.approvers.map((a) => a.displayName).join(' or ')} can decide on this request.`);
+    // Names nobody: a click holds the card, but a forged one may not (visibility.ts).
+    return refuse('Only the approvers this request was sent to can decide on it.');
   }
   if (r.status !== 'requested') {
     return refuse(alreadyDecided(r));

@@ -3,6 +3,7 @@
 // against the stored request. Teams gets told what happened through the RequestNotifier port.
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../logger';
+import { M365Error } from '../m365/errors';
 import { Limiter } from '../m365/limiter';
 import { ConflictError, type Store } from '../store/store';
 import type { AccessPolicy } from './access';
@@ -11,10 +12,13 @@ import { Directory, MAX_CANDIDATES, type DirectoryUser } from './directory';
 import { peopleOf, type OffboardingEngine, type Preview } from './engine';
 import type { ProgressEvent, RunView } from './executor';
 import { Housekeeping, type DeliveryOutcome, type RequesterNews } from './housekeeping';
+import { LIMITS, tooLong } from './limits';
 import type { OffboardingOptions } from './options';
 import { PreflightError } from './preflight';
 import * as lifecycle from './requests';
 import type { Actor, Approver, ChannelData, OffboardingRequest } from './requests';
+import { leaverInTeam, venueGroupId, venueRefusal, type Venue } from './venue';
+import { canSee, requestNotFound } from './visibility';
 
 export const REQUESTS = 'requests';
 /** leaver id → the open request: one open request per leaver, enforced by compare-and-swap on create. */
@@ -52,6 +56,8 @@ export interface SubmitInput {
   timeZone?: string;
   reason?: string;
   teams: ChannelData;
+  /** Where it was asked for: checked again here (venue.ts), and kept on the request. */
+  where: Venue;
 }
 
 export interface ServiceDeps {
@@ -61,6 +67,14 @@ export interface ServiceDeps {
   directory: Directory;
   audit: Audit;
   approvalTtlHours: number;
+  /**
+   * OFFBOARDABLE_UNIT_ID: only members of this administrative unit may be offboarded. An administrative-unit scope on
+   * the app's User Administrator role limits only what the role grants (Graph application permissions stay
+   * tenant-wide), so the bot refuses a leaver outside the unit itself, before approval.
+   */
+  offboardableUnitId?: string;
+  /** OPERATIONS_CHANNEL_IDS: when set, the only channels where an offboarding may start (1:1 chats always may). */
+  operationsChannelIds?: readonly string[];
   /** Runs executing at once; more wait their turn (each run keeps up to the gateways' limit of requests in flight). */
   maxConcurrentRuns?: number;
   logger?: Logger;
@@ -111,6 +125,11 @@ export class OffboardingService {
     return this.deps.access.isOperator(userId);
   }
 
+  /** Why an offboarding may not start `where`, from the conversation alone (no read), or undefined (venue.ts). */
+  wrongPlace(where: Venue): string | undefined {
+    return venueRefusal(where, this.deps.operationsChannelIds);
+  }
+
   async find(query: string): Promise<Found> {
     const users = await this.deps.directory.find(query);
     if (users.length === 0) {
@@ -127,10 +146,17 @@ export class OffboardingService {
    * `offboard <query>`: who is meant, and may this requester start it? An exact UPN takes one round trip (one
    * $batch); a name takes two (the search with the operator check, then the chosen person's facts).
    */
-  async resolve(requester: Actor, query: string): Promise<Found | Refused | { kind: 'ready'; leaver: DirectoryUser; manager?: DirectoryUser }> {
+  async resolve(requester: Actor, query: string, where: Venue): Promise<Found | Refused | { kind: 'ready'; leaver: DirectoryUser; manager?: DirectoryUser }> {
     const q = query.trim();
+    if (q.length > LIMITS.name) {
+      return refused(`${tooLong('The name, UPN or mail', LIMITS.name, q.length)}. Nothing was looked up.`); // the Teams layer says so first
+    }
+    const wrongPlace = venueRefusal(where, this.deps.operationsChannelIds);
+    if (wrongPlace) {
+      return refused(wrongPlace); // before any read: not even who matches is shown here
+    }
     if (q.includes('@')) {
-      const checked = await this.checkLeaver(requester, q);
+      const checked = await this.checkLeaver(requester, q, where);
       if (checked.ok) {
         return { kind: 'ready', leaver: checked.leaver, ...(checked.manager ? { manager: checked.manager } : {}) };
       }
@@ -146,17 +172,24 @@ export class OffboardingService {
     if (found.kind !== 'one') {
       return found;
     }
-    const checked = await this.checkLeaver(requester, found.user.id, true);
+    const checked = await this.checkLeaver(requester, found.user.id, where, true);
     return checked.ok ? { kind: 'ready', leaver: checked.leaver, ...(checked.manager ? { manager: checked.manager } : {}) } : checked;
   }
 
   /**
    * The rules for starting, checked when the card is shown and again on submit (card data is user input): one
-   * $batch. `operatorChecked`: the caller already checked the requester in this turn.
+   * $batch. `operatorChecked`: the caller already checked the requester in this turn. `where`: where the request card,
+   * the plan and the progress would be shown (venue.ts); in a channel the leaver must not be a member of its team.
    */
-  async checkLeaver(requester: Actor, leaverIdOrUpn: string, operatorChecked = false): Promise<{ ok: true; leaver: DirectoryUser; manager?: DirectoryUser } | Refused> {
+  async checkLeaver(requester: Actor, leaverIdOrUpn: string, where: Venue, operatorChecked = false): Promise<{ ok: true; leaver: DirectoryUser; manager?: DirectoryUser } | Refused> {
+    const wrongPlace = venueRefusal(where, this.deps.operationsChannelIds);
+    if (wrongPlace) {
+      return refused(wrongPlace);
+    }
     const { protectedGroupId, operatorsGroupId } = this.deps.access.groups;
-    const facts = await this.deps.directory.leaverFacts(leaverIdOrUpn, [protectedGroupId], operatorChecked ? undefined : { id: requester.id, groupIds: [operatorsGroupId] });
+    const teamGroupId = venueGroupId(where);
+    const groupIds = teamGroupId ? [protectedGroupId, teamGroupId] : [protectedGroupId];
+    const facts = await this.deps.directory.leaverFacts(leaverIdOrUpn, groupIds, operatorChecked ? undefined : { id: requester.id, groupIds: [operatorsGroupId] });
     if (!operatorChecked && !facts.requesterMemberOf?.has(operatorsGroupId)) {
       return refused(NOT_AN_OPERATOR);
     }
@@ -167,11 +200,18 @@ export class OffboardingService {
     if (leaver.id === requester.id) {
       return refused("You can't offboard yourself.");
     }
+    const unitRefusal = await this.outsideUnit(leaver);
+    if (unitRefusal) {
+      return refused(unitRefusal);
+    }
     if (facts.memberOf === undefined) {
       return refused(`I couldn't check whether ${leaver.displayName} is protected, so I won't offboard them. Try again later.`);
     }
     if (facts.memberOf.has(protectedGroupId)) {
       return refused(`${leaver.displayName} is in the protected group: they can't be offboarded with this bot.`);
+    }
+    if (teamGroupId && facts.memberOf.has(teamGroupId)) {
+      return refused(leaverInTeam(leaver.displayName));
     }
     if (facts.managerError) {
       // The manager approves: an unreadable one is not "no manager" (that would hand the decision to the approvers group).
@@ -184,9 +224,33 @@ export class OffboardingService {
     return { ok: true, leaver, ...(facts.manager ? { manager: facts.manager } : {}) };
   }
 
+  /** Why the leaver may not be offboarded for being outside OFFBOARDABLE_UNIT_ID (or unreadable), if so. A read only. */
+  private async outsideUnit(leaver: DirectoryUser): Promise<string | undefined> {
+    const unitId = this.deps.offboardableUnitId;
+    if (unitId === undefined) {
+      return undefined;
+    }
+    try {
+      if (await this.deps.directory.inAdministrativeUnit(unitId, leaver.id)) {
+        return undefined;
+      }
+      return `${leaver.displayName} is not in the administrative unit this bot may offboard (OFFBOARDABLE_UNIT_ID ${unitId}), so I won't offboard them. Nothing was changed.`;
+    } catch (err) {
+      const why = err instanceof M365Error ? err.summary() : err instanceof Error ? err.message : String(err);
+      return `I couldn't check whether ${leaver.displayName} is in the administrative unit this bot may offboard (${why}), so I won't offboard them. Nothing was changed.`;
+    }
+  }
+
   /** Re-checks everything, takes the read-only preview, picks the approvers and stores the request. */
   async submit(input: SubmitInput): Promise<{ ok: true; request: OffboardingRequest; preview: Preview } | Refused> {
-    const check = await this.checkLeaver(input.requester, input.leaverId);
+    // Bounded input before any read (the card action checks the same limits first).
+    if ((input.reason?.length ?? 0) > LIMITS.reason) {
+      return refused(`${tooLong('The reason', LIMITS.reason, input.reason!.length)}.`);
+    }
+    if ((input.options.autoReplyMessage?.length ?? 0) > LIMITS.autoReplyMessage) {
+      return refused(`${tooLong('The automatic reply text', LIMITS.autoReplyMessage, input.options.autoReplyMessage!.length)}.`);
+    }
+    const check = await this.checkLeaver(input.requester, input.leaverId, input.where);
     if (!check.ok) {
       return check;
     }
@@ -226,6 +290,7 @@ export class OffboardingService {
       createdAt: now.toISOString(),
       expiresAt: new Date(now.getTime() + this.deps.approvalTtlHours * 3600_000).toISOString(),
       teams: input.teams,
+      where: input.where,
     };
     // Stored, then the leaver claimed: a second submit for the same person loses the claim, withdraws its own copy
     // and changes nothing; whoever sees the claim can already read the request it points to. A crash in between
@@ -294,14 +359,20 @@ export class OffboardingService {
     return request && !lifecycle.isFinal(request) ? request : undefined;
   }
 
-  /** Newest first; `query` is a request id, or a UPN / mail / display name of the leaver. */
-  async list(query?: string): Promise<OffboardingRequest[]> {
-    const all = (await this.deps.store.list<OffboardingRequest>(REQUESTS)).map((d) => d.value).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  /** Newest first; `query` is a request id, or a UPN / mail / display name of the leaver. `visible`: the others don't exist. */
+  async list(query?: string, visible: (r: OffboardingRequest) => boolean = () => true): Promise<OffboardingRequest[]> {
+    const all = (await this.deps.store.list<OffboardingRequest>(REQUESTS)).map((d) => d.value).filter(visible).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
     if (!query) {
       return all.filter((r) => lifecycle.OPEN_STATUSES.includes(r.status)).concat(all.filter((r) => !lifecycle.OPEN_STATUSES.includes(r.status)).slice(0, 5));
     }
     const q = query.trim().toLowerCase();
     return all.filter((r) => r.id.toLowerCase() === q || [r.leaver.userPrincipalName, r.leaver.mail, r.leaver.displayName, r.leaver.id].some((v) => v?.toLowerCase() === q));
+  }
+
+  /** `list` as `viewer` may see it (visibility.ts); an operator check that fails counts as not an operator. */
+  async listFor(viewer: Actor, query?: string): Promise<OffboardingRequest[]> {
+    const operator = await this.deps.access.isOperator(viewer.id).catch(() => false);
+    return this.list(query, (r) => canSee(r, viewer, operator));
   }
 
   runView(request: OffboardingRequest): Promise<RunView | undefined> {
@@ -330,8 +401,12 @@ export class OffboardingService {
   // --- Deciding -------------------------------------------------------------------------------------------------------
 
   async decide(requestId: string, by: Actor, outcome: 'approved' | 'rejected', comment?: string): Promise<{ ok: true; request: OffboardingRequest } | Refused> {
+    if ((comment?.length ?? 0) > LIMITS.comment) {
+      return refused(`${tooLong('The comment', LIMITS.comment, comment!.length)}. Nothing was changed.`); // checked before the store is touched
+    }
     const now = this.now();
-    const result = await this.update(requestId, (r) => lifecycle.decide(r, by, outcome, now, comment));
+    // The leaver learns nothing of their own request, not even from a forged click (visibility.ts).
+    const result = await this.update(requestId, (r) => (r.leaver.id === by.id ? refused(requestNotFound(requestId)) : lifecycle.decide(r, by, outcome, now, comment)));
     if (!result.ok) {
       await this.deps.audit.record({ kind: 'decision', requestId, data: { event: 'refused', by: by.id, outcome, reason: result.reason } });
       // A click after the deadline expires the request now, without waiting for housekeeping.
@@ -363,7 +438,8 @@ export class OffboardingService {
 
   async cancel(requestId: string, by: Actor): Promise<{ ok: true; request: OffboardingRequest } | Refused> {
     const operator = await this.deps.access.isOperator(by.id).catch(() => false);
-    const result = await this.update(requestId, (r) => lifecycle.cancel(r, by, operator, this.now()));
+    // Who may not see it is told it does not exist; approvers see it but may not cancel (lifecycle.cancel).
+    const result = await this.update(requestId, (r) => (canSee(r, by, operator) ? lifecycle.cancel(r, by, operator, this.now()) : refused(requestNotFound(requestId))));
     if (!result.ok) {
       return result;
     }
@@ -481,9 +557,12 @@ export class OffboardingService {
     if (!(await this.deps.access.isOperator(by.id).catch(() => false))) {
       return refused('Only members of the offboarding operators group can retry failed steps.');
     }
+    const existing = await this.get(requestId);
+    if (!existing || !canSee(existing, by, true)) {
+      return refused(requestNotFound(requestId)); // an operator who is the leaver: as if it did not exist
+    }
     // A newer request for the same person owns their offboarding now: its run, not this retry.
-    const leaverId = (await this.get(requestId))?.leaver.id;
-    const newer = leaverId ? await this.openRequestFor(leaverId) : undefined;
+    const newer = await this.openRequestFor(existing.leaver.id);
     if (newer && newer.id !== requestId.trim().toUpperCase()) {
       return refused(`${newer.leaver.displayName} has a newer open request, ${newer.id}: retry is closed for ${requestId}.`);
     }
@@ -578,6 +657,22 @@ export class OffboardingService {
     await this.deps.audit.record({ kind: 'notify', requestId, data: { event: 'summary', ...summary } });
   }
 
+  /**
+   * May the approval card (with its @mention) go to the thread where the request was asked for, when no 1:1 chat
+   * reaches the approver? Only a channel the request could be started in now: allowed by OPERATIONS_CHANNEL_IDS, and
+   * the leaver (read again: memberships change) not a member of its team. Never a 1:1 chat (it is the requester's:
+   * the approver can't see it) nor a group chat; never a request stored without `where` (before this rule).
+   */
+  async approvalMayGoToThread(request: OffboardingRequest): Promise<boolean> {
+    const where = request.where;
+    const teamGroupId = where ? venueGroupId(where) : undefined;
+    if (!where || where.kind !== 'channel' || !teamGroupId || venueRefusal(where, this.deps.operationsChannelIds)) {
+      return false;
+    }
+    const memberOf = await this.deps.access.memberOf(request.leaver.id, [teamGroupId]).catch(() => undefined);
+    return memberOf !== undefined && !memberOf.has(teamGroupId);
+  }
+
   /** Installs the app for an approver who lacks it (the one write allowed before approval). */
   async installAppFor(userId: string, manifestId: string): Promise<string> {
     const result = await this.deps.directory.installApp(userId, manifestId);
@@ -617,7 +712,7 @@ export class OffboardingService {
     for (let attempt = 0; attempt < 5; attempt++) {
       const doc = await this.deps.store.get<OffboardingRequest>(REQUESTS, id.trim().toUpperCase());
       if (!doc) {
-        return refused(`There is no offboarding request ${id}.`);
+        return refused(requestNotFound(id));
       }
       const result = change(doc.value);
       if (!result.ok) {

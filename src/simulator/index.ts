@@ -67,6 +67,13 @@ export interface SimulatedTenant {
    * members' accounts). Without them the tenant answers 403 as Graph does.
    */
   setAppGrants(grants: Partial<AppGrants>): void;
+  /** Test-only: the next `count` password resets answer 403 Authorization_RequestDenied (a failed reset). */
+  failNextPasswordResets(count: number): void;
+  /**
+   * Test-only: every raw secret value the tenant received (reset passwords, Authorization headers), unmasked, unlike
+   * requestLog(). The secret scan looks for these in everything the bot writes.
+   */
+  receivedSecrets(): string[];
   /** An Intune device checks in: its pending / active actions become done (managementState wipeIssued / retireIssued). */
   checkInManagedDevice(id: string): ManagedDeviceActionView;
   /** The device's latest wipe / retire ends in this actionState, with the matching managementState. */
@@ -140,6 +147,10 @@ export async function startSimulatedTenant(options: SimulatorOptions = {}): Prom
     setAppGrants: (grants) => {
       core.state.appGrants = { ...core.state.appGrants, ...grants };
     },
+    failNextPasswordResets: (count) => {
+      core.state.failPasswordResets = count;
+    },
+    receivedSecrets: () => core.log.receivedSecrets(),
     checkInManagedDevice: (id) => checkInManagedDevice(core.state, id),
     setDeviceActionState: (id, actionState) => setDeviceActionState(core.state, id, actionState),
     removeManagedDevice: (id) => removeManagedDevice(core.state, id),

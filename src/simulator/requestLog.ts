@@ -35,6 +35,25 @@ export function redact(value: unknown): unknown {
   return value;
 }
 
+/** Keys whose string values are secrets the tenant received (the password a reset sets, any client secret or token). */
+const SECRET_KEY = /^(password|newPassword|currentPassword|clientSecret|client_secret|accessToken|access_token|secretText)$/i;
+
+/** The raw secret values in a request body (test-only: the secret scan looks for them everywhere the bot writes). */
+export function secretValues(value: unknown, out: string[] = []): string[] {
+  if (Array.isArray(value)) {
+    value.forEach((v) => secretValues(v, out));
+  } else if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      if (SECRET_KEY.test(k) && typeof v === 'string') {
+        out.push(v);
+      } else {
+        secretValues(v, out);
+      }
+    }
+  }
+  return out;
+}
+
 export function readableQuery(search: string): string {
   const raw = search.startsWith('?') ? search.slice(1) : search;
   try {
@@ -46,9 +65,24 @@ export function readableQuery(search: string): string {
 
 export class RequestLog {
   private entries: LogEntry[] = [];
+  /** Raw secret values received (bodies' passwords, Authorization headers); kept across clear() and reset. */
+  private readonly secrets = new Set<string>();
 
   add(entry: LogEntry): void {
+    secretValues(entry.body).forEach((s) => this.noteSecret(s));
     this.entries.push({ ...entry, body: redact(entry.body) });
+  }
+
+  /** Records a secret value the tenant received (test-only accessor: receivedSecrets). */
+  noteSecret(value: string | undefined): void {
+    if (value !== undefined && value !== '') {
+      this.secrets.add(value);
+    }
+  }
+
+  /** Test-only: every raw secret value the tenant received, unmasked (the secret scan's needles). */
+  receivedSecrets(): string[] {
+    return [...this.secrets];
   }
 
   all(): LogEntry[] {

@@ -80,6 +80,9 @@ export class SimulatorCore {
     const origin = `http://${req.headers.host ?? '127.0.0.1'}`;
     const headers = lowerHeaders(req);
     const requestId = randomUUID();
+    // The token as received, whole ("Bearer …") and bare: the secret scan looks for both.
+    this.log.noteSecret(headers.authorization);
+    this.log.noteSecret(headers.authorization?.replace(/^Bearer\s+/i, ''));
     let answer: Answer;
     try {
       const text = await readBody(req);

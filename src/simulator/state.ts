@@ -106,6 +106,8 @@ export class TenantState {
   /** `groupId userId` of owners added through Graph to a group with a team (see StateDump.teamOwnersNotMembers). */
   readonly teamOwnersAdded = new Set<string>();
   readonly actions: ActionCounters = { wipe: {}, retire: {}, clearMobileDevice: {}, revokeSignInSessions: {}, passwordResets: {}, removeCalendarEvents: {} };
+  /** Test-only: the next N password resets (PATCH passwordProfile) answer 403 (SimulatedTenant.failNextPasswordResets). */
+  failPasswordResets = 0;
   /** The simulated app's grants beyond the guide's defaults (tests change them: SimulatedTenant.setAppGrants). */
   appGrants: AppGrants = { ...DEFAULT_APP_GRANTS };
   private usersById = new Map<string, UserRecord>();

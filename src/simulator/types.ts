@@ -76,6 +76,26 @@ export interface DirectoryRoleRecord {
   members: string[];
 }
 
+/** An administrative unit (administrativeUnit resource) with the object ids of its members (users here). */
+export interface AdministrativeUnitRecord {
+  id: string;
+  displayName: string;
+  description: string | null;
+  visibility: string | null;
+  members: string[];
+}
+
+/**
+ * A directory role assignment (unifiedRoleAssignment): roleDefinitionId is the built-in role's template id;
+ * directoryScopeId '/' is tenant-wide, '/administrativeUnits/{id}' an administrative unit.
+ */
+export interface RoleAssignmentRecord {
+  id: string;
+  principalId: string;
+  roleDefinitionId: string;
+  directoryScopeId: string;
+}
+
 export interface ServicePlanInfo {
   servicePlanId: string;
   servicePlanName: string;
@@ -355,4 +375,8 @@ export interface SeedTenant {
   installedApps: Record<string, InstalledAppRecord[]>;
   drives: DriveRecord[];
   mailboxes: MailboxRecord[];
+  /** Optional in a seed file: none when absent. */
+  administrativeUnits?: AdministrativeUnitRecord[];
+  /** Directory role assignments (of the bot's service principal, in the bundled seed). Optional: none when absent. */
+  roleAssignments?: RoleAssignmentRecord[];
 }

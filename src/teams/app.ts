@@ -10,7 +10,7 @@ import { rejectAction } from './actions/reject';
 import { retryAction } from './actions/retry';
 import { submitAction } from './actions/submit';
 import { cancelCommand } from './commands/cancel';
-import { commandArgs, commandPattern, type Command } from './commands/command';
+import { argumentTooLong, commandArgs, commandArgument, commandPattern, type Command } from './commands/command';
 import { doctorCommand, type DoctorDeps } from './commands/doctor';
 import { helpCommand } from './commands/help';
 import { offboardCommand } from './commands/offboard';
@@ -61,7 +61,13 @@ export function createTeamsApp(deps: TeamsAppDeps): Application {
   for (const command of commands) {
     app.message(commandPattern(command.name), async (context: TurnContext) => {
       deps.logger.info({ command: command.name, conversation: context.activity.conversation?.id, from: context.activity.from?.aadObjectId }, 'command');
-      await command.handle(context, commandArgs(command.name, context.activity.text));
+      const args = commandArgs(command.name, context.activity.text);
+      // Bounded input before any work: an over-long argument never reaches the handler (nor Microsoft 365).
+      if (!commandArgument.safeParse(args).success) {
+        await context.sendActivity(argumentTooLong(command.name, args.length));
+        return;
+      }
+      await command.handle(context, args);
     });
   }
   for (const action of actions) {

@@ -179,7 +179,12 @@ export class TeamsNotifier implements RequestNotifier {
       return undefined;
     }
     // Last resort: the card in the originating thread, in one message with an @mention of the approver (only they
-    // can decide: checked on click). Its id is kept, so the decision replaces it in place.
+    // can decide: checked on click). Its id is kept, so the decision replaces it in place. Only in a channel where the
+    // request could be started now (service.approvalMayGoToThread): a 1:1 thread is the requester's (the approver
+    // can't see it), a group chat is never used, and a channel of a team the leaver belongs to would show them.
+    if (!(await this.service.approvalMayGoToThread(request))) {
+      throw new Error('no 1:1 chat with the approver, and the originating thread may not show the approval card');
+    }
     const mention = { type: 'mention', text: `<at>${approverName}</at>`, mentioned: { id: approverId, name: approverName } };
     const activityId = await this.proactive.send(refs.thread, {
       ...activity,
@@ -327,7 +332,7 @@ function requesterNews(r: OffboardingRequest, news: RequesterNews): string {
     case 'withdrawn':
       return `${what} was withdrawn: ${r.withdrawn?.reason ?? 'it was never fully opened'}. It never counted as open and nothing was changed in Microsoft 365. If it is still needed, type \`offboard ${r.leaver.displayName}\` to start again.`;
     case 'nobody-reachable':
-      return `I couldn't get the approval card for ${what} to ${names(r.approvers)}: Teams refused both a 1:1 chat and the thread where you asked. Nobody has been asked to approve yet, and nothing was changed in Microsoft 365. I keep trying on my own and will tell you when the card gets through. To drop the request, type \`cancel ${r.id}\`.`;
+      return `I couldn't get the approval card for ${what} to ${names(r.approvers)}: Teams refused a 1:1 chat with them, and the thread where you asked refused the card or can't show it (only a channel the leaver is not in can). Nobody has been asked to approve yet, and nothing was changed in Microsoft 365. I keep trying on my own and will tell you when the card gets through. To drop the request, type \`cancel ${r.id}\`.`;
     case 'reached': {
       const carded = new Set((refsOf(r).approvals ?? []).map((a) => a.approverId));
       return `the approval card for ${what} reached ${names(r.approvers.filter((a) => carded.has(a.id)))} after all: it is waiting for a decision.`;

@@ -3,13 +3,14 @@ import type { Attachment } from 'botbuilder';
 import type { DirectoryUser } from '../offboarding/directory';
 import type { Actor } from '../offboarding/requests';
 import type { OffboardingService } from '../offboarding/service';
+import type { Venue } from '../offboarding/venue';
 import { renderNoticeCard, renderRequestCard } from './cards';
 import { isValidZone, requestCardData } from './view';
 import { todayIn } from './zoned-time';
 
 /** Takes plain values, not the TurnContext: it also runs after the turn ended (a submit refused in the background). */
-export async function requestCardFor(service: OffboardingService, timeZone: string | undefined, requester: Actor, leaverId: string, error?: string, operatorChecked = false): Promise<{ ok: true; card: Attachment } | { ok: false; reason: string; card: Attachment }> {
-  const check = await service.checkLeaver(requester, leaverId, operatorChecked);
+export async function requestCardFor(service: OffboardingService, timeZone: string | undefined, requester: Actor, leaverId: string, where: Venue, error?: string, operatorChecked = false): Promise<{ ok: true; card: Attachment } | { ok: false; reason: string; card: Attachment }> {
+  const check = await service.checkLeaver(requester, leaverId, where, operatorChecked);
   if (!check.ok) {
     return { ok: false, reason: check.reason, card: renderNoticeCard({ title: "Can't start this offboarding", text: check.reason, tone: 'attention' }) };
   }

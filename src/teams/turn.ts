@@ -1,6 +1,7 @@
 // Small readers of the incoming activity, shared by commands and card actions.
-import { TurnContext } from 'botbuilder';
+import { TeamsInfo, TurnContext, type TeamsChannelData } from 'botbuilder';
 import type { Actor } from '../offboarding/requests';
+import type { Venue } from '../offboarding/venue';
 import type { TeamsRefs } from './refs';
 
 /** Who sent the activity, by Entra object id (Teams always sends aadObjectId for users). */
@@ -31,6 +32,34 @@ export function refsFrom(context: TurnContext): TeamsRefs {
     bot: { id: a.recipient?.id ?? '', ...(a.recipient?.name ? { name: a.recipient.name } : {}) },
     ...(a.replyToId ? { submitCardId: a.replyToId } : {}),
   };
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Where the activity comes from (offboarding/venue.ts). A 1:1 chat is 'personal'; a channel post is 'channel', with the
+ * team's Microsoft 365 group id from channelData.team.aadGroupId (botbuilder's TeamInfo) or, when Teams leaves it out,
+ * from the Bot Connector (TeamsInfo.getTeamDetails: GET /v3/teams/{id}); unknown if that fails too (the service then
+ * refuses). Anything else, and any meeting chat (channelData.meeting), counts as a group chat.
+ */
+export async function venueOf(context: TurnContext): Promise<Venue> {
+  const a = context.activity;
+  const channelData = a.channelData as TeamsChannelData | undefined;
+  const type = a.conversation?.conversationType;
+  if (channelData?.meeting || (type !== 'personal' && type !== 'channel')) {
+    return { kind: 'group-chat' };
+  }
+  if (type === 'personal') {
+    return { kind: 'personal' };
+  }
+  const channelId = channelData?.channel?.id ?? (a.conversation.id ?? '').split(';')[0]!;
+  let teamGroupId = channelData?.team?.aadGroupId;
+  if (!teamGroupId && channelData?.team?.id) {
+    teamGroupId = await TeamsInfo.getTeamDetails(context)
+      .then((d) => d.aadGroupId)
+      .catch(() => undefined);
+  }
+  return { kind: 'channel', channelId, ...(teamGroupId && GUID.test(teamGroupId) ? { teamGroupId } : {}) };
 }
 
 export const NO_IDENTITY = "I can't tell who you are (this message has no Entra ID user), so I can't do that.";

@@ -6,6 +6,21 @@ import type { FakeBotConnector, SentActivity } from './bot-connector';
 
 export const SUMMARY_CHANNEL = '19:offboarding-summary@thread.tacv2';
 export const CHANNEL_THREAD = '19:it-ops@thread.tacv2;messageid=1700000000000';
+/**
+ * The teams the test channels belong to, with their Microsoft 365 group in the simulated tenant (channelData.team):
+ * 'it-ops' is in "Engineering Team", which has none of the personas (Jane is not a member); 'sales' is in "Sales EMEA",
+ * whose members include Jane Doe and Tom Alvarez; 'no-team-id' sends the team without its aadGroupId.
+ */
+export const TEAMS = {
+  '19:it-ops@thread.tacv2': { id: '19:it-ops-team@thread.tacv2', aadGroupId: '8d966028-d3be-5b9a-94a5-f3789bdc6cc9' },
+  '19:sales@thread.tacv2': { id: '19:sales-team@thread.tacv2', aadGroupId: '146ae1c8-5f1d-5ab2-add4-74edbd057db5' },
+  '19:no-team-id@thread.tacv2': { id: '19:unknown-team@thread.tacv2' },
+} as Record<string, { id: string; aadGroupId?: string }>;
+/** A thread in a channel of the Sales EMEA team (Jane is a member). */
+export const SALES_THREAD = '19:sales@thread.tacv2;messageid=1700000000001';
+/** A group chat (conversationType 'groupChat'), and a meeting chat (a group chat with channelData.meeting). */
+export const GROUP_CHAT = '19:it-helpdesk-chat@thread.v2';
+export const MEETING_CHAT = '19:meeting_offboarding-sync@thread.v2';
 
 export interface Person {
   id: string;
@@ -23,14 +38,20 @@ export class TeamsClient {
   ) {}
 
   protected base(from: Person, conversationId: string): Record<string, unknown> {
-    const type = conversationId.startsWith('a:') ? 'personal' : 'channel';
+    const type = conversationId.startsWith('a:') ? 'personal' : conversationId.includes('@thread.v2') ? 'groupChat' : 'channel';
+    const channelId = conversationId.split(';')[0]!;
+    const team = TEAMS[channelId] ?? TEAMS['19:it-ops@thread.tacv2']!;
     return {
       channelId: 'msteams',
       serviceUrl: this.connector.url,
       from: { id: `29:${from.id}`, aadObjectId: from.id, name: from.name },
       recipient: { id: '28:offboarding-bot', name: 'Offboarding' },
       conversation: { id: conversationId, conversationType: type, tenantId: this.tenantId, isGroup: type !== 'personal' },
-      channelData: { tenant: { id: this.tenantId }, ...(type === 'channel' ? { channel: { id: conversationId.split(';')[0] } } : {}) },
+      channelData: {
+        tenant: { id: this.tenantId },
+        ...(type === 'channel' ? { channel: { id: channelId }, team } : {}),
+        ...(conversationId.startsWith('19:meeting_') ? { meeting: { id: 'MCMeeting-offboarding-sync' } } : {}),
+      },
       localTimezone: 'Europe/London',
       entities: [{ type: 'clientInfo', locale: 'en-GB', timezone: 'Europe/London' }],
     };

@@ -1,6 +1,9 @@
 // The doctor: roles read from the app's own (here unsigned, hand-made) tokens against what the steps need, the
 // Exchange probe, the plain answer without a credential, and the CLI's exit codes.
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { AccessToken, TokenCredential } from '@azure/identity';
 import { doctorCli, EXIT_CONFIG } from '../../src/cli/doctor';
 import { createM365 } from '../../src/m365';
@@ -156,5 +159,58 @@ describe('m365 doctor', () => {
       assert.equal(await doctorCli({ M365_CREDENTIAL: 'secret', TENANT_ID: 'c0ff1ce5-7e4a-4d2b-9a11-5e7d0c0ffee5' }, [], (l) => errors.push(l)), EXIT_CONFIG);
       assert.match(errors.join(), /Configuration error: AZURE_CLIENT_ID/);
     });
+  });
+});
+
+describe('m365 doctor: Entra roles and their scopes (simulated tenant)', () => {
+  const APP_SP = '7ecc49cc-1f30-51f0-b6aa-291c8602a683'; // the seed's "Offboarding" service principal
+  const UNIT = '5c1b2a3d-0f4e-4b6a-9c8d-7e6f5a4b3c2d';
+
+  it('lists each role with its scope and warns while User Administrator is tenant-wide', async () => {
+    const tenant = await startSimulatedTenant();
+    try {
+      const { graph } = createM365({ tenantId: tenant.tenantId, graphBaseUrl: tenant.graphBaseUrl, exchangeBaseUrl: tenant.exchangeBaseUrl, credential: 'none' });
+      const report = await runDoctor({ graph, exchange: exchangeOk, options: DEFAULT_OPTIONS, clientId: APP_ID, credential: credential({ appid: APP_ID, oid: APP_SP, roles: ROLES_NEEDED }) });
+      assert.deepEqual(report.entraRoles?.map((r) => [r.name, r.directoryScopeId]), [
+        ['User Administrator', '/'],
+        ['Exchange Administrator', '/'],
+      ]);
+      const text = formatDoctorReport(report);
+      assert.match(text, /Entra roles \(2\):\n {2}- User Administrator: tenant-wide \(\/\)\n {2}- Exchange Administrator: tenant-wide \(\/\)/);
+      assert.match(text, /WARNING: User Administrator is tenant-wide \(scope '\/'\)/);
+      assert.ok(!/custom role group/.test(text));
+      assert.ok(tenant.requestLog().some((e) => e.path === '/v1.0/roleManagement/directory/roleAssignments'));
+    } finally {
+      await tenant.close();
+    }
+  });
+
+  it('a unit-scoped User Administrator and no Exchange Administrator: no warning, the custom role group checks printed', async () => {
+    const seed = JSON.parse(readFileSync(path.join(__dirname, '../../src/simulator/seed/tenant.json'), 'utf8')) as { roleAssignments: Array<{ directoryScopeId: string; roleDefinitionId: string }> };
+    seed.roleAssignments = seed.roleAssignments.filter((a) => a.roleDefinitionId !== ROLE_TEMPLATE_IDS['Exchange Administrator']).map((a) => ({ ...a, directoryScopeId: `/administrativeUnits/${UNIT}` }));
+    const dir = mkdtempSync(path.join(tmpdir(), 'doctor-seed-'));
+    const seedFile = path.join(dir, 'tenant.json');
+    writeFileSync(seedFile, JSON.stringify(seed));
+    const tenant = await startSimulatedTenant({ seedFile });
+    try {
+      const { graph } = createM365({ tenantId: tenant.tenantId, graphBaseUrl: tenant.graphBaseUrl, exchangeBaseUrl: tenant.exchangeBaseUrl, credential: 'none' });
+      const cred = credential({ appid: APP_ID, oid: APP_SP, roles: [...ROLES_NEEDED, 'AdministrativeUnit.Read.All'] }, { appid: APP_ID, roles: ['Exchange.ManageAsApp'] });
+      const report = await runDoctor({ graph, exchange: exchangeOk, options: DEFAULT_OPTIONS, clientId: APP_ID, credential: cred, offboardableUnitId: UNIT });
+      assert.deepEqual(report.entraRoles?.map((r) => [r.name, r.directoryScopeId]), [['User Administrator', `/administrativeUnits/${UNIT}`]]);
+      assert.deepEqual(report.missing, [], 'Exchange answered: the role group stands in for Exchange Administrator');
+      const text = formatDoctorReport(report);
+      assert.match(text, new RegExp(`User Administrator: administrative unit ${UNIT}`));
+      assert.ok(!/WARNING: User Administrator is tenant-wide/.test(text));
+      assert.match(text, /custom role group: cmdlets not verifiable from here/);
+      assert.match(text, /Get-ManagementRole -Cmdlet Set-Mailbox; .*Get-ManagementRole -Cmdlet Remove-CalendarEvents/);
+      assert.match(text, new RegExp(`OFFBOARDABLE_UNIT_ID: administrative unit ${UNIT} \\(Offboardable staff\\)`));
+      // Scoped to another unit than OFFBOARDABLE_UNIT_ID: said.
+      const other = await runDoctor({ graph, exchange: exchangeOk, options: DEFAULT_OPTIONS, clientId: APP_ID, credential: cred, offboardableUnitId: '00000000-0000-4000-8000-000000000001' });
+      assert.match(other.notes.join('\n'), /not to OFFBOARDABLE_UNIT_ID/);
+      assert.match(other.notes.join('\n'), /WARNING: OFFBOARDABLE_UNIT_ID 00000000-0000-4000-8000-000000000001 names no administrative unit/);
+    } finally {
+      await tenant.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -35,7 +35,7 @@ describe('the bot sends every directory cast as an advanced query', function () 
     const service = new OffboardingService({ store, engine, access: new AccessPolicy(graph, tenant.groups), directory: new Directory(graph), audit, approvalTtlHours: 72 });
     const P = tenant.personas;
 
-    const elena = await service.submit({ requester: { id: P.operator!, displayName: 'Isaac Ito' }, leaverId: P.noManagerUser!, inheritorId: P.inheritorCandidate!, options: DEFAULT_OPTIONS, teams: {} });
+    const elena = await service.submit({ requester: { id: P.operator!, displayName: 'Isaac Ito' }, leaverId: P.noManagerUser!, inheritorId: P.inheritorCandidate!, options: DEFAULT_OPTIONS, teams: {}, where: { kind: 'personal' as const } });
     assert.ok(elena.ok, elena.ok ? '' : elena.reason);
     assert.ok(elena.request.approvers.length > 0 && elena.request.approvers.every((a) => a.role === 'approvers-group'));
     assert.deepEqual(elena.request.warnings.filter((w) => w.code === 'read-failed' || w.code === 'directory-roles-unknown'), [], 'every read answered');

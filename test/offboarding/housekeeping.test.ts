@@ -129,7 +129,7 @@ describe('housekeeping: no request left in limbo', function () {
 
   const P = () => tenant.personas;
   const isaac = () => ({ id: P().operator!, displayName: 'Isaac Ito' });
-  const input = (leaverKey = 'jane') => ({ requester: isaac(), leaverId: P()[leaverKey]!, inheritorId: P().inheritorCandidate!, options: DEFAULT_OPTIONS, teams: {} });
+  const input = (leaverKey = 'jane') => ({ requester: isaac(), leaverId: P()[leaverKey]!, inheritorId: P().inheritorCandidate!, options: DEFAULT_OPTIONS, teams: {}, where: { kind: 'personal' as const } });
 
   async function submit(s: OffboardingService, leaverKey = 'jane'): Promise<OffboardingRequest> {
     const result = await s.submit(input(leaverKey));

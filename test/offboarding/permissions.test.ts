@@ -272,7 +272,8 @@ const noGraph: GraphPort = {
   batch: () => Promise.reject(new Error('the doctor does not call Graph')),
 };
 const exchangeOk: ExchangePort = { invoke: <T>() => Promise.resolve({ value: [{ Identity: 'x' }] as T[], warnings: [] }) };
-const doctor = (credential: TokenCredential, options: OffboardingOptions): ReturnType<typeof runDoctor> => runDoctor({ credential, graph: noGraph, exchange: exchangeOk, options });
+const exchangeDenied: ExchangePort = { invoke: () => Promise.reject(new Error('401 Unauthorized')) };
+const doctor = (credential: TokenCredential, options: OffboardingOptions, exchange = exchangeOk): ReturnType<typeof runDoctor> => runDoctor({ credential, graph: noGraph, exchange, options });
 
 const BOOLEAN_OPTIONS = OPTION_IDS.filter((id) => typeof DEFAULT_OPTIONS[id] === 'boolean');
 const ALL_OFF: OffboardingOptions = optionsSchema.parse({ ...Object.fromEntries(BOOLEAN_OPTIONS.map((id) => [id, false])), intuneDevices: 'leave' });
@@ -310,7 +311,8 @@ function unionOverEnabledSteps(options: OffboardingOptions): Map<string, string[
 describe("the doctor's required set", () => {
   for (const [name, options] of OPTION_CASES) {
     it(`equals the union over the enabled steps: ${name}`, async () => {
-      const report = await doctor(tokens([], [], ['00000000-0000-4000-8000-000000000000']), options);
+      // Nothing granted: Exchange refuses too (an answering Exchange without the role is a custom role group).
+      const report = await doctor(tokens([], [], ['00000000-0000-4000-8000-000000000000']), options, exchangeDenied);
       const missing = new Map(report.missing.map((m) => [`${m.service}:${m.permission}`, m.neededBy]));
       const union = unionOverEnabledSteps(options);
       assert.deepEqual(sorted(missing.keys()), sorted(union.keys()));
@@ -337,9 +339,11 @@ describe("the doctor's required set", () => {
 
     it('with every option on, names exactly the optional grants; with them granted too, nothing', async () => {
       const without = await doctor(requiredOnly, EVERY_OPTION_ON);
+      // The grants that go with a setting (OFFBOARDABLE_UNIT_ID) are checked when it is set: below.
+      const byOption = (g: ManifestGrant): boolean => g.optional && (g.onlyWith ?? []).some((o) => (OPTIONAL_GRANT_OPTIONS as readonly string[]).includes(o));
       assert.deepEqual(
         without.missing.map((m) => [m.permission, m.neededBy]),
-        manifest.graph.grants.filter((g) => g.optional).map((g) => [g.permission, g.neededBy]),
+        manifest.graph.grants.filter(byOption).map((g) => [g.permission, g.neededBy]),
       );
       assert.match(formatDoctorReport(without), /Role-assignable groups: left in place, each with a follow-up for IT: RoleManagement\.ReadWrite\.Directory is not granted, so a request with removeFromRoleAssignableGroups on would fail/);
       const all = await doctor(tokens(manifest.graph.grants.map((g) => g.permission), required(manifest.exchange.grants), wids), EVERY_OPTION_ON);
@@ -357,6 +361,23 @@ describe("the doctor's required set", () => {
       assert.match(formatDoctorReport(notGranted), /Role-assignable groups: left in place, each with a follow-up for IT: RoleManagement\.ReadWrite\.Directory is not granted \(the default; removeFromRoleAssignableGroups would need it\)/);
       const unknown = await runDoctor({ graph: noGraph, exchange: exchangeOk, options: DEFAULT_OPTIONS });
       assert.equal(unknown.roleAssignableGroups.mode, 'unknown');
+    });
+
+    it('OFFBOARDABLE_UNIT_ID: its optional grant, AdministrativeUnit.Read.All, is needed only when it is set', async () => {
+      const au = manifest.graph.grants.find((g) => g.permission === 'AdministrativeUnit.Read.All')!;
+      assert.deepEqual([au.optional, au.onlyWith, au.neededBy], [true, ['OFFBOARDABLE_UNIT_ID'], ['offboardable-unit']]);
+      const unset = await doctor(requiredOnly, DEFAULT_OPTIONS);
+      assert.deepEqual(unset.missing, []);
+      const set = await runDoctor({ credential: requiredOnly, graph: noGraph, exchange: exchangeOk, options: DEFAULT_OPTIONS, offboardableUnitId: '5c1b2a3d-0f4e-4b6a-9c8d-7e6f5a4b3c2d' });
+      assert.deepEqual(set.missing.map((m) => [m.permission, m.neededBy]), [['AdministrativeUnit.Read.All', ['offboardable-unit']]]);
+      const granted = await runDoctor({
+        credential: tokens([...required(manifest.graph.grants), 'AdministrativeUnit.Read.All'], ['Exchange.ManageAsApp'], wids),
+        graph: noGraph,
+        exchange: exchangeOk,
+        options: DEFAULT_OPTIONS,
+        offboardableUnitId: '5c1b2a3d-0f4e-4b6a-9c8d-7e6f5a4b3c2d',
+      });
+      assert.deepEqual(granted.missing, []);
     });
 
     it('the Teams permissions are checked too', async () => {

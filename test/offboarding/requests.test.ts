@@ -23,7 +23,7 @@ describe('request lifecycle', () => {
     ['the manager approves', at('requested'), manager, 'approved'],
     ['the leaver cannot', at('requested'), { id: 'jane', displayName: 'Jane Doe' }, /being offboarded/],
     ['the requester cannot', at('requested', { approvers: [{ id: 'isaac', displayName: 'Isaac', role: 'approvers-group' }] }), { id: 'isaac', displayName: 'Isaac' }, /asked for this offboarding/],
-    ['someone else cannot', at('requested'), { id: 'tom', displayName: 'Tom' }, /Only Marcus Reed can decide/],
+    ['someone else cannot', at('requested'), { id: 'tom', displayName: 'Tom' }, /Only the approvers this request was sent to can decide/],
     ['not twice', at('approved', { decision: { by: manager, at: now.toISOString(), outcome: 'approved' } }), manager, /already approved by Marcus Reed/],
     ['not after a rejection', at('rejected', { decision: { by: manager, at: now.toISOString(), outcome: 'rejected' } }), manager, /already rejected/],
     ['not when cancelled', at('cancelled', { cancelled: { by: { id: 'isaac', displayName: 'Isaac Ito' }, at: now.toISOString() } }), manager, /cancelled by Isaac Ito/],

@@ -78,7 +78,7 @@ describe('safety reads that fail are never silent', function () {
     const engine = new OffboardingEngine({ graph, exchange: m365.exchange, store, audit });
     return new OffboardingService({ store, engine, access: new AccessPolicy(graph, tenant.groups), directory: new Directory(graph), audit, approvalTtlHours: 72, now: () => new Date('2026-11-27T10:00:00.000Z') });
   }
-  const submitJane = (s: OffboardingService) => s.submit({ requester: isaac(), leaverId: P().jane!, inheritorId: P().inheritorCandidate!, options: DEFAULT_OPTIONS, teams: {} });
+  const submitJane = (s: OffboardingService) => s.submit({ requester: isaac(), leaverId: P().jane!, inheritorId: P().inheritorCandidate!, options: DEFAULT_OPTIONS, teams: {}, where: { kind: 'personal' as const } });
 
   before(async () => {
     tenant = await startSimulatedTenant({ mailboxConversionDelayMs: 0 });
@@ -112,7 +112,7 @@ describe('safety reads that fail are never silent', function () {
     assert.equal(await s.openRequestFor(P().jane!), undefined);
     assert.deepEqual(tenant.requestLog().filter(isWrite), []);
     // The same at `offboard jane.doe@contoso.com`: no request card.
-    const resolved = await s.resolve(isaac(), 'jane.doe@contoso.com');
+    const resolved = await s.resolve(isaac(), 'jane.doe@contoso.com', { kind: 'personal' });
     assert.deepEqual(resolved, { ok: false, reason: "I couldn't check whether Jane Doe is protected, so I won't offboard them. Try again later." });
   });
 

@@ -52,7 +52,7 @@ describe('offboarding service', function () {
   });
 
   async function submit(s: OffboardingService, leaverKey: string, extra: Partial<Parameters<OffboardingService['submit']>[0]> = {}): Promise<OffboardingRequest> {
-    const result = await s.submit({ requester: actor('operator', 'Isaac Ito'), leaverId: P()[leaverKey]!, inheritorId: P().inheritorCandidate!, options: DEFAULT_OPTIONS, teams: {}, ...extra });
+    const result = await s.submit({ requester: actor('operator', 'Isaac Ito'), leaverId: P()[leaverKey]!, inheritorId: P().inheritorCandidate!, options: DEFAULT_OPTIONS, teams: {}, where: { kind: 'personal' as const }, ...extra });
     assert.ok(result.ok, result.ok ? '' : result.reason);
     return result.request;
   }
@@ -118,7 +118,7 @@ describe('offboarding service', function () {
 
   it('two submits for the same leaver at once: one request, the other refused', async () => {
     const s = service();
-    const input = { requester: actor('operator', 'Isaac Ito'), leaverId: P().jane!, inheritorId: P().inheritorCandidate!, options: DEFAULT_OPTIONS, teams: {} };
+    const input = { requester: actor('operator', 'Isaac Ito'), leaverId: P().jane!, inheritorId: P().inheritorCandidate!, options: DEFAULT_OPTIONS, teams: {}, where: { kind: 'personal' as const } };
     const [a, b] = await Promise.all([s.submit(input), s.submit(input)]);
     assert.equal([a, b].filter((x) => x.ok).length, 1);
     const loser = [a, b].find((x) => !x.ok) as { ok: false; reason: string };

@@ -23,6 +23,7 @@ describe('simulator seed (demo organisation)', () => {
       approver2: 'cf64f027-33a5-5852-8a7a-1db0fd1127e5',
       inheritorCandidate: 'f19ea5c6-87bc-595b-ac6e-b71a304132c5',
       roleGroupMember: '9318c9b1-5ba3-58ab-93fa-53f5d3576f1c',
+      outsideUnit: '875e11a2-a2ae-5951-adb5-91d0dd8e89c1',
     });
     assert.equal(seed.users.length, 50);
   });

@@ -3,7 +3,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createLogger } from '../../src/logger';
+import type { TokenCredential } from '@azure/identity';
+import { createLogger, type Logger } from '../../src/logger';
 import { startBot, type RunningBot } from '../../src/startup';
 import { FakeBotConnector, type SentActivity } from '../fakes/bot-connector';
 import { CHANNEL_THREAD, SUMMARY_CHANNEL, TeamsClient, textOf, type Person } from '../fakes/teams-client';
@@ -16,10 +17,16 @@ export class BotHarness {
   private dataDir = '';
   people!: Record<'isaac' | 'jane' | 'marcus' | 'tom' | 'janeSmith' | 'victor' | 'priya' | 'elena' | 'amara' | 'ben' | 'samuel', Person>;
 
-  async start(env: NodeJS.ProcessEnv = {}, options: { now?: () => Date } = {}): Promise<this> {
+  /** The bot's DATA_DIR (a temporary directory, removed by stop()). */
+  get dataDirectory(): string {
+    return this.dataDir;
+  }
+
+  /** options.logger replaces the default (BOT_TEST_LOG level, stdout); m365Credential: tokens sent to the tenant. */
+  async start(env: NodeJS.ProcessEnv = {}, options: { now?: () => Date; logger?: Logger; m365Credential?: TokenCredential } = {}): Promise<this> {
     await this.connector.start();
     this.dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'offboarding-bot-'));
-    this.bot = await startBot({ env: { PORT: '0', DATA_DIR: this.dataDir, SUMMARY_CHANNEL_ID: SUMMARY_CHANNEL, ...env }, logger: createLogger({ level: process.env.BOT_TEST_LOG ?? 'silent' }), ...options });
+    this.bot = await startBot({ env: { PORT: '0', DATA_DIR: this.dataDir, SUMMARY_CHANNEL_ID: SUMMARY_CHANNEL, ...env }, ...options, logger: options.logger ?? createLogger({ level: process.env.BOT_TEST_LOG ?? 'silent' }) });
     const p = this.bot.tenant!.personas;
     const person = (key: string, name: string): Person => ({ id: p[key]!, name });
     this.people = {

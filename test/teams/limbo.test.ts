@@ -143,7 +143,7 @@ describe('no request left in limbo (bot level)', function () {
       tenantId,
       bot,
     };
-    const result = await h.bot.service.submit({ requester: { id: h.people.isaac.id, displayName: 'Isaac Ito' }, leaverId: h.people.samuel.id, inheritorId: h.people.tom.id, options: DEFAULT_OPTIONS, teams: asChannelData(refs) });
+    const result = await h.bot.service.submit({ requester: { id: h.people.isaac.id, displayName: 'Isaac Ito' }, leaverId: h.people.samuel.id, inheritorId: h.people.tom.id, options: DEFAULT_OPTIONS, teams: asChannelData(refs), where: { kind: 'personal' } });
     assert.ok(result.ok, result.ok ? '' : result.reason);
     const { id, approvers } = result.request;
     const approver = { id: approvers[0]!.id, name: approvers[0]!.displayName };

@@ -57,7 +57,10 @@ function fakeService(r: OffboardingRequest) {
   const installs: string[] = [];
   const rounds: Array<Record<string, DeliveryOutcome>> = [];
   let current = r;
+  /** What service.approvalMayGoToThread answers (the originating thread may show the card: a channel the leaver isn't in). */
+  const thread = { allowed: true, asked: 0 };
   const service = {
+    approvalMayGoToThread: () => (thread.asked++, Promise.resolve(thread.allowed)),
     installAppFor: (userId: string) => (installs.push(userId), Promise.resolve('installed')),
     annotate: (_id: string, change: (t: Record<string, unknown>) => Record<string, unknown>) => ((current = { ...current, teams: change(current.teams) }), Promise.resolve(current)),
     get: () => Promise.resolve(current),
@@ -69,7 +72,7 @@ function fakeService(r: OffboardingRequest) {
   const decide = (decision: NonNullable<OffboardingRequest['decision']>) => {
     current = { ...current, status: decision.outcome, decision };
   };
-  return { service, recorded, installs, rounds, current: () => current, decide };
+  return { service, recorded, installs, rounds, current: () => current, decide, thread };
 }
 
 const noSleep = () => Promise.resolve();
@@ -113,6 +116,19 @@ describe('teams notifier', () => {
     assert.equal(p.calls.filter((c) => c.op === 'send').length, 2, 'the plan preview, then the card with the mention');
     assert.deepEqual((s.current().teams.approvals as Array<{ where: string }>).map((a) => a.where), ['thread']);
     assert.deepEqual(s.rounds, [{ ben: 'delivered' }], 'a card in the thread is a delivered card');
+  });
+
+  it('no thread fallback where the thread may not show the card (a 1:1 or group chat, a channel the leaver is in): a failure', async () => {
+    const p = new RecordingProactive();
+    p.personal = () => 403;
+    const s = fakeService(request());
+    s.thread.allowed = false;
+    await new TeamsNotifier(p as unknown as Proactive, s.service, { teamsAppId: 'app', installRetryMs: 0, sleep: noSleep }).requested(request());
+    assert.equal(s.thread.asked, 1);
+    assert.deepEqual(p.calls.filter((c) => c.op === 'send').length, 1, 'only the plan preview: no approval card in the thread');
+    assert.ok(!p.calls.some((c) => /please approve or reject/.test(String(c.activity.text))));
+    assert.equal(s.current().teams.approvals, undefined);
+    assert.deepEqual(s.rounds, [{ ben: 'failed' }]);
   });
 
   it('no 1:1 chat and no thread: the approver has no card, and the service hears it was a failure', async () => {

@@ -1,4 +1,5 @@
 // Every Graph v1.0 route the simulator serves, in one router.
+import { registerAdminUnits } from './adminUnits';
 import { registerAuthMethods } from './authMethods';
 import { registerDevices } from './devices';
 import { registerGrants } from './grants';
@@ -21,5 +22,6 @@ export function createGraphRouter(): GraphRouter {
   registerAuthMethods(router);
   registerMailAndDrive(router);
   registerTeamsApps(router);
+  registerAdminUnits(router);
   return router;
 }

@@ -70,6 +70,10 @@ function patchUser(req: GraphRequest): ReturnType<typeof noContent> {
     if (!isComplex(profile.password)) {
       throw graphErrors.badRequest('The specified password does not comply with password complexity requirements. Please provide a different password.');
     }
+    if (req.state.failPasswordResets > 0) {
+      req.state.failPasswordResets -= 1;
+      throw graphErrors.insufficientPrivileges();
+    }
     user.lastPasswordChangeDateTime = req.state.isoNow();
     req.state.count(req.state.actions.passwordResets, user.id);
   }

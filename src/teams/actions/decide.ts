@@ -1,12 +1,13 @@
 // Shared by offboard.approve and offboard.reject: the clicker is checked against the stored request, never against
 // the card. A request already decided, cancelled or expired answers with its current state.
 import { z } from 'zod';
+import { LIMITS } from '../../offboarding/limits';
 import type { OffboardingService } from '../../offboarding/service';
 import { renderDecidedCard } from '../cards';
 import { decidedCardData } from '../view';
 import { cardAction, type CardAction } from './action';
 
-const MAX_COMMENT = 1000;
+const MAX_COMMENT = LIMITS.comment;
 export const REQUEST_ID_DATA = z.object({ requestId: z.string().regex(/^OFB-[A-Z0-9]{6}$/i) });
 const DECIDE_DATA = REQUEST_ID_DATA.extend({
   comment: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.string().max(MAX_COMMENT).optional()),

@@ -4,6 +4,7 @@
 import { MessageFactory } from 'botbuilder';
 import { z } from 'zod';
 import type { Logger } from '../../logger';
+import { LIMITS, tooLong } from '../../offboarding/limits';
 import { OPTION_IDS, optionsSchema } from '../../offboarding/options';
 import type { OffboardingRequest } from '../../offboarding/requests';
 import { NOT_AN_OPERATOR, type OffboardingService } from '../../offboarding/service';
@@ -12,7 +13,7 @@ import type { TeamsNotifier } from '../notifier';
 import type { Proactive } from '../proactive';
 import { asChannelData, refsOf, type TeamsRefs } from '../refs';
 import { requestCardFor } from '../request-card';
-import { refsFrom, timeZoneOf } from '../turn';
+import { refsFrom, timeZoneOf, venueOf } from '../turn';
 import { VERBS } from '../verbs';
 import { isValidZone } from '../view';
 import { todayIn, zonedToUtc } from '../zoned-time';
@@ -25,7 +26,7 @@ export const submitData = z.object({
   mailboxInheritorId: z.string({ required_error: 'choose who inherits the mailbox (mailboxInheritorId)' }).uuid('mailboxInheritorId must be an Entra object id'),
   effectiveDate: z.preprocess(blankToUndefined, z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'effectiveDate must be YYYY-MM-DD').optional()),
   effectiveTime: z.preprocess(blankToUndefined, z.string().regex(/^\d{2}:\d{2}$/, 'effectiveTime must be HH:mm').optional()),
-  reason: z.preprocess(blankToUndefined, z.string().max(500, 'the reason is longer than 500 characters').optional()),
+  reason: z.preprocess(blankToUndefined, z.string().max(LIMITS.reason, tooLong('the reason', LIMITS.reason)).optional()),
 });
 
 export interface SubmitDeps {
@@ -62,6 +63,13 @@ export function submitAction(deps: SubmitDeps): CardAction {
     if (!(await deps.service.isOperator(requester.id))) {
       return NOT_AN_OPERATOR;
     }
+    // Refused at once where an offboarding may not start (a group chat, an unlisted channel); the team check follows
+    // with the other rules in the service.
+    const where = await venueOf(context);
+    const wrongPlace = deps.service.wrongPlace(where);
+    if (wrongPlace) {
+      return wrongPlace;
+    }
     const zone = timeZoneOf(context);
     const input = {
       requester,
@@ -72,6 +80,8 @@ export function submitAction(deps: SubmitDeps): CardAction {
       ...(isValidZone(zone) ? { timeZone: zone } : {}),
       ...(fields.reason ? { reason: fields.reason } : {}),
       teams: asChannelData(refsFrom(context)),
+      // Checked again by the service (the card may have been forwarded or forged): venue.ts.
+      where,
     };
     // Teams wants an answer within ~5 s; the preflight may take longer against a real tenant. The TurnContext is
     // revoked when the turn ends, so the rest works from plain values.
@@ -115,7 +125,7 @@ async function continueSubmit(deps: SubmitDeps, refs: TeamsRefs, input: Paramete
         return;
       }
       // The form comes back with the reason, so it can be fixed and sent again.
-      const again = await requestCardFor(deps.service, input.timeZone, input.requester, input.leaverId, reason);
+      const again = await requestCardFor(deps.service, input.timeZone, input.requester, input.leaverId, input.where, reason);
       await replace(again.card);
     } catch (err) {
       deps.logger?.warn({ err }, 'could not show the refused form again');

@@ -1,5 +1,6 @@
 // Typed render functions, one per template in this folder. Handlers never touch card JSON directly.
 import type { Attachment } from 'botbuilder';
+import { LIMITS } from '../../offboarding/limits';
 import type { OffboardingOptions } from '../../offboarding/options';
 import { cardAttachment, templateParts, withBody } from './render';
 import type {
@@ -75,8 +76,11 @@ function toggleGroups(toggles: RequestCardData['toggles']) {
     .filter((g) => g.toggles.length > 0 || g.key === 'mailbox' || g.key === 'devices');
 }
 
+/** The inputs' `maxLength` in the templates (`${$root.maxLength.*}`): the limits the server checks, one source. */
+const maxLength = LIMITS;
+
 export function renderRequestCard(d: RequestCardData): Attachment {
-  return cardAttachment(requestTemplate, { ...d, toggleGroups: toggleGroups(d.toggles) });
+  return cardAttachment(requestTemplate, { ...d, toggleGroups: toggleGroups(d.toggles), maxLength });
 }
 
 export function renderCandidatesCard(d: CandidatesCardData): Attachment {
@@ -103,7 +107,7 @@ export function renderPlanCard(d: PlanCardData): Attachment {
 }
 
 export function renderApprovalCard(d: ApprovalCardData): Attachment {
-  return cardAttachment(approvalCard, d);
+  return cardAttachment(approvalCard, { ...d, maxLength });
 }
 
 export function renderDecidedCard(d: DecidedCardData): Attachment {

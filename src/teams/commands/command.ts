@@ -1,4 +1,6 @@
 import type { TurnContext } from 'botbuilder';
+import { z } from 'zod';
+import { LIMITS, tooLong } from '../../offboarding/limits';
 
 /** One text command. `args` is the text after the command word, trimmed. */
 export interface Command {
@@ -16,4 +18,12 @@ export function commandPattern(name: string): RegExp {
 
 export function commandArgs(name: string, text: string | undefined): string {
   return commandPattern(name).exec(text ?? '')?.[1]?.trim() ?? '';
+}
+
+/** Every command's argument is a name, UPN, mail or request id: checked against the limit before the handler runs. */
+export const commandArgument = z.string().max(LIMITS.name);
+
+/** The reply when the argument is over the limit: nothing was looked up, nothing changed. */
+export function argumentTooLong(name: string, length: number): string {
+  return `${tooLong(`The text after **${name}**`, LIMITS.name, length)}: a name, UPN or mail has at most ${LIMITS.name}. Nothing was looked up or changed.`;
 }

@@ -3,7 +3,7 @@ import { MessageFactory } from 'botbuilder';
 import type { OffboardingService } from '../../offboarding/service';
 import { renderCandidatesCard } from '../cards';
 import { requestCard } from '../request-card';
-import { actorOf, NO_IDENTITY, timeZoneOf } from '../turn';
+import { actorOf, NO_IDENTITY, timeZoneOf, venueOf } from '../turn';
 import { COMMANDS, VERBS } from '../verbs';
 import { userDetail } from '../view';
 import type { Command } from './command';
@@ -25,7 +25,7 @@ export function offboardCommand(service: OffboardingService): Command {
         await context.sendActivity(OFFBOARD_USAGE);
         return;
       }
-      const result = await service.resolve(requester, query);
+      const result = await service.resolve(requester, query, await venueOf(context));
       if ('ok' in result) {
         await context.sendActivity(result.reason);
       } else if (result.kind === 'none') {

@@ -1,7 +1,9 @@
-// `status [UPN | request id]`: where requests stand (open ones first, then the latest ended ones).
+// `status [UPN | request id]`: where requests stand (open ones first, then the latest ended ones), among those the
+// sender may see (offboarding/visibility.ts): any other request answers exactly as one that does not exist.
 import { MessageFactory } from 'botbuilder';
 import type { OffboardingService } from '../../offboarding/service';
 import { renderProgressCard, renderStatusCard } from '../cards';
+import { actorOf, NO_IDENTITY } from '../turn';
 import { COMMANDS } from '../verbs';
 import { progressCardData, statusCardData } from '../view';
 import type { Command } from './command';
@@ -10,9 +12,14 @@ export function statusCommand(service: OffboardingService): Command {
   return {
     name: COMMANDS.status,
     usage: 'status [UPN | request id]',
-    description: 'Show offboarding requests and where they stand.',
+    description: 'Show the offboarding requests you may see, and where they stand.',
     async handle(context, query) {
-      const requests = await service.list(query || undefined);
+      const viewer = actorOf(context);
+      if (!viewer) {
+        await context.sendActivity(NO_IDENTITY);
+        return;
+      }
+      const requests = await service.listFor(viewer, query || undefined);
       const only = query && requests.length === 1 ? requests[0] : undefined;
       // One request asked for: Microsoft 365 is read again for wipes that were requested but not confirmed done.
       const current = only?.runId ? await service.currentRunView(only) : undefined;
