@@ -18,7 +18,7 @@ import { PreflightError } from './preflight';
 import * as lifecycle from './requests';
 import type { Actor, Approver, ChannelData, OffboardingRequest } from './requests';
 import { leaverInTeam, venueGroupId, venueRefusal, type Venue } from './venue';
-import { canSee, requestNotFound } from './visibility';
+import { canSee, mayShowHere, requestNotFound } from './visibility';
 
 export const REQUESTS = 'requests';
 /** leaver id → the open request: one open request per leaver, enforced by compare-and-swap on create. */
@@ -370,9 +370,10 @@ export class OffboardingService {
   }
 
   /** `list` as `viewer` may see it (visibility.ts); an operator check that fails counts as not an operator. */
-  async listFor(viewer: Actor, query?: string): Promise<OffboardingRequest[]> {
+  /** The requests `viewer` may see and that may be shown where they asked (`where`: a reply reaches everyone there). */
+  async listFor(viewer: Actor, query?: string, where: Venue = { kind: 'personal' }): Promise<OffboardingRequest[]> {
     const operator = await this.deps.access.isOperator(viewer.id).catch(() => false);
-    return this.list(query, (r) => canSee(r, viewer, operator));
+    return this.list(query, (r) => canSee(r, viewer, operator) && mayShowHere(r, where));
   }
 
   runView(request: OffboardingRequest): Promise<RunView | undefined> {
@@ -405,13 +406,17 @@ export class OffboardingService {
       return refused(`${tooLong('The comment', LIMITS.comment, comment!.length)}. Nothing was changed.`); // checked before the store is touched
     }
     const now = this.now();
-    // The leaver learns nothing of their own request, not even from a forged click (visibility.ts).
-    const result = await this.update(requestId, (r) => (r.leaver.id === by.id ? refused(requestNotFound(requestId)) : lifecycle.decide(r, by, outcome, now, comment)));
+    // Who may not see the request learns nothing of it, not even from a forged click (visibility.ts): the leaver
+    // included. Only then do the deciding rules apply.
+    const operator = await this.deps.access.isOperator(by.id).catch(() => false);
+    const visible = (r: OffboardingRequest): boolean => canSee(r, by, operator);
+    const result = await this.update(requestId, (r) => (visible(r) ? lifecycle.decide(r, by, outcome, now, comment) : refused(requestNotFound(requestId))));
     if (!result.ok) {
       await this.deps.audit.record({ kind: 'decision', requestId, data: { event: 'refused', by: by.id, outcome, reason: result.reason } });
-      // A click after the deadline expires the request now, without waiting for housekeeping.
+      // A click after the deadline expires the request now, without waiting for housekeeping (a click by someone who
+      // may see it: nobody else can tell it exists, let alone move it).
       const current = await this.get(requestId);
-      if (current && lifecycle.isExpired(current, now)) {
+      if (current && visible(current) && lifecycle.isExpired(current, now)) {
         await this.expire(current.id, now);
       }
       return result;
@@ -436,10 +441,11 @@ export class OffboardingService {
     return { ok: true, request };
   }
 
-  async cancel(requestId: string, by: Actor): Promise<{ ok: true; request: OffboardingRequest } | Refused> {
+  async cancel(requestId: string, by: Actor, where: Venue = { kind: 'personal' }): Promise<{ ok: true; request: OffboardingRequest } | Refused> {
     const operator = await this.deps.access.isOperator(by.id).catch(() => false);
-    // Who may not see it is told it does not exist; approvers see it but may not cancel (lifecycle.cancel).
-    const result = await this.update(requestId, (r) => (canSee(r, by, operator) ? lifecycle.cancel(r, by, operator, this.now()) : refused(requestNotFound(requestId))));
+    // Who may not see it (or may not have it named here) is told it does not exist; approvers see it but may not
+    // cancel (lifecycle.cancel).
+    const result = await this.update(requestId, (r) => (canSee(r, by, operator) && mayShowHere(r, where) ? lifecycle.cancel(r, by, operator, this.now()) : refused(requestNotFound(requestId))));
     if (!result.ok) {
       return result;
     }

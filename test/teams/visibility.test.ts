@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { VERBS } from '../../src/teams/verbs';
 import type { SentActivity } from '../fakes/bot-connector';
+import { GROUP_CHAT, SALES_THREAD } from '../fakes/teams-client';
 import { BotHarness, textOf, type Person } from './harness';
 
 const UNKNOWN_ID = 'OFB-ZZZZZZ';
@@ -134,14 +135,31 @@ describe('visibility: who may see an offboarding request', function () {
     assert.equal((await h.bot.service.get(janeRequest))?.status, 'requested');
   });
 
-  it('approve clicks: the leaver is told it does not exist; anyone else who is not an approver is refused, naming nobody', async () => {
+  it('approve and reject clicks by the leaver, or by anyone who may not see the request, answer as for an unknown id', async () => {
     const { jane, samuel } = h.people;
-    const leaver = await h.click(jane, VERBS.approve, { requestId: janeRequest }, 'approval-card');
-    const unknown = await h.click(jane, VERBS.approve, { requestId: UNKNOWN_ID }, 'approval-card');
-    assert.equal(String(leaver.value).split(janeRequest).join(UNKNOWN_ID), String(unknown.value));
-    const other = String((await h.click(samuel, VERBS.approve, { requestId: janeRequest }, 'approval-card')).value);
-    assert.match(other, /Only the approvers this request was sent to can decide/);
-    assert.doesNotMatch(other, /Marcus|Priya|Jane/);
+    for (const who of [jane, samuel]) {
+      for (const verb of [VERBS.approve, VERBS.reject]) {
+        const known = await h.click(who, verb, { requestId: janeRequest }, 'approval-card');
+        const unknown = await h.click(who, verb, { requestId: UNKNOWN_ID }, 'approval-card');
+        assert.equal(String(known.value).split(janeRequest).join(UNKNOWN_ID), String(unknown.value), `${who.name} ${verb}`);
+        assert.doesNotMatch(String(known.value), /Marcus|Priya|Jane/);
+      }
+    }
+    assert.equal((await h.bot.service.get(janeRequest))?.status, 'requested');
+  });
+
+  it('a reply reaches everyone in the conversation: nothing in a group chat; in a channel, only requests started there', async () => {
+    const { isaac } = h.people;
+    // Started in the IT channel: named there, but not in another channel — not even to an operator.
+    assert.match(textOf((await h.say(isaac, `status ${janeRequest}`))[0]), new RegExp(`${janeRequest}: Jane Doe`));
+    const card = (replies: SentActivity[]) => JSON.stringify(replies[0]?.activity.attachments);
+    const elsewhere = card(await h.say(isaac, `status ${janeRequest}`, SALES_THREAD));
+    const unknownElsewhere = card(await h.say(isaac, `status ${UNKNOWN_ID}`, SALES_THREAD));
+    assert.equal(elsewhere.split(janeRequest).join(UNKNOWN_ID), unknownElsewhere);
+    assert.match(textOf((await h.say(isaac, `cancel ${janeRequest}`, SALES_THREAD))[0]), new RegExp(`There is no offboarding request ${janeRequest}\\.`));
+    for (const command of ['status', `status ${janeRequest}`, `cancel ${janeRequest}`]) {
+      assert.match(textOf((await h.say(isaac, command, GROUP_CHAT))[0]), /Ask me about offboarding requests in a 1:1 chat/, command);
+    }
     assert.equal((await h.bot.service.get(janeRequest))?.status, 'requested');
   });
 });

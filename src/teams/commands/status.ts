@@ -3,7 +3,8 @@
 import { MessageFactory } from 'botbuilder';
 import type { OffboardingService } from '../../offboarding/service';
 import { renderProgressCard, renderStatusCard } from '../cards';
-import { actorOf, NO_IDENTITY } from '../turn';
+import { ASK_IN_PERSONAL_CHAT } from '../../offboarding/visibility';
+import { actorOf, NO_IDENTITY, venueOf } from '../turn';
 import { COMMANDS } from '../verbs';
 import { progressCardData, statusCardData } from '../view';
 import type { Command } from './command';
@@ -19,7 +20,13 @@ export function statusCommand(service: OffboardingService): Command {
         await context.sendActivity(NO_IDENTITY);
         return;
       }
-      const requests = await service.listFor(viewer, query || undefined);
+      // A reply reaches everyone in the conversation: not in a group chat; in a channel, only what was started there.
+      const where = await venueOf(context);
+      if (where.kind === 'group-chat') {
+        await context.sendActivity(ASK_IN_PERSONAL_CHAT);
+        return;
+      }
+      const requests = await service.listFor(viewer, query || undefined, where);
       const only = query && requests.length === 1 ? requests[0] : undefined;
       // One request asked for: Microsoft 365 is read again for wipes that were requested but not confirmed done.
       const current = only?.runId ? await service.currentRunView(only) : undefined;
