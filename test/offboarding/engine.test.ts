@@ -1,25 +1,16 @@
 // Jane Doe's whole offboarding against the simulated tenant, through the real gateways: the end state, the order of
 // writes from the tenant's request log, and the same end state with 20% injected 429/503 answers.
 import assert from 'node:assert/strict';
-import { createM365 } from '../../src/m365';
-import { Audit } from '../../src/offboarding/audit';
-import { OffboardingEngine } from '../../src/offboarding/engine';
 import { DEFAULT_OPTIONS } from '../../src/offboarding/options';
-import { MemoryStore } from '../../src/store/memory';
 import { startSimulatedTenant, type SimulatedTenant } from '../../src/simulator';
 import { seededRandom } from '../m365/helpers';
 import { assertJaneOffboarded, TOM_ID } from './jane';
+import { engineOver } from './tenant-engine';
 
 const CONVERSION_DELAY_MS = 300;
 
 async function offboardJane(tenant: SimulatedTenant) {
-  const store = new MemoryStore();
-  const audit = new Audit(store);
-  const { graph, exchange } = createM365(
-    { tenantId: tenant.tenantId, graphBaseUrl: tenant.graphBaseUrl, exchangeBaseUrl: tenant.exchangeBaseUrl, credential: 'none' },
-    { maxRetries: 10, onCall: audit.onCall, sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 20))) },
-  );
-  const engine = new OffboardingEngine({ graph, exchange, store, audit, settings: { sharedPollInitialMs: 50, sharedPollMaxMs: 200, sharedPollTimeoutMs: 10_000 } });
+  const { engine, store } = engineOver(tenant);
   const preview = await engine.preview(tenant.personas.jane!, TOM_ID, DEFAULT_OPTIONS);
   assert.deepEqual(preview.plan.refusals, []);
   const writesBeforeApproval = tenant.requestLog().filter((e) => e.method !== 'GET' && !e.path.endsWith('/$batch') && !(e.cmdlet ?? '').startsWith('Get-'));

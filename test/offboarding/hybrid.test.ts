@@ -6,8 +6,6 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createM365 } from '../../src/m365';
-import { Audit } from '../../src/offboarding/audit';
 import { OffboardingEngine } from '../../src/offboarding/engine';
 import { DEFAULT_OPTIONS, type OffboardingOptions } from '../../src/offboarding/options';
 import { planOffboarding } from '../../src/offboarding/planner';
@@ -15,20 +13,14 @@ import type { LogEntry, SimulatedTenant } from '../../src/simulator';
 import { startSimulatedTenant } from '../../src/simulator';
 import { loadSeed } from '../../src/simulator/seed';
 import type { MailboxRecord } from '../../src/simulator/types';
-import { MemoryStore } from '../../src/store/memory';
 import { TOM_ID } from './jane';
+import { engineOver } from './tenant-engine';
 
 const SAMUEL_UPN = 'samuel.park@contoso.com';
 const CHARLOTTE_UPN = 'charlotte.lee@contoso.com';
 
 function engineFor(tenant: SimulatedTenant): OffboardingEngine {
-  const store = new MemoryStore();
-  const audit = new Audit(store);
-  const { graph, exchange } = createM365(
-    { tenantId: tenant.tenantId, graphBaseUrl: tenant.graphBaseUrl, exchangeBaseUrl: tenant.exchangeBaseUrl, credential: 'none' },
-    { maxRetries: 10, onCall: audit.onCall, sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 20))) },
-  );
-  return new OffboardingEngine({ graph, exchange, store, audit, settings: { sharedPollInitialMs: 50, sharedPollMaxMs: 200, sharedPollTimeoutMs: 10_000 } });
+  return engineOver(tenant).engine;
 }
 
 async function offboard(tenant: SimulatedTenant, leaverId: string, options: OffboardingOptions = DEFAULT_OPTIONS) {

@@ -3,17 +3,14 @@
 // containment needs a Privileged Authentication Administrator. Against the simulated tenant, which refuses as Graph
 // does (403 without RoleManagement.ReadWrite.Directory, or without the higher role for the members' accounts).
 import assert from 'node:assert/strict';
-import { createM365 } from '../../src/m365';
-import { Audit } from '../../src/offboarding/audit';
-import { OffboardingEngine } from '../../src/offboarding/engine';
 import { DEFAULT_OPTIONS, optionsSchema, type OffboardingOptions } from '../../src/offboarding/options';
 import { firstRoundUrls, toGroup } from '../../src/offboarding/preflight/directory';
 import { planOffboarding } from '../../src/offboarding/planner';
 import { ROLE_ASSIGNABLE_MEMBER_REASON, ROLE_ASSIGNABLE_OWNER_REASON } from '../../src/offboarding/planner/role-assignable';
 import { removalRoute } from '../../src/offboarding/steps/graph-groups';
 import { startSimulatedTenant, type AppGrants, type SimulatedTenant } from '../../src/simulator';
-import { MemoryStore } from '../../src/store/memory';
 import { E3_VIA_GROUP, group, snapshot } from './fixtures';
+import { engineOver } from './tenant-engine';
 
 const ON: OffboardingOptions = optionsSchema.parse({ removeFromRoleAssignableGroups: true });
 const PIM = group('pim', { displayName: 'PIM - Helpdesk Admins', roleAssignable: true });
@@ -137,13 +134,7 @@ describe('role-assignable groups', () => {
 
     async function offboardIan(appGrants: Partial<AppGrants>, options: OffboardingOptions) {
       const tenant = await startSimulatedTenant({ mailboxConversionDelayMs: 100, appGrants });
-      const store = new MemoryStore();
-      const audit = new Audit(store);
-      const { graph, exchange } = createM365(
-        { tenantId: tenant.tenantId, graphBaseUrl: tenant.graphBaseUrl, exchangeBaseUrl: tenant.exchangeBaseUrl, credential: 'none' },
-        { maxRetries: 3, onCall: audit.onCall, sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 20))) },
-      );
-      const engine = new OffboardingEngine({ graph, exchange, store, audit, settings: { sharedPollInitialMs: 50, sharedPollMaxMs: 200, sharedPollTimeoutMs: 10_000 } });
+      const { engine } = engineOver(tenant, { maxRetries: 3 });
       const ian = tenant.personas.roleGroupMember!;
       const manager = tenant.state().users.find((u) => u.id === ian)!.managerId!;
       const preview = await engine.preview(ian, manager, options);
