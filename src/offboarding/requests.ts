@@ -1,21 +1,77 @@
-// An offboarding request's lifecycle, as pure transitions:
-//   requested → approved | rejected | expired | cancelled
-//   approved → scheduled (a later effective time) | running;  scheduled → running | cancelled
-//   running → completed | completed-with-failures
-//   requested → withdrawn: stored by a submit that died before claiming its leaver, so nobody was ever asked
-//   (housekeeping.ts); it never held the leaver's claim.
-// Who may decide is checked here too, against the stored request — never against card data.
+// An offboarding request's lifecycle, as pure transitions. TRANSITIONS below is the one list of every move a request
+// can make (the README's state diagram is checked against it); every function here moves through `move`, which
+// refuses anything not listed. Who may decide is checked here too, against the stored request — never against card data.
 import type { OffboardingOptions } from './options';
-import type { Plan, PlanWarning } from './plan';
+import type { Plan, PlanWarning, StepKind } from './plan';
 import type { PersonRef } from './snapshot';
 import type { Venue } from './venue';
 
-export type RequestStatus = 'requested' | 'approved' | 'rejected' | 'expired' | 'cancelled' | 'withdrawn' | 'scheduled' | 'running' | 'completed' | 'completed-with-failures';
+export const REQUEST_STATUSES = [
+  'requested',
+  'approved',
+  'rejected',
+  'expired',
+  'cancelled',
+  'withdrawn',
+  'scheduled',
+  'running',
+  'stopping',
+  'stopped',
+  'closed',
+  'completed',
+  'completed-with-failures',
+] as const;
+export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 
-/** Ended: nothing more will happen to it. */
-export const FINAL_STATUSES: RequestStatus[] = ['rejected', 'expired', 'cancelled', 'withdrawn', 'completed', 'completed-with-failures'];
-/** Open: counts as "the" request for its leaver (one at a time). */
-export const OPEN_STATUSES: RequestStatus[] = ['requested', 'approved', 'scheduled', 'running'];
+/** Ended: nothing more will happen to it (a completed-with-failures request may still be retried by an operator). */
+export const FINAL_STATUSES: RequestStatus[] = ['rejected', 'expired', 'cancelled', 'withdrawn', 'closed', 'completed', 'completed-with-failures'];
+/** Open: counts as "the" request for its leaver (one at a time). A stopped request keeps its claim until resumed or closed. */
+export const OPEN_STATUSES: RequestStatus[] = ['requested', 'approved', 'scheduled', 'running', 'stopping', 'stopped'];
+
+export interface Transition {
+  from: RequestStatus;
+  to: RequestStatus;
+  /** What moves it (the label on the README's diagram). */
+  on: string;
+}
+
+/** Every move a request can make. The README's Mermaid state diagram lists exactly these (test/offboarding/lifecycle-diagram.test.ts). */
+export const TRANSITIONS: readonly Transition[] = [
+  { from: 'requested', to: 'approved', on: 'approve' },
+  { from: 'requested', to: 'rejected', on: 'reject' },
+  { from: 'requested', to: 'expired', on: 'expire' },
+  { from: 'requested', to: 'cancelled', on: 'cancel' },
+  // stored by a submit that died before claiming its leaver, so nobody was ever asked (housekeeping.ts); never claimed
+  { from: 'requested', to: 'withdrawn', on: 'withdraw' },
+  { from: 'approved', to: 'scheduled', on: 'schedule' },
+  { from: 'approved', to: 'running', on: 'start' },
+  { from: 'approved', to: 'cancelled', on: 'cancel' },
+  // at the effective time the preflight is taken again (scheduled-start.ts): a fresh plan runs, or a change needs a new decision
+  { from: 'scheduled', to: 'running', on: 'start' },
+  { from: 'scheduled', to: 'requested', on: 're-approval' },
+  { from: 'scheduled', to: 'cancelled', on: 'cancel' },
+  { from: 'running', to: 'completed', on: 'finish' },
+  { from: 'running', to: 'completed-with-failures', on: 'finish' },
+  // cancel while running: no new step starts, steps in flight finish
+  { from: 'running', to: 'stopping', on: 'stop' },
+  { from: 'stopping', to: 'stopped', on: 'finish' },
+  // the stop came when nothing was left to start
+  { from: 'stopping', to: 'completed', on: 'finish' },
+  { from: 'stopping', to: 'completed-with-failures', on: 'finish' },
+  { from: 'stopped', to: 'running', on: 'resume' },
+  { from: 'stopped', to: 'closed', on: 'close' },
+  { from: 'completed-with-failures', to: 'running', on: 'retry' },
+  // `status` read a requested wipe again and Microsoft 365 now reports it cancelled or failed (recheck.ts)
+  { from: 'completed', to: 'completed-with-failures', on: 'recheck' },
+];
+
+/** The request moved to `to`, or an Error: a move not in TRANSITIONS is a bug, never a user's mistake. */
+function move(r: OffboardingRequest, to: RequestStatus, on: string, changes: Partial<OffboardingRequest> = {}): OffboardingRequest {
+  if (!TRANSITIONS.some((t) => t.from === r.status && t.to === to && t.on === on)) {
+    throw new Error(`no transition ${r.status} → ${to} on ${on} (${r.id})`);
+  }
+  return { ...r, ...changes, status: to };
+}
 
 export interface Actor {
   /** Entra object id. */
@@ -55,6 +111,30 @@ export interface DeliveryState {
   approvers: Record<string, ApproverDelivery>;
   nobodyReached?: DeliveryNotice;
   reached?: DeliveryNotice;
+}
+
+/** A target in a plan taken at the effective time that the approved plan did not have (or the reverse). */
+export interface PlanChange {
+  step: StepKind;
+  id: string;
+  label: string;
+}
+
+/** What the preflight at the effective time found (scheduled-start.ts): the run uses that plan. */
+export interface Replan {
+  at: string;
+  /** Targets that appeared since approval: included, and the summary lists them. */
+  added: PlanChange[];
+  /** Targets gone since approval (nothing to do for them). */
+  gone: PlanChange[];
+}
+
+/** A scheduled request sent back for a new decision: what changed since the approval that no longer holds. */
+export interface Reapproval {
+  at: string;
+  changes: string[];
+  /** The approval it replaces. */
+  previous?: Decision & { outcome: 'approved' | 'rejected' };
 }
 
 /** Teams-side references kept with the request, opaque to the domain (conversation references, activity ids). */
@@ -97,6 +177,24 @@ export interface OffboardingRequest {
   where?: Venue;
   /** Set once the summary reached the channel (or was given up on, with the reason). */
   summary?: { postedAt?: string; error?: string };
+  /** Who stopped it while it ran (cancel during a run): no new step starts, the run ends as stopped. */
+  stop?: Decision;
+  /** When the run ended stopped (steps left not run). */
+  stoppedAt?: string;
+  /** The latest resume of a stopped run, by an operator. */
+  resumed?: Decision;
+  /** An operator closed a stopped request: it frees its leaver. */
+  closed?: Decision;
+  /** The plan was taken again at the effective time (scheduled runs). */
+  replanned?: Replan;
+  /** Sent back for a new decision at the effective time (the latest time). */
+  reapproval?: Reapproval;
+  /** The latest attempt to start at the effective time that could not read Microsoft 365: it is tried again. */
+  startDelayed?: { at: string; reason: string };
+  /** A process is taking the preflight to start it (a lease: another may take over after it lapses). */
+  starting?: { at: string };
+  /** Time zones (IANA) from people's mailboxSettings, by Entra id: scheduled times are shown in each person's zone. */
+  zones?: Record<string, string>;
 }
 
 export type Refusal = { ok: false; reason: string };
@@ -131,27 +229,40 @@ export function decide(r: OffboardingRequest, by: Actor, outcome: 'approved' | '
     return refuse(`This request expired at ${r.expiresAt} without a decision.`);
   }
   const decision = { by, at: now.toISOString(), outcome, ...(comment ? { comment } : {}) };
-  return { ok: true, value: { ...r, status: outcome, decision } };
+  return { ok: true, value: move(r, outcome, outcome === 'approved' ? 'approve' : 'reject', { decision }) };
 }
 
-/** The requester, or any operator, may cancel before the run starts. */
+/**
+ * The requester, or any operator. Before the run starts it is cancelled; while it runs it is stopped (no new step
+ * starts, steps in flight finish, and the run ends as stopped).
+ */
 export function cancel(r: OffboardingRequest, by: Actor, byIsOperator: boolean, now: Date): Allowed<OffboardingRequest> | Refusal {
   if (by.id !== r.requester.id && !byIsOperator) {
     return refuse(`Only ${r.requester.displayName} (who asked for it) or an operator can cancel ${r.id}.`);
   }
-  if (!['requested', 'approved', 'scheduled'].includes(r.status)) {
-    return refuse(r.status === 'running' ? `${r.id} is already running and can't be cancelled.` : alreadyDecided(r));
+  const at = { by, at: now.toISOString() };
+  if (r.status === 'running') {
+    return { ok: true, value: move(r, 'stopping', 'stop', { stop: at }) };
   }
-  return { ok: true, value: { ...r, status: 'cancelled', cancelled: { by, at: now.toISOString() } } };
+  if (r.status === 'stopping') {
+    return refuse(`${r.id} is already stopping (${r.stop?.by.displayName ?? 'someone'} stopped it): the steps in flight are finishing.`);
+  }
+  if (r.status === 'stopped') {
+    return refuse(`${r.id} is already stopped. An operator can resume it from its progress card, or close it with \`close ${r.id}\`.`);
+  }
+  if (!['requested', 'approved', 'scheduled'].includes(r.status)) {
+    return refuse(alreadyDecided(r));
+  }
+  return { ok: true, value: move(r, 'cancelled', 'cancel', { cancelled: at }) };
 }
 
 /** Only a request nobody was asked about yet (housekeeping checks that it never claimed its leaver). */
 export function withdraw(r: OffboardingRequest, now: Date, reason: string): Allowed<OffboardingRequest> | Refusal {
-  return r.status === 'requested' ? { ok: true, value: { ...r, status: 'withdrawn', withdrawn: { at: now.toISOString(), reason } } } : refuse(alreadyDecided(r));
+  return r.status === 'requested' ? { ok: true, value: move(r, 'withdrawn', 'withdraw', { withdrawn: { at: now.toISOString(), reason } }) } : refuse(alreadyDecided(r));
 }
 
 export function expire(r: OffboardingRequest, now: Date): Allowed<OffboardingRequest> | Refusal {
-  return isExpired(r, now) ? { ok: true, value: { ...r, status: 'expired' } } : refuse(`${r.id} has not expired.`);
+  return isExpired(r, now) ? { ok: true, value: move(r, 'expired', 'expire') } : refuse(`${r.id} has not expired.`);
 }
 
 /** After approval: scheduled for later, or running now. */
@@ -159,18 +270,85 @@ export function schedule(r: OffboardingRequest, now: Date): OffboardingRequest {
   if (r.status !== 'approved') {
     throw new Error(`can't schedule ${r.id} in status ${r.status}`);
   }
-  return r.effectiveAt && Date.parse(r.effectiveAt) > now.getTime() ? { ...r, status: 'scheduled' } : { ...r, status: 'running', startedAt: now.toISOString() };
+  return r.effectiveAt && Date.parse(r.effectiveAt) > now.getTime() ? move(r, 'scheduled', 'schedule') : move(r, 'running', 'start', { startedAt: now.toISOString() });
 }
 
-export function start(r: OffboardingRequest, runId: string, now: Date): OffboardingRequest {
-  if (r.status !== 'scheduled' && r.status !== 'running') {
-    throw new Error(`can't start ${r.id} in status ${r.status}`);
+/**
+ * Running (idempotent for a request already running: its run id is set once). A scheduled request starts with the
+ * plan taken at its effective time (`replan`): the run executes that plan, and a resumed run uses it too.
+ */
+export function start(r: OffboardingRequest, runId: string, now: Date, replan?: { plan: Plan; replanned: Replan }): OffboardingRequest {
+  const started = { runId: r.runId ?? runId, startedAt: r.startedAt ?? now.toISOString() };
+  if (r.status === 'running') {
+    return { ...r, ...started };
   }
-  return { ...r, status: 'running', runId, startedAt: r.startedAt ?? now.toISOString() };
+  const fresh = replan ? { plan: replan.plan, warnings: replan.plan.warnings, replanned: replan.replanned } : {};
+  return move(r, 'running', 'start', { ...started, ...fresh, starting: undefined, startDelayed: undefined });
 }
 
-export function finish(r: OffboardingRequest, outcome: 'completed' | 'completed-with-failures', now: Date): OffboardingRequest {
-  return { ...r, status: outcome, endedAt: now.toISOString() };
+/**
+ * A scheduled request whose leaver or inheritor changed in a way the approval did not cover (now protected, deleted,
+ * an admin, an inheritor disabled or gone): back to requested, with the fresh plan and approvers, for a new decision.
+ */
+export function reapprove(r: OffboardingRequest, input: { plan: Plan; approvers: Approver[]; approverNote?: string; changes: string[]; now: Date; expiresAt: string }): OffboardingRequest {
+  const reapproval: Reapproval = { at: input.now.toISOString(), changes: input.changes, ...(r.decision ? { previous: r.decision } : {}) };
+  return move(r, 'requested', 're-approval', {
+    plan: input.plan,
+    warnings: input.plan.warnings,
+    approvers: input.approvers,
+    approverNote: input.approverNote,
+    expiresAt: input.expiresAt,
+    decision: undefined,
+    delivery: undefined,
+    starting: undefined,
+    startDelayed: undefined,
+    reapproval,
+  });
+}
+
+/** The run ended: completed, with failures, or stopped (a stop that came when nothing was left to start ends as the run did). */
+export function finish(r: OffboardingRequest, outcome: 'completed' | 'completed-with-failures' | 'stopped', now: Date): Allowed<OffboardingRequest> | Refusal {
+  if (r.status !== 'running' && r.status !== 'stopping') {
+    return refuse(alreadyDecided(r));
+  }
+  if (outcome === 'stopped') {
+    // A run ends stopped only after a stop; a run that ran out of steps ends as it did.
+    return r.status === 'stopping' ? { ok: true, value: move(r, 'stopped', 'finish', { stoppedAt: now.toISOString() }) } : refuse(`${r.id} was not stopped.`);
+  }
+  return { ok: true, value: move(r, outcome, 'finish', { endedAt: now.toISOString() }) };
+}
+
+/** Operators only (checked by the caller): a stopped run resumes, a run with failed steps runs them again. */
+export function resume(r: OffboardingRequest, by: Actor, now: Date): Allowed<OffboardingRequest> | Refusal {
+  if (!r.runId) {
+    return refuse(`No run to resume for ${r.id}.`);
+  }
+  if (r.status === 'stopped') {
+    return { ok: true, value: move(r, 'running', 'resume', { resumed: { by, at: now.toISOString() }, stop: undefined, stoppedAt: undefined }) };
+  }
+  if (r.status === 'completed-with-failures') {
+    return { ok: true, value: move(r, 'running', 'retry', { endedAt: undefined }) };
+  }
+  if (r.status === 'running' || r.status === 'stopping') {
+    return refuse(`${r.id} is still running.`);
+  }
+  return refuse(r.status === 'completed' ? `${r.id} has no failed steps to retry.` : alreadyDecided(r));
+}
+
+/** An operator closes a stopped request: nothing more will run, and its leaver is free for a new request. */
+export function close(r: OffboardingRequest, by: Actor, byIsOperator: boolean, now: Date): Allowed<OffboardingRequest> | Refusal {
+  if (!byIsOperator) {
+    return refuse(`Only members of the offboarding operators group can close ${r.id}.`);
+  }
+  if (r.status !== 'stopped') {
+    return refuse(r.status === 'running' || r.status === 'stopping' ? `${r.id} is running: stop it first with \`cancel ${r.id}\`.` : `Only a stopped request can be closed; ${r.id} is ${r.status}.`);
+  }
+  return { ok: true, value: move(r, 'closed', 'close', { closed: { by, at: now.toISOString() }, endedAt: now.toISOString() }) };
+}
+
+/** `status` found a requested wipe cancelled or failed (recheck.ts): operators see it and can act. */
+export function recheckFailed(r: OffboardingRequest): Allowed<OffboardingRequest> | Refusal {
+  return r.status === 'completed' ? { ok: true, value: move(r, 'completed-with-failures', 'recheck') } : refuse(r.status);
 }
 
 export function alreadyDecided(r: OffboardingRequest): string {
@@ -187,6 +365,11 @@ export function alreadyDecided(r: OffboardingRequest): string {
       return `${r.id} was cancelled by ${r.cancelled?.by.displayName ?? 'someone'}.`;
     case 'expired':
       return `${r.id} expired without a decision.`;
+    case 'stopping':
+    case 'stopped':
+      return `${r.id} was stopped by ${r.stop?.by.displayName ?? 'someone'} while it ran.`;
+    case 'closed':
+      return `${r.id} was stopped, then closed by ${r.closed?.by.displayName ?? 'an operator'}.`;
     case 'withdrawn':
       return `${r.id} was withdrawn: ${r.withdrawn?.reason ?? 'it was never fully opened'}.`;
     default:

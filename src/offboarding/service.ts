@@ -393,7 +393,7 @@ export class OffboardingService {
       return this.runView(request);
     });
     if (view?.run.status === 'completed-with-failures' && request.status === 'completed') {
-      const updated = await this.update(request.id, (r) => (r.status === 'completed' ? { ok: true, value: { ...r, status: 'completed-with-failures' } } : refused(r.status)));
+      const updated = await this.update(request.id, (r) => lifecycle.recheckFailed(r));
       return { request: updated.ok ? updated.request : request, view };
     }
     return { request, view };
@@ -549,7 +549,7 @@ export class OffboardingService {
       view = existing ? await this.deps.engine.executor.drive(runId) : await this.deps.engine.executor.start({ runId, requestId, plan: request.plan, people });
     }
     const outcome = view.run.status === 'completed' ? 'completed' : 'completed-with-failures';
-    const ended = await this.update(requestId, (r) => (r.status === 'running' ? { ok: true, value: lifecycle.finish(r, outcome, this.now()) } : refused(r.status)));
+    const ended = await this.update(requestId, (r) => lifecycle.finish(r, outcome, this.now()));
     const final = ended.ok ? ended.request : ((await this.get(requestId)) ?? request);
     if (ended.ok) {
       await this.deps.audit.record({ kind: 'request', requestId, data: { event: outcome } });
@@ -594,7 +594,7 @@ export class OffboardingService {
     await this.deps.store.put(OPEN_BY_LEAVER, request.leaver.id, { requestId: request.id }, null).catch(() => undefined);
     const view = await this.deps.engine.executor.retryFailed(request.runId!);
     const outcome = view.run.status === 'completed' ? 'completed' : 'completed-with-failures';
-    const ended = await this.update(request.id, (r) => ({ ok: true, value: lifecycle.finish(r, outcome, this.now()) }));
+    const ended = await this.update(request.id, (r) => lifecycle.finish(r, outcome, this.now()));
     if (ended.ok) {
       await this.release(ended.request);
       await this.notifier?.ended(ended.request, view);

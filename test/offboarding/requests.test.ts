@@ -44,15 +44,19 @@ describe('request lifecycle', () => {
     });
   }
 
-  it('cancel: the requester or an operator, before the run', () => {
+  it('cancel: the requester or an operator; before the run it cancels, while it runs it stops', () => {
     const isaac = { id: 'isaac', displayName: 'Isaac Ito' };
     const tom = { id: 'tom', displayName: 'Tom' };
     assert.equal(lifecycle.cancel(at('requested'), isaac, false, now).ok, true);
     assert.equal(lifecycle.cancel(at('scheduled'), tom, true, now).ok, true);
     const refused = lifecycle.cancel(at('requested'), tom, false, now);
     assert.ok(!refused.ok && /Only Isaac Ito/.test(refused.reason));
-    const running = lifecycle.cancel(at('running'), isaac, true, now);
-    assert.ok(!running.ok && /already running/.test(running.reason));
+    const running = lifecycle.cancel(at('running'), isaac, false, now);
+    assert.ok(running.ok && running.value.status === 'stopping' && running.value.stop?.by.id === 'isaac');
+    const again = lifecycle.cancel(at('stopping'), tom, true, now);
+    assert.ok(!again.ok && /already stopping/.test(again.reason));
+    const stopped = lifecycle.cancel(at('stopped'), tom, true, now);
+    assert.ok(!stopped.ok && /already stopped/.test(stopped.reason));
     assert.equal(lifecycle.cancel(at('completed'), isaac, true, now).ok, false);
   });
 
@@ -65,7 +69,8 @@ describe('request lifecycle', () => {
     assert.throws(() => lifecycle.schedule(at('requested'), now));
     assert.equal(lifecycle.start(at('scheduled'), 'run-1', now).runId, 'run-1');
     assert.throws(() => lifecycle.start(at('requested'), 'run-1', now));
-    assert.equal(lifecycle.finish(at('running'), 'completed-with-failures', now).endedAt, now.toISOString());
+    const finished = lifecycle.finish(at('running'), 'completed-with-failures', now);
+    assert.equal(finished.ok && finished.value.endedAt, now.toISOString());
   });
 
   it('makes short typeable ids without look-alike characters', () => {
