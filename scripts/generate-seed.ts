@@ -506,6 +506,10 @@ function rule(name: string, priority: number, extra: Partial<InboxRuleRecord>): 
     ...extra,
   };
 }
+// mailboxSettings.timeZone: Windows names (Exchange's default format), one IANA name (an administrator may set that
+// format up), one never chosen (null). A scheduled request tells people its run time in these (issue 12): Isaac (the
+// operator) in London, Marcus (Jane's manager) in Berlin, Amara and Ben (the approvers group) in New York and unknown.
+const TIME_ZONES: Record<string, string | null> = { marcus: 'W. Europe Standard Time', amara: 'America/New_York', ben: null };
 const mailboxes: MailboxRecord[] = [];
 for (const [i, u] of users.entries()) {
   const p = P[i]!;
@@ -549,7 +553,7 @@ for (const [i, u] of users.entries()) {
       scheduledStartDateTime: { dateTime: '2025-06-01T08:00:00.0000000', timeZone: 'UTC' },
       scheduledEndDateTime: { dateTime: '2025-06-02T08:00:00.0000000', timeZone: 'UTC' },
     },
-    timeZone: 'GMT Standard Time',
+    timeZone: p.key in TIME_ZONES ? (TIME_ZONES[p.key] ?? null) : 'GMT Standard Time',
     language: { locale: 'en-GB', displayName: 'English (United Kingdom)' },
   };
   if (p.shared) {

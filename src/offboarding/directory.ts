@@ -4,6 +4,7 @@ import { M365Error } from '../m365/errors';
 import { GRAPH_REFERENCE_ROOT } from '../m365/graph';
 import type { GraphPort } from '../m365/ports';
 import type { PersonRef } from './snapshot';
+import { TimeZoneReader } from './time-zones';
 
 export interface DirectoryUser extends PersonRef {
   jobTitle?: string;
@@ -30,7 +31,18 @@ function toUser(u: Partial<DirectoryUser> & { id: string }): DirectoryUser {
 }
 
 export class Directory {
+  private zoneReader?: TimeZoneReader;
+
   constructor(private readonly graph: GraphPort) {}
+
+  /**
+   * People's time zones (IANA) from their mailbox settings, by id, in one $batch (time-zones.ts): those unreadable or
+   * unrecognised are left out (shown as UTC). Reads within `maxAgeMs` are reused.
+   */
+  timeZones(ids: readonly string[], maxAgeMs = 0): Promise<Record<string, string>> {
+    this.zoneReader ??= new TimeZoneReader(this.graph);
+    return this.zoneReader.read(ids, maxAgeMs);
+  }
 
   /**
    * An exact UPN or mail finds that user; anything else is a display-name / given-name prefix search. Both are

@@ -7,14 +7,15 @@ import type { Logger } from '../logger';
 import { M365Error } from '../m365/errors';
 import { withPriority } from '../m365/priority';
 import type { ExchangePort, GraphPort } from '../m365/ports';
-import type { Store } from '../store/store';
+import { ConflictError, type Store } from '../store/store';
 import { Audit, withAuditScope } from './audit';
 import { withCallTally } from './call-tally';
 import { criticalSteps } from './critical-path';
 import type { Plan, PlannedStep, StepKind, Target } from './plan';
 import { COLLECTIONS, isFinal, itemDocId, stepDocId, type ItemRecord, type RunPeople, type RunRecord, type StepState } from './run';
-import { DEFAULT_ENGINE_SETTINGS, RUNNERS, type EngineSettings, type StepContext, type StepRunner } from './steps';
+import { DEFAULT_ENGINE_SETTINGS, ONE_SHOT_ACTIONS, ONE_SHOT_STEPS, RUNNERS, type EngineSettings, type OneShotStep, type StepContext, type StepRunner } from './steps';
 import type { Ledger } from './steps/context';
+import { settleInDoubt, type OneShotAction } from './steps/one-shot';
 
 /** Licence steps fail (not skip) when the mailbox never reported shared: IT must act on licences left in place. */
 const FAIL_WHEN_BLOCKED: StepKind[] = ['remove-direct-licences', 'leave-licence-groups'];
@@ -41,6 +42,8 @@ export interface ExecutorDeps {
   maxConcurrentSteps?: number;
   /** Replaces runners (tests inject failures or crashes). */
   runners?: Partial<Record<StepKind, StepRunner>>;
+  /** Replaces how a one-shot step's actions are settled on resume (tests, with the runners that send them). */
+  oneShotActions?: Partial<Record<OneShotStep, (ports: { graph: GraphPort; exchange: ExchangePort }, people: RunPeople) => OneShotAction>>;
   onProgress?: (event: ProgressEvent) => void;
 }
 
@@ -71,6 +74,12 @@ const emptyCounts = () => ({ total: 0, done: 0, failed: 0, skipped: 0, requested
 export class Executor {
   private readonly settings: EngineSettings;
   private readonly active = new Map<string, Promise<RunView>>();
+  /** Runs stopped in this process: checked synchronously before each step starts (the run record says it to others). */
+  private readonly stops = new Set<string>();
+  /** The step states of the runs driven here, to count the steps in flight when a stop comes. */
+  private readonly live = new Map<string, Map<StepKind, StepState>>();
+  /** Whoever owns the runs' requests says whether one was stopped (the request's status is the truth: see stopWhen). */
+  private stopRequested?: (requestId: string) => Promise<boolean>;
   private readonly audit: Audit;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly now: () => number;
@@ -83,8 +92,18 @@ export class Executor {
   }
 
   /** Persists a new run for an approved plan (all steps pending) and drives it to its end. */
-  async start(input: { runId: string; requestId: string; plan: Plan; people: RunPeople }): Promise<RunView> {
-    const run: RunRecord = { id: input.runId, requestId: input.requestId, plan: input.plan, people: input.people, status: 'running', startedAt: new Date(this.now()).toISOString(), attempt: 0 };
+  async start(input: { runId: string; requestId: string; plan: Plan; people: RunPeople; stop?: RunRecord['stop'] }): Promise<RunView> {
+    const run: RunRecord = {
+      id: input.runId,
+      requestId: input.requestId,
+      plan: input.plan,
+      people: input.people,
+      status: 'running',
+      startedAt: new Date(this.now()).toISOString(),
+      attempt: 0,
+      // Stopped before its run was created (a cancel that came while it waited for a slot): no step starts.
+      ...(input.stop ? { stop: input.stop } : {}),
+    };
     await this.deps.store.put(COLLECTIONS.runs, run.id, run, null);
     for (const step of input.plan.steps) {
       const state: StepState = { kind: step.kind, status: 'pending', counts: emptyCounts(), attempts: 0 };
@@ -122,16 +141,113 @@ export class Executor {
       return this.active.get(runId)!;
     }
     const view = await this.view(runId);
-    const again = new Set(view.steps.filter((s) => s.status === 'failed' || s.blocked).map((s) => s.kind));
-    if (again.size === 0) {
+    const again = await this.resetFailed(view);
+    if (again.length === 0) {
       return view;
     }
-    for (const state of view.steps.filter((s) => again.has(s.kind))) {
-      await this.writeStep(runId, { ...state, status: 'pending', blocked: undefined, reason: undefined, error: undefined, endedAt: undefined });
-    }
+    this.stops.delete(runId);
     await this.updateRun(runId, (r) => ({ ...r, status: 'running', endedAt: undefined }));
-    await this.audit.record({ kind: 'run', runId, requestId: view.run.requestId, data: { event: 'retry', steps: [...again] } });
+    await this.audit.record({ kind: 'run', runId, requestId: view.run.requestId, data: { event: 'retry', steps: again } });
     return this.drive(runId);
+  }
+
+  /**
+   * The request's own record of a stop, read on every pass of every drive: a stop written while a run was being
+   * created, resumed or retried (when the run record had no stop to keep, or had it cleared), or by another instance,
+   * still stops it.
+   */
+  stopWhen(check: (requestId: string) => Promise<boolean>): void {
+    this.stopRequested = check;
+  }
+
+  /**
+   * Stops a run: no new step starts; the steps in flight (and steps found running after a crash) run to their end;
+   * then the run ends 'stopped' when steps are left pending, else as it would have. Persisted on the run, so a drive in
+   * another process, or after a restart, obeys it too. Resolves with the number of steps in flight now.
+   */
+  async stop(runId: string, by?: string): Promise<{ inFlight: number }> {
+    this.stops.add(runId);
+    const at = new Date(this.now()).toISOString();
+    let run: RunRecord | undefined;
+    for (let attempt = 0; attempt < 5 && !run; attempt++) {
+      if (!(await this.deps.store.get<RunRecord>(COLLECTIONS.runs, runId))) {
+        return { inFlight: 0 }; // not created yet: the caller starts it stopped (start's `stop`)
+      }
+      run = await this.updateRun(runId, (r) => (r.status === 'running' && !r.stop ? { ...r, stop: { at, ...(by ? { by } : {}) } } : r)).catch((err: unknown) => {
+        if (err instanceof ConflictError) {
+          return undefined; // the drive wrote the run at the same moment: read it again
+        }
+        throw err;
+      });
+    }
+    if (!run) {
+      throw new Error(`could not stop run ${runId}: it kept changing`);
+    }
+    if (run.status !== 'running') {
+      this.stops.delete(runId); // it had ended: nothing to stop (a retry later must not find a stale stop)
+      return { inFlight: 0 };
+    }
+    await this.audit.record({ kind: 'run', runId, requestId: run.requestId, data: { event: 'stop', by: by ?? null } });
+    const local = this.live.get(runId);
+    const inFlight = local ? [...local.values()].filter((s) => s.status === 'running').length : (await this.view(runId)).steps.filter((s) => s.status === 'running').length;
+    return { inFlight };
+  }
+
+  /**
+   * Resumes a stopped run. First every one-shot target in doubt (recorded as being sent, no outcome) is settled from
+   * the service's own record, before anything is sent; then failed steps and the steps skipped because of them go back
+   * to pending (as in retryFailed), and the pending steps run. Safe to call again after a crash at any point: the run
+   * stays 'stopped' until the settling and the reset are written, and both are idempotent.
+   */
+  async resume(runId: string): Promise<RunView> {
+    await this.active.get(runId)?.catch(() => undefined); // the stopped drive may still be writing its end
+    const view = await this.view(runId);
+    if (view.run.status === 'running') {
+      this.stops.delete(runId);
+      await this.updateRun(runId, (r) => ({ ...r, stop: undefined }));
+      return this.drive(runId);
+    }
+    if (view.run.status !== 'stopped') {
+      return view;
+    }
+    const settled = await this.settleInDoubt(view);
+    const again = await this.resetFailed(await this.view(runId));
+    this.stops.delete(runId);
+    await this.updateRun(runId, (r) => ({ ...r, status: 'running', stop: undefined, endedAt: undefined }));
+    await this.audit.record({ kind: 'run', runId, requestId: view.run.requestId, data: { event: 'resumed', settled, retried: again } });
+    return this.drive(runId);
+  }
+
+  /** Failed steps, and those skipped because of them, back to pending; returns their kinds. */
+  private async resetFailed(view: RunView): Promise<StepKind[]> {
+    const again = view.steps.filter((s) => s.status === 'failed' || s.blocked);
+    for (const state of again) {
+      await this.writeStep(view.run.id, { ...state, status: 'pending', blocked: undefined, reason: undefined, error: undefined, endedAt: undefined });
+    }
+    return again.map((s) => s.kind);
+  }
+
+  /** Settles every one-shot target in doubt from Microsoft 365's own record (one-shot.ts); sends nothing. */
+  private async settleInDoubt(view: RunView): Promise<number> {
+    let count = 0;
+    for (const kind of ONE_SHOT_STEPS) {
+      const step = view.run.plan.steps.find((s) => s.kind === kind);
+      const state = view.steps.find((s) => s.kind === kind);
+      if (!step || !state || step.skip !== undefined) {
+        continue;
+      }
+      const { ledger, items } = await this.ledgerFor(view.run, step, state);
+      // Targets read at run time are not in the plan: the ledger keeps what settling needs.
+      const targets = [...items].map(([id, { value }]): Target => step.targets.find((t) => t.id === id) ?? { id, label: value.label, ...(value.data ? { data: value.data } : {}) });
+      const action = (this.deps.oneShotActions?.[kind] ?? ONE_SHOT_ACTIONS[kind])(this.deps, view.run.people);
+      const settled = await withAuditScope({ requestId: view.run.requestId, runId: view.run.id, stepId: kind }, () => settleInDoubt(this.context(view.run, step, ledger), targets, action));
+      count += settled;
+      if (settled > 0 && isFinal(state.status)) {
+        // The step's outcome follows its targets (all settled: it need not run again; else it is retried, reading first).
+        await this.writeStep(view.run.id, { ...state, followUps: undefined, ...outcome(items) });
+      }
+    }
+    return count;
   }
 
   async view(runId: string): Promise<RunView> {
@@ -148,16 +264,25 @@ export class Executor {
     const run = await this.updateRun(runId, (r) => ({ ...r, attempt: r.attempt + 1 }));
     const plan = run.plan;
     const states = new Map<StepKind, StepState>();
+    // Steps found running were in flight when the process died: a stop lets them run to their end.
+    const inFlight = new Set<StepKind>();
     for (const { value } of await this.deps.store.list<StepState>(COLLECTIONS.steps, `${runId}/`)) {
       // A step found running was cut short by a crash: run it again (its targets' ledger makes that safe).
+      if (value.status === 'running') {
+        inFlight.add(value.kind);
+      }
       states.set(value.kind, value.status === 'running' ? { ...value, status: 'pending' } : value);
     }
     const byKind = new Map(plan.steps.map((s) => [s.kind, s]));
     const urgent = criticalSteps(plan);
     const running = new Map<StepKind, Promise<void>>();
+    this.live.set(runId, states);
+    let stopped = run.stop !== undefined;
 
     await withAuditScope({ requestId: run.requestId, runId }, async () => {
       for (;;) {
+        // A stop written by another process (or before a restart) shows on the run record.
+        stopped ||= this.stops.has(runId) || (await this.deps.store.get<RunRecord>(COLLECTIONS.runs, runId))?.value.stop !== undefined || ((await this.stopRequested?.(run.requestId)) ?? false);
         // A pass may await (persisting a skip) while running steps end: another pass follows whenever anything moved.
         let moved = false;
         for (const step of plan.steps) {
@@ -180,6 +305,11 @@ export class Executor {
             continue;
           }
           if (deps.every((d) => isFinal(d.state.status)) && running.size < (this.deps.maxConcurrentSteps ?? Infinity)) {
+            // Stopped: no new step starts (checked right before it starts, with nothing awaited in between).
+            if ((stopped || this.stops.has(runId)) && !inFlight.has(step.kind)) {
+              continue;
+            }
+            inFlight.delete(step.kind);
             moved = true;
             const started: StepState = { ...state, status: 'running', attempts: state.attempts + 1, startedAt: new Date(this.now()).toISOString() };
             states.set(step.kind, started);
@@ -204,22 +334,44 @@ export class Executor {
       }
     });
 
+    this.live.delete(runId);
     const failed = [...states.values()].some((s) => s.status === 'failed');
-    const ended = await this.updateRun(runId, (r) => ({ ...r, status: failed ? 'completed-with-failures' : 'completed', endedAt: new Date(this.now()).toISOString() }));
+    // Steps are left pending only when a stop kept them from starting.
+    const left = [...states.values()].some((s) => s.status === 'pending');
+    const ended = await this.updateRun(runId, (r) => ({ ...r, status: left ? 'stopped' : failed ? 'completed-with-failures' : 'completed', endedAt: new Date(this.now()).toISOString() }));
     await this.audit.record({ kind: 'run', requestId: run.requestId, runId, data: { event: 'ended', status: ended.status } });
     this.emit({ runId, requestId: run.requestId, kind: 'run', run: ended });
     return this.view(runId);
   }
 
   private async runStep(run: RunRecord, step: PlannedStep, state: StepState): Promise<StepState> {
+    const { ledger, items } = await this.ledgerFor(run, step, state);
+    const runner = this.deps.runners?.[step.kind] ?? (step.kind === 'groups-left-in-place' ? undefined : RUNNERS[step.kind]);
+    const ctx = this.context(run, step, ledger);
+    let crash: M365Error | undefined;
+    // Counted across attempts: a retry adds to what the first attempt made.
+    const calls = { count: state.calls?.count ?? 0, ...(state.calls?.lastRequestId ? { lastRequestId: state.calls.lastRequestId } : {}) };
+    try {
+      await withAuditScope({ stepId: step.kind }, () => withCallTally(calls, () => (runner ? runner(ctx) : Promise.resolve())));
+    } catch (err) {
+      // A failure outside any target (e.g. reading targets at run time) fails the whole step.
+      crash = err instanceof M365Error ? err : new M365Error({ service: 'graph', status: 0, code: 'UnexpectedError', message: err instanceof Error ? err.message : String(err) });
+      this.deps.logger?.error({ err, runId: run.id, step: step.kind }, 'step failed outside its targets');
+    }
+    return this.finish(run, step, { ...state, ...outcome(items, crash), ...(calls.count > 0 ? { calls } : {}) });
+  }
+
+  /** The step's targets' records, and the ledger that reads and writes them (the idempotency record). */
+  private async ledgerFor(run: RunRecord, step: PlannedStep, state: StepState): Promise<{ ledger: Ledger; items: Map<string, Versioned<ItemRecord>> }> {
     const items = new Map<string, Versioned<ItemRecord>>();
     for (const doc of await this.deps.store.list<ItemRecord>(COLLECTIONS.items, `${run.id}/${step.kind}/`)) {
       items.set(doc.id.slice(`${run.id}/${step.kind}/`.length), doc);
     }
+    const oneShot = (ONE_SHOT_STEPS as StepKind[]).includes(step.kind);
     const ledger: Ledger = {
       previous: (targetId) => items.get(targetId)?.value,
       record: async (target: Target, record) => {
-        const value: ItemRecord = { ...record, label: target.label, at: new Date(this.now()).toISOString() };
+        const value: ItemRecord = { ...record, label: target.label, ...(oneShot && target.data ? { data: target.data } : {}), at: new Date(this.now()).toISOString() };
         const id = itemDocId(run.id, step.kind, target.id);
         const etag = await this.deps.store.put(COLLECTIONS.items, id, value, items.get(target.id)?.etag ?? null);
         items.set(target.id, { value, etag });
@@ -231,8 +383,11 @@ export class Executor {
         }
       },
     };
-    const runner = this.deps.runners?.[step.kind] ?? (step.kind === 'groups-left-in-place' ? undefined : RUNNERS[step.kind]);
-    const ctx: StepContext = {
+    return { ledger, items };
+  }
+
+  private context(run: RunRecord, step: PlannedStep, ledger: Ledger): StepContext {
+    return {
       runId: run.id,
       step,
       plan: run.plan,
@@ -246,17 +401,6 @@ export class Executor {
       now: this.now,
       newPassword: randomPassword,
     };
-    let crash: M365Error | undefined;
-    // Counted across attempts: a retry adds to what the first attempt made.
-    const calls = { count: state.calls?.count ?? 0, ...(state.calls?.lastRequestId ? { lastRequestId: state.calls.lastRequestId } : {}) };
-    try {
-      await withAuditScope({ stepId: step.kind }, () => withCallTally(calls, () => (runner ? runner(ctx) : Promise.resolve())));
-    } catch (err) {
-      // A failure outside any target (e.g. reading targets at run time) fails the whole step.
-      crash = err instanceof M365Error ? err : new M365Error({ service: 'graph', status: 0, code: 'UnexpectedError', message: err instanceof Error ? err.message : String(err) });
-      this.deps.logger?.error({ err, runId: run.id, step: step.kind }, 'step failed outside its targets');
-    }
-    return this.finish(run, step, { ...state, ...outcome(items, crash), ...(calls.count > 0 ? { calls } : {}) });
   }
 
   private async finish(run: RunRecord, step: PlannedStep, state: StepState): Promise<StepState> {

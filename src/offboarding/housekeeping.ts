@@ -47,8 +47,8 @@ export interface UnclaimedMarker {
 
 /** What became of one approver's card in a delivery round. 'skipped': decided meanwhile, or already under way here. */
 export type DeliveryOutcome = 'delivered' | 'failed' | 'skipped';
-/** What the requester is told about their request's approval cards. */
-export type RequesterNews = 'withdrawn' | 'nobody-reachable' | 'reached';
+/** What the requester is told about their request's approval cards ('reapproval': a scheduled request needs a new decision). */
+export type RequesterNews = 'withdrawn' | 'nobody-reachable' | 'reached' | 'reapproval' | 'start-delayed';
 
 export interface HousekeepingTimings {
   /** A request stored this long ago without its leaver's claim is withdrawn (a live submit needs milliseconds). */

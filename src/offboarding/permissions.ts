@@ -9,10 +9,11 @@ import { DEFAULT_OPTIONS, OPTION_IDS, optionsSchema, type OffboardingOptions } f
 import type { StepKind } from './plan';
 
 /**
- * A step, the preflight, the approval card reaching an approver (the Teams app looked up and installed for them), or
- * the administrative-unit check when a request starts (only with OFFBOARDABLE_UNIT_ID: SETTING_REQUIREMENTS).
+ * A step, the preflight, the approval card reaching an approver (the Teams app looked up and installed for them), the
+ * time zones a scheduled request is shown in (people's mailbox settings), or the administrative-unit check when a
+ * request starts (only with OFFBOARDABLE_UNIT_ID: SETTING_REQUIREMENTS).
  */
-export type Need = StepKind | 'preflight' | 'approval-card' | 'offboardable-unit';
+export type Need = StepKind | 'preflight' | 'approval-card' | 'scheduled-times' | 'offboardable-unit';
 /** The needs REQUIREMENTS lists (every one but the setting-driven ones). */
 export type RequirementNeed = Exclude<Need, 'offboardable-unit'>;
 
@@ -68,6 +69,8 @@ export const GRAPH_ALTERNATIVES: Record<string, readonly string[]> = {
   'User-PasswordProfile.ReadWrite.All': ['User.ReadWrite.All', 'Directory.ReadWrite.All'],
   // user-revokesigninsessions
   'User.RevokeSessions.All': ['User.ReadWrite.All', 'Directory.ReadWrite.All'],
+  // user-get-mailboxsettings (GET /users/{id}/mailboxSettings/timeZone)
+  'MailboxSettings.Read': ['MailboxSettings.ReadWrite'],
   // user-update-mailboxsettings
   'MailboxSettings.ReadWrite': [],
   // driveitem-invite
@@ -166,6 +169,10 @@ export const REQUIREMENTS: Record<RequirementNeed, Requirement> = {
   // Finding this app in the org catalog and installing it for an approver (offboarding/directory.ts), so the approval
   // card reaches them. Not a step: every request needs it.
   'approval-card': { graph: ['AppCatalog.Read.All', 'TeamsAppInstallation.ReadWriteSelfForUser.All'] },
+  // A scheduled request tells the requester and the approvers when it runs in their time zones, read from their
+  // mailbox settings (offboarding/time-zones.ts; without it, UTC). Not a step: any request with an effective time.
+  // MailboxSettings.ReadWrite (the auto-reply step's) includes it, so the manifest grants no more for it.
+  'scheduled-times': { graph: ['MailboxSettings.Read'] },
   'block-sign-in': { graph: ['User.EnableDisableAccount.All'] },
   // 403 Authorization_RequestDenied without the role (DOMAIN.md)
   'reset-password': { graph: ['User-PasswordProfile.ReadWrite.All'], roles: [USER_ADMIN_ROLE] },
@@ -287,9 +294,9 @@ export interface RequiredPermission {
   neededBy: Need[];
 }
 
-/** The preflight, the approval card and the enabled steps: what a request with these options may need. */
+/** The preflight, the approval card, the scheduled times and the enabled steps: what a request with these options may need. */
 export function enabledNeeds(options: OffboardingOptions): RequirementNeed[] {
-  return ['preflight', 'approval-card', ...enabledSteps(options)];
+  return ['preflight', 'approval-card', 'scheduled-times', ...enabledSteps(options)];
 }
 
 /**

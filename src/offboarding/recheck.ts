@@ -35,7 +35,8 @@ export async function recheckRequested(deps: RecheckDeps, view: RunView): Promis
       if (doc.value.status !== 'requested') {
         continue;
       }
-      const target = targets.find((t) => t.id === targetId) ?? { id: targetId, label: doc.value.label };
+      // Targets read at run time are not in the plan: the ledger keeps their facts (e.g. an Outlook partnership).
+      const target = targets.find((t) => t.id === targetId) ?? { id: targetId, label: doc.value.label, ...(doc.value.data ? { data: doc.value.data } : {}) };
       const settled = await action.settle(target, doc.value.sentAt ?? doc.value.at).catch((err: unknown) => {
         deps.logger?.warn({ err, runId: view.run.id, kind, targetId }, 'could not read the state of a requested action');
         return undefined;

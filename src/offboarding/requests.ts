@@ -189,10 +189,18 @@ export interface OffboardingRequest {
   replanned?: Replan;
   /** Sent back for a new decision at the effective time (the latest time). */
   reapproval?: Reapproval;
+  /**
+   * The leaver's directory roles the approver saw (at submit, or at the latest re-approval): a role held at the
+   * effective time that is not here needs a new decision (scheduled-start.ts). Unset when they could not be read, and
+   * on requests stored before this field: the plan's warnings stand in.
+   */
+  rolesAtApproval?: Array<{ id: string; displayName: string }>;
   /** The latest attempt to start at the effective time that could not read Microsoft 365: it is tried again. */
   startDelayed?: { at: string; reason: string };
   /** A process is taking the preflight to start it (a lease: another may take over after it lapses). */
   starting?: { at: string };
+  /** When the requester and the approvers were told when a scheduled request runs (not yet: told again at start-up). */
+  scheduledToldAt?: string;
   /** Time zones (IANA) from people's mailboxSettings, by Entra id: scheduled times are shown in each person's zone. */
   zones?: Record<string, string>;
 }
@@ -250,6 +258,9 @@ export function cancel(r: OffboardingRequest, by: Actor, byIsOperator: boolean, 
   if (r.status === 'stopped') {
     return refuse(`${r.id} is already stopped. An operator can resume it from its progress card, or close it with \`close ${r.id}\`.`);
   }
+  if (r.status === 'completed' || r.status === 'completed-with-failures' || r.status === 'closed') {
+    return refuse(`${r.id} has already ended (${r.status.replace(/-/g, ' ')}): nothing is left to cancel or stop. Nothing was changed.`);
+  }
   if (!['requested', 'approved', 'scheduled'].includes(r.status)) {
     return refuse(alreadyDecided(r));
   }
@@ -270,7 +281,11 @@ export function schedule(r: OffboardingRequest, now: Date): OffboardingRequest {
   if (r.status !== 'approved') {
     throw new Error(`can't schedule ${r.id} in status ${r.status}`);
   }
-  return r.effectiveAt && Date.parse(r.effectiveAt) > now.getTime() ? move(r, 'scheduled', 'schedule') : move(r, 'running', 'start', { startedAt: now.toISOString() });
+  // A request with an effective time is scheduled even when approved after that time (approval may take days), and so
+  // is one approved again after a re-approval: the plan is taken again before it runs (the next tick's scheduled
+  // start, scheduled-start.ts). Only "as soon as it is approved" runs the plan the approver just saw, at once.
+  const later = r.effectiveAt !== undefined || r.reapproval !== undefined;
+  return later ? move(r, 'scheduled', 'schedule') : move(r, 'running', 'start', { startedAt: now.toISOString() });
 }
 
 /**

@@ -4,7 +4,8 @@ import type { M365ErrorInfo } from '../m365/errors';
 import type { Plan, StepKind } from './plan';
 import type { PersonRef } from './snapshot';
 
-export type RunStatus = 'running' | 'completed' | 'completed-with-failures';
+/** 'stopped': a stop came while it ran; the steps in flight finished and the rest were left pending (resume runs them). */
+export type RunStatus = 'running' | 'completed' | 'completed-with-failures' | 'stopped';
 export type StepStatus = 'pending' | 'running' | 'done' | 'skipped' | 'failed';
 
 export interface RunPeople {
@@ -25,6 +26,11 @@ export interface RunRecord {
   endedAt?: string;
   /** Incremented on every (re)start of the run: after a crash, or a retry of failed steps. */
   attempt: number;
+  /**
+   * Set by a stop (cancel while it runs): no new step starts; steps in flight (found running after a crash too) run
+   * to their end, then the run ends 'stopped' if steps are left pending. Cleared by a resume.
+   */
+  stop?: { at: string; by?: string };
 }
 
 export interface StepCounts {
@@ -76,6 +82,8 @@ export interface ItemRecord {
   sentAt?: string;
   /** Work for IT this target needs (e.g. "check Intune"). */
   followUp?: string;
+  /** A one-shot action's target facts (e.g. wipe or retire, an Outlook app): to settle it later from the record alone. */
+  data?: Record<string, string | number | boolean | null>;
   at: string;
 }
 

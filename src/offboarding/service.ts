@@ -7,6 +7,7 @@ import { M365Error } from '../m365/errors';
 import { Limiter } from '../m365/limiter';
 import { ConflictError, type Store } from '../store/store';
 import type { AccessPolicy } from './access';
+import { approversFor } from './approvers';
 import type { Audit } from './audit';
 import { Directory, MAX_CANDIDATES, type DirectoryUser } from './directory';
 import { peopleOf, type OffboardingEngine, type Preview } from './engine';
@@ -16,15 +17,17 @@ import { LIMITS, tooLong } from './limits';
 import type { OffboardingOptions } from './options';
 import { PreflightError } from './preflight';
 import * as lifecycle from './requests';
-import type { Actor, Approver, ChannelData, OffboardingRequest } from './requests';
+import type { Actor, ChannelData, OffboardingRequest } from './requests';
+import { ScheduledStart } from './scheduled-start';
 import { leaverInTeam, venueGroupId, venueRefusal, type Venue } from './venue';
+import { tellScheduled } from './schedule-notice';
+import { ZONE_CACHE_MS } from './time-zones';
 import { canSee, mayShowHere, requestNotFound } from './visibility';
 
 export const REQUESTS = 'requests';
 /** leaver id → the open request: one open request per leaver, enforced by compare-and-swap on create. */
 export const OPEN_BY_LEAVER = 'open-by-leaver';
-/** The approvers group stands in for a missing manager: at most this many get the card; the first decision wins. */
-export const MAX_APPROVERS = 10;
+export { MAX_APPROVERS } from './approvers';
 export const NOT_AN_OPERATOR = 'Sorry, only members of the offboarding operators group can start an offboarding. Nothing was changed.';
 
 /** What the Teams layer does when something happens to a request. */
@@ -36,12 +39,22 @@ export interface RequestNotifier {
   /** Running started (post the progress card), or the run ended (final card + summary). */
   started(request: OffboardingRequest): Promise<void>;
   ended(request: OffboardingRequest, view?: RunView): Promise<void>;
+  /**
+   * Approved for a later effective time: the requester and each approver are told when it runs, each in their own
+   * time zone (request.zones, read at scheduling). Never throws. Optional: a notifier without it tells nobody.
+   */
+  scheduled?(request: OffboardingRequest): Promise<void>;
   /** Approvers of the request who have no approval card yet (from the Teams references kept on it). */
   approversWithoutCard(request: OffboardingRequest): string[];
   /** Sends these approvers their approval card (again); never throws. See housekeeping.ts. */
   deliverApprovals(request: OffboardingRequest, approverIds: string[]): Promise<Record<string, DeliveryOutcome>>;
   /** Tells the requester (the thread with a mention, else a 1:1 chat); resolves with where, or undefined. */
   tellRequester(request: OffboardingRequest, news: RequesterNews): Promise<'thread' | '1:1' | undefined>;
+  /**
+   * A scheduled request needs a new decision (scheduled-start.ts): the earlier approval cards say so, new ones (naming
+   * what changed) go to the approvers, as after a submit (the outcome back through approvalsDelivered). Never throws.
+   */
+  reapprovalNeeded(request: OffboardingRequest): Promise<void>;
 }
 
 export type Refused = { ok: false; reason: string };
@@ -96,6 +109,8 @@ export class OffboardingService {
   private readonly backgroundSlots = new Limiter(4);
   private ticking = false;
   private readonly housekeeping: Housekeeping;
+  /** Scheduled requests at their effective time: planned again, then run or sent back for a new decision. */
+  private readonly scheduledStart: ScheduledStart;
 
   constructor(private readonly deps: ServiceDeps) {
     this.now = deps.now ?? (() => new Date());
@@ -113,6 +128,21 @@ export class OffboardingService {
       // Not in the follow-up slots: a delivery may take 30 s, and clicks' follow-ups must not wait for it.
       background: (requestId, work) => this.track(requestId, this.afterTurns().then(work)),
     });
+    this.scheduledStart = new ScheduledStart({
+      engine: deps.engine,
+      access: deps.access,
+      directory: deps.directory,
+      audit: deps.audit,
+      approvalTtlHours: deps.approvalTtlHours,
+      ...(deps.offboardableUnitId !== undefined ? { offboardableUnitId: deps.offboardableUnitId } : {}),
+      now: this.now,
+      update: (id, change) => this.update(id, change),
+      notifier: () => this.notifier,
+      run: (requestId) => this.run(requestId),
+      logger: deps.logger,
+    });
+    // The engine's drives ask the request itself whether it was stopped (see Executor.stopWhen).
+    deps.engine.executor.stopWhen(async (requestId) => (await this.get(requestId))?.status === 'stopping');
   }
 
   setNotifier(notifier: RequestNotifier): void {
@@ -269,7 +299,7 @@ export class OffboardingService {
     if (preview.plan.refusals.length > 0) {
       return refused(`This plan can't go ahead: ${preview.plan.refusals.join(' ')}`);
     }
-    const approvers = await this.approversFor(preview, input.requester);
+    const approvers = await approversFor(this.deps.directory, this.deps.access.groups.approversGroupId, preview.snapshot.leaver, input.requester);
     if (approvers.list.length === 0) {
       return refused(`Nobody can approve this: ${approvers.note ?? ''} and the approvers group has no other active member.`);
     }
@@ -287,6 +317,7 @@ export class OffboardingService {
       ...(input.reason ? { reason: input.reason } : {}),
       plan: preview.plan,
       warnings: preview.plan.warnings,
+      ...(preview.snapshot.leaver.directoryRoles ? { rolesAtApproval: preview.snapshot.leaver.directoryRoles.map(({ id, displayName }) => ({ id, displayName })) } : {}),
       createdAt: now.toISOString(),
       expiresAt: new Date(now.getTime() + this.deps.approvalTtlHours * 3600_000).toISOString(),
       teams: input.teams,
@@ -323,28 +354,6 @@ export class OffboardingService {
       },
     });
     return { ok: true, request, preview };
-  }
-
-  /** The manager, unless missing, disabled, the requester or the leaver; then the approvers group (up to 10). */
-  private async approversFor(preview: Preview, requester: Actor): Promise<{ list: Approver[]; note?: string }> {
-    const { leaver } = preview.snapshot;
-    const m = leaver.manager;
-    let note: string | undefined;
-    if (!m) {
-      note = `${leaver.displayName} has no manager in Entra ID`;
-    } else if (!m.accountEnabled) {
-      note = `${leaver.displayName}'s manager, ${m.displayName}, is disabled`;
-    } else if (m.id === requester.id) {
-      note = `you (${m.displayName}) are ${leaver.displayName}'s manager and asked for it`;
-    } else if (m.id === leaver.id) {
-      note = `${leaver.displayName} is listed as their own manager`;
-    } else {
-      return { list: [{ id: m.id, displayName: m.displayName, role: 'manager' }] };
-    }
-    const eligible = (u: DirectoryUser) => u.accountEnabled && u.id !== requester.id && u.id !== leaver.id;
-    const members = await this.deps.directory.groupUsers(this.deps.access.groups.approversGroupId, MAX_APPROVERS, eligible);
-    const list = members.map((u): Approver => ({ id: u.id, displayName: u.displayName, role: 'approvers-group' }));
-    return { list, note };
   }
 
   // --- Reading --------------------------------------------------------------------------------------------------------
@@ -441,13 +450,26 @@ export class OffboardingService {
     return { ok: true, request };
   }
 
-  async cancel(requestId: string, by: Actor, where: Venue = { kind: 'personal' }): Promise<{ ok: true; request: OffboardingRequest } | Refused> {
+  /**
+   * Before the run: cancelled. While it runs: stopping — no new step starts, the steps in flight finish (`inFlight`
+   * says how many), and the run ends as stopped (runOnce); the request keeps its leaver until resumed or closed.
+   */
+  async cancel(requestId: string, by: Actor, where: Venue = { kind: 'personal' }): Promise<{ ok: true; request: OffboardingRequest; inFlight?: number } | Refused> {
     const operator = await this.deps.access.isOperator(by.id).catch(() => false);
     // Who may not see it (or may not have it named here) is told it does not exist; approvers see it but may not
     // cancel (lifecycle.cancel).
     const result = await this.update(requestId, (r) => (canSee(r, by, operator) && mayShowHere(r, where) ? lifecycle.cancel(r, by, operator, this.now()) : refused(requestNotFound(requestId))));
     if (!result.ok) {
+      await this.deps.audit.record({ kind: 'decision', requestId, data: { event: 'cancel-refused', by: by.id, reason: result.reason } });
       return result;
+    }
+    if (result.request.status === 'stopping') {
+      await this.deps.audit.record({ kind: 'decision', requestId, data: { event: 'stop', by: by.id } });
+      // The run record carries the stop too (a drive in another process, or after a restart, obeys it). A run not
+      // created yet is created stopped by runOnce (the run id is the request id).
+      const { inFlight } = await this.deps.engine.executor.stop(result.request.runId ?? result.request.id, by.id);
+      this.notifier?.progress(result.request.id);
+      return { ...result, inFlight };
     }
     await this.deps.audit.record({ kind: 'decision', requestId, data: { event: 'cancelled', by: by.id } });
     await this.release(result.request);
@@ -503,17 +525,38 @@ export class OffboardingService {
     const result = await this.update(requestId, (r) => (r.status === 'approved' ? { ok: true, value: lifecycle.schedule(r, now) } : refused('not approved')));
     if (result.ok && result.request.status === 'running') {
       await this.run(result.request.id);
+    } else if (result.ok && result.request.status === 'scheduled' && Date.parse(result.request.effectiveAt ?? '') > now.getTime()) {
+      // Told only when its time is still ahead: one approved after its effective time (or again after a re-approval)
+      // is planned again and started by the next tick, within seconds.
+      await this.tellScheduled(result.request);
     }
   }
 
-  /** Starts scheduled requests whose time has come. */
+  private tellScheduled(request: OffboardingRequest): Promise<void> {
+    return tellScheduled({ directory: this.deps.directory, audit: this.deps.audit, logger: this.deps.logger, now: this.now, update: (id, change) => this.update(id, change), notifier: () => this.notifier }, request);
+  }
+
+  /**
+   * A person's time zone (IANA) from their mailbox settings, for showing them times (`status`): reads are reused for
+   * a few minutes (ZONE_CACHE_MS). Undefined when unreadable or unrecognised (shown as UTC).
+   */
+  async timeZoneOf(userId: string): Promise<string | undefined> {
+    const zones: Record<string, string> = await this.deps.directory.timeZones([userId], ZONE_CACHE_MS).catch(() => ({}));
+    return zones[userId];
+  }
+
+  /**
+   * Scheduled requests whose time has come: each is claimed (a lease, compare-and-swap), then planned again and run,
+   * sent back for a new decision, or left for a later tick when Microsoft 365 can't be read (scheduled-start.ts). The
+   * preflight runs in the background: the tick doesn't wait for it (idle() does).
+   */
   async startDue(open?: OffboardingRequest[]): Promise<void> {
     const now = this.now();
-    const due = (open ?? (await this.openRequests())).filter((r) => r.status === 'scheduled' && Date.parse(r.effectiveAt ?? '') <= now.getTime());
+    const due = (open ?? (await this.openRequests())).filter((r) => this.scheduledStart.isDue(r, now));
     for (const r of due) {
-      const result = await this.update(r.id, (x) => (x.status === 'scheduled' ? { ok: true, value: lifecycle.start(x, x.id, now) } : refused('not scheduled')));
-      if (result.ok) {
-        this.track(r.id, this.run(r.id)); // housekeeping doesn't wait for runs (idle() does)
+      const claimed = await this.scheduledStart.claim(r.id, now);
+      if (claimed) {
+        this.track(r.id, this.afterTurns().then(() => this.scheduledStart.start(claimed)));
       }
     }
   }
@@ -531,37 +574,69 @@ export class OffboardingService {
 
   private async runOnce(requestId: string): Promise<void> {
     let request = await this.get(requestId);
-    if (!request || request.status !== 'running') {
+    // 'stopping': a stop came while it ran (or before its run was created); the run ends stopped.
+    if (!request || (request.status !== 'running' && request.status !== 'stopping')) {
       return;
     }
     if (!request.runId) {
-      const started = await this.update(requestId, (r) => ({ ok: true, value: lifecycle.start(r, r.id, this.now()) }));
-      request = started.ok ? started.request : request;
+      // A request stopped before its run was created keeps the same run id: its run is created stopped (below).
+      const started = await this.update(requestId, (r) =>
+        r.runId ? { ok: true, value: r } : r.status === 'running' ? { ok: true, value: lifecycle.start(r, r.id, this.now()) } : r.status === 'stopping' ? { ok: true, value: { ...r, runId: r.id } } : refused(r.status),
+      );
+      if (!started.ok) {
+        return;
+      }
+      request = started.request;
     }
     const runId = request.runId ?? request.id;
+    const executor = this.deps.engine.executor;
+    const stop = request.status === 'stopping' && request.stop ? { at: request.stop.at, by: request.stop.by.id } : undefined;
     let view: RunView;
-    const existing = await this.deps.engine.executor.view(runId).catch(() => undefined);
-    if (existing && existing.run.status !== 'running') {
+    const existing = await executor.view(runId).catch(() => undefined);
+    if (existing && existing.run.status === 'stopped' && request.status === 'running') {
+      // Resumed, but the process died before the run took it up: resume it now (settling first, as always).
+      view = await executor.resume(runId);
+    } else if (existing && existing.run.status !== 'running') {
       view = existing; // the run ended but the process died before the request was told
     } else {
       await this.notifier?.started(request);
       const people = { leaver: request.leaver, inheritor: request.inheritor, ...(request.manager ? { manager: request.manager } : {}) };
-      view = existing ? await this.deps.engine.executor.drive(runId) : await this.deps.engine.executor.start({ runId, requestId, plan: request.plan, people });
+      if (existing && stop && !existing.run.stop) {
+        await executor.stop(runId, stop.by); // the process died between stopping the request and its run
+      }
+      view = existing ? await executor.drive(runId) : await executor.start({ runId, requestId, plan: request.plan, people, ...(stop ? { stop } : {}) });
     }
-    const outcome = view.run.status === 'completed' ? 'completed' : 'completed-with-failures';
+    await this.runEnded(requestId, view);
+  }
+
+  /**
+   * The run ended: the request follows it. Completed (with failures or not) frees the leaver; stopped keeps the claim
+   * until an operator resumes or closes it. A stop that came when nothing was left to start ends as the run did.
+   */
+  private async runEnded(requestId: string, view: RunView): Promise<void> {
+    const outcome = view.run.status === 'stopped' ? 'stopped' : view.run.status === 'completed' ? 'completed' : 'completed-with-failures';
     const ended = await this.update(requestId, (r) => lifecycle.finish(r, outcome, this.now()));
-    const final = ended.ok ? ended.request : ((await this.get(requestId)) ?? request);
+    const final = ended.ok ? ended.request : await this.get(requestId);
+    if (!final) {
+      return;
+    }
     if (ended.ok) {
-      await this.deps.audit.record({ kind: 'request', requestId, data: { event: outcome } });
-      await this.release(final);
+      await this.deps.audit.record({ kind: 'request', requestId, data: { event: outcome, ...(outcome === 'stopped' ? { notRun: view.steps.filter((s) => s.status === 'pending').map((s) => s.kind) } : {}) } });
+      if (lifecycle.isFinal(final)) {
+        await this.release(final);
+      }
     }
     await this.notifier?.ended(final, view);
   }
 
-  /** Failed steps run again (operators only); the request goes back to running. */
+  /**
+   * The progress card's action (operators only): failed steps run again, or a stopped run resumes (settling every
+   * one-shot action in doubt before anything is sent). The request goes back to running.
+   */
   async retry(requestId: string, by: Actor): Promise<{ ok: true; request: OffboardingRequest } | Refused> {
     if (!(await this.deps.access.isOperator(by.id).catch(() => false))) {
-      return refused('Only members of the offboarding operators group can retry failed steps.');
+      await this.deps.audit.record({ kind: 'decision', requestId, data: { event: 'retry-refused', by: by.id, reason: 'not an operator' } });
+      return refused('Only members of the offboarding operators group can retry failed steps or resume a stopped run. Nothing was changed.');
     }
     const existing = await this.get(requestId);
     if (!existing || !canSee(existing, by, true)) {
@@ -573,32 +648,57 @@ export class OffboardingService {
       return refused(`${newer.leaver.displayName} has a newer open request, ${newer.id}: retry is closed for ${requestId}.`);
     }
     // Checked inside the compare-and-swap: of two clicks at once, only one starts a retry.
+    let resuming = false;
     const again = await this.update(requestId, (r) => {
-      if (!r.runId) {
-        return refused(`No run to retry for ${r.id}.`);
-      }
-      if (r.status !== 'completed-with-failures') {
-        return refused(r.status === 'running' ? `${r.id} is still running.` : `${r.id} has no failed steps to retry.`);
-      }
-      return { ok: true, value: { ...r, status: 'running', endedAt: undefined } };
+      resuming = r.status === 'stopped';
+      return lifecycle.resume(r, by, this.now());
     });
     if (!again.ok) {
       return again;
     }
-    await this.deps.audit.record({ kind: 'decision', requestId, data: { event: 'retry', by: by.id } });
-    this.background(requestId, () => this.retryRun(again.request));
+    await this.deps.audit.record({ kind: 'decision', requestId, data: { event: resuming ? 'resume' : 'retry', by: by.id } });
+    if (resuming) {
+      // runOnce finds the request running and its run stopped: it resumes the run (one drive per request, crash-safe).
+      // The drive that stopped may still be telling Teams how it ended: the resume follows it, never joins it.
+      const id = again.request.id;
+      this.track(
+        id,
+        this.afterTurns().then(async () => {
+          while (this.runs.has(id)) {
+            await this.runs.get(id)!.catch(() => undefined);
+          }
+          await this.run(id);
+        }),
+      );
+    } else {
+      this.background(requestId, () => this.retryRun(again.request));
+    }
     return again;
+  }
+
+  /**
+   * An operator closes a stopped request: nothing more runs, and its leaver is free for a new request. The summary
+   * says what was done and what never ran.
+   */
+  async close(requestId: string, by: Actor, where: Venue = { kind: 'personal' }): Promise<{ ok: true; request: OffboardingRequest } | Refused> {
+    const operator = await this.deps.access.isOperator(by.id).catch(() => false);
+    // As for cancel: who may not see it is told it does not exist; approvers and requesters see it but may not close.
+    const result = await this.update(requestId, (r) => (canSee(r, by, operator) && mayShowHere(r, where) ? lifecycle.close(r, by, operator, this.now()) : refused(requestNotFound(requestId))));
+    if (!result.ok) {
+      await this.deps.audit.record({ kind: 'decision', requestId, data: { event: 'close-refused', by: by.id, reason: result.reason } });
+      return result;
+    }
+    await this.deps.audit.record({ kind: 'decision', requestId, data: { event: 'closed', by: by.id } });
+    await this.release(result.request);
+    const view = await this.runView(result.request);
+    await this.notifier?.ended(result.request, view);
+    return result;
   }
 
   private async retryRun(request: OffboardingRequest): Promise<void> {
     await this.deps.store.put(OPEN_BY_LEAVER, request.leaver.id, { requestId: request.id }, null).catch(() => undefined);
     const view = await this.deps.engine.executor.retryFailed(request.runId!);
-    const outcome = view.run.status === 'completed' ? 'completed' : 'completed-with-failures';
-    const ended = await this.update(request.id, (r) => lifecycle.finish(r, outcome, this.now()));
-    if (ended.ok) {
-      await this.release(ended.request);
-      await this.notifier?.ended(ended.request, view);
-    }
+    await this.runEnded(request.id, view);
   }
 
   /** Engine progress → the notifier. Cheap on purpose: it fires for every target of every step. */
@@ -613,12 +713,15 @@ export class OffboardingService {
     const all = (await this.deps.store.list<OffboardingRequest>(REQUESTS)).map((d) => d.value);
     const resumed: string[] = [];
     for (const r of all) {
-      if (r.status === 'running') {
+      if (r.status === 'running' || r.status === 'stopping') {
         resumed.push(r.id);
         this.run(r.id).catch((err: unknown) => this.deps.logger?.error({ err, requestId: r.id }, 'resumed run failed'));
       } else if (r.status === 'approved') {
         resumed.push(r.id);
         this.begin(r.id).catch((err: unknown) => this.deps.logger?.error({ err, requestId: r.id }, 'approved request failed to start'));
+      } else if (r.status === 'scheduled' && !r.scheduledToldAt && Date.parse(r.effectiveAt ?? '') > this.now().getTime()) {
+        // Scheduled, but the process died before the requester and the approvers were told when it runs.
+        this.background(r.id, () => this.tellScheduled(r));
       }
     }
     await this.expireDue();

@@ -10,6 +10,7 @@ import { loadSeed } from './seed';
 import { SimulatorCore } from './server';
 import { DEFAULT_APP_GRANTS, type AppGrants } from './state';
 import type { LogEntry } from './requestLog';
+import type { SeedTenant } from './types';
 
 export type { LogEntry } from './requestLog';
 export type { ManagedDeviceActionView, SettableActionState } from './controls';
@@ -82,6 +83,11 @@ export interface SimulatedTenant {
   removeManagedDevice(id: string): void;
   /** A mobile partnership (Guid, DeviceId or Identity) syncs: pending Clear-MobileDevice requests are sent / acknowledged. */
   syncMobileDevice(identity: string): MobileSyncResult;
+  /**
+   * Test-only: the tenant changes on its own, as it does between an approval and the effective time (a new group
+   * membership, an enrolled device, an MFA method, an admin role...). `change` edits the live data; nothing is logged.
+   */
+  editTenant(change: (data: SeedTenant) => void): void;
   close(): Promise<void>;
 }
 
@@ -155,6 +161,10 @@ export async function startSimulatedTenant(options: SimulatorOptions = {}): Prom
     setDeviceActionState: (id, actionState) => setDeviceActionState(core.state, id, actionState),
     removeManagedDevice: (id) => removeManagedDevice(core.state, id),
     syncMobileDevice: (identity) => syncMobile(core.state, identity),
+    editTenant: (change) => {
+      change(core.state.data);
+      core.state.reindex();
+    },
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));

@@ -343,7 +343,8 @@ export interface MailboxRecord {
   mobileDevices: MobileDeviceRecord[];
   organizedMeetings: number;
   automaticRepliesSetting: AutomaticRepliesSetting;
-  timeZone: string;
+  /** mailboxSettings.timeZone: a Windows name (the default) or an IANA one; null: the owner never chose one. */
+  timeZone: string | null;
   language: { locale: string; displayName: string };
 }
 

@@ -10,6 +10,7 @@ import { rejectAction } from './actions/reject';
 import { retryAction } from './actions/retry';
 import { submitAction } from './actions/submit';
 import { cancelCommand } from './commands/cancel';
+import { closeCommand } from './commands/close';
 import { argumentTooLong, commandArgs, commandArgument, commandPattern, type Command } from './commands/command';
 import { doctorCommand, type DoctorDeps } from './commands/doctor';
 import { helpCommand } from './commands/help';
@@ -45,7 +46,7 @@ export function createTeamsApp(deps: TeamsAppDeps): Application {
   commands.push(helpCommand(() => commands));
   const off = deps.offboarding;
   if (off) {
-    commands.push(offboardCommand(off.service), statusCommand(off.service), cancelCommand(off.service));
+    commands.push(offboardCommand(off.service), statusCommand(off.service), cancelCommand(off.service), closeCommand(off.service));
     actions.push(
       submitAction({ service: off.service, notifier: off.notifier, proactive: off.proactive, logger: deps.logger }),
       pickAction(off.service),

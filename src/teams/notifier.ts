@@ -10,8 +10,9 @@ import type { OffboardingRequest } from '../offboarding/requests';
 import type { OffboardingService, RequestNotifier } from '../offboarding/service';
 import { renderApprovalCard, renderDecidedCard, renderPlanCard, renderProgressCard, renderSummaryCard } from './cards';
 import { connectorStatus, Proactive } from './proactive';
-import { asChannelData, refsOf, type ApprovalCardRef, type TeamsRefs } from './refs';
-import { approvalCardData, decidedCardData, outcomeLine, planCardData, progressCardData, summaryCardData } from './view';
+import { asChannelData, currentApprovals, refsOf, type ApprovalCardRef, type TeamsRefs } from './refs';
+import { approvalCardData, decidedCardData, outcomeLine, personZone, planCardData, progressCardData, summaryCardData, supersededCardData } from './view';
+import { formatInZone } from './zoned-time';
 
 export interface NotifierOptions {
   summaryChannelId?: string;
@@ -65,8 +66,21 @@ export class TeamsNotifier implements RequestNotifier {
   }
 
   approversWithoutCard(request: OffboardingRequest): string[] {
-    const carded = new Set((refsOf(request).approvals ?? []).map((a) => a.approverId));
+    const carded = new Set(currentApprovals(request).map((a) => a.approverId));
     return request.approvers.map((a) => a.id).filter((id) => !carded.has(id));
+  }
+
+  /**
+   * A scheduled request sent back for a new decision: the earlier approval cards say so (their references stay apart,
+   * in an earlier round, so every approver counts as without a card for this one), then the new cards, naming what
+   * changed, go out as after a submit. Never throws.
+   */
+  async reapprovalNeeded(request: OffboardingRequest): Promise<void> {
+    const earlier = (refsOf(request).approvals ?? []).filter((a) => a.round !== request.reapproval?.at);
+    const superseded = card(renderDecidedCard(supersededCardData(request)));
+    await Promise.all(earlier.map((a) => this.proactive.update(a.reference, a.activityId, superseded).catch((err: unknown) => this.warn(err, request.id, 'earlier approval card not updated'))));
+    const outcomes = await this.deliverApprovals(request, request.approvers.map((a) => a.id));
+    await this.service.approvalsDelivered(request, outcomes).catch((err: unknown) => this.warn(err, request.id, 'approval delivery not recorded'));
   }
 
   /**
@@ -76,6 +90,7 @@ export class TeamsNotifier implements RequestNotifier {
    */
   async deliverApprovals(request: OffboardingRequest, approverIds: string[]): Promise<Record<string, DeliveryOutcome>> {
     const refs = refsOf(request);
+    const round = request.reapproval?.at;
     // Card references are saved one at a time: ten approvers answering together would otherwise race on the request.
     let saving: Promise<unknown> = Promise.resolve();
     const save = (ref: ApprovalCardRef) => {
@@ -96,7 +111,7 @@ export class TeamsNotifier implements RequestNotifier {
       }
       this.delivering.add(key);
       try {
-        return await this.sendApproval(request, refs, approver.id, approver.displayName, save);
+        return await this.sendApproval(request, refs, approver.id, approver.displayName, (ref) => save(round ? { ...ref, round } : ref));
       } catch (err) {
         this.warn(err, request.id, 'approval card not delivered');
         return 'failed';
@@ -116,7 +131,7 @@ export class TeamsNotifier implements RequestNotifier {
     if (!stored) {
       this.options.logger?.warn({ requestId: request.id, approverId }, 'the approval card reference could not be saved: a decision will not update that card');
     } else if (stored.status !== 'requested') {
-      await this.proactive.update(ref.reference, ref.activityId, card(renderDecidedCard(decidedCardData(stored)))).catch((err: unknown) => this.warn(err, request.id, 'late approval card not updated after the decision'));
+      await this.proactive.update(ref.reference, ref.activityId, card(renderDecidedCard(decidedCardData(stored, approverId)))).catch((err: unknown) => this.warn(err, request.id, 'late approval card not updated after the decision'));
     }
     return 'delivered';
   }
@@ -125,25 +140,10 @@ export class TeamsNotifier implements RequestNotifier {
    * To the requester about their request: withdrawn, nobody reachable (what happened, that the bot keeps trying, how
    * to cancel), or a card got through after all. In the thread with a mention; if that fails, in a 1:1 chat.
    */
-  async tellRequester(request: OffboardingRequest, news: RequesterNews): Promise<'thread' | '1:1' | undefined> {
-    const refs = refsOf(request);
-    const { requester } = request;
-    const body = requesterNews(request, news);
-    const mention = `<at>${requester.displayName}</at>`;
-    try {
-      await this.proactive.send(refs.thread, { type: 'message', text: `${mention}, ${body}`, entities: [{ type: 'mention', text: mention, mentioned: { id: requester.id, name: requester.displayName } }] });
-      return 'thread';
-    } catch (err) {
-      this.warn(err, request.id, 'could not tell the requester in the thread');
-    }
-    try {
-      await this.proactive.sendPersonal(refs.serviceUrl, refs.tenantId, requester.id, refs.bot, { type: 'message', text: `${requester.displayName}, ${body}` });
-      return '1:1';
-    } catch (err) {
-      this.warn(err, request.id, 'could not tell the requester in a 1:1 chat either');
-      return undefined;
-    }
+  tellRequester(request: OffboardingRequest, news: RequesterNews): Promise<'thread' | '1:1' | undefined> {
+    return this.toRequester(request, requesterNews(request, news));
   }
+
 
   /** 1:1 chat first; on 403 install the app through Graph and keep trying for up to 30 s; then the thread. */
   private async deliverApproval(request: OffboardingRequest, refs: TeamsRefs, approverId: string, approverName: string): Promise<ApprovalCardRef | undefined> {
@@ -204,6 +204,58 @@ export class TeamsNotifier implements RequestNotifier {
   private warn(err: unknown, requestId: string, message: string): undefined {
     this.options.logger?.warn({ err, requestId }, message);
     return undefined;
+  }
+
+  /**
+   * Approved for later: when it runs, in each person's time zone (request.zones, from their mailbox settings; UTC with
+   * its offset when unknown). The requester gets a line in the thread where they asked, mentioning them (a 1:1 chat if
+   * the thread refuses). Each approver's approval card — the one they decided on, or were asked on — says "Runs on
+   * <time in that approver's zone>": that card is where an approver looks for what became of the request, and it stays
+   * true. A card updated in place raises no notification in Teams, so the approver who decided also gets a line where
+   * their card is, in their zone; the others of an approvers group (up to ten) get no message about a request another
+   * member decided. Never throws.
+   */
+  async scheduled(request: OffboardingRequest): Promise<void> {
+    if (!request.effectiveAt) {
+      return;
+    }
+    // The cards of the current round (cards of an earlier round were superseded by a re-approval).
+    await Promise.all(
+      currentApprovals(request).map((a) =>
+        this.proactive.update(a.reference, a.activityId, card(renderDecidedCard(decidedCardData(request, a.approverId)))).catch((err: unknown) => this.warn(err, request.id, 'approval card not updated with the run time')),
+      ),
+    );
+    const decider = request.decision?.by;
+    const deciderCard = decider ? currentApprovals(request).find((a) => a.approverId === decider.id) : undefined;
+    if (decider && deciderCard) {
+      const mention = `<at>${decider.displayName}</at>`;
+      const text = `${mention}, you approved ${request.id} (offboarding ${request.leaver.displayName}): it will run on ${formatInZone(request.effectiveAt, personZone(request, decider.id))}.`;
+      await this.proactive
+        .send(deciderCard.reference, { type: 'message', text, entities: [{ type: 'mention', text: mention, mentioned: { id: decider.id, name: decider.displayName } }] })
+        .catch((err: unknown) => this.warn(err, request.id, 'could not tell the approver when it runs'));
+    }
+    const when = formatInZone(request.effectiveAt, personZone(request, request.requester.id));
+    await this.toRequester(request, `${request.id} (offboarding ${request.leaver.displayName}) is approved and will run on ${when}. Until then nothing is changed in Microsoft 365; to drop it, type \`cancel ${request.id}\`.`);
+  }
+
+  /** A line to the requester: in the thread with a mention; if that fails, in a 1:1 chat. Never throws. */
+  private async toRequester(request: OffboardingRequest, body: string): Promise<'thread' | '1:1' | undefined> {
+    const refs = refsOf(request);
+    const { requester } = request;
+    const mention = `<at>${requester.displayName}</at>`;
+    try {
+      await this.proactive.send(refs.thread, { type: 'message', text: `${mention}, ${body}`, entities: [{ type: 'mention', text: mention, mentioned: { id: requester.id, name: requester.displayName } }] });
+      return 'thread';
+    } catch (err) {
+      this.warn(err, request.id, 'could not tell the requester in the thread');
+    }
+    try {
+      await this.proactive.sendPersonal(refs.serviceUrl, refs.tenantId, requester.id, refs.bot, { type: 'message', text: `${requester.displayName}, ${body}` });
+      return '1:1';
+    } catch (err) {
+      this.warn(err, request.id, 'could not tell the requester in a 1:1 chat either');
+      return undefined;
+    }
   }
 
   async decided(request: OffboardingRequest): Promise<void> {
@@ -313,9 +365,9 @@ export class TeamsNotifier implements RequestNotifier {
       // No summary channel (or it could not be reached): the thread gets the whole summary.
       await this.proactive.send(refs.thread, summary).catch((err: unknown) => this.options.logger?.warn({ err }, 'thread summary failed'));
     }
-    const ran = request.status === 'completed' || request.status === 'completed-with-failures';
+    const ran = ['completed', 'completed-with-failures', 'stopped', 'closed'].includes(request.status);
     if (ran) {
-      // (Rejections, cancellations and expiries got their line in decided().)
+      // (Rejections, cancellations and expiries got their line in decided(); a stopped run says what was not run.)
       const where = channel && !error ? ' The summary is in the offboarding channel.' : '';
       await this.proactive
         .send(refs.thread, { type: 'message', text: `${request.id}, ${request.leaver.displayName}: ${progressCardData(request, view).status}${where}` })
@@ -334,8 +386,12 @@ function requesterNews(r: OffboardingRequest, news: RequesterNews): string {
     case 'nobody-reachable':
       return `I couldn't get the approval card for ${what} to ${names(r.approvers)}: Teams refused a 1:1 chat with them, and the thread where you asked refused the card or can't show it (only a channel the leaver is not in can). Nobody has been asked to approve yet, and nothing was changed in Microsoft 365. I keep trying on my own and will tell you when the card gets through. To drop the request, type \`cancel ${r.id}\`.`;
     case 'reached': {
-      const carded = new Set((refsOf(r).approvals ?? []).map((a) => a.approverId));
+      const carded = new Set(currentApprovals(r).map((a) => a.approverId));
       return `the approval card for ${what} reached ${names(r.approvers.filter((a) => carded.has(a.id)))} after all: it is waiting for a decision.`;
     }
+    case 'start-delayed':
+      return `${what} did not start at its effective time: ${r.startDelayed?.reason ?? 'Microsoft 365 could not be read'}. Nothing was changed in Microsoft 365. I try again every minute and it starts as soon as the reads succeed (\`status ${r.id}\` shows where it stands). To drop the request, type \`cancel ${r.id}\`.`;
+    case 'reapproval':
+      return `${what} did not start at its effective time, because something its approval rested on changed: ${r.reapproval?.changes.join(' ') ?? ''} Nothing was changed in Microsoft 365. I've asked ${names(r.approvers)} for a new decision (it expires ${formatInZone(r.expiresAt, personZone(r, r.requester.id))}). To drop the request, type \`cancel ${r.id}\`.`;
   }
 }

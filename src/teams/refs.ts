@@ -9,6 +9,11 @@ export interface ApprovalCardRef {
   activityId: string;
   /** '1:1' in the approver's personal chat; 'thread' when that failed and the card went to the thread with a mention. */
   where: '1:1' | 'thread';
+  /**
+   * The re-approval it was sent for (OffboardingRequest.reapproval.at); unset: the first approval. Cards of an earlier
+   * round are kept (a decision still updates them) but don't count as the approver having a card.
+   */
+  round?: string;
 }
 
 export interface TeamsRefs {
@@ -30,4 +35,10 @@ export function refsOf(request: OffboardingRequest): TeamsRefs {
 
 export function asChannelData(refs: TeamsRefs): ChannelData {
   return refs as unknown as ChannelData;
+}
+
+/** The approval cards sent for the request's current round (the first approval, or its latest re-approval). */
+export function currentApprovals(request: OffboardingRequest): ApprovalCardRef[] {
+  const round = request.reapproval?.at;
+  return (refsOf(request).approvals ?? []).filter((a) => a.round === round);
 }

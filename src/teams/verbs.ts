@@ -7,6 +7,7 @@ export const COMMANDS = {
   offboard: 'offboard',
   status: 'status',
   cancel: 'cancel',
+  close: 'close',
   doctor: 'doctor',
 } as const;
 export type CommandName = (typeof COMMANDS)[keyof typeof COMMANDS];

@@ -1,13 +1,15 @@
 // Domain objects → card data (types in cards/types.ts). Formatting lives here, so templates only place strings.
 import { DEFAULT_OPTIONS, INTUNE_DEVICE_ACTIONS, OPTION_IDS, type OffboardingOptions } from '../offboarding/options';
-import type { Plan, PlannedStep } from '../offboarding/plan';
+import type { Plan, PlannedStep, StepKind } from '../offboarding/plan';
 import type { RunView } from '../offboarding/executor';
-import type { OffboardingRequest } from '../offboarding/requests';
+import type { OffboardingRequest, PlanChange } from '../offboarding/requests';
 import type { StepState } from '../offboarding/run';
 import type { DirectoryUser } from '../offboarding/directory';
 import type { ApprovalCardData, DecidedCardData, Fact, PlanCardData, ProgressCardData, RequestCardData, StatusCardData, StepLine, SummaryCardData } from './cards/types';
 import { VERBS } from './verbs';
-import { formatter } from './zoned-time';
+import { formatInZone, formatter, isValidZone } from './zoned-time';
+
+export { isValidZone };
 
 const TOGGLE_TITLES: Partial<Record<keyof OffboardingOptions, string>> = {
   litigationHold: 'Litigation hold on the mailbox',
@@ -52,18 +54,6 @@ export function formatTime(iso: string, timeZone = 'UTC'): string {
   return `${text} (${zone})`;
 }
 
-export function isValidZone(zone: string | undefined): zone is string {
-  if (!zone) {
-    return false;
-  }
-  try {
-    formatter(`valid|${zone}`, () => new Intl.DateTimeFormat('en-GB', { timeZone: zone }));
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export function requestCardData(leaver: DirectoryUser, manager: DirectoryUser | undefined, requester: { id: string; displayName: string }, today: string, timeZone: string | undefined, error?: string): RequestCardData {
   // Static choices, so the card also works where the people picker isn't rendered: the manager (preselected), and
   // the requester as a fallback. A disabled manager, or a leaver listed as their own manager, can't inherit: the
@@ -87,7 +77,7 @@ export function requestCardData(leaver: DirectoryUser, manager: DirectoryUser | 
   };
 }
 
-const ICON = { done: '✅', requested: '📨', skipped: '⏭️', failed: '❌', running: '⏳', pending: '•' } as const;
+const ICON = { done: '✅', requested: '📨', skipped: '⏭️', failed: '❌', running: '⏳', pending: '•', notRun: '⏹' } as const;
 
 function countNote(state: StepState): string {
   const { total, done, failed } = state.counts;
@@ -110,13 +100,19 @@ function callsNote(state: StepState): string {
   return `${calls.count} ${calls.count === 1 ? 'call' : 'calls'}${last}${errorId}`;
 }
 
-/** One line per step: planned (preview) or with its state (progress, summary). */
-export function stepLines(plan: Plan, states?: StepState[]): StepLine[] {
+/**
+ * One line per step: planned (preview) or with its state (progress, summary). `notRun`: the note for steps still
+ * pending in a stopped run ("not run: stopped by …"), so the card says what was done and what was not.
+ */
+export function stepLines(plan: Plan, states?: StepState[], notRun?: string): StepLine[] {
   const byKind = new Map((states ?? []).map((s) => [s.kind, s]));
   return plan.steps.map((step: PlannedStep): StepLine => {
     const state = byKind.get(step.kind);
     if (!state) {
       return step.skip ? { icon: ICON.skipped, title: step.title, note: `skipped: ${step.skip}` } : { icon: ICON.pending, title: step.title, note: step.readAtRun ? 'read when it runs' : '' };
+    }
+    if (notRun && state.status === 'pending') {
+      return { icon: ICON.notRun, title: step.title, note: notRun };
     }
     const counts = countNote(state);
     const reason = state.status === 'failed' && state.error?.requestId && !state.calls && !(state.reason ?? '').includes(state.error.requestId) ? `${state.reason} (request id ${state.error.requestId})` : state.reason;
@@ -157,8 +153,53 @@ export function planCardData(r: OffboardingRequest): PlanCardData {
 }
 
 export function approvalCardData(r: OffboardingRequest): ApprovalCardData {
-  return { ...planCardData(r), approveVerb: VERBS.approve, rejectVerb: VERBS.reject, expires: `Expires ${formatTime(r.expiresAt, r.timeZone)} without a decision.` };
+  return { ...planCardData(r), ...(r.reapproval ? { changes: changesSinceApproval(r) } : {}), approveVerb: VERBS.approve, rejectVerb: VERBS.reject, expires: `Expires ${formatTime(r.expiresAt, r.timeZone)} without a decision.` };
 }
+
+/** A re-approval's "what changed since the approval": the earlier decision, then each change. */
+function changesSinceApproval(r: OffboardingRequest): string[] {
+  const previous = r.reapproval?.previous;
+  const before = previous ? `${previous.by.displayName} approved it on ${formatTime(previous.at, r.timeZone)}; at its effective time it did not start, and nothing was changed, because:` : 'At its effective time it did not start, and nothing was changed, because:';
+  return [before, ...(r.reapproval?.changes ?? []).map((c) => `• ${c}`)];
+}
+
+/** An earlier approval card once its request was sent back for a new decision (the new card names what changed). */
+export function supersededCardData(r: OffboardingRequest): DecidedCardData {
+  return { ...planCardData(r), outcome: `🔁 Sent back for a new decision: something this approval rested on changed before it ran. ${r.approvers.map((a) => a.displayName).join(' or ')} got a new approval card.`, tone: 'warning' };
+}
+
+/** "2 groups (Sales EMEA, Project X), 1 device (JANE-LAPTOP), 1 MFA method": what a plan taken again added. */
+export function addedSinceApproval(added: PlanChange[]): string {
+  const parts: string[] = [];
+  for (const [kind, noun] of Object.entries(ADDED_NOUNS) as Array<[StepKind, [string, string, boolean]]>) {
+    const items = added.filter((c) => c.step === kind);
+    if (items.length === 0) {
+      continue;
+    }
+    const [one, many, named] = noun;
+    const names = named ? ` (${items.slice(0, MAX_ADDED_NAMED).map((c) => c.label).join(', ')}${items.length > MAX_ADDED_NAMED ? `, …and ${items.length - MAX_ADDED_NAMED} more` : ''})` : '';
+    parts.push(`${items.length} ${items.length === 1 ? one : many}${names}`);
+  }
+  const other = added.filter((c) => !(c.step in ADDED_NOUNS)).length;
+  return [...parts, ...(other > 0 ? [`${other} other ${other === 1 ? 'target' : 'targets'}`] : [])].join(', ');
+}
+
+const MAX_ADDED_NAMED = 5;
+/** By step: singular, plural, whether the targets are named. */
+const ADDED_NOUNS: Partial<Record<StepKind, [string, string, boolean]>> = {
+  'hand-over-owned-groups': ['group owned alone (handed over)', 'groups owned alone (handed over)', true],
+  'leave-groups': ['group', 'groups', true],
+  'leave-distribution-lists': ['distribution list', 'distribution lists', true],
+  'drop-group-ownerships': ['group ownership', 'group ownerships', true],
+  'intune-devices': ['device', 'devices', true],
+  'disable-entra-devices': ['Entra ID device', 'Entra ID devices', true],
+  'revoke-oauth-grants': ['app consent', 'app consents', true],
+  'remove-mfa-methods': ['MFA method', 'MFA methods', false],
+  'clear-inbox-rules': ['inbox rule', 'inbox rules', true],
+  'remove-mobile-mail': ['phone with mail', 'phones with mail', true],
+  'remove-direct-licences': ['licence', 'licences', true],
+  'leave-licence-groups': ['licence group', 'licence groups', true],
+};
 
 export function outcomeLine(r: OffboardingRequest): { text: string; tone: string } {
   switch (r.status) {
@@ -177,9 +218,28 @@ export function outcomeLine(r: OffboardingRequest): { text: string; tone: string
   }
 }
 
-export function decidedCardData(r: OffboardingRequest): DecidedCardData {
+/**
+ * A person's time zone for showing them a time: the one read from their mailbox settings when the request was
+ * scheduled (request.zones); for the requester, else the zone their Teams client reported when they asked (the one
+ * they typed the effective time in). Undefined: unknown, shown as UTC with its offset (formatInZone).
+ */
+export function personZone(r: OffboardingRequest, personId: string | undefined): string | undefined {
+  if (!personId) {
+    return undefined;
+  }
+  return r.zones?.[personId] ?? (personId === r.requester.id ? r.timeZone : undefined);
+}
+
+/** "Runs on Fri 5 Dec 2026, 17:00 Europe/Berlin (UTC+01:00)", in `zone`, while a request waits for its effective time. */
+export function runsOnLine(r: OffboardingRequest, zone: string | undefined): string | undefined {
+  return r.status === 'scheduled' && r.effectiveAt ? `Runs on ${formatInZone(r.effectiveAt, zone)}` : undefined;
+}
+
+/** `forId`: whose card it is (an approver's): a scheduled run's time is shown in their zone. */
+export function decidedCardData(r: OffboardingRequest, forId?: string): DecidedCardData {
   const { text, tone } = outcomeLine(r);
-  return { ...planCardData(r), outcome: text, tone, ...(r.decision?.comment ? { comment: `“${r.decision.comment}”` } : {}) };
+  const runs = runsOnLine(r, personZone(r, forId));
+  return { ...planCardData(r), outcome: text, tone, ...(r.decision?.comment ? { comment: `“${r.decision.comment}”` } : {}), ...(runs ? { runs } : {}) };
 }
 
 function runStatus(r: OffboardingRequest, view?: RunView): { status: string; tone: string } {
@@ -195,9 +255,39 @@ function runStatus(r: OffboardingRequest, view?: RunView): { status: string; ton
       return { status: `Completed with failures: ${failed} step${failed === 1 ? '' : 's'} failed (see the reasons). Operators can retry them.`, tone: 'attention' };
     case 'scheduled':
       return { status: `Scheduled for ${formatTime(r.effectiveAt ?? r.createdAt, r.timeZone)}.`, tone: 'default' };
+    case 'stopping': {
+      const inFlight = view?.steps.filter((s) => s.status === 'running').length ?? 0;
+      return {
+        status: `Stopping: ${stopper(r)} stopped it on ${formatTime(r.stop?.at ?? r.createdAt, r.timeZone)}. No new step starts; ${inFlight} ${inFlight === 1 ? 'step' : 'steps'} in flight finish${inFlight === 1 ? 'es' : ''}. ${finished} of ${r.plan.steps.length} steps finished${failed ? `, ${failed} failed` : ''}.`,
+        tone: 'warning',
+      };
+    }
+    case 'stopped':
+    case 'closed': {
+      const notRun = view?.steps.filter((s) => s.status === 'pending').length ?? 0;
+      const head =
+        r.status === 'closed'
+          ? `Closed by ${r.closed?.by.displayName ?? 'an operator'} on ${formatTime(r.closed?.at ?? r.createdAt, r.timeZone)}, after ${stopper(r)} stopped it`
+          : `Stopped by ${stopper(r)} on ${formatTime(r.stop?.at ?? r.createdAt, r.timeZone)}`;
+      const next = r.status === 'closed' ? ' Nothing more will run.' : ` An operator can resume it (Resume) or close it (\`close ${r.id}\`).`;
+      return { status: `${head}: ${finished} of ${r.plan.steps.length} steps finished${failed ? `, ${failed} failed` : ''}; ${notRun} not run.${next}`, tone: 'warning' };
+    }
     default:
       return { status: `Running: ${finished} of ${r.plan.steps.length} steps finished${failed ? `, ${failed} failed` : ''}.`, tone: failed ? 'warning' : 'default' };
   }
+}
+
+const stopper = (r: OffboardingRequest): string => r.stop?.by.displayName ?? 'someone';
+
+/** Statuses of a run that was stopped: its steps still pending never ran. */
+const STOPPED_STATUSES: OffboardingRequest['status'][] = ['stopping', 'stopped', 'closed'];
+
+/** The note on a stopped run's steps that never started, or undefined when the run was not stopped. */
+function notRunNote(r: OffboardingRequest): string | undefined {
+  if (!STOPPED_STATUSES.includes(r.status)) {
+    return undefined;
+  }
+  return `${r.status === 'stopping' ? "won't start" : 'not run'}: stopped by ${stopper(r)}`;
 }
 
 export function progressCardData(r: OffboardingRequest, view?: RunView): ProgressCardData {
@@ -207,8 +297,9 @@ export function progressCardData(r: OffboardingRequest, view?: RunView): Progres
     title: `Offboarding ${r.leaver.displayName} (${r.id})`,
     status,
     tone,
-    steps: stepLines(r.plan, view?.steps),
-    ...(r.status === 'completed-with-failures' ? { retry: { verb: VERBS.retry, requestId: r.id } } : {}),
+    steps: stepLines(r.plan, view?.steps, notRunNote(r)),
+    ...(r.status === 'completed-with-failures' ? { retry: { verb: VERBS.retry, requestId: r.id, title: 'Retry failed steps' } } : {}),
+    ...(r.status === 'stopped' ? { retry: { verb: VERBS.retry, requestId: r.id, title: 'Resume' } } : {}),
   };
 }
 
@@ -231,11 +322,14 @@ const OUTCOME: Record<string, string> = {
   expired: 'Expired',
   cancelled: 'Cancelled',
   withdrawn: 'Withdrawn',
+  stopping: 'Stopping',
+  stopped: 'Stopped',
+  closed: 'Closed',
 };
 
 export function summaryCardData(r: OffboardingRequest, view?: RunView): SummaryCardData {
   const decision = outcomeLine(r);
-  const run = r.status === 'completed' || r.status === 'completed-with-failures' ? runStatus(r, view) : undefined;
+  const run = ['completed', 'completed-with-failures', ...STOPPED_STATUSES].includes(r.status) ? runStatus(r, view) : undefined;
   const leftInPlace = r.plan.steps.find((s) => s.kind === 'groups-left-in-place')?.untouched ?? [];
   return {
     requestId: r.id,
@@ -246,9 +340,13 @@ export function summaryCardData(r: OffboardingRequest, view?: RunView): SummaryC
       ...requestFacts(r),
       ...(r.decision ? [{ title: r.decision.outcome === 'approved' ? 'Approved' : 'Rejected', value: `${r.decision.by.displayName}, ${formatTime(r.decision.at, r.timeZone)}${r.decision.comment ? ` — “${r.decision.comment}”` : ''}` }] : []),
       ...(r.startedAt ? [{ title: 'Started', value: formatTime(r.startedAt, r.timeZone) }] : []),
+      ...(r.replanned?.added.length ? [{ title: 'Added since approval', value: addedSinceApproval(r.replanned.added) }] : []),
+      ...(r.stop ? [{ title: 'Stopped', value: `${r.stop.by.displayName}, ${formatTime(r.stop.at, r.timeZone)}` }] : []),
+      ...(r.resumed ? [{ title: 'Resumed after a stop', value: `${r.resumed.by.displayName}, ${formatTime(r.resumed.at, r.timeZone)}` }] : []),
+      ...(r.closed ? [{ title: 'Closed', value: `${r.closed.by.displayName}, ${formatTime(r.closed.at, r.timeZone)}` }] : []),
       ...(r.endedAt ? [{ title: 'Ended', value: formatTime(r.endedAt, r.timeZone) }] : []),
     ],
-    steps: view ? stepLines(r.plan, view.steps) : [],
+    steps: view ? stepLines(r.plan, view.steps, notRunNote(r)) : [],
     leftInPlace: run
       ? capped(
           leftInPlace.map((g) => ({ title: g.label, value: g.reason })),
@@ -266,13 +364,14 @@ export function summaryCardData(r: OffboardingRequest, view?: RunView): SummaryC
   };
 }
 
-export function statusCardData(requests: OffboardingRequest[], query?: string): StatusCardData {
+/** `viewerZone`: the time zone of who asked (see the status command): a scheduled run's time is shown in it. */
+export function statusCardData(requests: OffboardingRequest[], query?: string, viewerZone?: string): StatusCardData {
   return {
     title: query ? `Offboarding requests for ${query}` : 'Offboarding requests',
     requests: requests.slice(0, 20).map((r) => ({
       id: r.id,
       title: `${r.id}: ${r.leaver.displayName}`,
-      status: `${OUTCOME[r.status] ?? r.status[0]!.toUpperCase() + r.status.slice(1)}${r.status === 'requested' ? ` — waiting for ${r.approvers.map((a) => a.displayName).join(' or ')}` : ''}`,
+      status: `${OUTCOME[r.status] ?? r.status[0]!.toUpperCase() + r.status.slice(1)}${r.status === 'requested' ? ` — waiting for ${r.approvers.map((a) => a.displayName).join(' or ')}` : ''}${r.status === 'stopping' || r.status === 'stopped' ? ` by ${stopper(r)}${r.status === 'stopped' ? ' — an operator can resume or close it' : ''}` : ''}${r.status === 'scheduled' && r.effectiveAt ? ` — runs on ${formatInZone(r.effectiveAt, viewerZone)}` : ''}${r.status === 'scheduled' && r.startDelayed ? ` — not started yet: ${r.startDelayed.reason}; tried again every minute` : ''}`,
       detail: `Asked by ${r.requester.displayName} on ${formatTime(r.createdAt, r.timeZone)}; inheritor ${r.inheritor.displayName}`,
     })),
     ...(requests.length === 0 ? { note: query ? `No offboarding request matches "${query}".` : 'No offboarding requests yet.' } : requests.length > 20 ? { note: `Showing 20 of ${requests.length}.` } : {}),

@@ -85,6 +85,7 @@ function scriptedNotifier(world: World, service: () => OffboardingService): Requ
     decided: () => Promise.resolve(),
     started: () => Promise.resolve(),
     ended: () => Promise.resolve(),
+    reapprovalNeeded: () => Promise.resolve(),
     approversWithoutCard: (r) => {
       const carded = new Set(((r.teams.approvals as Array<{ approverId: string }> | undefined) ?? []).map((a) => a.approverId));
       return r.approvers.map((a) => a.id).filter((id) => !carded.has(id));

@@ -293,7 +293,7 @@ function unionOverEnabledSteps(options: OffboardingOptions): Map<string, string[
   const add = (key: string, need: string): void => {
     union.set(key, [...(union.get(key) ?? []), need]);
   };
-  for (const need of ['preflight', 'approval-card', ...enabled] as Array<keyof typeof REQUIREMENTS>) {
+  for (const need of ['preflight', 'approval-card', 'scheduled-times', ...enabled] as Array<keyof typeof REQUIREMENTS>) {
     const r = REQUIREMENTS[need];
     r.graph.forEach((p) => add(`graph:${p}`, need));
     if (r.exchange) {

@@ -33,6 +33,7 @@ describe('offboarding service', function () {
       approversWithoutCard: () => [],
       deliverApprovals: () => Promise.resolve({}),
       tellRequester: () => Promise.resolve(undefined),
+      reapprovalNeeded: (r) => (events.push(`reapproval ${r.id}`), Promise.resolve()),
     };
     s.setNotifier(notifier);
     return s;

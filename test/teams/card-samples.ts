@@ -180,7 +180,7 @@ export const PROGRESS_FAILED: ProgressCardData = {
   status: 'Completed with failures: 1 step failed (see the reasons). Operators can retry them.',
   tone: 'attention',
   steps: janeSteps(27),
-  retry: { verb: VERBS.retry, requestId: REQUEST_ID },
+  retry: { verb: VERBS.retry, requestId: REQUEST_ID, title: 'Retry failed steps' },
 };
 
 export const SUMMARY: SummaryCardData = {

@@ -83,20 +83,46 @@ export async function oneShot(ctx: StepContext, targets: Target[], action: OneSh
   await Promise.all(targets.map((target) => settleOrSend(ctx, target, action)));
 }
 
-async function settleOrSend(ctx: StepContext, target: Target, action: OneShotAction): Promise<void> {
+/**
+ * Settles, without sending anything, every target whose action is in doubt (recorded as being sent, no outcome known):
+ * what a resumed run does first, before any step sends anything (executor.ts). A target the service records nothing
+ * for stays in doubt: its step reads the service again before it sends (the rule above).
+ */
+export async function settleInDoubt(ctx: StepContext, targets: Target[], action: OneShotAction): Promise<number> {
+  const doubtful = targets.filter((t) => inDoubtSince(ctx, t) !== undefined);
+  await Promise.all(doubtful.map((target) => settleRecorded(ctx, target, action, inDoubtSince(ctx, target)!)));
+  return doubtful.length;
+}
+
+/** When the target's action was (possibly) sent with its fate unknown, or undefined: never sent, or its fate known. */
+function inDoubtSince(ctx: StepContext, target: Target): string | undefined {
   const prev = ctx.ledger.previous(target.id);
-  if (prev?.status === 'done' || prev?.status === 'skipped' || prev?.status === 'requested') {
-    return;
+  if (!prev || prev.status === 'done' || prev.status === 'skipped' || prev.status === 'requested') {
+    return undefined;
   }
   // Recorded as being sent (before a crash, or no answer came): it may have reached the service. Read, never assume.
   // (Records from before sentAt was kept: 'sent', or failed with no answer; their time is when they were written.)
-  const sentAt = prev?.sentAt ?? (prev?.status === 'sent' || (prev?.status === 'failed' && prev.error?.status === 0 && prev.error.code !== 'ClientError') ? prev.at : undefined);
-  if (sentAt !== undefined) {
-    const settled = await readSettled(ctx, action, target, sentAt);
-    if (settled.state !== 'absent') {
-      await record(ctx, target, settled, sentAt);
-      return;
-    }
+  return prev.sentAt ?? (prev.status === 'sent' || (prev.status === 'failed' && prev.error?.status === 0 && prev.error.code !== 'ClientError') ? prev.at : undefined);
+}
+
+/** Reads the service's record and keeps what it says; false when it records nothing (yet). */
+async function settleRecorded(ctx: StepContext, target: Target, action: OneShotAction, sentAt: string): Promise<boolean> {
+  const settled = await readSettled(ctx, action, target, sentAt);
+  if (settled.state === 'absent') {
+    return false;
+  }
+  await record(ctx, target, settled, sentAt);
+  return true;
+}
+
+async function settleOrSend(ctx: StepContext, target: Target, action: OneShotAction): Promise<void> {
+  const prev = ctx.ledger.previous(target.id)?.status;
+  if (prev === 'done' || prev === 'skipped' || prev === 'requested') {
+    return;
+  }
+  const sentAt = inDoubtSince(ctx, target);
+  if (sentAt !== undefined && (await settleRecorded(ctx, target, action, sentAt))) {
+    return;
   }
   await send(ctx, target, action);
 }

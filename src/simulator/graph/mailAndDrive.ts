@@ -25,7 +25,9 @@ function requireMailbox(req: GraphRequest): MailboxRecord {
 function settings(req: GraphRequest, mailbox: MailboxRecord): Record<string, unknown> {
   return {
     archiveFolder: 'AAMkAGI2TAAA=',
-    timeZone: mailbox.timeZone,
+    // A mailbox whose owner never chose a zone has none: the property is left out (unverified: seen so in
+    // Microsoft's own samples, which had to fall back when it was missing).
+    ...(mailbox.timeZone !== null ? { timeZone: mailbox.timeZone } : {}),
     automaticRepliesSetting: structuredClone(mailbox.automaticRepliesSetting),
     language: mailbox.language,
     dateFormat: 'dd/MM/yyyy',
@@ -36,7 +38,7 @@ function settings(req: GraphRequest, mailbox: MailboxRecord): Record<string, unk
       daysOfWeek: ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'],
       startTime: '09:00:00.0000000',
       endTime: '17:30:00.0000000',
-      timeZone: { name: mailbox.timeZone },
+      timeZone: { name: mailbox.timeZone ?? 'UTC' },
     },
   };
 }
@@ -53,6 +55,23 @@ function getSettings(req: GraphRequest): GraphResult {
     }
   }
   return ok({ '@odata.context': contextUrl(req, `users('${user.id}')/mailboxSettings`), ...(fields ? project(all, fields) : all) });
+}
+
+/**
+ * One setting (user-get-mailboxsettings: `GET /users/{id}/mailboxSettings/timeZone`, …/automaticRepliesSetting, …): a
+ * string setting answers `{"@odata.context": ".../mailboxSettings/timeZone", "value": "Pacific Standard Time"}`, an
+ * object setting its properties. No mailbox: 404 MailboxNotEnabledForRESTAPI, as for the whole settings. A zone never
+ * set answers `value: null` (unverified).
+ */
+function getSetting(req: GraphRequest): GraphResult {
+  const user = requireUser(req);
+  const name = SETTINGS.find((k) => k.toLowerCase() === (req.params.setting ?? '').toLowerCase());
+  if (!name) {
+    throw new GraphError(400, 'BadRequest', `Resource not found for the segment '${req.params.setting ?? ''}'.`);
+  }
+  const value = settings(req, requireMailbox(req))[name] ?? null;
+  const context = contextUrl(req, `users('${user.id}')/mailboxSettings/${name}`);
+  return ok(value !== null && typeof value === 'object' ? { '@odata.context': context, ...(value as Record<string, unknown>) } : { '@odata.context': context, value });
 }
 
 function dateTimeTimeZone(v: unknown): v is { dateTime: string; timeZone: string } {
@@ -172,6 +191,7 @@ function invite(req: GraphRequest): GraphResult {
 export function registerMailAndDrive(router: GraphRouter): void {
   router
     .add('GET', '/users/:user/mailboxSettings', getSettings)
+    .add('GET', '/users/:user/mailboxSettings/:setting', getSetting)
     .add('PATCH', '/users/:user/mailboxSettings', patchSettings)
     .add('GET', '/users/:user/drive', (req) => {
       const user = requireUser(req);

@@ -24,7 +24,7 @@ export function decideAction(service: OffboardingService, verb: string, outcome:
     const current = await service.get(requestId);
     // A double click or a late click on a stale card: show where the request stands now.
     if (current && current.status !== 'requested' && current.approvers.some((a) => a.id === by.id)) {
-      return renderDecidedCard(decidedCardData(current)).content as Record<string, unknown>;
+      return renderDecidedCard(decidedCardData(current, by.id)).content as Record<string, unknown>;
     }
     return result.reason;
   });

@@ -1,4 +1,5 @@
-// offboard.retry on the progress card: operators only (checked on the server); failed steps run again.
+// offboard.retry on the progress card: operators only (checked on the server); failed steps run again, or a stopped
+// run resumes ("Resume"), settling every one-shot action in doubt before anything is sent.
 import type { OffboardingService } from '../../offboarding/service';
 import { renderProgressCard } from '../cards';
 import { VERBS } from '../verbs';

@@ -97,7 +97,9 @@ const plan = templateParts(planTemplate);
 const progress = templateParts(progressTemplate);
 const summary = templateParts(summaryTemplate);
 
-const approvalCard = withBody(approvalTemplate, [...planTemplate.body, ...approvalTemplate.body]);
+// A re-approval's "what changed since the approval" comes first after the header, before the plan it changed.
+const approvalChanges = templateParts(approvalTemplate)('changes');
+const approvalCard = withBody(approvalTemplate, [plan('header'), approvalChanges, ...planTemplate.body.filter((e) => e !== plan('header')), ...approvalTemplate.body.filter((e) => e !== approvalChanges)]);
 const decidedCard = withBody(decidedTemplate, [...planTemplate.body, ...decidedTemplate.body]);
 const progressCard = withBody(progressTemplate, [plan('header'), progress('status'), plan('steps')]);
 const summaryCard = withBody(summaryTemplate, [plan('header'), summary('outcome'), plan('facts'), plan('steps'), summary('leftInPlace'), summary('followUps')]);

@@ -67,6 +67,8 @@ export interface PlanCardData {
 
 /** To the approver(s): the plan, Approve / Reject (Action.Execute) with an optional `comment` input. */
 export interface ApprovalCardData extends PlanCardData {
+  /** A re-approval: what changed since the approval (the earlier decision first), shown above the plan. */
+  changes?: string[];
   approveVerb: string;
   rejectVerb: string;
   /** "Expires 30 Nov 2026 18:40 UTC". */
@@ -79,6 +81,8 @@ export interface DecidedCardData extends PlanCardData {
   outcome: string;
   tone: string;
   comment?: string;
+  /** A scheduled request: "Runs on Fri 5 Dec 2026, 17:00 Europe/Berlin (UTC+01:00)", in the card owner's zone. */
+  runs?: string;
 }
 
 /** One card in the thread, updated in place while the run goes. */
@@ -89,8 +93,8 @@ export interface ProgressCardData {
   status: string;
   tone: string;
   steps: StepLine[];
-  /** Present only when failed steps can be retried (operators only; checked on the server). */
-  retry?: { verb: string; requestId: string };
+  /** Present only when failed steps can be retried, or a stopped run resumed (operators only; checked on the server). */
+  retry?: { verb: string; requestId: string; title: string };
 }
 
 /** The summary posted to SUMMARY_CHANNEL_ID (and as the thread's final card). */

@@ -1,6 +1,10 @@
 import type { TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import { LIMITS, tooLong } from '../../offboarding/limits';
+import type { Actor } from '../../offboarding/requests';
+import type { Venue } from '../../offboarding/venue';
+import { ASK_IN_PERSONAL_CHAT } from '../../offboarding/visibility';
+import { actorOf, NO_IDENTITY, venueOf } from '../turn';
 
 /** One text command. `args` is the text after the command word, trimmed. */
 export interface Command {
@@ -26,4 +30,27 @@ export const commandArgument = z.string().max(LIMITS.name);
 /** The reply when the argument is over the limit: nothing was looked up, nothing changed. */
 export function argumentTooLong(name: string, length: number): string {
   return `${tooLong(`The text after **${name}**`, LIMITS.name, length)}: a name, UPN or mail has at most ${LIMITS.name}. Nothing was looked up or changed.`;
+}
+
+/**
+ * For a command acting on one request (`cancel`, `close`): who asks and where, once the sender is known, the argument is
+ * a request id and the conversation is not a group chat (a reply reaches everyone there). Otherwise it replies, and
+ * resolves undefined: nothing was read or changed.
+ */
+export async function requestCommandInput(context: TurnContext, id: string, usage: string): Promise<{ by: Actor; where: Venue } | undefined> {
+  const by = actorOf(context);
+  if (!by) {
+    await context.sendActivity(NO_IDENTITY);
+    return undefined;
+  }
+  if (!/^OFB-[A-Z0-9]{6}$/i.test(id)) {
+    await context.sendActivity(usage);
+    return undefined;
+  }
+  const where = await venueOf(context);
+  if (where.kind === 'group-chat') {
+    await context.sendActivity(ASK_IN_PERSONAL_CHAT);
+    return undefined;
+  }
+  return { by, where };
 }

@@ -4,9 +4,10 @@ import { MessageFactory } from 'botbuilder';
 import type { OffboardingService } from '../../offboarding/service';
 import { renderProgressCard, renderStatusCard } from '../cards';
 import { ASK_IN_PERSONAL_CHAT } from '../../offboarding/visibility';
+import type { OffboardingRequest } from '../../offboarding/requests';
 import { actorOf, NO_IDENTITY, venueOf } from '../turn';
 import { COMMANDS } from '../verbs';
-import { progressCardData, statusCardData } from '../view';
+import { personZone, progressCardData, statusCardData } from '../view';
 import type { Command } from './command';
 
 export function statusCommand(service: OffboardingService): Command {
@@ -30,10 +31,26 @@ export function statusCommand(service: OffboardingService): Command {
       const only = query && requests.length === 1 ? requests[0] : undefined;
       // One request asked for: Microsoft 365 is read again for wipes that were requested but not confirmed done.
       const current = only?.runId ? await service.currentRunView(only) : undefined;
-      await context.sendActivity(MessageFactory.attachment(renderStatusCard(statusCardData(current ? [current.request] : requests, query || undefined))));
+      const shown = current ? [current.request] : requests;
+      await context.sendActivity(MessageFactory.attachment(renderStatusCard(statusCardData(shown, query || undefined, await viewerZone(service, viewer.id, shown)))));
       if (current) {
         await context.sendActivity(MessageFactory.attachment(renderProgressCard(progressCardData(current.request, current.view))));
       }
     },
   };
+}
+
+/**
+ * The viewer's time zone, for the time a scheduled request runs, as they were told it: the one read from their mailbox
+ * settings when a request was scheduled (request.zones; for its requester, else the zone they asked in: personZone),
+ * else read now (reused for a few minutes), else undefined (UTC, with its offset shown). Nothing is read when no
+ * scheduled request is shown.
+ */
+async function viewerZone(service: OffboardingService, viewerId: string, shown: OffboardingRequest[]): Promise<string | undefined> {
+  const scheduled = shown.filter((r) => r.status === 'scheduled');
+  if (scheduled.length === 0) {
+    return undefined;
+  }
+  const known = scheduled.map((r) => personZone(r, viewerId)).find((z): z is string => z !== undefined);
+  return known ?? (await service.timeZoneOf(viewerId));
 }
