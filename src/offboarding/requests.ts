@@ -218,8 +218,17 @@ export function isExpired(r: OffboardingRequest, now: Date): boolean {
   return r.status === 'requested' && now.getTime() >= Date.parse(r.expiresAt);
 }
 
-/** Only a listed approver decides; never the requester, never the leaver; only while the request is open and valid. */
-export function decide(r: OffboardingRequest, by: Actor, outcome: 'approved' | 'rejected', now: Date, comment?: string): Allowed<OffboardingRequest> | Refusal {
+/** Which round of decision a request is in: "1" until a re-approval, then the re-approval's time (cards carry it). */
+export function decisionRound(r: Pick<OffboardingRequest, 'reapproval'>): string {
+  return r.reapproval?.at ?? '1';
+}
+
+/**
+ * Only a listed approver decides; never the requester, never the leaver; only while the request is open and valid.
+ * `round`: the card's (decisionRound when it was sent); a card from before a re-approval can't decide the new round,
+ * whose card names what changed. Absent (a card without it): not checked.
+ */
+export function decide(r: OffboardingRequest, by: Actor, outcome: 'approved' | 'rejected', now: Date, comment?: string, round?: string): Allowed<OffboardingRequest> | Refusal {
   if (by.id === r.leaver.id) {
     return refuse(`${by.displayName}, you are the person being offboarded: you can't decide on this request.`);
   }
@@ -235,6 +244,9 @@ export function decide(r: OffboardingRequest, by: Actor, outcome: 'approved' | '
   }
   if (isExpired(r, now)) {
     return refuse(`This request expired at ${r.expiresAt} without a decision.`);
+  }
+  if (round !== undefined && round !== decisionRound(r)) {
+    return refuse(`This card is from before ${r.id} was sent back for a new decision: ${r.reapproval?.changes.join(' ') ?? ''} Decide on the newer card, which names what changed. Nothing was changed.`);
   }
   const decision = { by, at: now.toISOString(), outcome, ...(comment ? { comment } : {}) };
   return { ok: true, value: move(r, outcome, outcome === 'approved' ? 'approve' : 'reject', { decision }) };

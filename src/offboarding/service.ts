@@ -410,7 +410,7 @@ export class OffboardingService {
 
   // --- Deciding -------------------------------------------------------------------------------------------------------
 
-  async decide(requestId: string, by: Actor, outcome: 'approved' | 'rejected', comment?: string): Promise<{ ok: true; request: OffboardingRequest } | Refused> {
+  async decide(requestId: string, by: Actor, outcome: 'approved' | 'rejected', comment?: string, round?: string): Promise<{ ok: true; request: OffboardingRequest } | Refused> {
     if ((comment?.length ?? 0) > LIMITS.comment) {
       return refused(`${tooLong('The comment', LIMITS.comment, comment!.length)}. Nothing was changed.`); // checked before the store is touched
     }
@@ -419,7 +419,7 @@ export class OffboardingService {
     // included. Only then do the deciding rules apply.
     const operator = await this.deps.access.isOperator(by.id).catch(() => false);
     const visible = (r: OffboardingRequest): boolean => canSee(r, by, operator);
-    const result = await this.update(requestId, (r) => (visible(r) ? lifecycle.decide(r, by, outcome, now, comment) : refused(requestNotFound(requestId))));
+    const result = await this.update(requestId, (r) => (visible(r) ? lifecycle.decide(r, by, outcome, now, comment, round) : refused(requestNotFound(requestId))));
     if (!result.ok) {
       await this.deps.audit.record({ kind: 'decision', requestId, data: { event: 'refused', by: by.id, outcome, reason: result.reason } });
       // A click after the deadline expires the request now, without waiting for housekeeping (a click by someone who

@@ -2,7 +2,7 @@
 import { DEFAULT_OPTIONS, INTUNE_DEVICE_ACTIONS, OPTION_IDS, type OffboardingOptions } from '../offboarding/options';
 import type { Plan, PlannedStep, StepKind } from '../offboarding/plan';
 import type { RunView } from '../offboarding/executor';
-import type { OffboardingRequest, PlanChange } from '../offboarding/requests';
+import { decisionRound, type OffboardingRequest, type PlanChange } from '../offboarding/requests';
 import type { StepState } from '../offboarding/run';
 import type { DirectoryUser } from '../offboarding/directory';
 import type { ApprovalCardData, DecidedCardData, Fact, PlanCardData, ProgressCardData, RequestCardData, StatusCardData, StepLine, SummaryCardData } from './cards/types';
@@ -153,7 +153,7 @@ export function planCardData(r: OffboardingRequest): PlanCardData {
 }
 
 export function approvalCardData(r: OffboardingRequest): ApprovalCardData {
-  return { ...planCardData(r), ...(r.reapproval ? { changes: changesSinceApproval(r) } : {}), approveVerb: VERBS.approve, rejectVerb: VERBS.reject, expires: `Expires ${formatTime(r.expiresAt, r.timeZone)} without a decision.` };
+  return { ...planCardData(r), ...(r.reapproval ? { changes: changesSinceApproval(r) } : {}), approveVerb: VERBS.approve, rejectVerb: VERBS.reject, round: decisionRound(r), expires: `Expires ${formatTime(r.expiresAt, r.timeZone)} without a decision.` };
 }
 
 /** A re-approval's "what changed since the approval": the earlier decision, then each change. */

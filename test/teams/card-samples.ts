@@ -157,6 +157,7 @@ export const APPROVAL: ApprovalCardData = {
   ...PLAN,
   approveVerb: VERBS.approve,
   rejectVerb: VERBS.reject,
+  round: '1',
   expires: 'Expires 30 Nov 2026, 18:10 (Europe/London) without a decision.',
 };
 

@@ -200,12 +200,12 @@ describe('card content', () => {
       assert.ok(texts(card).includes(APPROVAL.expires));
     });
 
-    it('has Approve and Reject, each with its verb and the requestId, sending the comment', () => {
+    it('has Approve and Reject, each with its verb, the requestId and the decision round, sending the comment', () => {
       assert.deepEqual(
         executes(card).map((a) => [a.title, a.verb, a.style, a.associatedInputs, a.data]),
         [
-          ['Approve', VERBS.approve, 'positive', 'auto', { requestId: REQUEST_ID }],
-          ['Reject', VERBS.reject, 'destructive', 'auto', { requestId: REQUEST_ID }],
+          ['Approve', VERBS.approve, 'positive', 'auto', { requestId: REQUEST_ID, round: '1' }],
+          ['Reject', VERBS.reject, 'destructive', 'auto', { requestId: REQUEST_ID, round: '1' }],
         ],
       );
     });

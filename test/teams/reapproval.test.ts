@@ -83,9 +83,17 @@ describe('a scheduled request whose leaver became protected (bot level)', functi
     await h.bot.service.idle();
     assert.equal(approvalCards(id, marcus).length, 2);
 
+    // The first card's action data (its round), clicked again as if its "sent back" update had never arrived: refused.
+    const dataOf = (a: (typeof h.connector.sent)[number]) => actionsOf(a.activity).find((x) => x.verb === VERBS.approve)!.data as Record<string, string>;
+    assert.equal(dataOf(first).round, '1');
+    const stale = await h.click(marcus, VERBS.approve, dataOf(first), first.activityId, first.conversationId);
+    assert.match(JSON.stringify(stale), /This card is from before .* was sent back for a new decision/);
+    assert.equal(await status(id), 'requested', 'a card of the earlier round decides nothing');
+
     // Approved again on the new card while Jane is still protected: planned again before anything runs, so asked again.
     const second = approvalCards(id, marcus)[1]!;
-    await h.click(marcus, VERBS.approve, { requestId: id }, second.activityId, second.conversationId);
+    assert.notEqual(dataOf(second).round, '1');
+    await h.click(marcus, VERBS.approve, dataOf(second), second.activityId, second.conversationId);
     await tickUntil(() => approvalCards(id, marcus).length === 3, 'a third approval card');
     assert.equal(await status(id), 'requested');
     assert.deepEqual(h.writes(), [], 'still nothing written');

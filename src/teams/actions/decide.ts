@@ -10,14 +10,15 @@ import { cardAction, type CardAction } from './action';
 const MAX_COMMENT = LIMITS.comment;
 export const REQUEST_ID_DATA = z.object({ requestId: z.string().regex(/^OFB-[A-Z0-9]{6}$/i) });
 const DECIDE_DATA = REQUEST_ID_DATA.extend({
+  round: z.string().max(40).optional(),
   comment: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.string().max(MAX_COMMENT).optional()),
 });
 
 export function decideAction(service: OffboardingService, verb: string, outcome: 'approved' | 'rejected'): CardAction {
   const invalid = (error: z.ZodError) =>
     error.issues[0]?.path[0] === 'comment' ? `The comment is longer than ${MAX_COMMENT} characters: shorten it and click again. Nothing was changed.` : 'This card carries no valid request id. Nothing was changed.';
-  return cardAction(verb, DECIDE_DATA, invalid, async (_context, by, { requestId, comment }) => {
-    const result = await service.decide(requestId, by, outcome, comment?.trim());
+  return cardAction(verb, DECIDE_DATA, invalid, async (_context, by, { requestId, comment, round }) => {
+    const result = await service.decide(requestId, by, outcome, comment?.trim(), round);
     if (result.ok) {
       return renderDecidedCard(decidedCardData(result.request)).content as Record<string, unknown>;
     }

@@ -71,6 +71,8 @@ export interface ApprovalCardData extends PlanCardData {
   changes?: string[];
   approveVerb: string;
   rejectVerb: string;
+  /** Which round of decision the card asks for (lifecycle.decisionRound): a card of an earlier round can't decide. */
+  round: string;
   /** "Expires 30 Nov 2026 18:40 UTC". */
   expires: string;
 }
