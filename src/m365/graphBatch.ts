@@ -24,6 +24,10 @@ interface BatchContext {
   /** The gateway's single request: concurrency limit, outer retries, outer errors. */
   call: (request: GraphRequest) => Promise<GraphResult>;
   policy: Pick<GatewayPolicy, 'maxRetries' | 'sleep' | 'onCall'>;
+  /** The governor's turn for each inner request (its family's budget), before each attempt of the batch. */
+  admit?: (requests: GraphRequest[]) => Promise<void>;
+  /** Each inner answer, for the governor: an inner 429's Retry-After pauses that request's whole family. */
+  observe?: (request: GraphRequest, status: number, retryAfterMs: number | undefined) => void;
 }
 
 function innerRequest(request: GraphRequest, id: string): Record<string, unknown> {
@@ -60,6 +64,7 @@ async function runChunk<T>(indices: number[], requests: GraphRequest[], results:
   for (let attempt = 1; pending.length > 0; attempt++) {
     const started = performance.now();
     let outer: GraphResult;
+    await ctx.admit?.(pending.map((i) => requests[i]!));
     try {
       outer = await ctx.call({ method: 'POST', url: '/$batch', body: { requests: pending.map((i, k) => innerRequest(requests[i]!, String(k + 1))) } });
     } catch (e) {
@@ -81,6 +86,7 @@ async function runChunk<T>(indices: number[], requests: GraphRequest[], results:
       const error = status >= 200 && status < 300 ? undefined : graphError(status, inner ? inner.body : MISSING, headers, request);
       const requestId = error?.requestId ?? innerHeader(headers, 'request-id');
       ctx.policy.onCall({ service: 'graph', method: request.method, url: request.url, status, requestId, attempt, durationMs, batchRequestId: outer.requestId });
+      ctx.observe?.(request, status, error?.retryAfterMs);
       if (!error) {
         results[i] = { status, body: inner?.body as T, requestId };
       } else if (error.transient && attempt <= ctx.policy.maxRetries) {

@@ -16,6 +16,9 @@ import { COLLECTIONS, isFinal, itemDocId, stepDocId, type ItemRecord, type RunPe
 import { DEFAULT_ENGINE_SETTINGS, RUNNERS, type EngineSettings, type StepContext, type StepRunner } from './steps';
 import type { Ledger } from './steps/context';
 
+/** Containment goes before everything else in the gateways' and the governor's queues (priority.ts). */
+const CONTAINMENT = new Set<StepKind>(['block-sign-in', 'reset-password', 'revoke-sessions']);
+
 /** Licence steps fail (not skip) when the mailbox never reported shared: IT must act on licences left in place. */
 const FAIL_WHEN_BLOCKED: StepKind[] = ['remove-direct-licences', 'leave-licence-groups'];
 
@@ -187,7 +190,7 @@ export class Executor {
             this.emit({ runId, requestId: run.requestId, kind: 'step', step: started });
             running.set(
               step.kind,
-              (urgent.has(step.kind) ? withPriority(() => this.runStep(run, step, started)) : this.runStep(run, step, started)).then((final) => {
+              (CONTAINMENT.has(step.kind) ? withPriority(() => this.runStep(run, step, started), 'containment') : urgent.has(step.kind) ? withPriority(() => this.runStep(run, step, started)) : this.runStep(run, step, started)).then((final) => {
                 states.set(step.kind, final);
                 running.delete(step.kind);
               }),
