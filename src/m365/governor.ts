@@ -112,6 +112,8 @@ const SHARED_LANE = '';
 /** Conversations idle and refilled are forgotten beyond this many. */
 const MAX_IDLE_CONVERSATIONS = 1_000;
 const STATE_LOG_INTERVAL_MS = 5_000;
+/** Token arithmetic is in floating point: a token short by less than this is a whole one. */
+const EPSILON = 1e-6;
 
 class Bucket {
   tokens: number;
@@ -400,8 +402,9 @@ export class Governor {
       if (head.slot && b.budget.concurrency !== undefined && b.inFlight >= b.budget.concurrency) {
         break; // a release pumps again
       }
-      if (b.tokens < 1) {
-        wakeAt = now + (1 - b.tokens) / b.rate(share);
+      if (b.tokens < 1 - EPSILON) {
+        // At least 1 ms ahead: a timer due "now" by a rounding error would spin.
+        wakeAt = now + Math.max(1, (1 - b.tokens) / b.rate(share));
         break;
       }
       const w = b.next()!;
