@@ -338,6 +338,7 @@ export function formatGovernorSnapshot(snapshot: GovernorSnapshot): string[] {
       `${f.granted} granted`,
       ...(f.throttled > 0 ? [`${f.throttled} answered 429`] : []),
       ...(f.pauses > 0 ? [`${f.pauses} pauses`] : []),
+      ...(f.pace < 1 ? [`pace ${Math.round(f.pace * 100)}% of the budget since the last 429`] : []),
       ...(f.pausedForMs > 0 ? [`PAUSED ${Math.ceil(f.pausedForMs / 1000)} s more`] : []),
       ...(queued > 0 ? [`${queued} waiting (${f.queued.containment} containment, ${f.queued.critical} critical path) across ${f.lanes} runs`] : []),
       ...(f.concurrency !== undefined ? [`${f.inFlight}/${f.concurrency} in flight`] : []),

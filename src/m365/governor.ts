@@ -84,6 +84,8 @@ export interface BucketSnapshot {
   pausedForMs: number;
   /** The longest any request waited for a token. */
   maxWaitMs: number;
+  /** The share of the budget used since the last 429 (1: all of it). */
+  pace: number;
 }
 
 export interface GovernorSnapshot {
@@ -139,21 +141,41 @@ class Bucket {
     this.last = now;
   }
 
+  /**
+   * Below 1 after a 429: the service's limit is lower than the budget says (a smaller tenant, other apps sharing the
+   * tenant-wide limit), so the pace drops to 70% at each new throttling episode, and comes back by half the budget per
+   * window once a whole window has passed without one.
+   */
+  factor = 1;
+  lastThrottleAt = -Infinity;
+
   burst(share: number): number {
-    return Math.max(1, Math.floor(this.budget.burst * share));
+    return Math.max(1, Math.floor(this.budget.burst * share * this.factor));
   }
 
   /** Tokens per ms: the limit less the burst, spread over the window, so burst + refill ≤ the limit in any window. */
   rate(share: number): number {
-    const perWindow = Math.max(this.budget.requests * share - this.burst(share), this.budget.requests * share * 0.05, 1e-9);
+    const limit = this.budget.requests * share * this.factor;
+    const perWindow = Math.max(limit - this.burst(share), limit * 0.05, 1e-9);
     return perWindow / this.budget.windowMs;
   }
 
   refill(now: number, share: number): void {
     if (now > this.last) {
+      if (this.factor < 1 && now > this.lastThrottleAt + this.budget.windowMs) {
+        this.factor = Math.min(1, this.factor + ((now - Math.max(this.last, this.lastThrottleAt + this.budget.windowMs)) / this.budget.windowMs) * 0.5);
+      }
       this.tokens = Math.min(this.burst(share), this.tokens + (now - this.last) * this.rate(share));
       this.last = now;
     }
+  }
+
+  /** A new throttling episode (not one more 429 of requests already in flight when it began) slows the pace. */
+  slowDown(now: number): void {
+    if (now >= this.pausedUntil) {
+      this.factor = Math.max(0.1, this.factor * 0.7);
+    }
+    this.lastThrottleAt = now;
   }
 
   get waiting(): number {
@@ -250,7 +272,10 @@ export class Governor {
    */
   observe(family: Family, status: number, retryAfterMs: number | undefined, conversation?: string): void {
     if (status === 429) {
-      this.bucket(family).throttled++;
+      const b = this.bucket(family);
+      b.refill(this.clock.now(), this.share());
+      b.throttled++;
+      b.slowDown(this.clock.now());
     }
     if (status === 429 || (status === 503 && retryAfterMs !== undefined)) {
       const ms = retryAfterMs ?? DEFAULT_PAUSE_MS;
@@ -287,6 +312,7 @@ export class Governor {
         pauses: b.pauses,
         pausedForMs: Math.max(0, Math.round(b.pausedUntil - now)),
         maxWaitMs: Math.round(b.maxWaitMs),
+        pace: Math.round(b.factor * 100) / 100,
       };
     };
     const families: BucketSnapshot[] = [];

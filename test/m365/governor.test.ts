@@ -212,6 +212,9 @@ describe('governor', () => {
     assert.equal(snap.queued.normal, 4);
     assert.equal(snap.pausedForMs, 3_000);
     assert.equal(snap.pauses, 1);
+    assert.equal(snap.pace, 0.7, 'a new throttling episode slows the pace');
+    g.observe('identity-write', 429, 3_000);
+    assert.equal(g.snapshot().families.find((f) => f.family === 'identity-write')!.pace, 0.7, 'not again for 429s of requests already in flight');
     assert.ok(g.waitEstimateMs('identity-write') >= 3_000);
   });
 });
