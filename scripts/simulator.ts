@@ -2,7 +2,7 @@
 // Flags (or env): --port (SIMULATOR_PORT), --latency ms (SIMULATOR_LATENCY_MS), --rate429 0..1 (SIMULATOR_RATE_429),
 // --rate503 0..1 (SIMULATOR_RATE_503), --conversion-delay ms (SIMULATOR_CONVERSION_DELAY_MS),
 // --write-budget N/ms e.g. 100/60000 (SIMULATOR_WRITE_BUDGET), --seed path (SIMULATOR_SEED_FILE),
-// --throttle family=N/ms,… e.g. identityWrites=3000/150000,exchangeWrites=600/60000 (SIMULATOR_THROTTLE): budgets per
+// --throttle family=N/ms,… e.g. identityWrites=3000/150000,exchange=600/60000 (SIMULATOR_THROTTLE): budgets per
 // service family, 429 + Retry-After beyond them (src/simulator/faults.ts FamilyBudgets).
 import { startSimulatedTenant, type SimulatorOptions } from '../src/simulator';
 
@@ -49,7 +49,7 @@ function throttle(): SimulatorOptions['familyBudgets'] {
   for (const part of v.split(',')) {
     const m = /^\s*(\w+)=(\d+)\/(\d+)\s*$/.exec(part);
     if (!m) {
-      throw new Error(`--throttle must look like identityWrites=3000/150000,exchangeWrites=600/60000 (requests per milliseconds), got ${part}`);
+      throw new Error(`--throttle must look like identityWrites=3000/150000,exchange=600/60000 (requests per milliseconds), got ${part}`);
     }
     budgets[m[1] as keyof typeof budgets] = { requests: Number(m[2]), windowMs: Number(m[3]) };
   }

@@ -62,6 +62,11 @@ export interface AcquireOptions {
   conversation?: string;
   /** False for requests inside a $batch: Graph runs them (4 at a time for Outlook) under the batch's one connection. */
   slot?: boolean;
+  /**
+   * Tokens taken at once (default 1): the requests of one $batch, granted together right before it leaves, so that
+   * they reach the service when their tokens say. At most the burst (`maxAtOnce`); more is capped to it.
+   */
+  tokens?: number;
 }
 
 export interface BucketSnapshot {
@@ -108,12 +113,16 @@ interface Waiter {
   resolve: () => void;
   at: number;
   slot: boolean;
+  tokens: number;
 }
 
 const SHARED_LANE = '';
 /** Conversations idle and refilled are forgotten beyond this many. */
 const MAX_IDLE_CONVERSATIONS = 1_000;
 const STATE_LOG_INTERVAL_MS = 5_000;
+/** How much of the budget's pace comes back per window without a 429, after one. */
+const RECOVERY_PER_WINDOW = 0.1;
+const RECOVERY_AFTER_WINDOWS = 3;
 /** Token arithmetic is in floating point: a token short by less than this is a whole one. */
 const EPSILON = 1e-6;
 
@@ -143,8 +152,9 @@ class Bucket {
 
   /**
    * Below 1 after a 429: the service's limit is lower than the budget says (a smaller tenant, other apps sharing the
-   * tenant-wide limit), so the pace drops to 70% at each new throttling episode, and comes back by half the budget per
-   * window once a whole window has passed without one.
+   * tenant-wide limit), so the pace drops at each new throttling episode (slowDown), and comes back by a tenth of the
+   * budget per window once three windows have passed without one (7.5 minutes for identity writes): an app that keeps
+   * hitting the limit is throttled longer, so probing for more is slow.
    */
   factor = 1;
   lastThrottleAt = -Infinity;
@@ -162,18 +172,37 @@ class Bucket {
 
   refill(now: number, share: number): void {
     if (now > this.last) {
-      if (this.factor < 1 && now > this.lastThrottleAt + this.budget.windowMs) {
-        this.factor = Math.min(1, this.factor + ((now - Math.max(this.last, this.lastThrottleAt + this.budget.windowMs)) / this.budget.windowMs) * 0.5);
+      const quietSince = this.lastThrottleAt + RECOVERY_AFTER_WINDOWS * this.budget.windowMs;
+      if (this.factor < 1 && now > quietSince) {
+        this.factor = Math.min(1, this.factor + ((now - Math.max(this.last, quietSince)) / this.budget.windowMs) * RECOVERY_PER_WINDOW);
       }
-      this.tokens = Math.min(this.burst(share), this.tokens + (now - this.last) * this.rate(share));
+      // Nothing accrues while paused: the service's window is full, and the pause ends with an empty bucket.
+      const from = Math.max(this.last, Math.min(this.pausedUntil, now));
+      this.tokens = Math.min(this.burst(share), this.tokens + (now - from) * this.rate(share));
       this.last = now;
     }
   }
 
-  /** A new throttling episode (not one more 429 of requests already in flight when it began) slows the pace. */
+  /** Grants of the last window, [time, tokens]: what the service had counted when it said 429. */
+  private readonly recent: Array<[number, number]> = [];
+
+  recordGrant(now: number, tokens: number): void {
+    this.recent.push([now, tokens]);
+    while (this.recent.length > 0 && this.recent[0]![0] <= now - this.budget.windowMs) {
+      this.recent.shift();
+    }
+  }
+
+  /**
+   * A new throttling episode (not one more 429 of requests already in flight when it began) slows the pace: to what
+   * was sent in the last window (the service's real limit, give or take what was still in flight), less 20%, and at
+   * least to 70%.
+   */
   slowDown(now: number): void {
     if (now >= this.pausedUntil) {
-      this.factor = Math.max(0.1, this.factor * 0.7);
+      const sent = this.recent.filter(([t]) => t > now - this.budget.windowMs).reduce((n, [, k]) => n + k, 0);
+      const seen = sent > 0 ? (0.8 * sent) / this.budget.requests : 1;
+      this.factor = Math.max(0.05, Math.min(this.factor * 0.7, seen));
     }
     this.lastThrottleAt = now;
   }
@@ -232,14 +261,15 @@ export class Governor {
     const priority = currentPriority();
     const lane = this.options.lane?.() ?? SHARED_LANE;
     const slot = options.slot !== false;
+    const tokens = Math.max(1, Math.floor(options.tokens ?? 1));
     const held: Bucket[] = [];
     if (family === 'bot' && options.conversation !== undefined) {
       const conversation = this.bucket('bot-conversation', options.conversation);
-      await this.wait(conversation, priority, lane, slot);
+      await this.wait(conversation, priority, lane, slot, tokens);
       held.push(conversation);
     }
     const bucket = this.bucket(family);
-    await this.wait(bucket, priority, lane, slot);
+    await this.wait(bucket, priority, lane, slot, tokens);
     held.push(bucket);
     let released = false;
     return {
@@ -330,6 +360,11 @@ export class Governor {
     return { share, families, conversations: { tracked: [...this.buckets.keys()].filter((k) => k.startsWith('bot-conversation:')).length, busy: conversations } };
   }
 
+  /** The most tokens one acquisition gets at once (the burst): the largest $batch of this family that keeps to the budget. */
+  maxAtOnce(family: Family): number {
+    return this.bucket(family).burst(this.share());
+  }
+
   /** Milliseconds until the family (or a Bot Connector conversation) could grant a token to a new request. */
   waitEstimateMs(family: Family, conversation?: string): number {
     const b = family === 'bot' && conversation !== undefined ? this.bucket('bot-conversation', conversation) : this.bucket(family);
@@ -337,7 +372,7 @@ export class Governor {
     const share = this.share();
     b.refill(now, share);
     const paused = Math.max(0, b.pausedUntil - now);
-    const deficit = b.waiting + 1 - b.tokens;
+    const deficit = b.waiting + 1 - b.tokens; // counting each waiter as one token
     return Math.max(paused, deficit > 0 ? deficit / b.rate(share) : 0);
   }
 
@@ -372,11 +407,11 @@ export class Governor {
     }
   }
 
-  private wait(b: Bucket, priority: PriorityLevel, lane: string, slot: boolean): Promise<void> {
+  private wait(b: Bucket, priority: PriorityLevel, lane: string, slot: boolean, tokens: number): Promise<void> {
     return new Promise<void>((resolve) => {
       const lanes = b.queues.get(priority)!;
       const q = lanes.get(lane);
-      const waiter = { resolve, at: this.clock.now(), slot };
+      const waiter = { resolve, at: this.clock.now(), slot, tokens };
       if (q) {
         q.push(waiter);
       } else {
@@ -402,8 +437,10 @@ export class Governor {
     if (until <= b.pausedUntil) {
       return;
     }
+    if (b.pausedUntil <= this.clock.now()) {
+      b.pauses++; // a new pause, not one more 429 of requests in flight when it began
+    }
     b.pausedUntil = until;
-    b.pauses++;
     // The service counted everything up to now: restart from an empty bucket, not with a burst.
     b.refill(this.clock.now(), this.share());
     b.tokens = Math.min(b.tokens, 0);
@@ -428,14 +465,16 @@ export class Governor {
       if (head.slot && b.budget.concurrency !== undefined && b.inFlight >= b.budget.concurrency) {
         break; // a release pumps again
       }
-      if (b.tokens < 1 - EPSILON) {
+      const need = Math.min(head.tokens, b.burst(share));
+      if (b.tokens < need - EPSILON) {
         // At least 1 ms ahead: a timer due "now" by a rounding error would spin.
-        wakeAt = now + Math.max(1, (1 - b.tokens) / b.rate(share));
+        wakeAt = now + Math.max(1, (need - b.tokens) / b.rate(share));
         break;
       }
       const w = b.next()!;
-      b.tokens -= 1;
-      b.granted++;
+      b.tokens -= w.tokens;
+      b.granted += w.tokens;
+      b.recordGrant(now, w.tokens);
       if (w.slot) {
         b.inFlight++;
       }

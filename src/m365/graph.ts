@@ -123,12 +123,18 @@ export class GraphGateway implements GraphPort {
       policy: this.policy,
       ...(governor
         ? {
-            // Each inner request takes a token of its own family before the batch leaves, as Graph counts them.
+            // Each inner request takes a token of its own family, as Graph counts them: all of a family's at once, right
+            // before the batch leaves, so they reach Graph when their tokens say (a batch holds at most the burst).
             admit: async (inner: GraphRequest[]) => {
+              const counts = new Map<Family, number>();
               for (const r of inner) {
-                await governor.acquire(family(r), { slot: false });
+                counts.set(family(r), (counts.get(family(r)) ?? 0) + 1);
+              }
+              for (const [f, tokens] of counts) {
+                await governor.acquire(f, { slot: false, tokens });
               }
             },
+            maxPerBatch: (r: GraphRequest) => governor.maxAtOnce(family(r)),
             observe: (r: GraphRequest, status: number, retryAfterMs: number | undefined) => governor.observe(family(r), status, retryAfterMs),
           }
         : {}),

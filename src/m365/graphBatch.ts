@@ -24,8 +24,10 @@ interface BatchContext {
   /** The gateway's single request: concurrency limit, outer retries, outer errors. */
   call: (request: GraphRequest) => Promise<GraphResult>;
   policy: Pick<GatewayPolicy, 'maxRetries' | 'sleep' | 'onCall'>;
-  /** The governor's turn for each inner request (its family's budget), before each attempt of the batch. */
+  /** The governor's turn for the inner requests (their families' budgets), right before each attempt of the batch. */
   admit?: (requests: GraphRequest[]) => Promise<void>;
+  /** The most requests of this one's kind a batch may hold (the governor's burst for its family); default 20. */
+  maxPerBatch?: (request: GraphRequest) => number;
   /** Each inner answer, for the governor: an inner 429's Retry-After pauses that request's whole family. */
   observe?: (request: GraphRequest, status: number, retryAfterMs: number | undefined) => void;
 }
@@ -51,8 +53,20 @@ function innerHeader(headers: Record<string, string> | undefined, name: string):
 export async function runBatch<T>(requests: GraphRequest[], ctx: BatchContext): Promise<Array<GraphResult<T> | M365Error>> {
   const results = new Array<GraphResult<T> | M365Error>(requests.length);
   const chunks: number[][] = [];
-  for (let i = 0; i < requests.length; i += MAX_BATCH_REQUESTS) {
-    chunks.push(requests.slice(i, i + MAX_BATCH_REQUESTS).map((_, k) => i + k));
+  let chunk: number[] = [];
+  let limit = MAX_BATCH_REQUESTS;
+  requests.forEach((request, i) => {
+    const own = Math.max(1, Math.min(MAX_BATCH_REQUESTS, ctx.maxPerBatch?.(request) ?? MAX_BATCH_REQUESTS));
+    if (chunk.length >= Math.min(limit, own)) {
+      chunks.push(chunk);
+      chunk = [];
+      limit = MAX_BATCH_REQUESTS;
+    }
+    chunk.push(i);
+    limit = Math.min(limit, own);
+  });
+  if (chunk.length > 0) {
+    chunks.push(chunk);
   }
   // All chunks start at once; the gateway's limiter decides how many batches are actually in flight.
   await Promise.all(chunks.map((indices) => runChunk(indices, requests, results, ctx)));

@@ -29,9 +29,10 @@ export type LostAnswer = 'noResponse' | 'gatewayTimeout';
  * limits"): at most `requests` in any `windowMs` (a sliding window, per app per tenant); beyond it 429 with
  * Retry-After — top-level and inside $batch alike. Throttled requests keep counting ("Microsoft Graph continues to log
  * resource usage while a client is being throttled", throttling guidance): an app that keeps sending stays throttled.
+ * `exchange` counts every InvokeCommand cmdlet (Microsoft publishes no limit for it: the stricter reading).
  */
-export type ThrottleFamily = 'identityWrites' | 'identityReads' | 'intuneWrites' | 'intuneReads' | 'outlook' | 'exchangeWrites';
-export const THROTTLE_FAMILIES: readonly ThrottleFamily[] = ['identityWrites', 'identityReads', 'intuneWrites', 'intuneReads', 'outlook', 'exchangeWrites'];
+export type ThrottleFamily = 'identityWrites' | 'identityReads' | 'intuneWrites' | 'intuneReads' | 'outlook' | 'exchange';
+export const THROTTLE_FAMILIES: readonly ThrottleFamily[] = ['identityWrites', 'identityReads', 'intuneWrites', 'intuneReads', 'outlook', 'exchange'];
 
 export interface RequestBudget {
   requests: number;

@@ -30,7 +30,7 @@ export interface SimulatorOptions {
   rate503?: number;
   /** Graph-style throttling of writes → 429 + Retry-After. */
   writeBudget?: { writes: number; windowMs: number };
-  /** Budgets per service family (identityWrites, intuneWrites, outlook, exchangeWrites…) → 429 + Retry-After. */
+  /** Budgets per service family (identityWrites, intuneWrites, outlook, exchange…) → 429 + Retry-After. */
   familyBudgets?: FamilyBudgets;
   /** Set-Mailbox -Type Shared becomes visible in Get-Mailbox after this (default 2000 ms). */
   mailboxConversionDelayMs?: number;

@@ -166,7 +166,8 @@ export class SimulatorCore {
       answer = error(405, 'MethodNotAllowed', `The HTTP method '${method}' is not allowed for InvokeCommand.`);
     } else {
       const injected = this.faults.randomFault();
-      const familyRetryAfter = injected === undefined && isExchangeWrite(cmdlet) ? this.faults.consumeFamily('exchangeWrites') : undefined;
+      // Microsoft publishes no InvokeCommand limit: the family budget counts every cmdlet (the stricter reading).
+      const familyRetryAfter = injected === undefined ? this.faults.consumeFamily('exchange') : undefined;
       const retryAfter = familyRetryAfter ?? (injected === undefined && isExchangeWrite(cmdlet) ? this.faults.consumeWrite('exchange') : undefined);
       if (injected === 429) {
         fault = 'rate429';

@@ -110,9 +110,10 @@ describe('governor', () => {
     const p = queue(g, clock, 'outlook', 1, 'x', granted);
     await clock.advance(1_999);
     assert.equal(granted.length, 0);
-    await clock.advance(1);
+    // The pause ends with an empty bucket (the service's window was full): the first token comes at the budget's pace.
+    await clock.advance(1_000);
     await Promise.all(p);
-    assert.equal(granted[0]!.at, 2_000);
+    assert.ok(granted[0]!.at >= 2_000 && granted[0]!.at <= 2_200, String(granted[0]!.at));
   });
 
   it('serves containment first, then the critical path, then the rest', async () => {
@@ -212,9 +213,10 @@ describe('governor', () => {
     assert.equal(snap.queued.normal, 4);
     assert.equal(snap.pausedForMs, 3_000);
     assert.equal(snap.pauses, 1);
-    assert.equal(snap.pace, 0.7, 'a new throttling episode slows the pace');
+    // One request had gone in the window when the service said 429: the pace drops to that less 20% (0.8 of 10).
+    assert.equal(snap.pace, 0.08, 'a new throttling episode slows the pace');
     g.observe('identity-write', 429, 3_000);
-    assert.equal(g.snapshot().families.find((f) => f.family === 'identity-write')!.pace, 0.7, 'not again for 429s of requests already in flight');
+    assert.equal(g.snapshot().families.find((f) => f.family === 'identity-write')!.pace, 0.08, 'not again for 429s of requests already in flight');
     assert.ok(g.waitEstimateMs('identity-write') >= 3_000);
   });
 });
