@@ -35,15 +35,19 @@ export interface Budget {
   requests: number;
   /** …in any window of this length. */
   windowMs: number;
-  /** Tokens available at once (a burst); the refill is (requests − burst) per window. */
+  /** Requests that may go at once (the token bucket's size); the bucket refills at `requests` per window. */
   burst: number;
   /** Requests in flight at once, when the service limits that too. */
   concurrency?: number;
 }
 
-/** A tenth of the budget may go at once; the rest is paced evenly over the window. */
+/** A quarter of the budget may go at once; the rest is paced evenly over the window. */
+export function defaultBurst(requests: number): number {
+  return Math.max(1, Math.floor(requests / 4));
+}
+
 function budget(requests: number, seconds: number, extra: Partial<Budget> = {}): Budget {
-  return { requests, windowMs: seconds * 1000, burst: Math.max(1, Math.floor(requests / 10)), ...extra };
+  return { requests, windowMs: seconds * 1000, burst: defaultBurst(requests), ...extra };
 }
 
 export const DEFAULT_BUDGETS: Record<Family, Budget> = {
@@ -55,7 +59,8 @@ export const DEFAULT_BUDGETS: Record<Family, Budget> = {
   'graph-other': budget(30, 1),
   exchange: budget(600, 60, { concurrency: 8 }),
   bot: budget(50, 1, { burst: 10 }),
-  // 1,800 per hour with a burst of 7 also keeps within 7 per second, 8 per 2 seconds and 60 per 30 seconds.
+  // At most 1,800 per hour, a burst of 7 and half a request a second: also within 7 per second, 8 per 2 seconds and
+  // 60 per 30 seconds.
   'bot-conversation': budget(1800, 3600, { burst: 7 }),
 };
 
@@ -67,7 +72,7 @@ export function parseBudget(text: string, fallback: Budget): Budget {
   }
   const requests = Number(m[1]);
   const seconds = Number(m[2]);
-  const burst = fallback.burst === Math.max(1, Math.floor(fallback.requests / 10)) ? Math.max(1, Math.floor(requests / 10)) : Math.min(fallback.burst, requests);
+  const burst = fallback.burst === defaultBurst(fallback.requests) ? defaultBurst(requests) : Math.min(fallback.burst, requests);
   return { ...fallback, requests, windowMs: seconds * 1000, burst };
 }
 

@@ -1,9 +1,11 @@
 // The governor: one per process, injected into the Graph and Exchange gateways and into the Bot Connector sender
 // (src/teams/proactive.ts), so every Microsoft 365 and Teams call of every run draws on one budget per service family.
 //
-// - Budgets are token buckets sized from Microsoft's published limits (defaults in governor-budgets.ts, settings in
-//   config.ts GOVERNOR_*): a bucket holding `burst` tokens, refilled so that burst + refill over the window never
-//   exceeds the limit — whatever the timing, no window holds more than the service allows.
+// - Budgets are Microsoft's published limits, "N requests per window" (defaults in governor-budgets.ts, settings in
+//   config.ts GOVERNOR_*), enforced as the services count them: never more than N grants in any window (a sliding
+//   log, with a small margin for the time requests take to arrive). Within that, a token bucket (refilled at N per
+//   window, holding at most `burst`) spreads the requests evenly, so a batch of 500 leavers doesn't spend the whole
+//   window's budget in its first second and leave nothing for the next leaver's containment.
 // - A Retry-After seen by any call (a top-level answer, an inner $batch answer, a Bot Connector 429) pauses the whole
 //   family: every caller waits, not only the one that got it. Microsoft Graph "throttling guidance": keep sending
 //   while throttled and the throttling lasts longer (requests still count against the limit).
@@ -123,6 +125,9 @@ const STATE_LOG_INTERVAL_MS = 5_000;
 /** How much of the budget's pace comes back per window without a 429, after one. */
 const RECOVERY_PER_WINDOW = 0.1;
 const RECOVERY_AFTER_WINDOWS = 3;
+/** Grants are counted over the service's window plus 2% and 100 ms: requests reach the service a little later. */
+const WINDOW_MARGIN = 0.02;
+const WINDOW_MARGIN_MS = 100;
 /** Token arithmetic is in floating point: a token short by less than this is a whole one. */
 const EPSILON = 1e-6;
 
@@ -163,11 +168,19 @@ class Bucket {
     return Math.max(1, Math.floor(this.budget.burst * share * this.factor));
   }
 
-  /** Tokens per ms: the limit less the burst, spread over the window, so burst + refill ≤ the limit in any window. */
+  /** The most requests in any window: the budget, this instance's share of it, at the current pace. */
+  limit(share: number): number {
+    return Math.max(1, Math.floor(this.budget.requests * share * this.factor));
+  }
+
+  /** Tokens per ms: the budget spread evenly over its window. */
   rate(share: number): number {
-    const limit = this.budget.requests * share * this.factor;
-    const perWindow = Math.max(limit - this.burst(share), limit * 0.05, 1e-9);
-    return perWindow / this.budget.windowMs;
+    return Math.max(this.budget.requests * share * this.factor, 1e-9) / this.budget.windowMs;
+  }
+
+  /** The window the grants are counted over: a little longer than the service's, for the time requests take to arrive. */
+  get window(): number {
+    return this.budget.windowMs * (1 + WINDOW_MARGIN) + WINDOW_MARGIN_MS;
   }
 
   refill(now: number, share: number): void {
@@ -183,14 +196,36 @@ class Bucket {
     }
   }
 
-  /** Grants of the last window, [time, tokens]: what the service had counted when it said 429. */
+  /** Grants of the last window, [time, tokens], and their sum: what the service counts now. */
   private readonly recent: Array<[number, number]> = [];
+  private recentSum = 0;
+
+  /** Tokens granted within the last window. */
+  inWindow(now: number): number {
+    while (this.recent.length > 0 && this.recent[0]![0] <= now - this.window) {
+      this.recentSum -= this.recent.shift()![1];
+    }
+    return this.recentSum;
+  }
+
+  /** When the window will have room for `need` more tokens (now if it has). */
+  roomAt(now: number, need: number, share: number): number {
+    let excess = this.inWindow(now) + need - this.limit(share);
+    if (excess <= 0) {
+      return now;
+    }
+    for (const [t, n] of this.recent) {
+      excess -= n;
+      if (excess <= 0) {
+        return t + this.window;
+      }
+    }
+    return now + this.window;
+  }
 
   recordGrant(now: number, tokens: number): void {
     this.recent.push([now, tokens]);
-    while (this.recent.length > 0 && this.recent[0]![0] <= now - this.budget.windowMs) {
-      this.recent.shift();
-    }
+    this.recentSum += tokens;
   }
 
   /**
@@ -200,7 +235,7 @@ class Bucket {
    */
   slowDown(now: number): void {
     if (now >= this.pausedUntil) {
-      const sent = this.recent.filter(([t]) => t > now - this.budget.windowMs).reduce((n, [, k]) => n + k, 0);
+      const sent = this.inWindow(now);
       const seen = sent > 0 ? (0.8 * sent) / this.budget.requests : 1;
       this.factor = Math.max(0.05, Math.min(this.factor * 0.7, seen));
     }
@@ -469,6 +504,12 @@ export class Governor {
       if (b.tokens < need - EPSILON) {
         // At least 1 ms ahead: a timer due "now" by a rounding error would spin.
         wakeAt = now + Math.max(1, (need - b.tokens) / b.rate(share));
+        break;
+      }
+      // The hard limit: never more than the budget in any window, whatever the bucket holds.
+      const room = b.roomAt(now, Math.min(head.tokens, b.limit(share)), share);
+      if (room > now) {
+        wakeAt = Math.max(room, now + 1);
         break;
       }
       const w = b.next()!;

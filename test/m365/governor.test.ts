@@ -67,15 +67,15 @@ describe('governor', () => {
     const granted: Array<{ label: string; at: number }> = [];
     void queue(g, clock, 'identity-write', 1000, 'w', granted);
     await clock.advance(60_000);
-    // burst 10 at once, then (100 − 10) per 10 s: 10 + 9/s × 60 s
-    assert.ok(granted.length >= 545 && granted.length <= 551, `granted ${granted.length}`);
+    // 100 per 10 s (counted over 10.3 s: a 2% + 100 ms margin for the time requests take to arrive) for a minute
+    assert.ok(granted.length >= 570 && granted.length <= 610, `granted ${granted.length}`);
     const times = granted.map((x) => x.at);
     for (let i = 0; i < times.length; i++) {
       const inWindow = times.filter((t) => t >= times[i]! && t < times[i]! + WRITES.windowMs).length;
       assert.ok(inWindow <= WRITES.requests, `${inWindow} grants in the 10 s from ${times[i]}`);
     }
-    // Over the minute: 90% of the budget's rate or better (the rest is the burst's share of the first window).
-    assert.ok(granted.length / 60 >= 0.9 * (WRITES.requests / 10));
+    // Over the minute: 95% of the budget's rate or better.
+    assert.ok(granted.length / 60 >= 0.95 * (WRITES.requests / 10));
   });
 
   it('a Retry-After seen by one call pauses every caller of the family, and only that family', async () => {
@@ -189,8 +189,8 @@ describe('governor', () => {
     const granted: Array<{ label: string; at: number }> = [];
     void queue(g, clock, 'identity-write', 1000, 'w', granted);
     await clock.advance(60_000);
-    // half the budget: burst 5, then (50 − 5) per 10 s
-    assert.ok(granted.length >= 270 && granted.length <= 276, `granted ${granted.length}`);
+    // half the budget: 50 per 10 s
+    assert.ok(granted.length >= 285 && granted.length <= 305, `granted ${granted.length}`);
     g.observe('identity-write', 429, 1_000);
     assert.deepEqual(published, [['identity-write', 61_000]]);
     live = 1;
@@ -237,7 +237,7 @@ describe('governor families', () => {
   });
 
   it('parses budgets as requests/seconds and refuses anything else', () => {
-    assert.deepEqual(parseBudget('300/15', DEFAULT_BUDGETS['identity-write']), { requests: 300, windowMs: 15_000, burst: 30 });
+    assert.deepEqual(parseBudget('300/15', DEFAULT_BUDGETS['identity-write']), { requests: 300, windowMs: 15_000, burst: 75 });
     assert.equal(parseBudget('600/60', DEFAULT_BUDGETS.exchange).concurrency, 8);
     assert.throws(() => parseBudget('3000 per 150', DEFAULT_BUDGETS['identity-write']), /3000\/150/);
     assert.throws(() => parseBudget('0/10', DEFAULT_BUDGETS['identity-write']));

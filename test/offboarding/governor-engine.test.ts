@@ -13,12 +13,16 @@ import { engineOver } from './tenant-engine';
 // Jane Doe (103 groups, devices, seven MFA methods, inbox rules) and three colleagues.
 const LEAVERS = ['jane', 'secondJane', 'd1584248-85d5-51c9-88b4-b834ddb64d43', '1f2c3645-f412-5311-99a8-60e0a2f82c05'];
 
-/** The tenant's limits, scaled down from Microsoft's (3,000 identity writes per 150 s → 40 per 2 s) to keep the test short. */
+/**
+ * The tenant's limits, scaled down from Microsoft's (3,000 identity writes per 150 s → 80 per 4 s) to keep the test
+ * short, with windows long enough that the governor's slow probing for more (after three quiet windows) doesn't start
+ * within the test.
+ */
 const TENANT: FamilyBudgets = {
-  identityWrites: { requests: 40, windowMs: 2_000 },
-  intuneWrites: { requests: 4, windowMs: 2_000 },
-  outlook: { requests: 20, windowMs: 2_000 },
-  exchange: { requests: 20, windowMs: 2_000 },
+  identityWrites: { requests: 80, windowMs: 4_000 },
+  intuneWrites: { requests: 8, windowMs: 4_000 },
+  outlook: { requests: 40, windowMs: 4_000 },
+  exchange: { requests: 40, windowMs: 4_000 },
 };
 
 /** The simulated tenant's family of a logged request (the governor's names differ: identityWrites ↔ identity-write). */
@@ -69,10 +73,10 @@ describe('governor: several runs against a throttling tenant', function () {
       // learns from the first 429s, pausing every caller and slowing its pace.
       const governor = new Governor({
         budgets: {
-          'identity-write': { requests: 80, windowMs: 2_000, burst: 8 },
-          'intune-write': { requests: 8, windowMs: 2_000, burst: 1 },
-          outlook: { requests: 40, windowMs: 2_000, burst: 4, concurrency: 4 },
-          exchange: { requests: 40, windowMs: 2_000, burst: 4, concurrency: 8 },
+          'identity-write': { requests: 160, windowMs: 4_000, burst: 16 },
+          'intune-write': { requests: 16, windowMs: 4_000, burst: 2 },
+          outlook: { requests: 80, windowMs: 4_000, burst: 8, concurrency: 4 },
+          exchange: { requests: 80, windowMs: 4_000, burst: 8, concurrency: 8 },
         },
         lane: () => currentAuditScope()?.runId,
       });
@@ -103,10 +107,10 @@ describe('governor: several runs against a throttling tenant', function () {
     try {
       const governor = new Governor({
         budgets: {
-          'identity-write': { requests: 40, windowMs: 2_000, burst: 4 },
-          'intune-write': { requests: 4, windowMs: 2_000, burst: 1 },
-          outlook: { requests: 20, windowMs: 2_000, burst: 2, concurrency: 4 },
-          exchange: { requests: 20, windowMs: 2_000, burst: 2, concurrency: 8 },
+          'identity-write': { requests: 80, windowMs: 4_000, burst: 8 },
+          'intune-write': { requests: 8, windowMs: 4_000, burst: 2 },
+          outlook: { requests: 40, windowMs: 4_000, burst: 4, concurrency: 4 },
+          exchange: { requests: 40, windowMs: 4_000, burst: 4, concurrency: 8 },
         },
         lane: () => currentAuditScope()?.runId,
       });
