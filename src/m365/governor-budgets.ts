@@ -101,7 +101,7 @@ export function classifyGraph(method: string, url: string): Family | 'batch' {
     return 'batch';
   }
   const write = method.toUpperCase() !== 'GET' && method.toUpperCase() !== 'HEAD' && !(method.toUpperCase() === 'POST' && READ_ONLY_ACTIONS.test(withSlash));
-  if (withSlash.startsWith('/devicemanagement/')) {
+  if (withSlash.startsWith('/devicemanagement/') || /^\/(users\/[^/]+|me)\/manageddevices(\/|$)/.test(withSlash)) {
     return write ? 'intune-write' : 'intune-read';
   }
   if (OUTLOOK.test(withSlash)) {

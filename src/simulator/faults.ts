@@ -50,7 +50,7 @@ export function graphThrottleFamily(method: string, path: string): ThrottleFamil
     return undefined; // each inner request counts, not the batch
   }
   const write = isGraphWrite(method, path);
-  if (/^\/deviceManagement\//i.test(path)) {
+  if (/^\/deviceManagement\//i.test(path) || /^\/(users\/[^/]+|me)\/managedDevices(\/|$)/i.test(path)) {
     return write ? 'intuneWrites' : 'intuneReads';
   }
   if (OUTLOOK_PATH.test(path)) {

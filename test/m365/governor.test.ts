@@ -191,6 +191,7 @@ describe('governor families', () => {
     assert.equal(classifyGraph('DELETE', '/users/1/authentication/phoneMethods/m'), 'identity-write');
     assert.equal(classifyGraph('POST', '/deviceManagement/managedDevices/d/wipe'), 'intune-write');
     assert.equal(classifyGraph('GET', '/deviceManagement/managedDevices/d'), 'intune-read');
+    assert.equal(classifyGraph('GET', '/users/1/managedDevices?$select=id'), 'intune-read');
     assert.equal(classifyGraph('PATCH', '/users/1/mailboxSettings'), 'outlook');
     assert.equal(classifyGraph('GET', 'http://127.0.0.1:5/v1.0/users/1/mailboxSettings?$select=userPurpose'), 'outlook');
     assert.equal(classifyGraph('POST', '/users/1/teamwork/installedApps'), 'graph-other');
