@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { Governor, type Budget, type BudgetSource, type Family } from '../../src/m365/governor';
+import { formatGovernorSnapshot } from '../../src/m365/doctor';
 import { classifyGraph, parseBudget, DEFAULT_BUDGETS } from '../../src/m365/governor-budgets';
 import { withPriority } from '../../src/m365/priority';
 import { currentAuditScope, withAuditScope } from '../../src/offboarding/audit';
@@ -179,6 +180,10 @@ describe('governor', () => {
     g.observe('identity-write', 429, 3_000);
     assert.equal(g.snapshot().families.find((f) => f.family === 'identity-write')!.pace, 0.08, 'not again for 429s of requests already in flight');
     assert.ok(g.waitEstimateMs('identity-write') >= 3_000);
+    // What doctor shows.
+    const lines = formatGovernorSnapshot(g.snapshot()).join('\n');
+    assert.match(lines, /identity-write: 10 per 10 s; .*2 answered 429, 1 pauses, pace 8% of the budget since the last 429, PAUSED 3 s more, 4 waiting \(0 containment, 0 critical path\) across 1 runs/);
+    assert.match(lines, /exchange: 600 per 60 s, 8 at once; /);
   });
 });
 

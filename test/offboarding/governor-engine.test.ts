@@ -65,6 +65,7 @@ async function offboardAll(tenant: SimulatedTenant, governor: Governor): Promise
 describe('governor: several runs against a throttling tenant', function () {
   // A time budget: each test takes 10-15 s (four runs' writes at 20 a second).
   this.timeout(60_000);
+  this.slow(15_000);
 
   it('no step fails and, once the first 429 is seen, under 2% of requests are answered 429', async () => {
     const tenant = await startSimulatedTenant({ mailboxConversionDelayMs: 300 });
