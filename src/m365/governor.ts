@@ -7,8 +7,8 @@
 //   window, holding at most `burst`) spreads the requests evenly, so a batch of 500 leavers doesn't spend the whole
 //   window's budget in its first second and leave nothing for the next leaver's containment.
 // - A Retry-After seen by any call (a top-level answer, an inner $batch answer, a Bot Connector 429) pauses the whole
-//   family: every caller waits, not only the one that got it. Microsoft Graph "throttling guidance": keep sending
-//   while throttled and the throttling lasts longer (requests still count against the limit).
+//   family: every caller waits, not only the one that got it (Microsoft Graph "throttling guidance": Graph keeps
+//   counting requests while a client is throttled, so waiting Retry-After out is the fastest way to recover).
 // - Waiters are served by priority (priority.ts: containment, then the rest of the critical path, then the rest)
 //   and, within a priority, round-robin between lanes (one lane per run: `lane` reads the run from the audit scope),
 //   so a batch of 500 leavers doesn't put the 501st leaver's sign-in block behind 499 group removals.
@@ -30,8 +30,8 @@ export interface Clock {
 export const REAL_CLOCK: Clock = {
   now: () => performance.timeOrigin + performance.now(),
   setTimer(fn, ms) {
+    // Not unref'd: a timer exists only while requests wait for it, and they must keep the process alive.
     const t = setTimeout(fn, Math.max(0, Math.ceil(ms)));
-    t.unref();
     return () => clearTimeout(t);
   },
 };
