@@ -1,10 +1,17 @@
 // `npm run bench`: measures, prints figures, asserts nothing. Each benchmark is a module in this folder.
 import { benchConversation } from './conversation';
 import { benchEngineRun } from './engine-run';
+import { benchGovernorBatch, benchGovernorJanes } from './governor';
 import { benchHelpRoundTrip } from './help-roundtrip';
 
 async function main(): Promise<void> {
-  const results = [await benchEngineRun(50), await benchConversation(50, 50), await benchHelpRoundTrip({ conversations: 50, messagesPerConversation: 10 })];
+  const results = [
+    await benchEngineRun(50),
+    await benchConversation(50, 50),
+    await benchHelpRoundTrip({ conversations: 50, messagesPerConversation: 10 }),
+    await benchGovernorBatch(500),
+    await benchGovernorJanes(),
+  ];
   for (const r of results) {
     console.log(`\n${r.name}`);
     for (const [k, v] of Object.entries(r.figures)) {

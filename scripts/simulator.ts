@@ -1,7 +1,9 @@
 // `npm run simulator`: starts the simulated tenant on its own and prints where it listens and who is in it.
 // Flags (or env): --port (SIMULATOR_PORT), --latency ms (SIMULATOR_LATENCY_MS), --rate429 0..1 (SIMULATOR_RATE_429),
 // --rate503 0..1 (SIMULATOR_RATE_503), --conversion-delay ms (SIMULATOR_CONVERSION_DELAY_MS),
-// --write-budget N/ms e.g. 100/60000 (SIMULATOR_WRITE_BUDGET), --seed path (SIMULATOR_SEED_FILE).
+// --write-budget N/ms e.g. 100/60000 (SIMULATOR_WRITE_BUDGET), --seed path (SIMULATOR_SEED_FILE),
+// --throttle family=N/ms,… e.g. identityWrites=3000/150000,exchange=600/60000 (SIMULATOR_THROTTLE): budgets per
+// service family, 429 + Retry-After beyond them (src/simulator/faults.ts FamilyBudgets).
 import { startSimulatedTenant, type SimulatorOptions } from '../src/simulator';
 
 function flag(name: string, env: string): string | undefined {
@@ -38,6 +40,22 @@ function budget(): SimulatorOptions['writeBudget'] {
   return { writes: Number(m[1]), windowMs: Number(m[2]) };
 }
 
+function throttle(): SimulatorOptions['familyBudgets'] {
+  const v = flag('throttle', 'SIMULATOR_THROTTLE');
+  if (v === undefined) {
+    return undefined;
+  }
+  const budgets: NonNullable<SimulatorOptions['familyBudgets']> = {};
+  for (const part of v.split(',')) {
+    const m = /^\s*(\w+)=(\d+)\/(\d+)\s*$/.exec(part);
+    if (!m) {
+      throw new Error(`--throttle must look like identityWrites=3000/150000,exchange=600/60000 (requests per milliseconds), got ${part}`);
+    }
+    budgets[m[1] as keyof typeof budgets] = { requests: Number(m[2]), windowMs: Number(m[3]) };
+  }
+  return budgets;
+}
+
 async function main(): Promise<void> {
   const tenant = await startSimulatedTenant({
     port: num('port', 'SIMULATOR_PORT') ?? 5099,
@@ -46,6 +64,7 @@ async function main(): Promise<void> {
     rate503: num('rate503', 'SIMULATOR_RATE_503'),
     mailboxConversionDelayMs: num('conversion-delay', 'SIMULATOR_CONVERSION_DELAY_MS'),
     writeBudget: budget(),
+    familyBudgets: throttle(),
     seedFile: flag('seed', 'SIMULATOR_SEED_FILE'),
   });
   console.log(`Simulated tenant listening on ${tenant.url}`);

@@ -3,6 +3,7 @@
 // and the SDK's own conventions work unchanged.
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_BUDGETS, parseBudget, type Budget, type Family } from './m365/governor-budgets';
 import { DEFAULT_MAX_ACTIVITY_BYTES } from './offboarding/limits';
 import { parseCrashAt, type CrashAt } from './testing/crash-points';
 
@@ -67,6 +68,18 @@ const rawSchema = z.object({
       .pipe(z.enum(['WAL', 'DELETE'], { errorMap: () => ({ message: 'must be WAL or DELETE' }) }))
       .optional(),
   ),
+  // The governor's budgets (README "Governor"): "requests/seconds"; defaults from Microsoft's published limits.
+  GOVERNOR_IDENTITY_WRITES: optionalText,
+  GOVERNOR_IDENTITY_READS: optionalText,
+  GOVERNOR_INTUNE_WRITES: optionalText,
+  GOVERNOR_INTUNE_READS: optionalText,
+  GOVERNOR_OUTLOOK: optionalText,
+  GOVERNOR_OUTLOOK_CONCURRENCY: optionalText.pipe(z.coerce.number().int().min(1).max(64).optional()),
+  GOVERNOR_GRAPH_OTHER: optionalText,
+  GOVERNOR_EXCHANGE: optionalText,
+  GOVERNOR_EXCHANGE_CONCURRENCY: optionalText.pipe(z.coerce.number().int().min(1).max(64).optional()),
+  GOVERNOR_BOT: optionalText,
+  GOVERNOR_BOT_CONVERSATION: optionalText,
   // Set by Azure App Service on every instance (read-only there): how the App Service share is recognised.
   WEBSITE_INSTANCE_ID: optionalText,
   // Test-only hooks (src/testing/): refused below whenever BOT_ID is set.
@@ -142,6 +155,8 @@ export interface Config {
    * (WAL needs shared memory, which a network file system does not provide), WAL everywhere else.
    */
   sqliteJournalMode: SqliteJournalMode;
+  /** The governor's budgets that differ from the defaults (GOVERNOR_*). */
+  governorBudgets: Partial<Record<Family, Budget>>;
   /** Test-only hooks; never set when BOT_ID is (config refuses them). */
   testHooks?: { crashAt?: CrashAt; sharedPollMs?: number };
   /** Non-fatal remarks for the start-up log (e.g. no summary channel). */
@@ -177,6 +192,39 @@ function required<T>(value: T | undefined, variable: string, why: string): T {
 function isInside(dir: string, root: string): boolean {
   const relative = path.relative(root, dir);
   return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+}
+
+const GOVERNOR_VARIABLES: Array<[string, Family]> = [
+  ['GOVERNOR_IDENTITY_WRITES', 'identity-write'],
+  ['GOVERNOR_IDENTITY_READS', 'identity-read'],
+  ['GOVERNOR_INTUNE_WRITES', 'intune-write'],
+  ['GOVERNOR_INTUNE_READS', 'intune-read'],
+  ['GOVERNOR_OUTLOOK', 'outlook'],
+  ['GOVERNOR_GRAPH_OTHER', 'graph-other'],
+  ['GOVERNOR_EXCHANGE', 'exchange'],
+  ['GOVERNOR_BOT', 'bot'],
+  ['GOVERNOR_BOT_CONVERSATION', 'bot-conversation'],
+];
+
+function governorBudgets(e: Record<string, unknown>): Partial<Record<Family, Budget>> {
+  const budgets: Partial<Record<Family, Budget>> = {};
+  for (const [variable, family] of GOVERNOR_VARIABLES) {
+    const text = e[variable];
+    if (typeof text === 'string') {
+      try {
+        budgets[family] = parseBudget(text, DEFAULT_BUDGETS[family]);
+      } catch (err) {
+        throw new ConfigError(variable, (err as Error).message);
+      }
+    }
+  }
+  for (const [variable, family] of [['GOVERNOR_OUTLOOK_CONCURRENCY', 'outlook'], ['GOVERNOR_EXCHANGE_CONCURRENCY', 'exchange']] as const) {
+    const n = e[variable];
+    if (typeof n === 'number') {
+      budgets[family] = { ...(budgets[family] ?? DEFAULT_BUDGETS[family]), concurrency: n };
+    }
+  }
+  return budgets;
 }
 
 /** Parses the environment; throws ConfigError naming the first offending variable. */
@@ -296,6 +344,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     ...(e.OFFBOARDABLE_UNIT_ID ? { offboardableUnitId: e.OFFBOARDABLE_UNIT_ID } : {}),
     maxActivityBytes: e.MAX_ACTIVITY_BYTES ?? DEFAULT_MAX_ACTIVITY_BYTES,
     sqliteJournalMode,
+    governorBudgets: governorBudgets(e),
     ...(testHooks ? { testHooks } : {}),
     warnings,
   };

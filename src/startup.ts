@@ -4,9 +4,10 @@ import type { TokenCredential } from '@azure/identity';
 import { loadConfig, type Config, type GroupSettings, type M365Settings } from './config';
 import { createLogger, type Logger } from './logger';
 import { createM365 } from './m365';
+import { Governor } from './m365/governor';
 import { formatDoctorReport, runDoctor } from './m365/doctor';
 import { AccessPolicy } from './offboarding/access';
-import { Audit } from './offboarding/audit';
+import { Audit, currentAuditScope } from './offboarding/audit';
 import { Directory } from './offboarding/directory';
 import { OffboardingEngine } from './offboarding/engine';
 import { OffboardingService } from './offboarding/service';
@@ -35,6 +36,7 @@ export interface RunningBot {
   /** Present in simulated mode. */
   tenant?: SimulatedTenant;
   store: Store;
+  governor: Governor;
   engine: OffboardingEngine;
   service: OffboardingService;
   close(): Promise<void>;
@@ -82,7 +84,16 @@ export async function startBot(options: StartOptions = {}): Promise<RunningBot> 
   const audit = new Audit(store, logger);
   // Graph serves many conversations and runs at once: more requests in flight than Exchange, whose management
   // endpoint is the tighter one.
-  const { graph, exchange, credential } = createM365(m365, { onCall: config.testHooks?.crashAt ? (c) => (audit.onCall(c), observeCall(c)) : audit.onCall, maxConcurrency: 24, exchangeMaxConcurrency: 8, credential: config.simulated ? options.m365Credential : undefined });
+  // One governor for the process: every Graph, Exchange and Bot Connector call of every run draws on its budgets,
+  // each run in a lane of its own (README "Governor").
+  const governor = new Governor({ budgets: config.governorBudgets, logger, lane: () => currentAuditScope()?.runId ?? currentAuditScope()?.requestId });
+  const { graph, exchange, credential } = createM365(m365, {
+    onCall: config.testHooks?.crashAt ? (c) => (audit.onCall(c), observeCall(c)) : audit.onCall,
+    maxConcurrency: 24,
+    exchangeMaxConcurrency: config.governorBudgets.exchange?.concurrency ?? 8,
+    credential: config.simulated ? options.m365Credential : undefined,
+    governor,
+  });
   // Progress goes to the service (defined next; the engine only calls back once a run is under way).
   const poll = config.testHooks?.sharedPollMs;
   const settings = poll ? { sharedPollInitialMs: poll, sharedPollMaxMs: poll } : undefined;
@@ -104,7 +115,7 @@ export async function startBot(options: StartOptions = {}): Promise<RunningBot> 
   });
 
   const adapter = createAdapter(config.bot);
-  const proactive = new Proactive(adapter, config.bot?.appId ?? '');
+  const proactive = new Proactive(adapter, config.bot?.appId ?? '', governor);
   const notifier = new TeamsNotifier(proactive, service, { summaryChannelId: config.summaryChannelId, teamsAppId, logger });
   service.setNotifier(notifier);
   const app = createTeamsApp({
@@ -114,7 +125,7 @@ export async function startBot(options: StartOptions = {}): Promise<RunningBot> 
     offboarding: { service, notifier, proactive },
     doctor: {
       isOperator: (id) => access.isOperator(id),
-      report: async () => formatDoctorReport(await runDoctor({ credential, graph, exchange, clientId: m365.clientId, options: DEFAULT_OPTIONS, ...(config.offboardableUnitId ? { offboardableUnitId: config.offboardableUnitId } : {}) })),
+      report: async () => formatDoctorReport(await runDoctor({ credential, graph, exchange, governor, clientId: m365.clientId, options: DEFAULT_OPTIONS, ...(config.offboardableUnitId ? { offboardableUnitId: config.offboardableUnitId } : {}) })),
     },
   });
   const server = createServer({ adapter, app, logger, turns, maxActivityBytes: config.maxActivityBytes });
@@ -144,6 +155,7 @@ export async function startBot(options: StartOptions = {}): Promise<RunningBot> 
     teamsAppId,
     tenant,
     store,
+    governor,
     engine,
     service,
     async close() {

@@ -91,6 +91,16 @@ describe('config', () => {
     rejects({ ...local, BOT_TYPE: 'Anonymous', BOT_ID: APP }, 'BOT_TYPE');
   });
 
+  it('takes the governor budgets as requests/seconds, keeping the defaults for the others, and names a bad one', () => {
+    assert.deepEqual(loadConfig({ ...local }).governorBudgets, {});
+    const c = loadConfig({ ...local, GOVERNOR_IDENTITY_WRITES: '1500/150', GOVERNOR_EXCHANGE_CONCURRENCY: '4', GOVERNOR_BOT_CONVERSATION: '900/3600' });
+    assert.deepEqual(c.governorBudgets['identity-write'], { requests: 1500, windowMs: 150_000, burst: 375 });
+    assert.deepEqual(c.governorBudgets.exchange, { requests: 600, windowMs: 60_000, burst: 150, concurrency: 4 });
+    assert.equal(c.governorBudgets['bot-conversation']?.burst, 7, 'the per-thread burst of 7 stays');
+    rejects({ ...local, GOVERNOR_OUTLOOK: '10000 per 600' }, 'GOVERNOR_OUTLOOK');
+    rejects({ ...local, GOVERNOR_OUTLOOK_CONCURRENCY: '0' }, 'GOVERNOR_OUTLOOK_CONCURRENCY');
+  });
+
   it('takes MAX_ACTIVITY_BYTES', () => {
     assert.equal(loadConfig({ ...local, MAX_ACTIVITY_BYTES: '262144' }).maxActivityBytes, 262144);
   });

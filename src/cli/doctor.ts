@@ -7,6 +7,7 @@
 import { ConfigError, loadConfig, type M365Settings } from '../config';
 import { createM365 } from '../m365';
 import { formatDoctorReport, runDoctor } from '../m365/doctor';
+import { Governor } from '../m365/governor';
 import { DEFAULT_OPTIONS } from '../offboarding/options';
 import { EVERY_OPTION_ON } from '../offboarding/permissions';
 import { startSimulatedTenant, type SimulatedTenant } from '../simulator';
@@ -19,9 +20,11 @@ export async function doctorCli(env: NodeJS.ProcessEnv, args: string[], print: (
   let settings: M365Settings;
   let tenant: SimulatedTenant | undefined;
   let offboardableUnitId: string | undefined;
+  let governor: Governor;
   try {
     const config = loadConfig(env);
     offboardableUnitId = config.offboardableUnitId;
+    governor = new Governor({ budgets: config.governorBudgets });
     if (config.simulated) {
       tenant = await startSimulatedTenant();
       settings = { tenantId: tenant.tenantId, graphBaseUrl: tenant.graphBaseUrl, exchangeBaseUrl: tenant.exchangeBaseUrl, credential: 'none' };
@@ -38,8 +41,8 @@ export async function doctorCli(env: NodeJS.ProcessEnv, args: string[], print: (
   }
   try {
     const options = args.includes('--all') ? EVERY_OPTION_ON : DEFAULT_OPTIONS;
-    const { graph, exchange, credential } = createM365(settings, { maxRetries: 2 });
-    const report = await runDoctor({ credential, graph, exchange, clientId: settings.clientId, options, ...(offboardableUnitId ? { offboardableUnitId } : {}) });
+    const { graph, exchange, credential } = createM365(settings, { maxRetries: 2, governor });
+    const report = await runDoctor({ credential, graph, exchange, governor, clientId: settings.clientId, options, ...(offboardableUnitId ? { offboardableUnitId } : {}) });
     print(`Checking ${args.includes('--all') ? 'every step' : 'the recommended steps'} against tenant ${settings.tenantId}`);
     print(formatDoctorReport(report));
     return report.ok ? 0 : 1;

@@ -2,6 +2,7 @@
 // claims of its own Graph and Exchange tokens — with what the preflight and the enabled steps need
 // (offboarding/permissions.ts), and probes Exchange with a harmless read. It also lists the app's Entra role assignments
 // with their scopes (least privilege: docs/DEPLOYMENT.md section 3a). Tokens are decoded, never printed or logged.
+import type { Governor, GovernorSnapshot } from './governor';
 import type { TokenCredential } from '@azure/identity';
 import type { OffboardingOptions } from '../offboarding/options';
 import {
@@ -37,6 +38,8 @@ export interface DoctorOptions {
   offboardableUnitId?: string;
   /** The app's service principal object id; default: the Graph token's `oid` claim. */
   servicePrincipalId?: string;
+  /** The process's governor: its budgets, their use and pauses go into the report. */
+  governor?: Governor;
 }
 
 /** One Entra role the app holds, from GET /roleManagement/directory/roleAssignments. */
@@ -71,6 +74,8 @@ export interface DoctorReport {
   /** The app's Entra role assignments with their scopes; undefined when they could not be read. */
   entraRoles?: HeldRole[];
   notes: string[];
+  /** The governor's state when the report was made (budget use, queues, pauses). */
+  governor?: GovernorSnapshot;
   /** Nothing missing, Exchange answered, and (with a credential) the roles could be read. */
   ok: boolean;
 }
@@ -259,7 +264,7 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
       notes.push(await checkUnit(opts.graph, opts.offboardableUnitId));
     }
     const exchange = await exchangeProbe;
-    return { graphRoles: undefined, exchangeRoles: undefined, missing: [], exchange, roleAssignableGroups: roleAssignableGroups(undefined, opts.options), notes, ok: exchange.ok };
+    return { graphRoles: undefined, exchangeRoles: undefined, missing: [], exchange, roleAssignableGroups: roleAssignableGroups(undefined, opts.options), notes, ...governorOf(opts), ok: exchange.ok };
   }
 
   const [graphToken, exchangeToken, exchange] = await Promise.all([readToken(opts.credential, GRAPH_SCOPE), readToken(opts.credential, EXCHANGE_SCOPE), exchangeProbe]);
@@ -316,7 +321,38 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
     notes.push(`Exchange refused the probe: the app needs ${EXCHANGE_PERMISSION} (Office 365 Exchange Online, admin-consented) and the Exchange Administrator role.`);
   }
   const ok = missing.length === 0 && exchange.ok && graphRoles !== undefined && exchangeRoles !== undefined;
-  return { graphRoles, exchangeRoles, missing, exchange, roleAssignableGroups: roleAssignableGroups(graphRoles, opts.options), ...(entraRoles ? { entraRoles } : {}), notes, ok };
+  return { graphRoles, exchangeRoles, missing, exchange, roleAssignableGroups: roleAssignableGroups(graphRoles, opts.options), ...(entraRoles ? { entraRoles } : {}), notes, ...governorOf(opts), ok };
+}
+
+function governorOf(opts: DoctorOptions): { governor?: GovernorSnapshot } {
+  return opts.governor ? { governor: opts.governor.snapshot() } : {};
+}
+
+/** The governor's snapshot as lines: each budget, its use now, and any pause or queue. */
+export function formatGovernorSnapshot(snapshot: GovernorSnapshot): string[] {
+  const lines = [`Governor (budgets per service family${snapshot.share < 1 ? `, this instance's share ${Math.round(snapshot.share * 100)}%` : ''}):`];
+  for (const f of snapshot.families) {
+    const queued = f.queued.containment + f.queued.critical + f.queued.normal;
+    const state = [
+      `${f.tokens}/${f.burst} tokens`,
+      `${f.granted} granted`,
+      ...(f.throttled > 0 ? [`${f.throttled} answered 429`] : []),
+      ...(f.pauses > 0 ? [`${f.pauses} pauses`] : []),
+      ...(f.pace < 1 ? [`pace ${Math.round(f.pace * 100)}% of the budget since the last 429`] : []),
+      ...(f.pausedForMs > 0 ? [`PAUSED ${Math.ceil(f.pausedForMs / 1000)} s more`] : []),
+      ...(queued > 0 ? [`${queued} waiting (${f.queued.containment} containment, ${f.queued.critical} critical path) across ${f.lanes} runs`] : []),
+      ...(f.concurrency !== undefined ? [`${f.inFlight}/${f.concurrency} in flight`] : []),
+      ...(f.maxWaitMs > 0 ? [`longest wait ${f.maxWaitMs} ms`] : []),
+    ];
+    lines.push(`  - ${f.family}: ${f.budget}; ${state.join(', ')}`);
+  }
+  if (snapshot.families.length === 0) {
+    lines.push('  - no request made yet');
+  }
+  if (snapshot.conversations.busy.length > 0) {
+    lines.push(`  - Teams conversations waiting or paused: ${snapshot.conversations.busy.length} of ${snapshot.conversations.tracked}`);
+  }
+  return lines;
 }
 
 /** The report as plain text for a terminal or a chat message. */
@@ -345,6 +381,9 @@ export function formatDoctorReport(report: DoctorReport): string {
   }
   lines.push(`Role-assignable groups: ${report.roleAssignableGroups.detail}`);
   lines.push(...report.notes.map((n) => `Note: ${n}`));
+  if (report.governor) {
+    lines.push(...formatGovernorSnapshot(report.governor));
+  }
   lines.push(report.ok ? 'Result: OK' : 'Result: something needs attention');
   return lines.join('\n');
 }

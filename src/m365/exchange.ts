@@ -4,6 +4,8 @@
 // Success: {"value":[…], "@adminapi.warnings":[…], "@odata.nextLink"?}; failures: errors.ts exchangeError.
 import type { TokenCredential } from '@azure/identity';
 import { clientError, exchangeError, networkError, type M365Error } from './errors';
+import type { Governor } from './governor';
+import { retryAfterMs } from './graphChain';
 import { Limiter } from './limiter';
 import type { ExchangePort, ExchangeResult } from './ports';
 import { metered, parseBody, resolvePolicy, withRetries, type GatewayOptions, type GatewayPolicy } from './transport';
@@ -25,6 +27,8 @@ export interface ExchangeGatewayOptions extends GatewayOptions {
   /** The tenant's initial (*.onmicrosoft.com) domain for the system-mailbox anchor; the tenant id otherwise. */
   tenantDomain?: string;
   credential?: TokenCredential;
+  /** The process's governor (governor.ts): every cmdlet draws on the Exchange budget. None: no pacing. */
+  governor?: Governor;
 }
 
 interface InvokeBody<T> {
@@ -109,7 +113,11 @@ export class ExchangeGateway implements ExchangePort {
   private async post<T>(url: URL, body: string, anchor: string, cmdlet: string, attempt: number): Promise<Page<T>> {
     const headers = await this.headers(anchor, cmdlet);
     const record = { service: 'exchange' as const, method: 'POST', url: `InvokeCommand ${cmdlet}`, attempt };
-    const answer = await this.limiter.run(() =>
+    const governor = this.options.governor;
+    const permit = await governor?.acquire('exchange');
+    let answer;
+    try {
+      answer = await this.limiter.run(() =>
       metered(this.policy.onCall, record, async () => {
         try {
           const res = await fetch(url, { method: 'POST', headers, body });
@@ -119,7 +127,11 @@ export class ExchangeGateway implements ExchangePort {
           throw networkError('exchange', e, { cmdlet });
         }
       }),
-    );
+      );
+    } finally {
+      permit?.release();
+    }
+    governor?.observe('exchange', answer.status, retryAfterMs(answer.headers.get('retry-after')));
     if (answer.status < 200 || answer.status >= 300) {
       throw exchangeError(answer.status, answer.parsed, answer.headers, cmdlet);
     }

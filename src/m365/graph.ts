@@ -7,6 +7,7 @@ import { withAdvancedQuery } from './advanced-query';
 import { clientError, graphError, networkError, type M365Error } from './errors';
 import { runBatch } from './graphBatch';
 import { CallTracker, graphMiddleware } from './graphChain';
+import { classifyGraph, type Family, type Governor } from './governor';
 import { Limiter } from './limiter';
 import type { GraphPort, GraphRequest, GraphResult } from './ports';
 import { parseBody, resolvePolicy, withRetries, type GatewayOptions, type GatewayPolicy } from './transport';
@@ -16,6 +17,8 @@ export interface GraphGatewayOptions extends GatewayOptions {
   baseUrl: string;
   /** No credential: no Authorization header at all (the simulated tenant). */
   credential?: TokenCredential;
+  /** The process's governor (governor.ts): paces every request to its family's budget. None: no pacing. */
+  governor?: Governor;
 }
 
 const VERSION = 'v1.0';
@@ -67,11 +70,13 @@ export class GraphGateway implements GraphPort {
   readonly limiter: Limiter;
   /** The RetryHandler's options for requests sent `once`: a 429 is retried (never applied), a 503/504 is not. */
   private readonly onlyThrottled: RetryHandlerOptions;
+  private readonly governor?: Governor;
 
   constructor(options: GraphGatewayOptions) {
     this.policy = resolvePolicy(options);
     this.limiter = new Limiter(this.policy.maxConcurrency);
     this.paths = new GraphPaths(options.baseUrl);
+    this.governor = options.governor;
     this.onlyThrottled = new RetryHandlerOptions(undefined, this.policy.maxRetries, (_delay, _attempt, _request, _options, response) => response.status === 429);
     const base = new URL(options.baseUrl);
     this.client = Client.initWithMiddleware({
@@ -79,7 +84,7 @@ export class GraphGateway implements GraphPort {
       defaultVersion: VERSION,
       // A sovereign or proxied Graph host gets the token too (the SDK only knows the public Graph hosts).
       customHosts: new Set([base.hostname]),
-      middleware: graphMiddleware({ credential: options.credential, policy: this.policy, limiter: this.limiter, toPath: (u) => this.paths.display(u) }),
+      middleware: graphMiddleware({ credential: options.credential, policy: this.policy, limiter: this.limiter, toPath: (u) => this.paths.display(u), governor: options.governor }),
     });
   }
 
@@ -108,7 +113,32 @@ export class GraphGateway implements GraphPort {
 
   batch<T = unknown>(requests: GraphRequest[]): Promise<Array<GraphResult<T> | M365Error>> {
     // The advanced query header goes on each inner request: the outer POST's headers don't reach them.
-    return runBatch<T>(requests.map(withAdvancedQuery), { call: (r) => this.call(r), policy: this.policy });
+    const governor = this.governor;
+    const family = (r: GraphRequest): Family => {
+      const f = classifyGraph(r.method, r.url);
+      return f === 'batch' ? 'graph-other' : f;
+    };
+    return runBatch<T>(requests.map(withAdvancedQuery), {
+      call: (r) => this.call(r),
+      policy: this.policy,
+      ...(governor
+        ? {
+            // Each inner request takes a token of its own family, as Graph counts them: all of a family's at once, right
+            // before the batch leaves, so they reach Graph when their tokens say (a batch holds at most the burst).
+            admit: async (inner: GraphRequest[]) => {
+              const counts = new Map<Family, number>();
+              for (const r of inner) {
+                counts.set(family(r), (counts.get(family(r)) ?? 0) + 1);
+              }
+              for (const [f, tokens] of counts) {
+                await governor.acquire(f, { slot: false, tokens });
+              }
+            },
+            maxPerBatch: (r: GraphRequest) => governor.maxAtOnce(family(r)),
+            observe: (r: GraphRequest, status: number, retryAfterMs: number | undefined) => governor.observe(family(r), status, retryAfterMs),
+          }
+        : {}),
+    });
   }
 
   private async attempt<T>(request: GraphRequest, tracker: CallTracker): Promise<GraphResult<T>> {

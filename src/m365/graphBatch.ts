@@ -24,6 +24,12 @@ interface BatchContext {
   /** The gateway's single request: concurrency limit, outer retries, outer errors. */
   call: (request: GraphRequest) => Promise<GraphResult>;
   policy: Pick<GatewayPolicy, 'maxRetries' | 'sleep' | 'onCall'>;
+  /** The governor's turn for the inner requests (their families' budgets), right before each attempt of the batch. */
+  admit?: (requests: GraphRequest[]) => Promise<void>;
+  /** The most requests of this one's kind a batch may hold (the governor's burst for its family); default 20. */
+  maxPerBatch?: (request: GraphRequest) => number;
+  /** Each inner answer, for the governor: an inner 429's Retry-After pauses that request's whole family. */
+  observe?: (request: GraphRequest, status: number, retryAfterMs: number | undefined) => void;
 }
 
 function innerRequest(request: GraphRequest, id: string): Record<string, unknown> {
@@ -47,8 +53,20 @@ function innerHeader(headers: Record<string, string> | undefined, name: string):
 export async function runBatch<T>(requests: GraphRequest[], ctx: BatchContext): Promise<Array<GraphResult<T> | M365Error>> {
   const results = new Array<GraphResult<T> | M365Error>(requests.length);
   const chunks: number[][] = [];
-  for (let i = 0; i < requests.length; i += MAX_BATCH_REQUESTS) {
-    chunks.push(requests.slice(i, i + MAX_BATCH_REQUESTS).map((_, k) => i + k));
+  let chunk: number[] = [];
+  let limit = MAX_BATCH_REQUESTS;
+  requests.forEach((request, i) => {
+    const own = Math.max(1, Math.min(MAX_BATCH_REQUESTS, ctx.maxPerBatch?.(request) ?? MAX_BATCH_REQUESTS));
+    if (chunk.length >= Math.min(limit, own)) {
+      chunks.push(chunk);
+      chunk = [];
+      limit = MAX_BATCH_REQUESTS;
+    }
+    chunk.push(i);
+    limit = Math.min(limit, own);
+  });
+  if (chunk.length > 0) {
+    chunks.push(chunk);
   }
   // All chunks start at once; the gateway's limiter decides how many batches are actually in flight.
   await Promise.all(chunks.map((indices) => runChunk(indices, requests, results, ctx)));
@@ -60,6 +78,7 @@ async function runChunk<T>(indices: number[], requests: GraphRequest[], results:
   for (let attempt = 1; pending.length > 0; attempt++) {
     const started = performance.now();
     let outer: GraphResult;
+    await ctx.admit?.(pending.map((i) => requests[i]!));
     try {
       outer = await ctx.call({ method: 'POST', url: '/$batch', body: { requests: pending.map((i, k) => innerRequest(requests[i]!, String(k + 1))) } });
     } catch (e) {
@@ -81,6 +100,7 @@ async function runChunk<T>(indices: number[], requests: GraphRequest[], results:
       const error = status >= 200 && status < 300 ? undefined : graphError(status, inner ? inner.body : MISSING, headers, request);
       const requestId = error?.requestId ?? innerHeader(headers, 'request-id');
       ctx.policy.onCall({ service: 'graph', method: request.method, url: request.url, status, requestId, attempt, durationMs, batchRequestId: outer.requestId });
+      ctx.observe?.(request, status, error?.retryAfterMs);
       if (!error) {
         results[i] = { status, body: inner?.body as T, requestId };
       } else if (error.transient && attempt <= ctx.policy.maxRetries) {

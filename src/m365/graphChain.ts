@@ -14,6 +14,7 @@ import {
   type MiddlewareOptions,
 } from '@microsoft/microsoft-graph-client';
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials';
+import { classifyGraph, type Family, type Governor, type Permit } from './governor';
 import type { Limiter } from './limiter';
 import type { CallRecord } from './ports';
 import { metered, type GatewayPolicy } from './transport';
@@ -40,6 +41,7 @@ class MeteredTransport implements Middleware {
     private readonly limiter: Limiter,
     private readonly onCall: GatewayPolicy['onCall'],
     private readonly toPath: (url: string) => string,
+    private readonly governor?: Governor,
   ) {}
 
   setNext(next: Middleware): void {
@@ -62,6 +64,25 @@ class MeteredTransport implements Middleware {
       url: this.toPath(url),
       attempt,
     };
+    // The governor paces each attempt (the RetryHandler's retries too) to its family's budget; a $batch is paced by
+    // its inner requests before it is sent (graphBatch.ts), so only its answer is observed here.
+    const family = classifyGraph(record.method, record.url);
+    const permit: Permit | undefined = family === 'batch' || !this.governor ? undefined : await this.governor.acquire(family);
+    try {
+      await this.exchange(next, context, tracker, record);
+    } finally {
+      permit?.release();
+    }
+    const status = context.response?.status;
+    if (this.governor && status !== undefined) {
+      const retryAfter = retryAfterMs(context.response!.headers.get('retry-after'));
+      for (const f of family === 'batch' ? batchFamilies(context.options?.body) : [family]) {
+        this.governor.observe(f, status, retryAfter);
+      }
+    }
+  }
+
+  private async exchange(next: Middleware, context: Context, tracker: CallTracker | undefined, record: Omit<CallRecord, 'status' | 'requestId' | 'durationMs'>): Promise<void> {
     await this.limiter.run(() =>
       metered(this.onCall, record, async () => {
         try {
@@ -79,6 +100,30 @@ class MeteredTransport implements Middleware {
         }
       }),
     );
+  }
+}
+
+/** Retry-After in ms: seconds, or an HTTP date. */
+export function retryAfterMs(value: string | null | undefined): number | undefined {
+  if (value === null || value === undefined || value.trim() === '') {
+    return undefined;
+  }
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) {
+    return Math.max(0, seconds * 1000);
+  }
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+/** The families of the requests inside a $batch body (a 429 on the batch itself pauses all of them). */
+function batchFamilies(body: unknown): Family[] {
+  try {
+    const parsed = (typeof body === 'string' ? JSON.parse(body) : body) as { requests?: Array<{ method?: string; url?: string }> } | undefined;
+    const families = new Set((parsed?.requests ?? []).map((r) => classifyGraph(r.method ?? 'GET', r.url ?? '/')).filter((f): f is Family => f !== 'batch'));
+    return [...families];
+  } catch {
+    return [];
   }
 }
 
@@ -103,6 +148,7 @@ export function graphMiddleware(options: {
   policy: GatewayPolicy;
   limiter: Limiter;
   toPath: (url: string) => string;
+  governor?: Governor;
 }): Middleware[] {
   const chain: Middleware[] = [];
   if (options.credential) {
@@ -113,7 +159,7 @@ export function graphMiddleware(options: {
     retryHandler(options.policy.maxRetries, options.policy.sleep),
     // client-request-id and SdkVersion headers, which Microsoft support asks for.
     new TelemetryHandler(),
-    new MeteredTransport(options.limiter, options.policy.onCall, options.toPath),
+    new MeteredTransport(options.limiter, options.policy.onCall, options.toPath, options.governor),
     new HTTPMessageHandler(),
   );
   return chain;

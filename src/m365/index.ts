@@ -4,6 +4,7 @@ import type { M365Settings } from '../config';
 import { createCredential } from './credentials';
 import { ExchangeGateway } from './exchange';
 import { GraphGateway } from './graph';
+import type { Governor } from './governor';
 import type { GatewayOptions } from './transport';
 
 export interface M365Gateways {
@@ -15,9 +16,10 @@ export interface M365Gateways {
 
 /**
  * Options apply to each gateway on its own: each has its own limiter, so `maxConcurrency` bounds Graph and Exchange
- * requests separately (they are throttled separately too).
+ * requests separately (they are throttled separately too). The governor, when given, is shared by both (and by the
+ * Bot Connector sender): one per process.
  */
-export function createM365(settings: M365Settings & { tenantDomain?: string }, options: GatewayOptions & { exchangeMaxConcurrency?: number; credential?: TokenCredential } = {}): M365Gateways {
+export function createM365(settings: M365Settings & { tenantDomain?: string }, options: GatewayOptions & { exchangeMaxConcurrency?: number; credential?: TokenCredential; governor?: Governor } = {}): M365Gateways {
   // An explicit credential (tests: tokens the simulated tenant receives, for the secret scan) wins over the settings.
   const credential = options.credential ?? createCredential(settings);
   return {
@@ -30,4 +32,5 @@ export function createM365(settings: M365Settings & { tenantDomain?: string }, o
 export { M365Error } from './errors';
 export type { CallRecord, ExchangePort, ExchangeResult, GraphPort, GraphRequest, GraphResult } from './ports';
 export type { GatewayOptions } from './transport';
+export { Governor } from './governor';
 export { ExchangeGateway, GraphGateway };

@@ -15,6 +15,11 @@ export interface AuditScope {
 
 const scope = new AsyncLocalStorage<AuditScope>();
 
+/** The run (or request) the current call belongs to, if any: the governor's fairness lane. */
+export function currentAuditScope(): AuditScope | undefined {
+  return scope.getStore();
+}
+
 export function withAuditScope<T>(value: AuditScope, fn: () => Promise<T>): Promise<T> {
   return scope.run({ ...scope.getStore(), ...value }, fn);
 }

@@ -17,6 +17,9 @@ import { DEFAULT_ENGINE_SETTINGS, ONE_SHOT_ACTIONS, ONE_SHOT_STEPS, RUNNERS, typ
 import type { Ledger } from './steps/context';
 import { settleInDoubt, type OneShotAction } from './steps/one-shot';
 
+/** Containment goes before everything else in the gateways' and the governor's queues (priority.ts). */
+const CONTAINMENT = new Set<StepKind>(['block-sign-in', 'reset-password', 'revoke-sessions']);
+
 /** Licence steps fail (not skip) when the mailbox never reported shared: IT must act on licences left in place. */
 const FAIL_WHEN_BLOCKED: StepKind[] = ['remove-direct-licences', 'leave-licence-groups'];
 
@@ -317,7 +320,7 @@ export class Executor {
             this.emit({ runId, requestId: run.requestId, kind: 'step', step: started });
             running.set(
               step.kind,
-              (urgent.has(step.kind) ? withPriority(() => this.runStep(run, step, started)) : this.runStep(run, step, started)).then((final) => {
+              (CONTAINMENT.has(step.kind) ? withPriority(() => this.runStep(run, step, started), 'containment') : urgent.has(step.kind) ? withPriority(() => this.runStep(run, step, started)) : this.runStep(run, step, started)).then((final) => {
                 states.set(step.kind, final);
                 running.delete(step.kind);
               }),

@@ -24,11 +24,51 @@ export const NO_LOST_ANSWERS: LostAnswerFaults = { wipeRetireNoResponse: 0, wipe
 
 export type LostAnswer = 'noResponse' | 'gatewayTimeout';
 
+/**
+ * Budgets per service family, enforced as Microsoft's services do ("Microsoft Graph service-specific throttling
+ * limits"): at most `requests` in any `windowMs` (a sliding window, per app per tenant); beyond it 429 with
+ * Retry-After — top-level and inside $batch alike. Throttled requests keep counting ("Microsoft Graph continues to log
+ * resource usage while a client is being throttled", throttling guidance): an app that keeps sending stays throttled.
+ * `exchange` counts every InvokeCommand cmdlet (Microsoft publishes no limit for it: the stricter reading).
+ */
+export type ThrottleFamily = 'identityWrites' | 'identityReads' | 'intuneWrites' | 'intuneReads' | 'outlook' | 'exchange';
+export const THROTTLE_FAMILIES: readonly ThrottleFamily[] = ['identityWrites', 'identityReads', 'intuneWrites', 'intuneReads', 'outlook', 'exchange'];
+
+export interface RequestBudget {
+  requests: number;
+  windowMs: number;
+}
+
+export type FamilyBudgets = Partial<Record<ThrottleFamily, RequestBudget>>;
+
+const OUTLOOK_PATH = /^\/(users\/[^/]+|me)\/(mailboxsettings|messages|mailfolders|events|calendar|calendars|calendarview|contacts|contactfolders|inferenceclassification|outlook|sendmail)(\/|$)/i;
+const TEAMS_FILES_PATH = /^\/(teams|chats|appcatalogs|drives|sites|shares|teamwork)(\/|$)|^\/(users\/[^/]+|me)\/(teamwork|drive|drives|chats|joinedteams)(\/|$)/i;
+
+/** The simulated tenant's own reading of which limit a Graph request counts against (undefined: none simulated). */
+export function graphThrottleFamily(method: string, path: string): ThrottleFamily | undefined {
+  if (path.toLowerCase() === '/$batch') {
+    return undefined; // each inner request counts, not the batch
+  }
+  const write = isGraphWrite(method, path);
+  if (/^\/deviceManagement\//i.test(path) || /^\/(users\/[^/]+|me)\/managedDevices(\/|$)/i.test(path)) {
+    return write ? 'intuneWrites' : 'intuneReads';
+  }
+  if (OUTLOOK_PATH.test(path)) {
+    return 'outlook';
+  }
+  if (TEAMS_FILES_PATH.test(path)) {
+    return undefined;
+  }
+  return write ? 'identityWrites' : 'identityReads';
+}
+
 export interface FaultSettings extends LostAnswerFaults {
   latencyMs: number;
   rate429: number;
   rate503: number;
   writeBudget?: WriteBudget;
+  /** Per-family budgets (429 + Retry-After beyond them); see FamilyBudgets. */
+  familyBudgets?: FamilyBudgets;
   mailboxConversionDelayMs: number;
 }
 
@@ -56,6 +96,9 @@ export const RANDOM_FAULT_RETRY_AFTER_SECONDS = 1;
 
 export class Faults {
   private readonly writeTimes: Record<Service, number[]> = { graph: [], exchange: [] };
+  private familyTimes: Partial<Record<ThrottleFamily, number[]>> = {};
+  /** 429s answered per family (the bench and tests read them through GET faults / familyThrottled). */
+  familyThrottled: Partial<Record<ThrottleFamily, number>> = {};
 
   constructor(
     public settings: FaultSettings,
@@ -91,6 +134,40 @@ export class Faults {
       this.writeTimes.graph = [];
       this.writeTimes.exchange = [];
     }
+    if ('familyBudgets' in partial) {
+      const budgets = partial.familyBudgets ?? undefined;
+      for (const [family, b] of Object.entries(budgets ?? {})) {
+        if (!THROTTLE_FAMILIES.includes(family as ThrottleFamily) || !b || !(Number.isInteger(b.requests) && b.requests >= 1 && b.windowMs > 0)) {
+          throw new RangeError(`familyBudgets.${family} must be { requests: integer >= 1, windowMs: > 0 } for one of ${THROTTLE_FAMILIES.join(', ')}`);
+        }
+      }
+      this.settings.familyBudgets = budgets;
+      this.familyTimes = {};
+      this.familyThrottled = {};
+    }
+  }
+
+  /**
+   * Counts a request against its family's budget; returns the Retry-After seconds when the window already holds the
+   * budget (the request is refused, and still counted).
+   */
+  consumeFamily(family: ThrottleFamily | undefined): number | undefined {
+    const budget = family === undefined ? undefined : this.settings.familyBudgets?.[family];
+    if (!budget || family === undefined) {
+      return undefined;
+    }
+    const now = this.now();
+    const times = (this.familyTimes[family] ?? []).filter((t) => t > now - budget.windowMs);
+    this.familyTimes[family] = times;
+    const over = times.length >= budget.requests;
+    times.push(now);
+    if (!over) {
+      return undefined;
+    }
+    this.familyThrottled[family] = (this.familyThrottled[family] ?? 0) + 1;
+    // When enough of the window's requests have aged out for one more to fit.
+    const freeing = times[times.length - budget.requests - 1] ?? now;
+    return Math.max(1, Math.ceil((freeing + budget.windowMs - now) / 1000));
   }
 
   /** One draw per request: 429 below rate429, 503 below rate429 + rate503. */
@@ -140,6 +217,8 @@ export class Faults {
   }
 
   resetBudgets(): void {
+    this.familyTimes = {};
+    this.familyThrottled = {};
     this.writeTimes.graph = [];
     this.writeTimes.exchange = [];
   }

@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { checkInManagedDevice, removeManagedDevice, setDeviceActionState, syncMobile, type ManagedDeviceActionView, type SettableActionState } from './controls';
 import type { MobileSyncResult } from './exchange/mobileDevices';
-import { NO_LOST_ANSWERS, type LostAnswerFaults } from './faults';
+import { NO_LOST_ANSWERS, type FamilyBudgets, type LostAnswerFaults } from './faults';
 import { loadSeed } from './seed';
 import { SimulatorCore } from './server';
 import { DEFAULT_APP_GRANTS, type AppGrants } from './state';
@@ -15,7 +15,7 @@ import type { SeedTenant } from './types';
 export type { LogEntry } from './requestLog';
 export type { ManagedDeviceActionView, SettableActionState } from './controls';
 export type { MobileSyncResult } from './exchange/mobileDevices';
-export type { LostAnswerFaults } from './faults';
+export type { FamilyBudgets, LostAnswerFaults, ThrottleFamily } from './faults';
 export type { AppGrants, StateDump } from './state';
 import type { StateDump } from './state';
 
@@ -31,6 +31,8 @@ export interface SimulatorOptions {
   rate503?: number;
   /** Graph-style throttling of writes → 429 + Retry-After. */
   writeBudget?: { writes: number; windowMs: number };
+  /** Budgets per service family (identityWrites, intuneWrites, outlook, exchange…) → 429 + Retry-After. */
+  familyBudgets?: FamilyBudgets;
   /** Set-Mailbox -Type Shared becomes visible in Get-Mailbox after this (default 2000 ms). */
   mailboxConversionDelayMs?: number;
   /** Injectable for deterministic fault tests. */
@@ -40,7 +42,7 @@ export interface SimulatorOptions {
 }
 
 /** Start-up fault options, plus the lost-answer counters (next N applied requests whose answer is lost). */
-type FaultOptions = Partial<Pick<SimulatorOptions, 'latencyMs' | 'rate429' | 'rate503' | 'writeBudget' | 'mailboxConversionDelayMs'> & LostAnswerFaults>;
+type FaultOptions = Partial<Pick<SimulatorOptions, 'latencyMs' | 'rate429' | 'rate503' | 'writeBudget' | 'familyBudgets' | 'mailboxConversionDelayMs'> & LostAnswerFaults>;
 
 export interface SimulatedTenant {
   /** http://127.0.0.1:PORT */
@@ -113,6 +115,7 @@ export async function startSimulatedTenant(options: SimulatorOptions = {}): Prom
       rate429: options.rate429 ?? 0,
       rate503: options.rate503 ?? 0,
       writeBudget: options.writeBudget,
+      familyBudgets: options.familyBudgets,
       mailboxConversionDelayMs: options.mailboxConversionDelayMs ?? DEFAULT_MAILBOX_CONVERSION_DELAY_MS,
       ...NO_LOST_ANSWERS,
     },
@@ -120,7 +123,7 @@ export async function startSimulatedTenant(options: SimulatorOptions = {}): Prom
     info,
   );
   // Validates the options (throws RangeError on nonsense such as rate429: 2).
-  core.faults.update({ latencyMs: options.latencyMs, rate429: options.rate429, rate503: options.rate503, mailboxConversionDelayMs: options.mailboxConversionDelayMs });
+  core.faults.update({ latencyMs: options.latencyMs, rate429: options.rate429, rate503: options.rate503, mailboxConversionDelayMs: options.mailboxConversionDelayMs, ...(options.familyBudgets ? { familyBudgets: options.familyBudgets } : {}) });
   const initialGrants: AppGrants = { ...DEFAULT_APP_GRANTS, ...options.appGrants };
   core.state.appGrants = { ...initialGrants };
   const server: Server = createServer((req, res) => {

@@ -22,7 +22,7 @@ export interface LogEntry {
    * Set when the simulator answered with an injected fault rather than the operation. noResponse / gatewayTimeout:
    * the operation was applied (status is what the tenant did, for noResponse) but its answer was lost.
    */
-  fault?: 'rate429' | 'rate503' | 'writeBudget' | 'noResponse' | 'gatewayTimeout';
+  fault?: 'rate429' | 'rate503' | 'writeBudget' | 'familyBudget' | 'noResponse' | 'gatewayTimeout';
 }
 
 export function redact(value: unknown): unknown {

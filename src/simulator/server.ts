@@ -166,7 +166,9 @@ export class SimulatorCore {
       answer = error(405, 'MethodNotAllowed', `The HTTP method '${method}' is not allowed for InvokeCommand.`);
     } else {
       const injected = this.faults.randomFault();
-      const retryAfter = injected === undefined && isExchangeWrite(cmdlet) ? this.faults.consumeWrite('exchange') : undefined;
+      // Microsoft publishes no InvokeCommand limit: the family budget counts every cmdlet (the stricter reading).
+      const familyRetryAfter = injected === undefined ? this.faults.consumeFamily('exchange') : undefined;
+      const retryAfter = familyRetryAfter ?? (injected === undefined && isExchangeWrite(cmdlet) ? this.faults.consumeWrite('exchange') : undefined);
       if (injected === 429) {
         fault = 'rate429';
         answer = error(429, 'TooManyRequests', 'Too many requests. Please retry later.', { 'Retry-After': String(RANDOM_FAULT_RETRY_AFTER_SECONDS) });
@@ -174,7 +176,7 @@ export class SimulatorCore {
         fault = 'rate503';
         answer = error(503, 'ServiceUnavailable', 'The service is temporarily unavailable.', { 'Retry-After': String(RANDOM_FAULT_RETRY_AFTER_SECONDS) });
       } else if (retryAfter !== undefined) {
-        fault = 'writeBudget';
+        fault = familyRetryAfter !== undefined ? 'familyBudget' : 'writeBudget';
         answer = error(429, 'TooManyRequests', `Too many write requests. Please retry after ${retryAfter} seconds.`, { 'Retry-After': String(retryAfter) });
       } else {
         const result = invokeCommand(this.state, body, { origin, tenant, select: url.searchParams.get('$select'), mailboxConversionDelayMs: this.faults.settings.mailboxConversionDelayMs });

@@ -306,7 +306,10 @@ export class TeamsNotifier implements RequestNotifier {
     if (p.timer) {
       return; // an update is already due: it will show the latest state
     }
-    const interval = this.options.progressIntervalMs ?? 1000;
+    // When the Bot Connector budget is short (many runs updating their cards at once, or a 429's pause), updates
+    // coalesce further: the interval grows with the governor's wait, up to 30 s more. Approval cards, decisions and
+    // summaries are never dropped, only progress updates merged.
+    const interval = (this.options.progressIntervalMs ?? 1000) + Math.min(30_000, 20 * (this.proactive.governor?.waitEstimateMs('bot') ?? 0));
     p.timer = setTimeout(() => {
       p.timer = undefined;
       p.lastSentAt = Date.now();

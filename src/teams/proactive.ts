@@ -2,6 +2,8 @@
 // cards in 1:1 chats, the summary in a channel. Everything goes through the adapter with stored references.
 import { TurnContext, type Activity, type ConversationReference, type ConversationParameters } from 'botbuilder';
 import type { TeamsAdapter } from '@microsoft/teams-ai';
+import type { Governor } from '../m365/governor';
+import { retryAfterMs } from '../m365/graphChain';
 
 /** Bot Framework public cloud audience for outgoing calls (ignored when authentication is off, in local mode). */
 const AUDIENCE = 'https://api.botframework.com';
@@ -17,11 +19,42 @@ export function connectorStatus(err: unknown): number | undefined {
   return e?.statusCode ?? e?.response?.status;
 }
 
+/** Retry-After of a Bot Connector error, when its response carried one. */
+function connectorRetryAfterMs(err: unknown): number | undefined {
+  const headers = (err as { response?: { headers?: { get?: (name: string) => string | null | undefined } } } | undefined)?.response?.headers;
+  return typeof headers?.get === 'function' ? retryAfterMs(headers.get('retry-after')) : undefined;
+}
+
 export class Proactive {
+  /**
+   * @param governor The process's governor: every Bot Connector call draws on the app's budget (50 requests per
+   * second per app per tenant) and its conversation's (7 per second… 1,800 per hour per thread); a 429 pauses both.
+   */
   constructor(
     private readonly adapter: TeamsAdapter,
     private readonly botAppId: string,
+    readonly governor?: Governor,
   ) {}
+
+  /** One Bot Connector operation, paced by the governor (`conversation` undefined: the app's budget only). */
+  private async governed<T>(conversation: string | undefined, work: () => Promise<T>): Promise<T> {
+    const governor = this.governor;
+    if (!governor) {
+      return work();
+    }
+    const permit = await governor.acquire('bot', conversation === undefined ? {} : { conversation });
+    try {
+      return await work();
+    } catch (err) {
+      const status = connectorStatus(err);
+      if (status !== undefined) {
+        governor.observe('bot', status, connectorRetryAfterMs(err), conversation);
+      }
+      throw err;
+    } finally {
+      permit.release();
+    }
+  }
 
   /**
    * Runs `work` in a proactive turn and hands its error back to the caller. botbuilder routes an error thrown in a
@@ -53,17 +86,21 @@ export class Proactive {
   /** Posts into a stored conversation (a channel thread, a chat). */
   async send(reference: Partial<ConversationReference>, activity: Partial<Activity>): Promise<string> {
     let id = '';
-    await this.continueIn(reference, async (context) => {
-      id = (await context.sendActivity(activity))?.id ?? '';
-    });
+    await this.governed(reference.conversation?.id, () =>
+      this.continueIn(reference, async (context) => {
+        id = (await context.sendActivity(activity))?.id ?? '';
+      }),
+    );
     return id;
   }
 
   /** Replaces an activity in place (cards keep their position in the thread). */
   async update(reference: Partial<ConversationReference>, activityId: string, activity: Partial<Activity>): Promise<void> {
-    await this.continueIn(reference, async (context) => {
-      await context.updateActivity({ ...activity, id: activityId, conversation: reference.conversation });
-    });
+    await this.governed(reference.conversation?.id, () =>
+      this.continueIn(reference, async (context) => {
+        await context.updateActivity({ ...activity, id: activityId, conversation: reference.conversation });
+      }),
+    );
   }
 
   /**
@@ -80,14 +117,16 @@ export class Proactive {
       channelData: { tenant: { id: tenantId } },
     } as unknown as ConversationParameters;
     let posted: Posted | undefined;
-    await this.create(serviceUrl, parameters, async (context) => {
+    // Two connector calls: the conversation's creation, then the card in it.
+    await this.governed(undefined, () => Promise.resolve());
+    await this.governed(`personal:${aadObjectId}`, () => this.create(serviceUrl, parameters, async (context) => {
       // The create event names no user: name them, so the stored reference addresses them. Its id is the new
       // conversation's, not a message's: clear it so the card is a new message, not a reply to nothing.
       context.activity.from = { id: aadObjectId, aadObjectId, name: '' };
       delete (context.activity as { id?: string }).id;
       const reference = TurnContext.getConversationReference(context.activity);
       posted = { reference, activityId: (await context.sendActivity(activity))?.id ?? '' };
-    });
+    }));
     if (!posted) {
       throw new Error('the 1:1 chat was created but the card was not sent');
     }
@@ -98,12 +137,12 @@ export class Proactive {
   async postToChannel(serviceUrl: string, tenantId: string, channelId: string, activity: Partial<Activity>): Promise<Posted> {
     const parameters = { isGroup: true, channelData: { channel: { id: channelId }, tenant: { id: tenantId } }, activity, tenantId } as unknown as ConversationParameters;
     let posted: Posted | undefined;
-    await this.create(serviceUrl, parameters, (context) => {
+    await this.governed(channelId, () => this.create(serviceUrl, parameters, (context) => {
       // botbuilder drops the connector's activityId; Teams names the new thread "<channel>;messageid=<activity id>".
       const conversationId = context.activity.conversation?.id ?? '';
       posted = { reference: TurnContext.getConversationReference(context.activity), activityId: /;messageid=([^;]+)/.exec(conversationId)?.[1] ?? '' };
       return Promise.resolve();
-    });
+    }));
     if (!posted) {
       throw new Error('the channel post was created but not confirmed');
     }

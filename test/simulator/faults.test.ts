@@ -73,6 +73,31 @@ describe('simulator faults and controls', () => {
     assert.equal((await invoke(sim.tenant, 'Get-Mailbox', { Identity: sim.P.jane })).status, 200);
   });
 
+  it('enforces budgets per service family (identity writes, Intune, Outlook, Exchange cmdlets), top level and inside $batch, counting throttled requests too', async () => {
+    sim.tenant.setFaults({ familyBudgets: { identityWrites: { requests: 2, windowMs: 20_000 }, outlook: { requests: 1, windowMs: 10_000 }, exchange: { requests: 1, windowMs: 10_000 } } });
+    await sim.client.api(`/users/${sim.P.jane}`).patch({ accountEnabled: false });
+    // Outlook has a budget of its own: a mailbox setting is not an identity write.
+    await sim.client.api(`/users/${sim.P.jane}/mailboxSettings`).patch({ automaticRepliesSetting: { status: 'disabled' } });
+    const res = (await sim.client.api('/$batch').post({
+      requests: [
+        { id: '1', method: 'POST', url: `/users/${sim.P.jane}/revokeSignInSessions` },
+        { id: '2', method: 'POST', url: `/users/${sim.P.secondJane}/revokeSignInSessions` },
+        { id: '3', method: 'GET', url: `/users/${sim.P.jane}/mailboxSettings` },
+      ],
+    })) as { responses: { id: string; status: number; headers: Record<string, string> }[] };
+    assert.deepEqual(res.responses.map((r) => r.status), [200, 429, 429]);
+    assert.ok(Number(res.responses[1]!.headers['Retry-After']) >= 19);
+    // The refused request counted: the window now holds three, so the next one waits for two to age out.
+    const again = await graphFailure(sim.client.api(`/users/${sim.P.jane}`).middlewareOptions(noRetry).patch({ accountEnabled: false }));
+    assert.equal(again.statusCode, 429);
+    assert.equal(sim.tenant.requestLog().at(-1)!.fault, 'familyBudget');
+    // Reads of the directory have no budget set here.
+    await sim.client.api(`/users/${sim.P.jane}`).get();
+    assert.equal((await invoke(sim.tenant, 'Set-Mailbox', { Identity: sim.P.jane, HiddenFromAddressListsEnabled: true })).status, 200);
+    assert.equal((await invoke(sim.tenant, 'Get-Mailbox', { Identity: sim.P.jane })).status, 429, 'every cmdlet counts: Microsoft publishes no limit, so the stricter reading');
+    assert.throws(() => sim.tenant.setFaults({ familyBudgets: { identityWrites: { requests: 0, windowMs: 1 } } }), RangeError);
+  });
+
   it('offers the same controls over HTTP under /_simulator/', async () => {
     const info = (await (await fetch(`${sim.tenant.url}/_simulator/info`)).json()) as { tenantId: string; personas: Record<string, string>; groups: Record<string, string> };
     assert.equal(info.tenantId, sim.tenant.tenantId);

@@ -2,7 +2,7 @@
 // shape, and the log entry. Top-level requests and requests inside $batch both go through `execute`.
 import { randomUUID } from 'node:crypto';
 import { GraphError, graphErrorBody } from '../errors';
-import { Faults, isGraphWrite, RANDOM_FAULT_RETRY_AFTER_SECONDS } from '../faults';
+import { Faults, graphThrottleFamily, isGraphWrite, RANDOM_FAULT_RETRY_AFTER_SECONDS } from '../faults';
 import { readableQuery, type LogEntry, type RequestLog } from '../requestLog';
 import type { GraphRequest, GraphResult } from './context';
 import type { GraphRouter } from './router';
@@ -55,9 +55,10 @@ export class GraphPipeline {
       fault = 'rate503';
       result = this.errorResult(req, 503, 'serviceNotAvailable', 'The service is temporarily unavailable. Please retry later.', { 'Retry-After': String(RANDOM_FAULT_RETRY_AFTER_SECONDS) });
     } else {
-      const retryAfter = isGraphWrite(req.method, req.path) ? this.faults.consumeWrite('graph') : undefined;
+      const familyRetryAfter = this.faults.consumeFamily(graphThrottleFamily(req.method, req.path));
+      const retryAfter = familyRetryAfter ?? (isGraphWrite(req.method, req.path) ? this.faults.consumeWrite('graph') : undefined);
       if (retryAfter !== undefined) {
-        fault = 'writeBudget';
+        fault = familyRetryAfter !== undefined ? 'familyBudget' : 'writeBudget';
         result = this.errorResult(req, 429, 'Request_ThrottledTemporarily', `Your request is throttled temporarily. Please try after ${retryAfter} seconds.`, {
           'Retry-After': String(retryAfter),
         });
