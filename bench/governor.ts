@@ -6,6 +6,9 @@
 //    rate; the largest), 429s, failed steps, containment p95 (a run's start → its sessions revoked) and peak RSS.
 // 2. Four Jane-sized leavers (100 groups each) at once with no budget on the tenant: wall time against one leaver's
 //    critical-path bound (dependency levels × latency).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import v8 from 'node:v8';
 import vm from 'node:vm';
@@ -15,12 +18,14 @@ import { DEFAULT_BUDGETS } from '../src/m365/governor-budgets';
 import { Limiter } from '../src/m365/limiter';
 import { Audit, currentAuditScope } from '../src/offboarding/audit';
 import { criticalPathRounds } from '../src/offboarding/critical-path';
-import { OffboardingEngine } from '../src/offboarding/engine';
+import { OffboardingEngine, peopleOf } from '../src/offboarding/engine';
 import type { RunView } from '../src/offboarding/executor';
 import { DEFAULT_OPTIONS } from '../src/offboarding/options';
 import { graphThrottleFamily, type FamilyBudgets, type ThrottleFamily } from '../src/simulator/faults';
 import type { LogEntry } from '../src/simulator';
 import { MemoryStore } from '../src/store/memory';
+import { SqliteStore } from '../src/store/sqlite';
+import type { Store } from '../src/store/store';
 import { generateLeavers } from './leavers-seed';
 import { startRemoteTenant } from './remote-tenant';
 import { percentile } from './stats';
@@ -52,8 +57,8 @@ function familyOf(e: LogEntry): ThrottleFamily | undefined {
   return e.service === 'exchange' ? 'exchange' : graphThrottleFamily(e.method, e.path.replace(/^\/v1\.0/, ''));
 }
 
-function engineWith(url: string, tenantId: string, governor: Governor): OffboardingEngine {
-  const store = new MemoryStore();
+/** `store`: the bot's own SQLite store in a temporary directory (as deployed), unless an in-memory one is asked for. */
+function engineWith(url: string, tenantId: string, governor: Governor, store: Store = new MemoryStore()): OffboardingEngine {
   const audit = new Audit(store);
   const { graph, exchange } = createM365({ tenantId, graphBaseUrl: url, exchangeBaseUrl: url, credential: 'none' }, { maxConcurrency: 64, exchangeMaxConcurrency: 8, onCall: audit.onCall, governor });
   return new OffboardingEngine({ graph, exchange, store, audit, settings: { sharedPollInitialMs: LATENCY_MS } });
@@ -85,12 +90,22 @@ export async function benchGovernorBatch(count = 500, scale = 10, runSlots = 50)
     .map(([f, b]) => `${f}=${b.requests}/${b.windowMs}`)
     .join(',');
   const tenant = await startRemoteTenant(['--seed', seedFile, '--latency', String(LATENCY_MS), '--conversion-delay', '0', '--throttle', throttle]);
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'governor-bench-'));
+  const store = SqliteStore.open(dataDir);
   try {
     const governor = new Governor({ budgets: budgets.governor, lane: () => currentAuditScope()?.runId });
-    const engine = engineWith(tenant.url, tenant.tenantId, governor);
+    const engine = engineWith(tenant.url, tenant.tenantId, governor, store);
     const slots = new Limiter(runSlots);
     // Previews (reads only, before approval) are not what is measured.
-    const previews = await Promise.all(leaverIds.map((id) => slots.run(() => engine.preview(id, managerId, DEFAULT_OPTIONS))));
+    // Only what a run needs is kept (the plan and the people), as the bot keeps a request: not the whole snapshot.
+    const previews = await Promise.all(
+      leaverIds.map((id) =>
+        slots.run(async () => {
+          const p = await engine.preview(id, managerId, DEFAULT_OPTIONS);
+          return { plan: p.plan, people: peopleOf(p.snapshot) };
+        }),
+      ),
+    );
     const refused = previews.filter((p) => p.plan.refusals.length > 0).length;
     // The previews' requests are not counted: the log starts over (DELETE /_simulator/log), read once at the end.
     await fetch(`${tenant.url}/_simulator/log`, { method: 'DELETE' });
@@ -98,7 +113,7 @@ export async function benchGovernorBatch(count = 500, scale = 10, runSlots = 50)
     const rss = peakRss();
     const t0 = performance.now();
     const submitted = Date.now();
-    const views: RunView[] = await Promise.all(previews.filter((p) => p.plan.refusals.length === 0).map((p, i) => slots.run(() => engine.execute(`bench-${i}`, p))));
+    const views: RunView[] = await Promise.all(previews.filter((p) => p.plan.refusals.length === 0).map((p, i) => slots.run(() => engine.executor.start({ runId: `bench-${i}`, requestId: `bench-${i}`, plan: p.plan, people: p.people }))));
     const wallMs = performance.now() - t0;
     const peak = rss.stop();
     collectGarbage();
@@ -147,7 +162,7 @@ export async function benchGovernorBatch(count = 500, scale = 10, runSlots = 50)
         'failed steps': `${failedSteps.length}${failedSteps.length > 0 ? `: ${[...commonFailures].slice(0, 3).map(([f, n]) => `${n}× ${f}`).join(' | ')}` : ''}`,
         'containment p95': `${ms(percentile(containment, 95))} from a run's start to its sessions revoked (p50 ${ms(percentile(containment, 50))}, max ${ms(containment.at(-1) ?? NaN)}; target < 10 s)`,
         'from submission': `p50 ${ms(percentile(fromSubmit, 50))}, p95 ${ms(percentile(fromSubmit, 95))} (all ${count} submitted at once, ${runSlots} run at a time)`,
-        'peak RSS': `${(peak / 1024 / 1024).toFixed(0)} MB during the runs (${(rssBefore / 1024 / 1024).toFixed(0)} MB when they started, the ${count} previews held; target < 300 MB); after a full GC: heap ${(live.heapUsed / 1024 / 1024).toFixed(0)} MB, RSS ${(live.rss / 1024 / 1024).toFixed(0)} MB`,
+        'peak RSS': `${(peak / 1024 / 1024).toFixed(0)} MB during the runs (${(rssBefore / 1024 / 1024).toFixed(0)} MB when they started, the ${count} plans held; target < 300 MB); after a full GC: heap ${(live.heapUsed / 1024 / 1024).toFixed(0)} MB, RSS ${(live.rss / 1024 / 1024).toFixed(0)} MB`,
         'governor pauses': governor
           .snapshot()
           .families.filter((f) => f.pauses > 0 || f.throttled > 0)
@@ -157,6 +172,8 @@ export async function benchGovernorBatch(count = 500, scale = 10, runSlots = 50)
     };
   } finally {
     await tenant.close();
+    await store.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

@@ -72,7 +72,9 @@ export class TeamsClient {
     if (res.status !== 200) {
       throw new Error(`the bot answered HTTP ${res.status} to "${text}"`);
     }
-    return this.connector.sent.slice(before).filter((s) => s.replyToId === id);
+    // teams-ai v1 starts its typing indicator on every message turn whatever `startTypingTimer` says, so a slow turn
+    // may send "typing" first: not a reply.
+    return this.connector.sent.slice(before).filter((s) => s.replyToId === id && s.activity.type !== 'typing');
   }
 
   /** An Action.Execute click; resolves with the invoke response. */
