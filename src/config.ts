@@ -26,6 +26,13 @@ const baseUrl = z
   .refine((u) => URL.canParse(u) && /^https?:$/.test(new URL(u).protocol), 'must be an absolute http(s) URL')
   .transform((u) => u.replace(/\/+$/, ''));
 
+/** Requests in flight at once: a whole number from 1 to 64, said so plainly (not "Expected number, received nan"). */
+const concurrency = z
+  .string()
+  .regex(/^\s*\d+\s*$/, 'must be a whole number of requests in flight at once, 1 to 64')
+  .transform(Number)
+  .pipe(z.number().int().min(1, 'must be at least 1').max(64, 'must be at most 64'));
+
 const rawSchema = z.object({
   PORT: optionalText.pipe(z.coerce.number().int().min(0).max(65535).optional()),
   BOT_ID: optionalGuid,
@@ -74,10 +81,10 @@ const rawSchema = z.object({
   GOVERNOR_INTUNE_WRITES: optionalText,
   GOVERNOR_INTUNE_READS: optionalText,
   GOVERNOR_OUTLOOK: optionalText,
-  GOVERNOR_OUTLOOK_CONCURRENCY: optionalText.pipe(z.coerce.number().int().min(1).max(64).optional()),
+  GOVERNOR_OUTLOOK_CONCURRENCY: optionalText.pipe(concurrency.optional()),
   GOVERNOR_GRAPH_OTHER: optionalText,
   GOVERNOR_EXCHANGE: optionalText,
-  GOVERNOR_EXCHANGE_CONCURRENCY: optionalText.pipe(z.coerce.number().int().min(1).max(64).optional()),
+  GOVERNOR_EXCHANGE_CONCURRENCY: optionalText.pipe(concurrency.optional()),
   GOVERNOR_BOT: optionalText,
   GOVERNOR_BOT_CONVERSATION: optionalText,
   // Set by Azure App Service on every instance (read-only there): how the App Service share is recognised.

@@ -114,7 +114,7 @@ export async function startBot(options: StartOptions = {}): Promise<RunningBot> 
     now: options.now,
   });
 
-  const adapter = createAdapter(config.bot);
+  const adapter = createAdapter(config.bot, governor);
   const proactive = new Proactive(adapter, config.bot?.appId ?? '', governor);
   const notifier = new TeamsNotifier(proactive, service, { summaryChannelId: config.summaryChannelId, teamsAppId, logger });
   service.setNotifier(notifier);

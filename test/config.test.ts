@@ -99,6 +99,12 @@ describe('config', () => {
     assert.equal(c.governorBudgets['bot-conversation']?.burst, 7, 'the per-thread burst of 7 stays');
     rejects({ ...local, GOVERNOR_OUTLOOK: '10000 per 600' }, 'GOVERNOR_OUTLOOK');
     rejects({ ...local, GOVERNOR_OUTLOOK_CONCURRENCY: '0' }, 'GOVERNOR_OUTLOOK_CONCURRENCY');
+    // A non-number names the variable and says what it must be.
+    assert.throws(() => loadConfig({ ...local, GOVERNOR_EXCHANGE_CONCURRENCY: 'eight' }), (e: Error) => e instanceof ConfigError && /^GOVERNOR_EXCHANGE_CONCURRENCY: must be a whole number/.test(e.message));
+    // Absurd windows and rates.
+    assert.throws(() => loadConfig({ ...local, GOVERNOR_IDENTITY_WRITES: '3000/0.0001' }), (e: Error) => e instanceof ConfigError && /^GOVERNOR_IDENTITY_WRITES: .*not a plausible budget/.test(e.message));
+    rejects({ ...local, GOVERNOR_IDENTITY_READS: '3500/1000000' }, 'GOVERNOR_IDENTITY_READS');
+    rejects({ ...local, GOVERNOR_BOT: '100000000/1' }, 'GOVERNOR_BOT');
   });
 
   it('takes MAX_ACTIVITY_BYTES', () => {

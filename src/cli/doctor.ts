@@ -6,7 +6,7 @@
 // With no Microsoft 365 variable it starts the simulated tenant, as `npm start` does, and says so.
 import { ConfigError, loadConfig, type M365Settings } from '../config';
 import { createM365 } from '../m365';
-import { formatDoctorReport, runDoctor } from '../m365/doctor';
+import { formatDoctorReport, formatGovernorSnapshot, runDoctor } from '../m365/doctor';
 import { Governor } from '../m365/governor';
 import { DEFAULT_OPTIONS } from '../offboarding/options';
 import { EVERY_OPTION_ON } from '../offboarding/permissions';
@@ -42,9 +42,12 @@ export async function doctorCli(env: NodeJS.ProcessEnv, args: string[], print: (
   try {
     const options = args.includes('--all') ? EVERY_OPTION_ON : DEFAULT_OPTIONS;
     const { graph, exchange, credential } = createM365(settings, { maxRetries: 2, governor });
-    const report = await runDoctor({ credential, graph, exchange, governor, clientId: settings.clientId, options, ...(offboardableUnitId ? { offboardableUnitId } : {}) });
+    // The doctor's requests go through a governor of its own (the configured budgets), not the running bot's: its
+    // figures are the budgets and this check's own requests, never the bot's budget use (the bot's `doctor` shows that).
+    const report = await runDoctor({ credential, graph, exchange, clientId: settings.clientId, options, ...(offboardableUnitId ? { offboardableUnitId } : {}) });
     print(`Checking ${args.includes('--all') ? 'every step' : 'the recommended steps'} against tenant ${settings.tenantId}`);
     print(formatDoctorReport(report));
+    print(formatGovernorSnapshot(governor.snapshot(), "Governor budgets as configured (this check's own requests only; the running bot's budget use: its doctor command in Teams").join('\n'));
     return report.ok ? 0 : 1;
   } finally {
     await tenant?.close();

@@ -254,6 +254,8 @@ async function checkUnit(graph: GraphPort, unitId: string): Promise<string> {
 const missingEntry = (r: RequiredPermission): MissingPermission => ({ service: r.service, permission: r.permission, satisfiedBy: r.satisfiedBy, neededBy: [...r.neededBy] });
 
 export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
+  // The governor's state before the probes: the budget use of the bot's own runs, not of the doctor's requests.
+  const governor = governorOf(opts);
   const required = requiredPermissions(opts.options, { offboardableUnit: opts.offboardableUnitId !== undefined });
   const exchangeProbe = probeExchange(opts.exchange);
   const notes: string[] = [];
@@ -264,7 +266,7 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
       notes.push(await checkUnit(opts.graph, opts.offboardableUnitId));
     }
     const exchange = await exchangeProbe;
-    return { graphRoles: undefined, exchangeRoles: undefined, missing: [], exchange, roleAssignableGroups: roleAssignableGroups(undefined, opts.options), notes, ...governorOf(opts), ok: exchange.ok };
+    return { graphRoles: undefined, exchangeRoles: undefined, missing: [], exchange, roleAssignableGroups: roleAssignableGroups(undefined, opts.options), notes, ...governor, ok: exchange.ok };
   }
 
   const [graphToken, exchangeToken, exchange] = await Promise.all([readToken(opts.credential, GRAPH_SCOPE), readToken(opts.credential, EXCHANGE_SCOPE), exchangeProbe]);
@@ -321,7 +323,7 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
     notes.push(`Exchange refused the probe: the app needs ${EXCHANGE_PERMISSION} (Office 365 Exchange Online, admin-consented) and the Exchange Administrator role.`);
   }
   const ok = missing.length === 0 && exchange.ok && graphRoles !== undefined && exchangeRoles !== undefined;
-  return { graphRoles, exchangeRoles, missing, exchange, roleAssignableGroups: roleAssignableGroups(graphRoles, opts.options), ...(entraRoles ? { entraRoles } : {}), notes, ...governorOf(opts), ok };
+  return { graphRoles, exchangeRoles, missing, exchange, roleAssignableGroups: roleAssignableGroups(graphRoles, opts.options), ...(entraRoles ? { entraRoles } : {}), notes, ...governor, ok };
 }
 
 function governorOf(opts: DoctorOptions): { governor?: GovernorSnapshot } {
@@ -329,8 +331,8 @@ function governorOf(opts: DoctorOptions): { governor?: GovernorSnapshot } {
 }
 
 /** The governor's snapshot as lines: each budget, its use now, and any pause or queue. */
-export function formatGovernorSnapshot(snapshot: GovernorSnapshot): string[] {
-  const lines = [`Governor (budgets per service family${snapshot.share < 1 ? `, this instance's share ${Math.round(snapshot.share * 100)}%` : ''}):`];
+export function formatGovernorSnapshot(snapshot: GovernorSnapshot, title = 'Governor (budgets per service family'): string[] {
+  const lines = [`${title}${snapshot.share < 1 ? `, this instance's share ${Math.round(snapshot.share * 100)}%` : ''}):`];
   for (const f of snapshot.families) {
     const queued = f.queued.containment + f.queued.critical + f.queued.normal;
     const state = [
@@ -344,10 +346,11 @@ export function formatGovernorSnapshot(snapshot: GovernorSnapshot): string[] {
       ...(f.concurrency !== undefined ? [`${f.inFlight}/${f.concurrency} in flight`] : []),
       ...(f.maxWaitMs > 0 ? [`longest wait ${f.maxWaitMs} ms`] : []),
     ];
-    lines.push(`  - ${f.family}: ${f.budget}; ${state.join(', ')}`);
+    lines.push(`  - ${f.family}: ${f.budget}${f.family === 'outlook' ? ' per mailbox' : ''}; ${state.join(', ')}`);
   }
-  if (snapshot.families.length === 0) {
-    lines.push('  - no request made yet');
+  if (snapshot.mailboxes.tracked > 0) {
+    // Outlook's limits hold per app and mailbox: each mailbox has its own budget (the outlook line is for /me).
+    lines.push(`  - Outlook mailboxes with a budget of their own: ${snapshot.mailboxes.tracked}${snapshot.mailboxes.busy.length > 0 ? `, ${snapshot.mailboxes.busy.length} waiting or paused` : ''}`);
   }
   if (snapshot.conversations.busy.length > 0) {
     lines.push(`  - Teams conversations waiting or paused: ${snapshot.conversations.busy.length} of ${snapshot.conversations.tracked}`);

@@ -111,12 +111,14 @@ export class ExchangeGateway implements ExchangePort {
   }
 
   private async post<T>(url: URL, body: string, anchor: string, cmdlet: string, attempt: number): Promise<Page<T>> {
-    const headers = await this.headers(anchor, cmdlet);
     const record = { service: 'exchange' as const, method: 'POST', url: `InvokeCommand ${cmdlet}`, attempt };
     const governor = this.options.governor;
+    // The permit first, then the token (cached by the credential): a cmdlet that waited for its budget never leaves
+    // with a token that expired while it waited.
     const permit = await governor?.acquire('exchange');
     let answer;
     try {
+      const headers = await this.headers(anchor, cmdlet);
       answer = await this.limiter.run(() =>
       metered(this.policy.onCall, record, async () => {
         try {

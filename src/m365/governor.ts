@@ -19,7 +19,7 @@ import type { Logger } from '../logger';
 import { currentPriority, PRIORITY_LEVELS, type PriorityLevel } from './priority';
 import { DEFAULT_BUDGETS, FAMILIES, type Budget, type Family } from './governor-budgets';
 
-export { classifyExchange, classifyGraph, DEFAULT_BUDGETS, FAMILIES, formatBudget, parseBudget, type Budget, type Family } from './governor-budgets';
+export { classifyExchange, classifyGraph, DEFAULT_BUDGETS, FAMILIES, formatBudget, outlookMailbox, parseBudget, type Budget, type Family } from './governor-budgets';
 
 export interface Clock {
   now(): number;
@@ -62,6 +62,12 @@ export interface Permit {
 export interface AcquireOptions {
   /** Bot Connector: the conversation, which has a budget of its own on top of the app's. */
   conversation?: string;
+  /**
+   * Outlook: the mailbox (the user id or UPN of /users/{id}/…). Outlook's limits hold per app and mailbox ("Outlook
+   * service limits are evaluated for each app ID and mailbox combination"), so each mailbox has a budget of its own,
+   * its 4 concurrent requests included; without one, the app-wide Outlook budget is used.
+   */
+  mailbox?: string;
   /** False for requests inside a $batch: Graph runs them (4 at a time for Outlook) under the batch's one connection. */
   slot?: boolean;
   /**
@@ -100,6 +106,8 @@ export interface GovernorSnapshot {
   families: BucketSnapshot[];
   /** Bot Connector conversations with a budget of their own right now, and those with requests waiting or paused. */
   conversations: { tracked: number; busy: BucketSnapshot[] };
+  /** Outlook mailboxes with a budget of their own right now, and those with requests waiting or paused. */
+  mailboxes: { tracked: number; busy: BucketSnapshot[] };
 }
 
 export interface GovernorOptions {
@@ -119,12 +127,17 @@ interface Waiter {
 }
 
 const SHARED_LANE = '';
-/** Conversations idle and refilled are forgotten beyond this many. */
+/** Conversations and mailboxes idle and refilled are forgotten beyond this many buckets. */
 const MAX_IDLE_CONVERSATIONS = 1_000;
 const STATE_LOG_INTERVAL_MS = 5_000;
+/** acquireTogether re-checks at most this often before it queues for every family anyway. */
+const MAX_TOGETHER_ROUNDS = 20;
 /** How much of the budget's pace comes back per window without a 429, after one. */
 const RECOVERY_PER_WINDOW = 0.1;
-const RECOVERY_AFTER_WINDOWS = 3;
+/** A new throttling episode multiplies the pace by this… */
+const SLOW_DOWN = 0.7;
+/** …never below this: Microsoft may answer 429 under load below its limits, and one must not halt a batch. */
+const MIN_FACTOR = 0.5;
 /** Grants are counted over the service's window plus 2% and 100 ms: requests reach the service a little later. */
 const WINDOW_MARGIN = 0.02;
 const WINDOW_MARGIN_MS = 100;
@@ -156,26 +169,30 @@ class Bucket {
   }
 
   /**
-   * Below 1 after a 429: the service's limit is lower than the budget says (a smaller tenant, other apps sharing the
-   * tenant-wide limit), so the pace drops at each new throttling episode (slowDown), and comes back by a tenth of the
-   * budget per window once three windows have passed without one (7.5 minutes for identity writes): an app that keeps
-   * hitting the limit is throttled longer, so probing for more is slow.
+   * Below 1 after a 429: the token rate (not the window's hard limit) is multiplied by this. Microsoft may answer 429
+   * under load even below the published limits, so one 429 only slows the pace a little: ×0.7 per new throttling
+   * episode, never below MIN_FACTOR (half the budget), and it comes back by a tenth of the budget per window without
+   * a 429, counted from the end of the pause. The sliding-window limit stays the budget: shrinking it would stop the
+   * family for a whole window, where the service asked only for Retry-After.
    */
   factor = 1;
   lastThrottleAt = -Infinity;
+  /** When the current run of steady sending began (waiters queued without a gap); undefined when idle. */
+  busySince?: number;
 
   burst(share: number): number {
     return Math.max(1, Math.floor(this.budget.burst * share * this.factor));
   }
 
-  /** The most requests in any window: the budget, this instance's share of it, at the current pace. */
+  /** The most requests in any window: the budget, this instance's share of it (the pace does not shrink it). */
   limit(share: number): number {
-    return Math.max(1, Math.floor(this.budget.requests * share * this.factor));
+    return Math.max(1, Math.floor(this.budget.requests * share));
   }
 
-  /** Tokens per ms: the budget spread evenly over its window. */
+  /** Tokens per ms: the budget spread evenly over its window, at the current pace. */
   rate(share: number): number {
-    return Math.max(this.budget.requests * share * this.factor, 1e-9) / this.budget.windowMs;
+    const pace = this.budget.pace ?? this.budget;
+    return Math.max(pace.requests * share * this.factor, 1e-9) / pace.windowMs;
   }
 
   /** The window the grants are counted over: a little longer than the service's, for the time requests take to arrive. */
@@ -185,7 +202,7 @@ class Bucket {
 
   refill(now: number, share: number): void {
     if (now > this.last) {
-      const quietSince = this.lastThrottleAt + RECOVERY_AFTER_WINDOWS * this.budget.windowMs;
+      const quietSince = Math.max(this.lastThrottleAt, this.pausedUntil);
       if (this.factor < 1 && now > quietSince) {
         this.factor = Math.min(1, this.factor + ((now - Math.max(this.last, quietSince)) / this.budget.windowMs) * RECOVERY_PER_WINDOW);
       }
@@ -229,15 +246,18 @@ class Bucket {
   }
 
   /**
-   * A new throttling episode (not one more 429 of requests already in flight when it began) slows the pace: to what
-   * was sent in the last window (the service's real limit, give or take what was still in flight), less 20%, and at
-   * least to 70%.
+   * A new throttling episode (not one more 429 of requests already in flight when it began) slows the pace by 30%,
+   * to at least MIN_FACTOR. After a full window of steady sending (requests queued all along), what got through in
+   * that window is a fair reading of the service's real limit: the pace may then drop to 90% of it, still not below
+   * MIN_FACTOR. Early in a window, or after idling, what was sent says nothing about the limit and is not used.
    */
-  slowDown(now: number): void {
+  slowDown(now: number, share: number): void {
     if (now >= this.pausedUntil) {
-      const sent = this.inWindow(now);
-      const seen = sent > 0 ? (0.8 * sent) / this.budget.requests : 1;
-      this.factor = Math.max(0.05, Math.min(this.factor * 0.7, seen));
+      let factor = this.factor * SLOW_DOWN;
+      if (this.busySince !== undefined && now - this.busySince >= this.window) {
+        factor = Math.min(factor, (0.9 * this.inWindow(now)) / (this.budget.requests * share));
+      }
+      this.factor = Math.max(MIN_FACTOR, Math.min(this.factor, factor));
     }
     this.lastThrottleAt = now;
   }
@@ -303,7 +323,7 @@ export class Governor {
       await this.wait(conversation, priority, lane, slot, tokens);
       held.push(conversation);
     }
-    const bucket = this.bucket(family);
+    const bucket = this.keyed(family, options.mailbox);
     await this.wait(bucket, priority, lane, slot, tokens);
     held.push(bucket);
     let released = false;
@@ -321,6 +341,24 @@ export class Governor {
     };
   }
 
+  /**
+   * Tokens of several families at once (the inner requests of one $batch): waits until no family is paused or at its
+   * window's limit, then queues for all of them at once, so no family's grants are counted long before the batch
+   * leaves while another family is paused. Priority and fairness apply to each family's grant as usual.
+   */
+  async acquireTogether(demands: ReadonlyArray<{ family: Family; tokens: number; mailbox?: string }>, options: Omit<AcquireOptions, 'tokens' | 'mailbox'> = {}): Promise<Permit> {
+    const parts = demands.filter((d) => d.tokens > 0);
+    for (let round = 0; parts.length > 1 && round < MAX_TOGETHER_ROUNDS; round++) {
+      const waitMs = Math.max(...parts.map((d) => this.readyInMs(this.keyed(d.family, d.mailbox), d.tokens)));
+      if (waitMs <= 0) {
+        break;
+      }
+      await new Promise<void>((resolve) => this.clock.setTimer(resolve, Math.max(1, waitMs)));
+    }
+    const permits = await Promise.all(parts.map((d) => this.acquire(d.family, { ...options, tokens: d.tokens, ...(d.mailbox !== undefined ? { mailbox: d.mailbox } : {}) })));
+    return { release: () => permits.forEach((p) => p.release()) };
+  }
+
   /** acquire → task → release; the answer's status and Retry-After go through `observe`. */
   async run<T>(family: Family, task: () => Promise<T>, options?: AcquireOptions): Promise<T> {
     const permit = await this.acquire(family, options);
@@ -333,17 +371,24 @@ export class Governor {
 
   /**
    * An answer of the family: a 429 (Retry-After or not), or a 503 with Retry-After, pauses the whole family for that
-   * long. For the Bot Connector, the conversation's budget too.
+   * long. For the Bot Connector, the conversation's budget too; for Outlook, `key` is the mailbox, whose budget alone is
+   * paused (another mailbox's is not affected).
    */
-  observe(family: Family, status: number, retryAfterMs: number | undefined, conversation?: string): void {
+  observe(family: Family, status: number, retryAfterMs: number | undefined, key?: string): void {
+    const conversation = family === 'bot' ? key : undefined;
+    const mailbox = family === 'outlook' ? key : undefined;
     if (status === 429) {
-      const b = this.bucket(family);
+      const b = this.keyed(family, mailbox);
       b.refill(this.clock.now(), this.share());
       b.throttled++;
-      b.slowDown(this.clock.now());
+      b.slowDown(this.clock.now(), this.share());
     }
     if (status === 429 || (status === 503 && retryAfterMs !== undefined)) {
       const ms = retryAfterMs ?? DEFAULT_PAUSE_MS;
+      if (mailbox !== undefined) {
+        this.pauseBucket(this.keyed(family, mailbox), this.clock.now() + ms);
+        return;
+      }
       this.pause(family, ms);
       if (family === 'bot' && conversation !== undefined) {
         this.pauseBucket(this.bucket('bot-conversation', conversation), this.clock.now() + ms);
@@ -382,27 +427,33 @@ export class Governor {
     };
     const families: BucketSnapshot[] = [];
     const conversations: BucketSnapshot[] = [];
+    const mailboxes: BucketSnapshot[] = [];
     for (const family of FAMILIES) {
       if (family !== 'bot-conversation') {
         families.push(view(this.bucket(family)));
       }
     }
     for (const [key, b] of this.buckets) {
-      if (key.startsWith('bot-conversation:') && (b.waiting > 0 || b.pausedUntil > now)) {
-        conversations.push(view(b));
+      if (b.waiting > 0 || b.pausedUntil > now) {
+        if (key.startsWith('bot-conversation:')) {
+          conversations.push(view(b));
+        } else if (key.startsWith('outlook:')) {
+          mailboxes.push(view(b));
+        }
       }
     }
-    return { share, families, conversations: { tracked: [...this.buckets.keys()].filter((k) => k.startsWith('bot-conversation:')).length, busy: conversations } };
+    const tracked = (prefix: string): number => [...this.buckets.keys()].filter((k) => k.startsWith(prefix)).length;
+    return { share, families, conversations: { tracked: tracked('bot-conversation:'), busy: conversations }, mailboxes: { tracked: tracked('outlook:'), busy: mailboxes } };
   }
 
   /** The most tokens one acquisition gets at once (the burst): the largest $batch of this family that keeps to the budget. */
-  maxAtOnce(family: Family): number {
-    return this.bucket(family).burst(this.share());
+  maxAtOnce(family: Family, mailbox?: string): number {
+    return this.keyed(family, mailbox).burst(this.share());
   }
 
   /** Milliseconds until the family (or a Bot Connector conversation) could grant a token to a new request. */
   waitEstimateMs(family: Family, conversation?: string): number {
-    const b = family === 'bot' && conversation !== undefined ? this.bucket('bot-conversation', conversation) : this.bucket(family);
+    const b = family === 'bot' && conversation !== undefined ? this.bucket('bot-conversation', conversation) : this.keyed(family, family === 'outlook' ? conversation : undefined);
     const now = this.clock.now();
     const share = this.share();
     b.refill(now, share);
@@ -411,9 +462,27 @@ export class Governor {
     return Math.max(paused, deficit > 0 ? deficit / b.rate(share) : 0);
   }
 
+  /**
+   * Milliseconds until the bucket is neither paused nor at its window's limit for `tokens` more. The queue and the
+   * token bucket are left to acquire: waiting for them here would put a batch behind every waiter, whatever its priority.
+   */
+  private readyInMs(b: Bucket, tokens: number): number {
+    const now = this.clock.now();
+    const share = this.share();
+    b.refill(now, share);
+    const paused = Math.max(0, b.pausedUntil - now);
+    const room = b.roomAt(now, Math.min(tokens, b.limit(share)), share) - now;
+    return Math.max(paused, room);
+  }
+
   private share(): number {
     const s = this.source.share();
     return Number.isFinite(s) && s > 0 ? Math.min(1, s) : 1;
+  }
+
+  /** The family's bucket; for Outlook with a mailbox, that mailbox's own. */
+  private keyed(family: Family, mailbox: string | undefined): Bucket {
+    return family === 'outlook' && mailbox !== undefined ? this.bucket('outlook', mailbox.toLowerCase()) : this.bucket(family);
   }
 
   private bucket(family: Family, conversation?: string): Bucket {
@@ -433,7 +502,7 @@ export class Governor {
     const now = this.clock.now();
     const share = this.share();
     for (const [key, b] of this.buckets) {
-      if (key.startsWith('bot-conversation:') && b.waiting === 0 && b.inFlight === 0 && b.pausedUntil <= now) {
+      if (key.includes(':') && b.waiting === 0 && b.inFlight === 0 && b.pausedUntil <= now) {
         b.refill(now, share);
         if (b.tokens >= b.burst(share)) {
           this.buckets.delete(key);
@@ -447,6 +516,7 @@ export class Governor {
       const lanes = b.queues.get(priority)!;
       const q = lanes.get(lane);
       const waiter = { resolve, at: this.clock.now(), slot, tokens };
+      b.busySince ??= waiter.at;
       if (q) {
         q.push(waiter);
       } else {
@@ -491,6 +561,7 @@ export class Governor {
     for (;;) {
       const head = b.peek();
       if (!head) {
+        b.busySince = undefined; // the queue ran dry: not steady sending
         break;
       }
       if (now < b.pausedUntil) {

@@ -7,7 +7,7 @@ import { withAdvancedQuery } from './advanced-query';
 import { clientError, graphError, networkError, type M365Error } from './errors';
 import { runBatch } from './graphBatch';
 import { CallTracker, graphMiddleware } from './graphChain';
-import { classifyGraph, type Family, type Governor } from './governor';
+import { classifyGraph, outlookMailbox, type Family, type Governor } from './governor';
 import { Limiter } from './limiter';
 import type { GraphPort, GraphRequest, GraphResult } from './ports';
 import { parseBody, resolvePolicy, withRetries, type GatewayOptions, type GatewayPolicy } from './transport';
@@ -118,24 +118,16 @@ export class GraphGateway implements GraphPort {
       const f = classifyGraph(r.method, r.url);
       return f === 'batch' ? 'graph-other' : f;
     };
+    const mailbox = (r: GraphRequest): string | undefined => (family(r) === 'outlook' ? outlookMailbox(r.url) : undefined);
     return runBatch<T>(requests.map(withAdvancedQuery), {
       call: (r) => this.call(r),
       policy: this.policy,
       ...(governor
         ? {
-            // Each inner request takes a token of its own family, as Graph counts them: all of a family's at once, right
-            // before the batch leaves, so they reach Graph when their tokens say (a batch holds at most the burst).
-            admit: async (inner: GraphRequest[]) => {
-              const counts = new Map<Family, number>();
-              for (const r of inner) {
-                counts.set(family(r), (counts.get(family(r)) ?? 0) + 1);
-              }
-              for (const [f, tokens] of counts) {
-                await governor.acquire(f, { slot: false, tokens });
-              }
-            },
-            maxPerBatch: (r: GraphRequest) => governor.maxAtOnce(family(r)),
-            observe: (r: GraphRequest, status: number, retryAfterMs: number | undefined) => governor.observe(family(r), status, retryAfterMs),
+            // Each inner request takes a token of its own family, as Graph counts them, in the transport (graphChain.ts):
+            // all together right before each attempt of the batch leaves (a batch holds at most the burst).
+            maxPerBatch: (r: GraphRequest) => governor.maxAtOnce(family(r), mailbox(r)),
+            observe: (r: GraphRequest, status: number, retryAfterMs: number | undefined) => governor.observe(family(r), status, retryAfterMs, mailbox(r)),
           }
         : {}),
     });

@@ -2,7 +2,8 @@
 // relative to the version ("/users/…", no "/v1.0"). The batch answers 200 even when inner requests fail, so each inner
 // response is read on its own; inner 429/503/504 are re-sent — only those, in a later, smaller batch — after the
 // largest inner Retry-After (the SDK's RetryHandler sees only the outer response). A plain JSON body is used rather
-// than the SDK's BatchRequestContent, which writes "/v1.0"-prefixed URLs that Graph rejects.
+// than the SDK's BatchRequestContent, which writes "/v1.0"-prefixed URLs that Graph rejects. The governor's tokens for
+// the inner requests are taken in the transport (graphChain.ts), on every attempt of the outer POST.
 import { graphError, M365Error } from './errors';
 import type { GraphRequest, GraphResult } from './ports';
 import { retryDelayMs, type GatewayPolicy } from './transport';
@@ -24,8 +25,6 @@ interface BatchContext {
   /** The gateway's single request: concurrency limit, outer retries, outer errors. */
   call: (request: GraphRequest) => Promise<GraphResult>;
   policy: Pick<GatewayPolicy, 'maxRetries' | 'sleep' | 'onCall'>;
-  /** The governor's turn for the inner requests (their families' budgets), right before each attempt of the batch. */
-  admit?: (requests: GraphRequest[]) => Promise<void>;
   /** The most requests of this one's kind a batch may hold (the governor's burst for its family); default 20. */
   maxPerBatch?: (request: GraphRequest) => number;
   /** Each inner answer, for the governor: an inner 429's Retry-After pauses that request's whole family. */
@@ -78,7 +77,6 @@ async function runChunk<T>(indices: number[], requests: GraphRequest[], results:
   for (let attempt = 1; pending.length > 0; attempt++) {
     const started = performance.now();
     let outer: GraphResult;
-    await ctx.admit?.(pending.map((i) => requests[i]!));
     try {
       outer = await ctx.call({ method: 'POST', url: '/$batch', body: { requests: pending.map((i, k) => innerRequest(requests[i]!, String(k + 1))) } });
     } catch (e) {

@@ -1,5 +1,7 @@
 // The Graph client's middleware chain, assembled by hand (Client.initWithMiddleware) instead of the SDK default:
 //   AuthenticationHandler (only with a credential) → RetryHandler → TelemetryHandler → MeteredTransport → HTTPMessageHandler
+// MeteredTransport takes the governor's permit, then refreshes the Authorization header the AuthenticationHandler set:
+// a request that waited minutes for its budget (or a Retry-After) leaves with a token fetched after the wait.
 // RetryHandler sits above the metering so that every retry is a separate, observed, concurrency-limited HTTP attempt,
 // and a request waiting out a Retry-After holds no slot.
 import type { TokenCredential } from '@azure/identity';
@@ -14,7 +16,7 @@ import {
   type MiddlewareOptions,
 } from '@microsoft/microsoft-graph-client';
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials';
-import { classifyGraph, type Family, type Governor, type Permit } from './governor';
+import { classifyGraph, outlookMailbox, type Family, type Governor, type Permit } from './governor';
 import type { Limiter } from './limiter';
 import type { CallRecord } from './ports';
 import { metered, type GatewayPolicy } from './transport';
@@ -42,6 +44,8 @@ class MeteredTransport implements Middleware {
     private readonly onCall: GatewayPolicy['onCall'],
     private readonly toPath: (url: string) => string,
     private readonly governor?: Governor,
+    /** A fresh token (the credential caches it), for a request that waited for the governor with an older one. */
+    private readonly accessToken?: () => Promise<string>,
   ) {}
 
   setNext(next: Middleware): void {
@@ -64,11 +68,19 @@ class MeteredTransport implements Middleware {
       url: this.toPath(url),
       attempt,
     };
-    // The governor paces each attempt (the RetryHandler's retries too) to its family's budget; a $batch is paced by
-    // its inner requests before it is sent (graphBatch.ts), so only its answer is observed here.
+    // The governor paces each attempt (the RetryHandler's retries too) to its family's budget. A $batch takes a token
+    // per inner request, of each one's family and all together, on every attempt: an outer retry (429/503/504) sends
+    // them all again, and Graph counts them again.
     const family = classifyGraph(record.method, record.url);
-    const permit: Permit | undefined = family === 'batch' || !this.governor ? undefined : await this.governor.acquire(family);
+    const permit: Permit | undefined = !this.governor
+      ? undefined
+      : family === 'batch'
+        ? await this.governor.acquireTogether(batchDemands(context.options?.body), { slot: false })
+        : await this.governor.acquire(family, family === 'outlook' ? withMailbox(record.url) : {});
     try {
+      if (this.governor || attempt > 1) {
+        await this.reauthorize(context); // it may have waited (for the budget, a Retry-After) since its token was attached
+      }
       await this.exchange(next, context, tracker, record);
     } finally {
       permit?.release();
@@ -76,8 +88,30 @@ class MeteredTransport implements Middleware {
     const status = context.response?.status;
     if (this.governor && status !== undefined) {
       const retryAfter = retryAfterMs(context.response!.headers.get('retry-after'));
-      for (const f of family === 'batch' ? batchFamilies(context.options?.body) : [family]) {
-        this.governor.observe(f, status, retryAfter);
+      for (const d of family === 'batch' ? batchDemands(context.options?.body) : [{ family, mailbox: family === 'outlook' ? outlookMailbox(record.url) : undefined }]) {
+        this.governor.observe(d.family, status, retryAfter, d.mailbox);
+      }
+    }
+  }
+
+  /**
+   * The AuthenticationHandler attached a token before the request waited (for the governor, for a Retry-After): it is
+   * fetched again now, right before the request leaves, so a long wait never sends an expired one. Only a request that
+   * already carries one gets it (the handler decides which hosts may receive a token).
+   */
+  private async reauthorize(context: Context): Promise<void> {
+    const headers = context.options?.headers as Headers | Record<string, string> | undefined;
+    if (!this.accessToken || headers === undefined) {
+      return;
+    }
+    if (headers instanceof Headers) {
+      if (headers.has('Authorization')) {
+        headers.set('Authorization', `Bearer ${await this.accessToken()}`);
+      }
+    } else if (!Array.isArray(headers)) {
+      const key = Object.keys(headers).find((k) => k.toLowerCase() === 'authorization');
+      if (key !== undefined) {
+        headers[key] = `Bearer ${await this.accessToken()}`;
       }
     }
   }
@@ -116,15 +150,33 @@ export function retryAfterMs(value: string | null | undefined): number | undefin
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
-/** The families of the requests inside a $batch body (a 429 on the batch itself pauses all of them). */
-function batchFamilies(body: unknown): Family[] {
+/** The Outlook budget's key: the mailbox of /users/{id}/… (none for /me: the app-wide Outlook budget). */
+function withMailbox(url: string): { mailbox?: string } {
+  const mailbox = outlookMailbox(url);
+  return mailbox === undefined ? {} : { mailbox };
+}
+
+/**
+ * How many requests of each family (and, for Outlook, of each mailbox) a $batch body holds. A 429 on the batch itself
+ * pauses all of them.
+ */
+function batchDemands(body: unknown): Array<{ family: Family; tokens: number; mailbox?: string }> {
+  const counts = new Map<string, { family: Family; tokens: number; mailbox?: string }>();
   try {
     const parsed = (typeof body === 'string' ? JSON.parse(body) : body) as { requests?: Array<{ method?: string; url?: string }> } | undefined;
-    const families = new Set((parsed?.requests ?? []).map((r) => classifyGraph(r.method ?? 'GET', r.url ?? '/')).filter((f): f is Family => f !== 'batch'));
-    return [...families];
+    for (const r of parsed?.requests ?? []) {
+      const f = classifyGraph(r.method ?? 'GET', r.url ?? '/');
+      const family: Family = f === 'batch' ? 'graph-other' : f;
+      const mailbox = family === 'outlook' ? outlookMailbox(r.url ?? '/') : undefined;
+      const key = `${family}:${mailbox ?? ''}`;
+      const d = counts.get(key) ?? { family, tokens: 0, ...(mailbox !== undefined ? { mailbox } : {}) };
+      d.tokens++;
+      counts.set(key, d);
+    }
   } catch {
-    return [];
+    // not JSON: nothing to count
   }
+  return [...counts.values()];
 }
 
 /**
@@ -151,15 +203,17 @@ export function graphMiddleware(options: {
   governor?: Governor;
 }): Middleware[] {
   const chain: Middleware[] = [];
-  if (options.credential) {
-    // Attaches a token only to https Graph hosts and the client's customHosts: never over plain http.
-    chain.push(new AuthenticationHandler(new TokenCredentialAuthenticationProvider(options.credential, { scopes: [GRAPH_SCOPE] })));
+  const auth = options.credential ? new TokenCredentialAuthenticationProvider(options.credential, { scopes: [GRAPH_SCOPE] }) : undefined;
+  if (auth) {
+    // Attaches a token only to https Graph hosts and the client's customHosts: never over plain http. MeteredTransport
+    // fetches it again once the governor lets the request go.
+    chain.push(new AuthenticationHandler(auth));
   }
   chain.push(
     retryHandler(options.policy.maxRetries, options.policy.sleep),
     // client-request-id and SdkVersion headers, which Microsoft support asks for.
     new TelemetryHandler(),
-    new MeteredTransport(options.limiter, options.policy.onCall, options.toPath, options.governor),
+    new MeteredTransport(options.limiter, options.policy.onCall, options.toPath, options.governor, auth ? () => auth.getAccessToken() : undefined),
     new HTTPMessageHandler(),
   );
   return chain;

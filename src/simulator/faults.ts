@@ -1,6 +1,7 @@
 // Fault and load controls: latency on every request, random 429 (with Retry-After) and 503 answers, and a budget of
 // writes per time window answered with 429 + Retry-After, as Graph's throttling does
 // (https://learn.microsoft.com/graph/throttling, "Identity and access service limits").
+import { classifyGraph, isGraphWrite as isWrite, outlookMailbox, type Family } from '../m365/governor-budgets';
 
 export interface WriteBudget {
   writes: number;
@@ -26,7 +27,8 @@ export type LostAnswer = 'noResponse' | 'gatewayTimeout';
 
 /**
  * Budgets per service family, enforced as Microsoft's services do ("Microsoft Graph service-specific throttling
- * limits"): at most `requests` in any `windowMs` (a sliding window, per app per tenant); beyond it 429 with
+ * limits"): at most `requests` in any `windowMs` (a sliding window, per app per tenant; for `outlook`, per app and
+ * mailbox, as Outlook's limits are evaluated for each app ID and mailbox combination); beyond it 429 with
  * Retry-After — top-level and inside $batch alike. Throttled requests keep counting ("Microsoft Graph continues to log
  * resource usage while a client is being throttled", throttling guidance): an app that keeps sending stays throttled.
  * `exchange` counts every InvokeCommand cmdlet (Microsoft publishes no limit for it: the stricter reading).
@@ -41,25 +43,31 @@ export interface RequestBudget {
 
 export type FamilyBudgets = Partial<Record<ThrottleFamily, RequestBudget>>;
 
-const OUTLOOK_PATH = /^\/(users\/[^/]+|me)\/(mailboxsettings|messages|mailfolders|events|calendar|calendars|calendarview|contacts|contactfolders|inferenceclassification|outlook|sendmail)(\/|$)/i;
-const TEAMS_FILES_PATH = /^\/(teams|chats|appcatalogs|drives|sites|shares|teamwork)(\/|$)|^\/(users\/[^/]+|me)\/(teamwork|drive|drives|chats|joinedteams)(\/|$)/i;
+/** The governor's families as the simulated tenant names its limits (graph-other: none simulated). */
+const THROTTLE_FAMILY: Partial<Record<Family, ThrottleFamily>> = {
+  'identity-write': 'identityWrites',
+  'identity-read': 'identityReads',
+  'intune-write': 'intuneWrites',
+  'intune-read': 'intuneReads',
+  outlook: 'outlook',
+};
 
-/** The simulated tenant's own reading of which limit a Graph request counts against (undefined: none simulated). */
+/**
+ * Which limit a Graph request counts against (undefined: none simulated; a $batch: each inner request counts, not the
+ * batch). One classification for the bot and the simulated tenant: governor-budgets.ts classifyGraph.
+ */
 export function graphThrottleFamily(method: string, path: string): ThrottleFamily | undefined {
-  if (path.toLowerCase() === '/$batch') {
-    return undefined; // each inner request counts, not the batch
+  const family = classifyGraph(method, path);
+  return family === 'batch' ? undefined : THROTTLE_FAMILY[family];
+}
+
+/** The key a request's family budget is counted under: the family, and for Outlook the mailbox too. */
+export function throttleKey(family: ThrottleFamily | undefined, path: string): string | undefined {
+  if (family !== 'outlook') {
+    return family;
   }
-  const write = isGraphWrite(method, path);
-  if (/^\/deviceManagement\//i.test(path) || /^\/(users\/[^/]+|me)\/managedDevices(\/|$)/i.test(path)) {
-    return write ? 'intuneWrites' : 'intuneReads';
-  }
-  if (OUTLOOK_PATH.test(path)) {
-    return 'outlook';
-  }
-  if (TEAMS_FILES_PATH.test(path)) {
-    return undefined;
-  }
-  return write ? 'identityWrites' : 'identityReads';
+  const mailbox = outlookMailbox(path);
+  return mailbox === undefined ? family : `${family}:${mailbox.toLowerCase()}`;
 }
 
 export interface FaultSettings extends LostAnswerFaults {
@@ -74,17 +82,9 @@ export interface FaultSettings extends LostAnswerFaults {
 
 export type Service = 'graph' | 'exchange';
 
-/** Read-only POST actions (DOMAIN.md "What counts as a write"). */
-const READ_ONLY_ACTIONS = /\/(checkMemberGroups|getMemberGroups|checkMemberObjects|getMemberObjects|getByIds)$/i;
-
+/** Whether a Graph request costs a write (governor-budgets.ts, DOMAIN.md "What counts as a write"). */
 export function isGraphWrite(method: string, path: string): boolean {
-  if (method === 'GET' || method === 'HEAD') {
-    return false;
-  }
-  if (path.toLowerCase() === '/$batch') {
-    return false;
-  }
-  return !(method === 'POST' && READ_ONLY_ACTIONS.test(path));
+  return isWrite(method, path);
 }
 
 export function isExchangeWrite(cmdlet: string): boolean {
@@ -96,7 +96,8 @@ export const RANDOM_FAULT_RETRY_AFTER_SECONDS = 1;
 
 export class Faults {
   private readonly writeTimes: Record<Service, number[]> = { graph: [], exchange: [] };
-  private familyTimes: Partial<Record<ThrottleFamily, number[]>> = {};
+  /** Request times per budget: the family, or "outlook:<mailbox>" (throttleKey). */
+  private familyTimes: Record<string, number[]> = {};
   /** 429s answered per family (the bench and tests read them through GET faults / familyThrottled). */
   familyThrottled: Partial<Record<ThrottleFamily, number>> = {};
 
@@ -151,14 +152,15 @@ export class Faults {
    * Counts a request against its family's budget; returns the Retry-After seconds when the window already holds the
    * budget (the request is refused, and still counted).
    */
-  consumeFamily(family: ThrottleFamily | undefined): number | undefined {
+  consumeFamily(family: ThrottleFamily | undefined, key: string | undefined = family): number | undefined {
     const budget = family === undefined ? undefined : this.settings.familyBudgets?.[family];
     if (!budget || family === undefined) {
       return undefined;
     }
     const now = this.now();
-    const times = (this.familyTimes[family] ?? []).filter((t) => t > now - budget.windowMs);
-    this.familyTimes[family] = times;
+    const k = key ?? family;
+    const times = (this.familyTimes[k] ?? []).filter((t) => t > now - budget.windowMs);
+    this.familyTimes[k] = times;
     const over = times.length >= budget.requests;
     times.push(now);
     if (!over) {

@@ -9,6 +9,7 @@ import type { DeliveryOutcome, RequesterNews } from '../offboarding/housekeeping
 import type { OffboardingRequest } from '../offboarding/requests';
 import type { OffboardingService, RequestNotifier } from '../offboarding/service';
 import { renderApprovalCard, renderDecidedCard, renderPlanCard, renderProgressCard, renderSummaryCard } from './cards';
+import { conversationKey } from './connector-governor';
 import { connectorStatus, Proactive } from './proactive';
 import { asChannelData, currentApprovals, refsOf, type ApprovalCardRef, type TeamsRefs } from './refs';
 import { approvalCardData, decidedCardData, outcomeLine, personZone, planCardData, progressCardData, summaryCardData, supersededCardData } from './view';
@@ -41,6 +42,8 @@ export class TeamsNotifier implements RequestNotifier {
   private readonly pending = new Map<string, Pending>();
   /** Progress cards posted by this process, by request id (until the run ends). */
   private readonly progressCards = new Map<string, string>();
+  /** The conversation of each run's progress card, by request id (until the run ends): its budget paces the updates. */
+  private readonly threads = new Map<string, string>();
   /** Approval cards being delivered by this process ("request/approver"): never two at once for one approver. */
   private readonly delivering = new Set<string>();
   private readonly sleep: (ms: number) => Promise<void>;
@@ -290,6 +293,10 @@ export class TeamsNotifier implements RequestNotifier {
    * per run even if the connector gave no id ('' : it can't be updated) or the id couldn't be saved.
    */
   private async progressCardId(request: OffboardingRequest, view?: RunView): Promise<string | undefined> {
+    const thread = refsOf(request).thread?.conversation?.id;
+    if (thread) {
+      this.threads.set(request.id, thread);
+    }
     const existing = refsOf(request).progressActivityId ?? this.progressCards.get(request.id);
     if (existing !== undefined) {
       return existing || undefined;
@@ -308,13 +315,25 @@ export class TeamsNotifier implements RequestNotifier {
     }
     // When the Bot Connector budget is short (many runs updating their cards at once, or a 429's pause), updates
     // coalesce further: the interval grows with the governor's wait, up to 30 s more. Approval cards, decisions and
-    // summaries are never dropped, only progress updates merged.
-    const interval = (this.options.progressIntervalMs ?? 1000) + Math.min(30_000, 20 * (this.proactive.governor?.waitEstimateMs('bot') ?? 0));
+    // summaries are never dropped, only progress updates merged. The wait is the longer of the app's and the card's
+    // conversation's (its channel, for a channel thread: connector-governor.ts conversationKey), whose budget is
+    // the one a busy thread runs out of first.
+    const interval = (this.options.progressIntervalMs ?? 1000) + Math.min(30_000, 20 * this.connectorWaitMs(requestId));
     p.timer = setTimeout(() => {
       p.timer = undefined;
       p.lastSentAt = Date.now();
       p.sending = p.sending.then(() => this.updateProgress(requestId)).catch((err: unknown) => this.warn(err, requestId, 'progress update failed'));
     }, Math.max(0, p.lastSentAt + interval - Date.now()));
+  }
+
+  /** How long a new Bot Connector call for the request's progress card would wait for budget (0 without a governor). */
+  private connectorWaitMs(requestId: string): number {
+    const governor = this.proactive.governor;
+    if (!governor) {
+      return 0;
+    }
+    const conversation = conversationKey(this.threads.get(requestId));
+    return Math.max(governor.waitEstimateMs('bot'), conversation === undefined ? 0 : governor.waitEstimateMs('bot', conversation));
   }
 
   /** Reads the request and its run now, so the card shows the latest state. */
@@ -331,6 +350,7 @@ export class TeamsNotifier implements RequestNotifier {
   }
 
   async ended(request: OffboardingRequest, view?: RunView): Promise<void> {
+    this.threads.delete(request.id);
     const p = this.pending.get(request.id);
     if (p) {
       clearTimeout(p.timer);

@@ -3,7 +3,9 @@
 import { TurnContext, type Activity, type ConversationReference, type ConversationParameters } from 'botbuilder';
 import type { TeamsAdapter } from '@microsoft/teams-ai';
 import type { Governor } from '../m365/governor';
-import { retryAfterMs } from '../m365/graphChain';
+import { CALLER_GOVERNED, conversationKey, observeConnectorError } from './connector-governor';
+
+export { connectorStatus } from './connector-governor';
 
 /** Bot Framework public cloud audience for outgoing calls (ignored when authentication is off, in local mode). */
 const AUDIENCE = 'https://api.botframework.com';
@@ -13,22 +15,13 @@ export interface Posted {
   activityId: string;
 }
 
-/** An HTTP error from the Bot Connector (botbuilder's RestError carries statusCode). */
-export function connectorStatus(err: unknown): number | undefined {
-  const e = err as { statusCode?: number; response?: { status?: number } } | undefined;
-  return e?.statusCode ?? e?.response?.status;
-}
-
-/** Retry-After of a Bot Connector error, when its response carried one. */
-function connectorRetryAfterMs(err: unknown): number | undefined {
-  const headers = (err as { response?: { headers?: { get?: (name: string) => string | null | undefined } } } | undefined)?.response?.headers;
-  return typeof headers?.get === 'function' ? retryAfterMs(headers.get('retry-after')) : undefined;
-}
-
 export class Proactive {
   /**
    * @param governor The process's governor: every Bot Connector call draws on the app's budget (50 requests per
    * second per app per tenant) and its conversation's (7 per second… 1,800 per hour per thread); a 429 pauses both.
+   * Conversations are keyed as Teams counts them (connector-governor.ts conversationKey): a channel's threads share
+   * the channel's budget; a 1:1 chat is its `a:…` id. The adapter's middleware (adapter.ts) governs the replies sent
+   * within turns the same way; in the turns started here, Proactive holds the permit and the middleware takes none.
    */
   constructor(
     private readonly adapter: TeamsAdapter,
@@ -36,24 +29,30 @@ export class Proactive {
     readonly governor?: Governor,
   ) {}
 
-  /** One Bot Connector operation, paced by the governor (`conversation` undefined: the app's budget only). */
+  /**
+   * One Bot Connector operation, paced by the governor (`conversation` undefined: the app's budget only). `conversation`
+   * is a conversation id (a channel thread's is counted as its channel's).
+   */
   private async governed<T>(conversation: string | undefined, work: () => Promise<T>): Promise<T> {
     const governor = this.governor;
     if (!governor) {
       return work();
     }
-    const permit = await governor.acquire('bot', conversation === undefined ? {} : { conversation });
+    const key = conversationKey(conversation);
+    const permit = await governor.acquire('bot', key === undefined ? {} : { conversation: key });
     try {
       return await work();
     } catch (err) {
-      const status = connectorStatus(err);
-      if (status !== undefined) {
-        governor.observe('bot', status, connectorRetryAfterMs(err), conversation);
-      }
+      observeConnectorError(governor, err, key); // once: the adapter's middleware may have seen it already
       throw err;
     } finally {
       permit.release();
     }
+  }
+
+  /** Marks the turn's sends and updates as paced by the permit Proactive holds (the middleware takes none). */
+  private static callerGoverned(context: TurnContext): void {
+    (context.turnState as TurnContext['turnState'] | undefined)?.set(CALLER_GOVERNED, true);
   }
 
   /**
@@ -88,6 +87,7 @@ export class Proactive {
     let id = '';
     await this.governed(reference.conversation?.id, () =>
       this.continueIn(reference, async (context) => {
+        Proactive.callerGoverned(context);
         id = (await context.sendActivity(activity))?.id ?? '';
       }),
     );
@@ -98,6 +98,7 @@ export class Proactive {
   async update(reference: Partial<ConversationReference>, activityId: string, activity: Partial<Activity>): Promise<void> {
     await this.governed(reference.conversation?.id, () =>
       this.continueIn(reference, async (context) => {
+        Proactive.callerGoverned(context);
         await context.updateActivity({ ...activity, id: activityId, conversation: reference.conversation });
       }),
     );
@@ -117,16 +118,23 @@ export class Proactive {
       channelData: { tenant: { id: tenantId } },
     } as unknown as ConversationParameters;
     let posted: Posted | undefined;
-    // Two connector calls: the conversation's creation, then the card in it.
-    await this.governed(undefined, () => Promise.resolve());
-    await this.governed(`personal:${aadObjectId}`, () => this.create(serviceUrl, parameters, async (context) => {
-      // The create event names no user: name them, so the stored reference addresses them. Its id is the new
-      // conversation's, not a message's: clear it so the card is a new message, not a reply to nothing.
-      context.activity.from = { id: aadObjectId, aadObjectId, name: '' };
-      delete (context.activity as { id?: string }).id;
-      const reference = TurnContext.getConversationReference(context.activity);
-      posted = { reference, activityId: (await context.sendActivity(activity))?.id ?? '' };
-    }));
+    // Two connector calls: the conversation's creation (POST /v3/conversations: no conversation yet, the app's budget
+    // only), then the card in it, keyed by the conversation id the creation returned (`a:…`), the key every later send
+    // and update of that chat uses (from the stored reference): one budget per 1:1 chat.
+    await this.governed(undefined, () =>
+      this.create(serviceUrl, parameters, async (context) => {
+        // The create event names no user: name them, so the stored reference addresses them. Its id is the new
+        // conversation's, not a message's: clear it so the card is a new message, not a reply to nothing.
+        context.activity.from = { id: aadObjectId, aadObjectId, name: '' };
+        delete (context.activity as { id?: string }).id;
+        const reference = TurnContext.getConversationReference(context.activity);
+        const activityId = await this.governed(reference.conversation?.id, async () => {
+          Proactive.callerGoverned(context);
+          return (await context.sendActivity(activity))?.id ?? '';
+        });
+        posted = { reference, activityId };
+      }),
+    );
     if (!posted) {
       throw new Error('the 1:1 chat was created but the card was not sent');
     }
@@ -137,6 +145,7 @@ export class Proactive {
   async postToChannel(serviceUrl: string, tenantId: string, channelId: string, activity: Partial<Activity>): Promise<Posted> {
     const parameters = { isGroup: true, channelData: { channel: { id: channelId }, tenant: { id: tenantId } }, activity, tenantId } as unknown as ConversationParameters;
     let posted: Posted | undefined;
+    // One connector call (the post travels with the creation), in the channel's budget: a channel is one conversation.
     await this.governed(channelId, () => this.create(serviceUrl, parameters, (context) => {
       // botbuilder drops the connector's activityId; Teams names the new thread "<channel>;messageid=<activity id>".
       const conversationId = context.activity.conversation?.id ?? '';

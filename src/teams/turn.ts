@@ -2,6 +2,7 @@
 import { TeamsInfo, TurnContext, type TeamsChannelData } from 'botbuilder';
 import type { Actor } from '../offboarding/requests';
 import type { Venue } from '../offboarding/venue';
+import { governedTurnCall } from './connector-governor';
 import type { TeamsRefs } from './refs';
 
 /** Who sent the activity, by Entra object id (Teams always sends aadObjectId for users). */
@@ -55,7 +56,8 @@ export async function venueOf(context: TurnContext): Promise<Venue> {
   const channelId = channelData?.channel?.id ?? (a.conversation.id ?? '').split(';')[0]!;
   let teamGroupId = channelData?.team?.aadGroupId;
   if (!teamGroupId && channelData?.team?.id) {
-    teamGroupId = await TeamsInfo.getTeamDetails(context)
+    // A Bot Connector call like any other: through the governor (the app's budget; a 429 pauses the bot family).
+    teamGroupId = await governedTurnCall(context, () => TeamsInfo.getTeamDetails(context))
       .then((d) => d.aadGroupId)
       .catch(() => undefined);
   }

@@ -1,6 +1,7 @@
 // Test-only crash points: the crash sweep (test/crash/) kills the whole bot process with SIGKILL at a chosen moment
 // of an offboarding, then starts it again on the same DATA_DIR. Armed only through OFFBOARDING_CRASH_AT, which
 // config.ts refuses whenever BOT_ID is set, so a production bot can never arm one. Unarmed, every call is a no-op.
+import { isGraphWrite } from '../m365/governor-budgets';
 import type { CallRecord } from '../m365/ports';
 
 /**
@@ -46,15 +47,13 @@ export function crashPoint(point: CrashPoint): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
 }
 
-/** Graph actions that are POSTs but read only (DOMAIN.md "What counts as a write"). */
-const READ_ACTIONS = /\/(checkMemberGroups|getMemberGroups|checkMemberObjects|getMemberObjects|getByIds)(\?|$)/;
 
 /** A Microsoft 365 call as the gateways report it: a write reaches the 'write' point once answered. */
 export function observeCall(call: CallRecord): void {
   if (armed?.point !== 'write' || call.status === 0) {
     return;
   }
-  const write = call.service === 'exchange' ? !/^InvokeCommand Get-/.test(call.url) : call.method !== 'GET' && !call.url.startsWith('/$batch') && !READ_ACTIONS.test(call.url);
+  const write = call.service === 'exchange' ? !/^InvokeCommand Get-/.test(call.url) : isGraphWrite(call.method, call.url);
   if (write) {
     crashPoint('write');
   }

@@ -31,6 +31,8 @@ export class FakeBotConnector {
    * through. 'create': POST /v3/conversations (members: its members); 'post': a new activity or reply in a conversation.
    */
   fail: ((call: { kind: 'create' | 'post'; conversationId?: string; members: string[]; activity: Record<string, unknown> }) => number | undefined) | undefined;
+  /** A Retry-After header (seconds) on the answers of calls refused through `fail`, as Teams sends with a 429. */
+  failRetryAfter: string | undefined;
   /** Calls refused through `fail`, in order. */
   readonly refused: Array<{ kind: 'create' | 'post'; conversationId?: string; members: string[]; status: number; activity: Record<string, unknown> }> = [];
   private waiters: Waiter[] = [];
@@ -90,8 +92,8 @@ export class FakeBotConnector {
     const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
     // No chaining on writeHead: restify replaces http.ServerResponse.prototype.writeHead process-wide (returning
     // undefined), and tests run this fake in the same process as the bot's restify server.
-    const json = (status: number, payload: unknown): void => {
-      res.writeHead(status, { 'content-type': 'application/json' });
+    const json = (status: number, payload: unknown, headers: Record<string, string> = {}): void => {
+      res.writeHead(status, { 'content-type': 'application/json', ...headers });
       res.end(JSON.stringify(payload));
     };
     // v3/conversations
@@ -104,7 +106,7 @@ export class FakeBotConnector {
     const failWith = call && this.fail?.(call);
     if (call && failWith !== undefined) {
       this.refused.push({ ...call, status: failWith });
-      return json(failWith, { error: { code: 'Refused', message: 'Teams could not take this message.' } });
+      return json(failWith, { error: { code: 'Refused', message: 'Teams could not take this message.' } }, this.failRetryAfter !== undefined ? { 'retry-after': this.failRetryAfter } : {});
     }
     if (req.method === 'POST' && conversationId === undefined) {
       if (this.createConversationStatus !== undefined) {

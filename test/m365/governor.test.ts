@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { Governor, type Budget, type BudgetSource, type Family } from '../../src/m365/governor';
 import { formatGovernorSnapshot } from '../../src/m365/doctor';
-import { classifyGraph, parseBudget, DEFAULT_BUDGETS } from '../../src/m365/governor-budgets';
+import { classifyGraph, outlookMailbox, parseBudget, DEFAULT_BUDGETS } from '../../src/m365/governor-budgets';
 import { withPriority } from '../../src/m365/priority';
 import { currentAuditScope, withAuditScope } from '../../src/offboarding/audit';
 import { FakeClock, settle } from './fake-clock';
@@ -64,7 +64,8 @@ describe('governor', () => {
     assert.equal(g.snapshot().families.find((f) => f.family === 'identity-write')!.throttled, 1);
   });
 
-  it('an inner $batch 429 pauses the family like a top-level one (observe with the inner Retry-After)', async () => {
+  // An inner $batch 429 through graphBatch: governor-gateways.test.ts.
+  it('a 503 with Retry-After pauses the family too, and the pause ends with an empty bucket', async () => {
     const clock = new FakeClock();
     const g = governor(clock, { outlook: { requests: 100, windowMs: 1000, burst: 100 } });
     g.observe('outlook', 503, 2_000);
@@ -76,6 +77,70 @@ describe('governor', () => {
     await clock.advance(1_000);
     await Promise.all(p);
     assert.ok(granted[0]!.at >= 2_000 && granted[0]!.at <= 2_200, String(granted[0]!.at));
+  });
+
+  it('a stray 429 at start-up pauses for its Retry-After only and keeps at least half the throughput', async () => {
+    const clock = new FakeClock();
+    const g = governor(clock, { 'identity-write': WRITES });
+    const granted: Array<{ label: string; at: number }> = [];
+    void queue(g, clock, 'identity-write', 2000, 'w', granted);
+    await clock.advance(100);
+    const early = granted.length; // the burst
+    g.observe('identity-write', 429, 2_000);
+    await clock.advance(1_999);
+    assert.equal(granted.length, early, 'nothing during the Retry-After');
+    // The pause is the Retry-After, not a window: grants resume soon after it ends.
+    await clock.advance(1_000);
+    assert.ok(granted.length > early, 'grants resume right after the Retry-After');
+    await clock.advance(57_000);
+    // A minute in: well over half the budget's 10 a second went (the pace drops to 70% and comes back).
+    assert.ok(granted.length >= 0.5 * 600, `granted ${granted.length} in 60 s`);
+    const pace = g.snapshot().families.find((f) => f.family === 'identity-write')!.pace;
+    assert.ok(pace >= 0.5, `pace ${pace}`);
+    // Repeated episodes never push the pace below half the budget.
+    for (let i = 0; i < 5; i++) {
+      g.observe('identity-write', 429, 100);
+      await clock.advance(200);
+    }
+    assert.equal(g.snapshot().families.find((f) => f.family === 'identity-write')!.pace, 0.5);
+    // And it comes back: a tenth of the budget per quiet window.
+    await clock.advance(5 * WRITES.windowMs + 200);
+    assert.equal(g.snapshot().families.find((f) => f.family === 'identity-write')!.pace, 1);
+  });
+
+  it('Outlook: one budget per mailbox (Microsoft counts per app and mailbox), its 4 concurrent requests included', async () => {
+    const clock = new FakeClock();
+    const g = governor(clock, { outlook: { ...DEFAULT_BUDGETS.outlook } });
+    g.observe('outlook', 429, 5_000, 'jane@contoso.com');
+    let other = false;
+    let jane = false;
+    void g.acquire('outlook', { mailbox: 'tom@contoso.com' }).then((p) => ((other = true), p.release()));
+    void g.acquire('outlook', { mailbox: 'Jane@contoso.com' }).then((p) => ((jane = true), p.release()));
+    await clock.advance(10);
+    assert.equal(other, true, 'another mailbox is not paused');
+    assert.equal(jane, false, 'the throttled mailbox is (its key in any case)');
+    await clock.advance(5_100);
+    assert.equal(jane, true);
+    // 4 in flight per mailbox, not per app.
+    const a = await Promise.all(Array.from({ length: 4 }, () => g.acquire('outlook', { mailbox: 'a' })));
+    const b = await Promise.all(Array.from({ length: 4 }, () => g.acquire('outlook', { mailbox: 'b' })));
+    [...a, ...b].forEach((p) => p.release());
+    assert.equal(g.snapshot().mailboxes.tracked, 4);
+  });
+
+  it('a $batch’s tokens of several families are granted together, not one family long before the other', async () => {
+    const clock = new FakeClock();
+    const g = governor(clock, { 'identity-write': WRITES, 'intune-write': WRITES });
+    g.pause('intune-write', 3_000);
+    let done = false;
+    void g.acquireTogether([{ family: 'identity-write', tokens: 3 }, { family: 'intune-write', tokens: 2 }], { slot: false }).then(() => (done = true));
+    await clock.advance(2_000);
+    assert.equal(done, false);
+    assert.equal(g.snapshot().families.find((f) => f.family === 'identity-write')!.granted, 0, 'no identity write counted while intune is paused');
+    await clock.advance(2_000);
+    assert.equal(done, true);
+    assert.equal(g.snapshot().families.find((f) => f.family === 'identity-write')!.granted, 3);
+    assert.equal(g.snapshot().families.find((f) => f.family === 'intune-write')!.granted, 2);
   });
 
   it('serves containment first, then the critical path, then the rest', async () => {
@@ -175,14 +240,14 @@ describe('governor', () => {
     assert.equal(snap.queued.normal, 4);
     assert.equal(snap.pausedForMs, 3_000);
     assert.equal(snap.pauses, 1);
-    // One request had gone in the window when the service said 429: the pace drops to that less 20% (0.8 of 10).
-    assert.equal(snap.pace, 0.08, 'a new throttling episode slows the pace');
+    // A new throttling episode slows the pace by 30% (one request sent says nothing about the service's limit).
+    assert.equal(snap.pace, 0.7, 'a new throttling episode slows the pace');
     g.observe('identity-write', 429, 3_000);
-    assert.equal(g.snapshot().families.find((f) => f.family === 'identity-write')!.pace, 0.08, 'not again for 429s of requests already in flight');
+    assert.equal(g.snapshot().families.find((f) => f.family === 'identity-write')!.pace, 0.7, 'not again for 429s of requests already in flight');
     assert.ok(g.waitEstimateMs('identity-write') >= 3_000);
     // What doctor shows.
     const lines = formatGovernorSnapshot(g.snapshot()).join('\n');
-    assert.match(lines, /identity-write: 10 per 10 s; .*2 answered 429, 1 pauses, pace 8% of the budget since the last 429, PAUSED 3 s more, 4 waiting \(0 containment, 0 critical path\) across 1 runs/);
+    assert.match(lines, /identity-write: 10 per 10 s; .*2 answered 429, 1 pauses, pace 70% of the budget since the last 429, PAUSED 3 s more, 4 waiting \(0 containment, 0 critical path\) across 1 runs/);
     assert.match(lines, /exchange: 600 per 60 s, 8 at once; /);
   });
 });
@@ -201,6 +266,10 @@ describe('governor families', () => {
     assert.equal(classifyGraph('GET', 'http://127.0.0.1:5/v1.0/users/1/mailboxSettings?$select=userPurpose'), 'outlook');
     assert.equal(classifyGraph('POST', '/users/1/teamwork/installedApps'), 'graph-other');
     assert.equal(classifyGraph('POST', '/$batch'), 'batch');
+    assert.equal(classifyGraph('GET', '/users/1/calendarGroups'), 'outlook');
+    assert.equal(outlookMailbox('/users/jane%40contoso.com/mailboxSettings'), 'jane@contoso.com');
+    assert.equal(outlookMailbox('http://127.0.0.1:5/v1.0/users/1/messages?$top=1'), '1');
+    assert.equal(outlookMailbox('/me/messages'), undefined);
   });
 
   it('parses budgets as requests/seconds and refuses anything else', () => {

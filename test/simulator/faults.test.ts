@@ -98,6 +98,16 @@ describe('simulator faults and controls', () => {
     assert.throws(() => sim.tenant.setFaults({ familyBudgets: { identityWrites: { requests: 0, windowMs: 1 } } }), RangeError);
   });
 
+  it('counts the Outlook budget per mailbox, as Microsoft does (per app ID and mailbox)', async () => {
+    sim.tenant.setFaults({ familyBudgets: { outlook: { requests: 1, windowMs: 10_000 } } });
+    await sim.client.api(`/users/${sim.P.jane}/mailboxSettings`).get();
+    const again = await graphFailure(sim.client.api(`/users/${sim.P.jane}/mailboxSettings`).middlewareOptions(noRetry).get());
+    assert.equal(again.statusCode, 429);
+    // Another mailbox has a budget of its own.
+    await sim.client.api(`/users/${sim.P.secondJane}/mailboxSettings`).get();
+    assert.equal(sim.tenant.requestLog().at(-1)!.status, 200);
+  });
+
   it('offers the same controls over HTTP under /_simulator/', async () => {
     const info = (await (await fetch(`${sim.tenant.url}/_simulator/info`)).json()) as { tenantId: string; personas: Record<string, string>; groups: Record<string, string> };
     assert.equal(info.tenantId, sim.tenant.tenantId);

@@ -2,7 +2,7 @@
 // shape, and the log entry. Top-level requests and requests inside $batch both go through `execute`.
 import { randomUUID } from 'node:crypto';
 import { GraphError, graphErrorBody } from '../errors';
-import { Faults, graphThrottleFamily, isGraphWrite, RANDOM_FAULT_RETRY_AFTER_SECONDS } from '../faults';
+import { Faults, graphThrottleFamily, isGraphWrite, RANDOM_FAULT_RETRY_AFTER_SECONDS, throttleKey } from '../faults';
 import { readableQuery, type LogEntry, type RequestLog } from '../requestLog';
 import type { GraphRequest, GraphResult } from './context';
 import type { GraphRouter } from './router';
@@ -55,7 +55,8 @@ export class GraphPipeline {
       fault = 'rate503';
       result = this.errorResult(req, 503, 'serviceNotAvailable', 'The service is temporarily unavailable. Please retry later.', { 'Retry-After': String(RANDOM_FAULT_RETRY_AFTER_SECONDS) });
     } else {
-      const familyRetryAfter = this.faults.consumeFamily(graphThrottleFamily(req.method, req.path));
+      const family = graphThrottleFamily(req.method, req.path);
+      const familyRetryAfter = this.faults.consumeFamily(family, throttleKey(family, req.path));
       const retryAfter = familyRetryAfter ?? (isGraphWrite(req.method, req.path) ? this.faults.consumeWrite('graph') : undefined);
       if (retryAfter !== undefined) {
         fault = familyRetryAfter !== undefined ? 'familyBudget' : 'writeBudget';
