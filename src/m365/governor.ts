@@ -57,7 +57,16 @@ export const DEFAULT_PAUSE_MS = 1_000;
 export interface Permit {
   /** Gives back the concurrency slot (when the family has a concurrency limit); idempotent. */
   release(): void;
+  /**
+   * The request leaves now: its grant is counted from now, not from when it was granted. A request may wait for a
+   * connection slot after its grant (the gateways' limiters); the service counts it when it arrives, so the window must
+   * too, or grants made while others waited would reach the service bunched, over its budget. Idempotent.
+   */
+  sent(): void;
 }
+
+/** A grant in a family's window: [time, tokens]; re-stamped when its request actually leaves (Permit.sent). */
+type Grant = [number, number];
 
 export interface AcquireOptions {
   /** Bot Connector: the conversation, which has a budget of its own on top of the app's. */
@@ -120,7 +129,7 @@ export interface GovernorOptions {
 }
 
 interface Waiter {
-  resolve: () => void;
+  resolve: (grant: Grant) => void;
   at: number;
   slot: boolean;
   tokens: number;
@@ -214,7 +223,7 @@ class Bucket {
   }
 
   /** Grants of the last window, [time, tokens], and their sum: what the service counts now. */
-  private readonly recent: Array<[number, number]> = [];
+  private readonly recent: Grant[] = [];
   private recentSum = 0;
 
   /** Tokens granted within the last window. */
@@ -240,9 +249,21 @@ class Bucket {
     return now + this.window;
   }
 
-  recordGrant(now: number, tokens: number): void {
-    this.recent.push([now, tokens]);
+  recordGrant(now: number, tokens: number): Grant {
+    const grant: Grant = [now, tokens];
+    this.recent.push(grant);
     this.recentSum += tokens;
+    return grant;
+  }
+
+  /** The grant's request leaves at `now` (≥ every grant's time): it moves to the end of the window, counted from now. */
+  restamp(grant: Grant, now: number): void {
+    const i = this.recent.lastIndexOf(grant);
+    if (i >= 0 && grant[0] < now) {
+      this.recent.splice(i, 1);
+      grant[0] = now;
+      this.recent.push(grant);
+    }
   }
 
   /**
@@ -317,23 +338,31 @@ export class Governor {
     const lane = this.options.lane?.() ?? SHARED_LANE;
     const slot = options.slot !== false;
     const tokens = Math.max(1, Math.floor(options.tokens ?? 1));
-    const held: Bucket[] = [];
+    const held: Array<[Bucket, Grant]> = [];
     if (family === 'bot' && options.conversation !== undefined) {
       const conversation = this.bucket('bot-conversation', options.conversation);
-      await this.wait(conversation, priority, lane, slot, tokens);
-      held.push(conversation);
+      held.push([conversation, await this.wait(conversation, priority, lane, slot, tokens)]);
     }
     const bucket = this.keyed(family, options.mailbox);
-    await this.wait(bucket, priority, lane, slot, tokens);
-    held.push(bucket);
+    held.push([bucket, await this.wait(bucket, priority, lane, slot, tokens)]);
     let released = false;
+    let sent = false;
     return {
+      sent: () => {
+        if (!sent) {
+          sent = true;
+          const now = this.clock.now();
+          for (const [b, grant] of held) {
+            b.restamp(grant, now);
+          }
+        }
+      },
       release: () => {
         if (released || !slot) {
           return;
         }
         released = true;
-        for (const b of held) {
+        for (const [b] of held) {
           b.inFlight--;
           this.pump(b);
         }
@@ -356,7 +385,7 @@ export class Governor {
       await new Promise<void>((resolve) => this.clock.setTimer(resolve, Math.max(1, waitMs)));
     }
     const permits = await Promise.all(parts.map((d) => this.acquire(d.family, { ...options, tokens: d.tokens, ...(d.mailbox !== undefined ? { mailbox: d.mailbox } : {}) })));
-    return { release: () => permits.forEach((p) => p.release()) };
+    return { release: () => permits.forEach((p) => p.release()), sent: () => permits.forEach((p) => p.sent()) };
   }
 
   /** acquire → task → release; the answer's status and Retry-After go through `observe`. */
@@ -511,8 +540,8 @@ export class Governor {
     }
   }
 
-  private wait(b: Bucket, priority: PriorityLevel, lane: string, slot: boolean, tokens: number): Promise<void> {
-    return new Promise<void>((resolve) => {
+  private wait(b: Bucket, priority: PriorityLevel, lane: string, slot: boolean, tokens: number): Promise<Grant> {
+    return new Promise<Grant>((resolve) => {
       const lanes = b.queues.get(priority)!;
       const q = lanes.get(lane);
       const waiter = { resolve, at: this.clock.now(), slot, tokens };
@@ -586,12 +615,12 @@ export class Governor {
       const w = b.next()!;
       b.tokens -= w.tokens;
       b.granted += w.tokens;
-      b.recordGrant(now, w.tokens);
+      const grant = b.recordGrant(now, w.tokens);
       if (w.slot) {
         b.inFlight++;
       }
       b.maxWaitMs = Math.max(b.maxWaitMs, now - w.at);
-      w.resolve();
+      w.resolve(grant);
     }
     if (wakeAt !== b.timerAt) {
       b.cancelTimer?.();

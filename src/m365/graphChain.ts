@@ -81,7 +81,7 @@ class MeteredTransport implements Middleware {
       if (this.governor || attempt > 1) {
         await this.reauthorize(context); // it may have waited (for the budget, a Retry-After) since its token was attached
       }
-      await this.exchange(next, context, tracker, record);
+      await this.exchange(next, context, tracker, record, permit);
     } finally {
       permit?.release();
     }
@@ -116,10 +116,11 @@ class MeteredTransport implements Middleware {
     }
   }
 
-  private async exchange(next: Middleware, context: Context, tracker: CallTracker | undefined, record: Omit<CallRecord, 'status' | 'requestId' | 'durationMs'>): Promise<void> {
+  private async exchange(next: Middleware, context: Context, tracker: CallTracker | undefined, record: Omit<CallRecord, 'status' | 'requestId' | 'durationMs'>, permit?: Permit): Promise<void> {
     await this.limiter.run(() =>
       metered(this.onCall, record, async () => {
         try {
+          permit?.sent(); // counted in the governor's window from now: it may have waited for this slot since its grant
           await next.execute(context);
           const res = context.response!;
           // Read the body inside the slot: "in flight" then covers the whole exchange, and durationMs is its length.

@@ -40,6 +40,24 @@ describe('governor', () => {
     assert.ok(granted.length / 60 >= 0.95 * (WRITES.requests / 10));
   });
 
+  it('a grant counts from when its request leaves (Permit.sent): requests that waited for a connection are not bunched over the budget', async () => {
+    const clock = new FakeClock();
+    const g = governor(clock, { 'identity-write': { requests: 10, windowMs: 1000, burst: 10 } });
+    // The whole window's budget granted at 0; the requests leave only at 800 ms (they waited for connection slots).
+    const permits = await Promise.all(Array.from({ length: 10 }, () => g.acquire('identity-write')));
+    await clock.advance(800);
+    permits.forEach((p) => p.sent());
+    permits.forEach((p) => p.release());
+    const granted: Array<{ label: string; at: number }> = [];
+    void queue(g, clock, 'identity-write', 10, 'next', granted);
+    // Counted from 0 they would make room at ~1.1 s; counted from 800 ms (as the service counts them), not before ~1.9 s.
+    await clock.advance(1_000);
+    assert.equal(granted.length, 0, `granted at ${granted.map((x) => x.at).join(', ')}`);
+    await clock.advance(1_500);
+    assert.equal(granted.length, 10);
+    assert.ok(granted.every((x) => x.at >= 800 + 1000), `granted at ${granted.map((x) => x.at).join(', ')}`);
+  });
+
   it('a Retry-After seen by one call pauses every caller of the family, and only that family', async () => {
     const clock = new FakeClock();
     const g = governor(clock, { 'identity-write': { requests: 10, windowMs: 1000, burst: 1 }, 'intune-write': { requests: 10, windowMs: 1000, burst: 1 } });
