@@ -16,18 +16,15 @@
 //      approvers get a new card naming what changed;
 //    - delayed: Microsoft 365 could not be read (a read a safety check depends on included). No write; the reason is
 //      kept (`startDelayed`) and logged, and a tick at least RETRY_MS later tries again.
-import type { Logger } from '../logger';
 import { M365Error } from '../m365/errors';
-import type { AccessPolicy } from './access';
 import { approversFor } from './approvers';
-import { withAuditScope, type Audit } from './audit';
-import type { Directory } from './directory';
-import type { OffboardingEngine, Preview } from './engine';
+import { withAuditScope } from './audit';
+import type { Preview } from './engine';
 import type { Plan, PlannedStep } from './plan';
 import { PreflightError } from './preflight';
 import * as lifecycle from './requests';
 import type { OffboardingRequest, PlanChange, Replan } from './requests';
-import type { RequestNotifier } from './service';
+import type { RequestNotifier, ServiceDeps } from './service';
 import { venueGroupId } from './venue';
 import { SAFETY_READS, type ReadWarning } from './snapshot';
 
@@ -38,21 +35,14 @@ export const RETRY_MS = 60_000;
 
 type Change = (r: OffboardingRequest) => lifecycle.Allowed<OffboardingRequest> | lifecycle.Refusal;
 
-export interface ScheduledStartDeps {
-  engine: OffboardingEngine;
-  access: AccessPolicy;
-  directory: Directory;
-  audit: Audit;
-  approvalTtlHours: number;
-  /** OFFBOARDABLE_UNIT_ID: the leaver must still be in it (checked at submit too: service.outsideUnit). */
-  offboardableUnitId?: string;
+/** The service's own (OFFBOARDABLE_UNIT_ID: the leaver must still be in it, as at submit), and its hooks. */
+export interface ScheduledStartDeps extends Pick<ServiceDeps, 'engine' | 'access' | 'directory' | 'audit' | 'approvalTtlHours' | 'offboardableUnitId' | 'logger'> {
   now: () => Date;
   /** The service's compare-and-swap update of a request (retries lost races; `change` may refuse). */
   update: (id: string, change: Change) => Promise<{ ok: true; request: OffboardingRequest } | { ok: false; reason: string }>;
   notifier: () => RequestNotifier | undefined;
   /** Runs a request that is running (the service's one drive per request). */
   run: (requestId: string) => Promise<void>;
-  logger?: Logger;
   timings?: { leaseMs?: number; retryMs?: number };
 }
 

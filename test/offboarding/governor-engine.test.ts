@@ -74,6 +74,15 @@ function assertNearBound(wallMs: number, writes: number): void {
   assert.ok(wallMs <= 1.6 * boundMs + 3_000, `${wallMs} ms for ${writes} identity writes; the throttle bound is ${Math.round(boundMs)} ms`);
 }
 
+/** A governor told `times` the tenant's budgets (2: it overestimates them, and must learn from the 429s). */
+function governorTold(times: number): Governor {
+  const budget = (requests: number, concurrency?: number) => ({ requests: requests * times, windowMs: WINDOW_MS, burst: Math.max(2, (requests * times) / 10), ...(concurrency ? { concurrency } : {}) });
+  return new Governor({
+    budgets: { 'identity-write': budget(100), 'intune-write': budget(10), outlook: budget(50, 4), exchange: budget(50, 8) },
+    lane: () => currentAuditScope()?.runId,
+  });
+}
+
 describe('governor: several runs against a throttling tenant', function () {
   // A time budget: each test takes 12-17 s (four runs' writes at 12.5 a second).
   this.timeout(60_000);
@@ -84,15 +93,7 @@ describe('governor: several runs against a throttling tenant', function () {
     try {
       // The governor is told the budget is twice what the tenant allows (a smaller tenant, other apps using it): it
       // learns from the first 429s, pausing every caller and slowing its pace.
-      const governor = new Governor({
-        budgets: {
-          'identity-write': { requests: 200, windowMs: WINDOW_MS, burst: 20 },
-          'intune-write': { requests: 20, windowMs: WINDOW_MS, burst: 2 },
-          outlook: { requests: 100, windowMs: WINDOW_MS, burst: 10, concurrency: 4 },
-          exchange: { requests: 100, windowMs: WINDOW_MS, burst: 10, concurrency: 8 },
-        },
-        lane: () => currentAuditScope()?.runId,
-      });
+      const governor = governorTold(2);
       const first = watchFirst429(governor);
       const { failed, log, wallMs } = await offboardAll(tenant, governor);
       assert.deepEqual(failed, []);
@@ -123,15 +124,7 @@ describe('governor: several runs against a throttling tenant', function () {
   it('with the budget set to the tenant’s limits, no request is throttled (one stray 429 tolerated), at the tenant’s pace', async () => {
     const tenant = await startSimulatedTenant({ mailboxConversionDelayMs: 300 });
     try {
-      const governor = new Governor({
-        budgets: {
-          'identity-write': { requests: 100, windowMs: WINDOW_MS, burst: 10 },
-          'intune-write': { requests: 10, windowMs: WINDOW_MS, burst: 2 },
-          outlook: { requests: 50, windowMs: WINDOW_MS, burst: 5, concurrency: 4 },
-          exchange: { requests: 50, windowMs: WINDOW_MS, burst: 5, concurrency: 8 },
-        },
-        lane: () => currentAuditScope()?.runId,
-      });
+      const governor = governorTold(1);
       const { failed, log, wallMs } = await offboardAll(tenant, governor);
       assert.deepEqual(failed, []);
       const throttled = log.filter((e) => e.status === 429);
