@@ -1,7 +1,7 @@
 // `npm run bench`: measures, prints figures, asserts nothing. Each benchmark is a module in this folder.
 import { benchConversation } from './conversation';
 import { benchEngineRun } from './engine-run';
-import { benchGovernorBatch, benchGovernorJanes } from './governor';
+import { benchGovernorBatchCompiled, benchGovernorJanes } from './governor';
 import { benchHelpRoundTrip } from './help-roundtrip';
 
 async function main(): Promise<void> {
@@ -9,7 +9,7 @@ async function main(): Promise<void> {
     await benchEngineRun(50),
     await benchConversation(50, 50),
     await benchHelpRoundTrip({ conversations: 50, messagesPerConversation: 10 }),
-    await benchGovernorBatch(500),
+    await benchGovernorBatchCompiled(500),
     await benchGovernorJanes(),
   ];
   for (const r of results) {

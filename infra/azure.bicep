@@ -163,8 +163,10 @@ resource webApp 'Microsoft.Web/sites@2022-09-01' = {
       // cannot install. docs/DEPLOYMENT.md, "Runtime". package.json `engines` must admit it, and the build runs on it
       // (below); test/deploy/runtime.test.ts checks that they agree.
       linuxFxVersion: 'NODE|22-lts'
-      // The deploy lifecycle builds lib/ before zipping; start it directly (npm start would try to build).
-      appCommandLine: 'node lib/index.js'
+      // The deploy lifecycle builds lib/ before zipping; start it directly (npm start would try to build), with the
+      // same V8 flags as package.json `start`: --optimize-for-size keeps the heap small (a batch's garbage is collected
+      // early; the bot waits on the network, not the CPU). README "Governor", bench/compiled.ts.
+      appCommandLine: 'node --optimize-for-size lib/index.js'
       alwaysOn: true
       http20Enabled: true
       minTlsVersion: '1.2'

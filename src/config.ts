@@ -68,6 +68,7 @@ const rawSchema = z.object({
   ),
   APPROVAL_TTL_HOURS: optionalText.pipe(z.coerce.number().positive().max(24 * 90).optional()),
   MAX_ACTIVITY_BYTES: optionalText.pipe(z.coerce.number().int().min(1024).max(64 * 1024 * 1024).optional()),
+  MAX_CONCURRENT_RUNS: optionalText.pipe(z.string().regex(/^\s*\d+\s*$/, 'must be a whole number of runs, 1 to 500').transform(Number).pipe(z.number().int().min(1, 'must be at least 1').max(500, 'must be at most 500')).optional()),
   SQLITE_JOURNAL_MODE: optionalText.pipe(
     z
       .string()
@@ -157,6 +158,11 @@ export interface Config {
   offboardableUnitId?: string;
   /** The largest activity body POST /api/messages reads (MAX_ACTIVITY_BYTES); larger → 413 before parsing. */
   maxActivityBytes: number;
+  /**
+   * MAX_CONCURRENT_RUNS (default 50): runs past containment at once; more wait for a slot after their containment,
+   * which never waits (README "Governor"). The governor, not this, keeps the tenant's budgets.
+   */
+  maxConcurrentRuns: number;
   /**
    * SQLite's journal: SQLITE_JOURNAL_MODE when set; otherwise DELETE when DATA_DIR is on App Service's /home share
    * (WAL needs shared memory, which a network file system does not provide), WAL everywhere else.
@@ -348,6 +354,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     teamsAppId: e.TEAMS_APP_ID,
     ...(e.OPERATIONS_CHANNEL_IDS ? { operationsChannelIds: e.OPERATIONS_CHANNEL_IDS } : {}),
     approvalTtlHours: e.APPROVAL_TTL_HOURS ?? 72,
+    maxConcurrentRuns: e.MAX_CONCURRENT_RUNS ?? 50,
     ...(e.OFFBOARDABLE_UNIT_ID ? { offboardableUnitId: e.OFFBOARDABLE_UNIT_ID } : {}),
     maxActivityBytes: e.MAX_ACTIVITY_BYTES ?? DEFAULT_MAX_ACTIVITY_BYTES,
     sqliteJournalMode,

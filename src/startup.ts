@@ -97,7 +97,7 @@ export async function startBot(options: StartOptions = {}): Promise<RunningBot> 
   // Progress goes to the service (defined next; the engine only calls back once a run is under way).
   const poll = config.testHooks?.sharedPollMs;
   const settings = poll ? { sharedPollInitialMs: poll, sharedPollMaxMs: poll } : undefined;
-  const engine = new OffboardingEngine({ graph, exchange, store, audit, logger, settings, onProgress: (e) => service.onProgress(e) });
+  const engine = new OffboardingEngine({ graph, exchange, store, audit, logger, settings, maxConcurrentRuns: config.maxConcurrentRuns, onProgress: (e) => service.onProgress(e) });
   const access = new AccessPolicy(graph, groups);
   const turns = new TurnGate();
   const service = new OffboardingService({

@@ -111,6 +111,14 @@ describe('config', () => {
     assert.equal(loadConfig({ ...local, MAX_ACTIVITY_BYTES: '262144' }).maxActivityBytes, 262144);
   });
 
+  it('takes MAX_CONCURRENT_RUNS (default 50) and names a bad one', () => {
+    assert.equal(loadConfig({ ...local }).maxConcurrentRuns, 50);
+    assert.equal(loadConfig({ ...local, MAX_CONCURRENT_RUNS: ' 8 ' }).maxConcurrentRuns, 8);
+    assert.throws(() => loadConfig({ ...local, MAX_CONCURRENT_RUNS: 'many' }), (e: Error) => e instanceof ConfigError && /^MAX_CONCURRENT_RUNS: must be a whole number of runs/.test(e.message));
+    rejects({ ...local, MAX_CONCURRENT_RUNS: '0' }, 'MAX_CONCURRENT_RUNS');
+    rejects({ ...local, MAX_CONCURRENT_RUNS: '501' }, 'MAX_CONCURRENT_RUNS');
+  });
+
   it('requires the group ids and the tenant outside simulated mode', () => {
     rejects({ ...local, OPERATORS_GROUP_ID: undefined }, 'OPERATORS_GROUP_ID');
     rejects({ ...local, APPROVERS_GROUP_ID: '' }, 'APPROVERS_GROUP_ID');

@@ -33,6 +33,31 @@ export class Limiter {
     }
   }
 
+  /** Takes a slot until the returned release is called (once; later calls do nothing). */
+  async hold(): Promise<() => void> {
+    await this.acquire();
+    return this.releaser();
+  }
+
+  /** A free slot now, or undefined (nothing waits). */
+  tryHold(): (() => void) | undefined {
+    if (this.active >= this.max) {
+      return undefined;
+    }
+    this.active++;
+    return this.releaser();
+  }
+
+  private releaser(): () => void {
+    let held = true;
+    return () => {
+      if (held) {
+        held = false;
+        this.release();
+      }
+    };
+  }
+
   private acquire(): Promise<void> {
     if (this.active < this.max) {
       this.active++;

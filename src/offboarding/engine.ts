@@ -1,5 +1,6 @@
 // The engine's front door: a read-only preview (preflight + plan) before approval, and the run after it.
 import type { Logger } from '../logger';
+import { Limiter } from '../m365/limiter';
 import type { ExchangePort, GraphPort } from '../m365/ports';
 import type { Store } from '../store/store';
 import { Audit } from './audit';
@@ -26,6 +27,8 @@ export interface EngineDeps {
   logger?: Logger;
   settings?: Partial<EngineSettings>;
   onProgress?: (event: ProgressEvent) => void;
+  /** MAX_CONCURRENT_RUNS: runs past containment at once (the executor's run slots; containment never waits). */
+  maxConcurrentRuns?: number;
 }
 
 export class OffboardingEngine {
@@ -34,7 +37,13 @@ export class OffboardingEngine {
 
   constructor(private readonly deps: EngineDeps) {
     this.audit = deps.audit ?? new Audit(deps.store, deps.logger);
-    this.executor = new Executor({ ...deps, audit: this.audit });
+    const { maxConcurrentRuns, ...rest } = deps;
+    this.executor = new Executor({
+      ...rest,
+      audit: this.audit,
+      // Containment's own slots: twice the runs' (at least 100), enough to use the identity-write budget.
+      ...(maxConcurrentRuns ? { runSlots: new Limiter(maxConcurrentRuns), containmentSlots: new Limiter(Math.max(100, 2 * maxConcurrentRuns)) } : {}),
+    });
   }
 
   /** Read-only: nothing is written to Microsoft 365. Throws PreflightError for an unknown leaver or inheritor. */

@@ -5,6 +5,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import type { Logger } from '../logger';
 import { M365Error } from '../m365/errors';
+import type { Limiter } from '../m365/limiter';
 import { withPriority } from '../m365/priority';
 import type { ExchangePort, GraphPort } from '../m365/ports';
 import { ConflictError, type Store } from '../store/store';
@@ -19,6 +20,15 @@ import { settleInDoubt, type OneShotAction } from './steps/one-shot';
 
 /** Containment goes before everything else in the gateways' and the governor's queues (priority.ts). */
 const CONTAINMENT = new Set<StepKind>(['block-sign-in', 'reset-password', 'revoke-sessions']);
+
+/** A drive's run slot: taken once it reaches the steps past containment (release undefined: stopped while waiting). */
+interface RunSlot {
+  taken?: boolean;
+  release?: () => void;
+}
+
+/** How often a drive reads the stored run and request for a stop made elsewhere (another process or instance). */
+const STOP_READ_INTERVAL_MS = 1000;
 
 /** Licence steps fail (not skip) when the mailbox never reported shared: IT must act on licences left in place. */
 const FAIL_WHEN_BLOCKED: StepKind[] = ['remove-direct-licences', 'leave-licence-groups'];
@@ -43,6 +53,17 @@ export interface ExecutorDeps {
   now?: () => number;
   /** Steps in flight at once (default: no limit; the gateways bound the requests). 1 runs them one at a time. */
   maxConcurrentSteps?: number;
+  /**
+   * Runs past containment at once (MAX_CONCURRENT_RUNS; default: no limit). Containment (block sign-in → reset
+   * password → revoke sessions) never waits for a slot: a batch of 500 can't hold the 501st leaver's sign-in block
+   * behind 499 runs' group removals. A run takes a slot for the rest of its steps, and keeps it to its end.
+   */
+  runSlots?: Limiter;
+  /**
+   * Runs in containment at once (default: no limit): enough to use the whole identity-write budget, few enough that
+   * a batch doesn't hold hundreds of built requests waiting in the governor at once. First come, first contained.
+   */
+  containmentSlots?: Limiter;
   /** Replaces runners (tests inject failures or crashes). */
   runners?: Partial<Record<StepKind, StepRunner>>;
   /** Replaces how a one-shot step's actions are settled on resume (tests, with the runners that send them). */
@@ -79,6 +100,8 @@ export class Executor {
   private readonly active = new Map<string, Promise<RunView>>();
   /** Runs stopped in this process: checked synchronously before each step starts (the run record says it to others). */
   private readonly stops = new Set<string>();
+  /** Wakes a run waiting for a run slot when it is stopped here (it then ends without taking the slot). */
+  private readonly stopSignals = new Map<string, () => void>();
   /** The step states of the runs driven here, to count the steps in flight when a stop comes. */
   private readonly live = new Map<string, Map<StepKind, StepState>>();
   /** Whoever owns the runs' requests says whether one was stopped (the request's status is the truth: see stopWhen). */
@@ -122,7 +145,7 @@ export class Executor {
     if (existing) {
       return existing;
     }
-    const driving = this.driveOnce(runId).finally(() => this.active.delete(runId));
+    const driving = this.driveInSlots(runId).finally(() => this.active.delete(runId));
     this.active.set(runId, driving);
     return driving;
   }
@@ -170,6 +193,7 @@ export class Executor {
    */
   async stop(runId: string, by?: string): Promise<{ inFlight: number }> {
     this.stops.add(runId);
+    this.stopSignals.get(runId)?.();
     const at = new Date(this.now()).toISOString();
     let run: RunRecord | undefined;
     for (let attempt = 0; attempt < 5 && !run; attempt++) {
@@ -263,8 +287,29 @@ export class Executor {
     return { run: run.value, steps: steps.map((s) => s.value).sort((a, b) => order.get(a.kind)! - order.get(b.kind)!) };
   }
 
-  private async driveOnce(runId: string): Promise<RunView> {
-    const run = await this.updateRun(runId, (r) => ({ ...r, attempt: r.attempt + 1 }));
+  /**
+   * A drive that reaches the steps past containment without a run slot parks: it lets go of the run's state (its
+   * plan, its steps) while it waits, and takes the run up again from the store once it has one. Hundreds of runs
+   * waiting for a slot hold nothing but a promise.
+   */
+  private async driveInSlots(runId: string): Promise<RunView> {
+    const slot: RunSlot = {};
+    try {
+      let driven = await this.driveOnce(runId, slot);
+      while (driven === 'parked') {
+        slot.release = await this.slot(runId, this.deps.runSlots!); // undefined when stopped: the drive ends stopped
+        slot.taken = true;
+        driven = await this.driveOnce(runId, slot, true);
+      }
+      return driven;
+    } finally {
+      slot.release?.();
+    }
+  }
+
+  private async driveOnce(runId: string, slot: RunSlot, again = false): Promise<RunView | 'parked'> {
+    // Taking the run up again after waiting for a slot is not a new attempt.
+    const run = again ? (await this.deps.store.get<RunRecord>(COLLECTIONS.runs, runId))!.value : await this.updateRun(runId, (r) => ({ ...r, attempt: r.attempt + 1 }));
     const plan = run.plan;
     const states = new Map<StepKind, StepState>();
     // Steps found running were in flight when the process died: a stop lets them run to their end.
@@ -281,11 +326,37 @@ export class Executor {
     const running = new Map<StepKind, Promise<void>>();
     this.live.set(runId, states);
     let stopped = run.stop !== undefined;
+    let releaseContainment: (() => void) | undefined;
+    let parked = false;
+    let stopReadAt = -Infinity;
 
     await withAuditScope({ requestId: run.requestId, runId }, async () => {
       for (;;) {
-        // A stop written by another process (or before a restart) shows on the run record.
-        stopped ||= this.stops.has(runId) || (await this.deps.store.get<RunRecord>(COLLECTIONS.runs, runId))?.value.stop !== undefined || ((await this.stopRequested?.(run.requestId)) ?? false);
+        // A stop written by another process (or before a restart) shows on the run record or the request: read on a
+        // drive's first pass, then at most once a second (both records hold the plan; a pass per finished step reading
+        // them made most of a large batch's garbage). A stop made here is seen at once (`stops`).
+        stopped ||= this.stops.has(runId);
+        if (!stopped && Date.now() - stopReadAt >= STOP_READ_INTERVAL_MS) {
+          stopReadAt = Date.now();
+          stopped = (await this.deps.store.get<RunRecord>(COLLECTIONS.runs, runId))?.value.stop !== undefined || ((await this.stopRequested?.(run.requestId)) ?? false);
+        }
+        const phase = stopped ? undefined : this.phaseOf(plan, states);
+        if (phase === 'containment' && !releaseContainment && this.deps.containmentSlots) {
+          releaseContainment = await this.slot(runId, this.deps.containmentSlots);
+          continue; // a stop may have come while it waited
+        }
+        if (phase !== 'containment' && releaseContainment) {
+          releaseContainment(); // contained (or stopped): the next run's containment goes
+          releaseContainment = undefined;
+        }
+        if (phase === 'rest' && !slot.taken && this.deps.runSlots && running.size === 0) {
+          slot.release = this.deps.runSlots.tryHold();
+          slot.taken = slot.release !== undefined;
+          if (!slot.taken) {
+            parked = true;
+            break;
+          }
+        }
         // A pass may await (persisting a skip) while running steps end: another pass follows whenever anything moved.
         let moved = false;
         for (const step of plan.steps) {
@@ -337,7 +408,11 @@ export class Executor {
       }
     });
 
+    releaseContainment?.();
     this.live.delete(runId);
+    if (parked) {
+      return 'parked';
+    }
     const failed = [...states.values()].some((s) => s.status === 'failed');
     // Steps are left pending only when a stop kept them from starting.
     const left = [...states.values()].some((s) => s.status === 'pending');
@@ -345,6 +420,30 @@ export class Executor {
     await this.audit.record({ kind: 'run', requestId: run.requestId, runId, data: { event: 'ended', status: ended.status } });
     this.emit({ runId, requestId: run.requestId, kind: 'run', run: ended });
     return this.view(runId);
+  }
+
+  /** Which slot a run needs now: containment's while a containment step is left to run, then the rest's. */
+  private phaseOf(plan: Plan, states: Map<StepKind, StepState>): 'containment' | 'rest' | undefined {
+    const left = (s: PlannedStep): boolean => s.skip === undefined && !isFinal(states.get(s.kind)!.status);
+    if (plan.steps.some((s) => CONTAINMENT.has(s.kind) && left(s))) {
+      return 'containment';
+    }
+    return plan.steps.some((s) => !CONTAINMENT.has(s.kind) && left(s)) ? 'rest' : undefined;
+  }
+
+  /**
+   * Waits for a slot; a stop made here meanwhile ends the wait (the slot, when it comes, is handed straight back).
+   * Returns the slot's release, or undefined when stopped.
+   */
+  private async slot(runId: string, slots: Limiter): Promise<(() => void) | undefined> {
+    const holding = slots.hold();
+    const stopped = new Promise<undefined>((resolve) => this.stopSignals.set(runId, () => resolve(undefined)));
+    const slot = await Promise.race([holding, stopped]);
+    this.stopSignals.delete(runId);
+    if (!slot) {
+      void holding.then((release) => release());
+    }
+    return slot;
   }
 
   private async runStep(run: RunRecord, step: PlannedStep, state: StepState): Promise<StepState> {

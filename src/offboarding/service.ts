@@ -88,8 +88,6 @@ export interface ServiceDeps {
   offboardableUnitId?: string;
   /** OPERATIONS_CHANNEL_IDS: when set, the only channels where an offboarding may start (1:1 chats always may). */
   operationsChannelIds?: readonly string[];
-  /** Runs executing at once; more wait their turn (each run keeps up to the gateways' limit of requests in flight). */
-  maxConcurrentRuns?: number;
   logger?: Logger;
   /** Resolves when users' turns in flight are answered: follow-up work waits for it (see TurnGate). */
   afterTurns?: () => Promise<void>;
@@ -104,7 +102,6 @@ export class OffboardingService {
   private readonly now: () => Date;
   private readonly newId: () => string;
   private readonly runs = new Map<string, Promise<void>>();
-  private readonly runSlots: Limiter;
   /** Follow-up work after answered clicks, a few at a time: a burst of clicks is answered first. */
   private readonly backgroundSlots = new Limiter(4);
   private ticking = false;
@@ -115,7 +112,6 @@ export class OffboardingService {
   constructor(private readonly deps: ServiceDeps) {
     this.now = deps.now ?? (() => new Date());
     this.newId = deps.newId ?? (() => lifecycle.requestIdFrom(randomBytes(6)));
-    this.runSlots = new Limiter(deps.maxConcurrentRuns ?? 4);
     this.housekeeping = new Housekeeping({
       store: deps.store,
       audit: deps.audit,
@@ -567,7 +563,8 @@ export class OffboardingService {
     if (existing) {
       return existing;
     }
-    const running = this.runSlots.run(() => this.runOnce(requestId)).finally(() => this.runs.delete(requestId));
+    // Runs past containment at once are bounded by the executor's run slots (MAX_CONCURRENT_RUNS), not here.
+    const running = this.runOnce(requestId).finally(() => this.runs.delete(requestId));
     this.runs.set(requestId, running);
     return running;
   }
@@ -599,12 +596,15 @@ export class OffboardingService {
     } else if (existing && existing.run.status !== 'running') {
       view = existing; // the run ended but the process died before the request was told
     } else {
-      await this.notifier?.started(request);
+      // Not awaited before the run starts: with many runs approved at once, posting the progress cards waits for the
+      // Bot Connector's budget, and containment must not wait for it (the card follows; progress updates join it).
+      const posted = this.notifier?.started(request);
       const people = { leaver: request.leaver, inheritor: request.inheritor, ...(request.manager ? { manager: request.manager } : {}) };
       if (existing && stop && !existing.run.stop) {
         await executor.stop(runId, stop.by); // the process died between stopping the request and its run
       }
       view = existing ? await executor.drive(runId) : await executor.start({ runId, requestId, plan: request.plan, people, ...(stop ? { stop } : {}) });
+      await posted;
     }
     await this.runEnded(requestId, view);
   }

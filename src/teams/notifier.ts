@@ -42,6 +42,8 @@ export class TeamsNotifier implements RequestNotifier {
   private readonly pending = new Map<string, Pending>();
   /** Progress cards posted by this process, by request id (until the run ends). */
   private readonly progressCards = new Map<string, string>();
+  /** Progress cards being posted: a progress update that comes meanwhile waits for the post, never posts a second. */
+  private readonly posting = new Map<string, Promise<string>>();
   /** The conversation of each run's progress card, by request id (until the run ends): its budget paces the updates. */
   private readonly threads = new Map<string, string>();
   /** Approval cards being delivered by this process ("request/approver"): never two at once for one approver. */
@@ -301,9 +303,22 @@ export class TeamsNotifier implements RequestNotifier {
     if (existing !== undefined) {
       return existing || undefined;
     }
-    const id = await this.proactive.send(refsOf(request).thread, card(renderProgressCard(progressCardData(request, view))));
-    this.progressCards.set(request.id, id);
-    await this.service.annotate(request.id, (t) => asChannelData({ ...(t as unknown as TeamsRefs), progressActivityId: id }));
+    const inFlight = this.posting.get(request.id);
+    if (inFlight) {
+      return (await inFlight) || undefined; // posted by another call just now: this one updates it with its state
+    }
+    const post = (async () => {
+      const id = await this.proactive.send(refsOf(request).thread, card(renderProgressCard(progressCardData(request, view))));
+      this.progressCards.set(request.id, id);
+      await this.service.annotate(request.id, (t) => asChannelData({ ...(t as unknown as TeamsRefs), progressActivityId: id }));
+      return id;
+    })();
+    this.posting.set(request.id, post);
+    try {
+      await post;
+    } finally {
+      this.posting.delete(request.id);
+    }
     return undefined; // just posted with the latest state
   }
 

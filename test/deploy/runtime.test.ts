@@ -119,7 +119,10 @@ describe('deployment runtime (engines, linuxFxVersion, the deploy step)', () => 
     assert.deepEqual(/&& npm rebuild ([^&]+)$/.exec(build)?.[1]?.trim().split(/\s+/).sort(), approved.sort());
     // A package is mounted as uploaded, with no build: native modules would be the ones built where the zip was made.
     assert.equal(appSetting('WEBSITE_RUN_FROM_PACKAGE'), undefined);
-    assert.match(BICEP, /^\s*appCommandLine: 'node lib\/index\.js'$/m);
+    // The same node command as `npm start` (its V8 flags included), which the governor bench runs under too.
+    const start = /&& (node (?:--\S+ )*lib\/index\.js)$/.exec((JSON.parse(read('package.json')) as { scripts: { start: string } }).scripts.start)?.[1];
+    assert.ok(start?.includes('--optimize-for-size'), 'npm start keeps the heap small');
+    assert.equal(/^\s*appCommandLine: '([^']+)'$/m.exec(BICEP)?.[1], start);
   });
 
   it('the zip holds lib/ (the bot and its admin tools), package.json, package-lock.json and .npmrc, and no node_modules', () => {
