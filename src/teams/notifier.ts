@@ -10,7 +10,8 @@ import type { OffboardingRequest } from '../offboarding/requests';
 import type { OffboardingService, RequestNotifier } from '../offboarding/service';
 import { renderApprovalCard, renderDecidedCard, renderPlanCard, renderProgressCard, renderSummaryCard } from './cards';
 import { conversationKey } from './connector-governor';
-import { connectorStatus, Proactive } from './proactive';
+import type { PersonalChats } from './personal-chats';
+import { connectorStatus, Proactive, type Posted } from './proactive';
 import { asChannelData, currentApprovals, refsOf, type ApprovalCardRef, type TeamsRefs } from './refs';
 import { approvalCardData, decidedCardData, outcomeLine, personZone, planCardData, progressCardData, summaryCardData, supersededCardData } from './view';
 import { formatInZone } from './zoned-time';
@@ -25,6 +26,8 @@ export interface NotifierOptions {
   /** Progress card updates at most this often per request. */
   progressIntervalMs?: number;
   sleep?: (ms: number) => Promise<void>;
+  /** Each user's 1:1 chat as the bot last heard from them: preferred to opening one by Entra id. */
+  personalChats?: PersonalChats;
 }
 
 const card = (attachment: Attachment): Partial<Activity> => MessageFactory.attachment(attachment);
@@ -158,7 +161,7 @@ export class TeamsNotifier implements RequestNotifier {
         return undefined;
       }
       try {
-        const posted = await this.proactive.sendPersonal(refs.serviceUrl, refs.tenantId, approverId, refs.bot, activity);
+        const posted = await this.toPerson(request.id, refs, approverId, activity);
         return { approverId, reference: posted.reference, activityId: posted.activityId, where: '1:1' };
       } catch (err) {
         const status = connectorStatus(err);
@@ -198,6 +201,23 @@ export class TeamsNotifier implements RequestNotifier {
       this.options.logger?.warn({ requestId: request.id, approverId }, 'the connector returned no id for the approval card: it cannot be updated later');
     }
     return { approverId, reference: refs.thread, activityId, where: 'thread' };
+  }
+
+  /**
+   * A message to a person in their 1:1 chat with the bot: through the chat they last wrote from (its own serviceUrl),
+   * when the bot has heard from them there; otherwise, or when that fails, by opening the chat by Entra id through
+   * the request's serviceUrl (sendPersonal: 403 when the app isn't installed for them).
+   */
+  private async toPerson(requestId: string, refs: TeamsRefs, personId: string, activity: Partial<Activity>): Promise<Posted> {
+    const known = await this.options.personalChats?.get(refs.tenantId, personId).catch((err: unknown) => this.warn(err, requestId, 'could not read the stored 1:1 chat'));
+    if (known) {
+      try {
+        return { reference: known, activityId: await this.proactive.send(known, activity) };
+      } catch (err) {
+        this.options.logger?.warn({ err, status: connectorStatus(err), requestId, personId }, 'the stored 1:1 chat refused the message: opening one by Entra id');
+      }
+    }
+    return this.proactive.sendPersonal(refs.serviceUrl, refs.tenantId, personId, refs.bot, activity);
   }
 
   private async stillOpen(requestId: string): Promise<boolean> {
@@ -253,7 +273,7 @@ export class TeamsNotifier implements RequestNotifier {
       this.warn(err, request.id, 'could not tell the requester in the thread');
     }
     try {
-      await this.proactive.sendPersonal(refs.serviceUrl, refs.tenantId, requester.id, refs.bot, { type: 'message', text: `${requester.displayName}, ${body}` });
+      await this.toPerson(request.id, refs, requester.id, { type: 'message', text: `${requester.displayName}, ${body}` });
       return '1:1';
     } catch (err) {
       this.warn(err, request.id, 'could not tell the requester in a 1:1 chat either');

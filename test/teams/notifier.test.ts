@@ -8,6 +8,7 @@ import type { DeliveryOutcome } from '../../src/offboarding/housekeeping';
 import type { OffboardingRequest } from '../../src/offboarding/requests';
 import type { OffboardingService } from '../../src/offboarding/service';
 import { TeamsNotifier } from '../../src/teams/notifier';
+import type { PersonalChats } from '../../src/teams/personal-chats';
 import type { Posted, Proactive } from '../../src/teams/proactive';
 import { sampleRequest } from './sample-request';
 
@@ -87,6 +88,30 @@ describe('teams notifier', () => {
     assert.deepEqual(s.installs, []);
     assert.deepEqual((s.current().teams.approvals as Array<{ where: string }>).map((a) => a.where), ['1:1']);
     assert.deepEqual(s.rounds, [{ ben: 'delivered' }], 'the outcome goes back to the service');
+  });
+
+  it('prefers the 1:1 chat the approver last wrote from (its own serviceUrl) to opening one by Entra id', async () => {
+    const p = new RecordingProactive();
+    const s = fakeService(request());
+    const stored = { serviceUrl: 'http://localhost:56151/_connector', conversation: { id: 'a:personal-ben' } } as never;
+    const asked: string[] = [];
+    const personalChats = { get: (tenant: string, id: string) => (asked.push(`${tenant}/${id}`), Promise.resolve(id === 'ben' ? stored : undefined)) } as unknown as PersonalChats;
+    await new TeamsNotifier(p as unknown as Proactive, s.service, { teamsAppId: 'app', sleep: noSleep, personalChats }).requested(request());
+    assert.deepEqual(asked, ['t/ben']);
+    assert.deepEqual(p.calls.map((c) => `${c.op} ${c.to}`), ['send thread-1', 'send a:personal-ben']);
+    const approvals = s.current().teams.approvals as Array<{ where: string; reference: unknown; activityId: string }>;
+    assert.deepEqual(approvals.map((a) => [a.where, a.reference, a.activityId]), [['1:1', stored, 'act-2']]);
+  });
+
+  it('opens the chat by Entra id when the stored 1:1 chat refuses the card', async () => {
+    const p = new RecordingProactive();
+    const s = fakeService(request());
+    const personalChats = { get: () => Promise.resolve({ serviceUrl: 'http://gone/', conversation: { id: 'a:stale' } }) } as unknown as PersonalChats;
+    const send = p.send.bind(p);
+    p.send = (reference, activity) => (reference.conversation?.id === 'a:stale' ? Promise.reject(Object.assign(new Error('Forbidden'), { statusCode: 403 })) : send(reference, activity));
+    await new TeamsNotifier(p as unknown as Proactive, s.service, { teamsAppId: 'app', sleep: noSleep, personalChats }).requested(request());
+    assert.deepEqual(p.calls.map((c) => c.op), ['send', 'personal']);
+    assert.deepEqual((s.current().teams.approvals as Array<{ where: string }>).map((a) => a.where), ['1:1']);
   });
 
   it('on 403 installs the app through Graph and tries again', async () => {
