@@ -63,7 +63,8 @@ export function requestCardData(leaver: DirectoryUser, manager: DirectoryUser | 
   // preflight would refuse them, so they are not offered.
   const heir = manager && manager.accountEnabled && manager.id !== leaver.id ? manager : undefined;
   const choices = [
-    ...(heir ? [{ title: `${personLine(heir)} — manager`, value: heir.id }] : []),
+    // "manager" before the address: a narrow drop-down cuts the end of the line.
+    ...(heir ? [{ title: personLine({ ...heir, displayName: `${heir.displayName}, manager` }), value: heir.id }] : []),
     ...(requester.id !== heir?.id && requester.id !== leaver.id ? [{ title: `${requester.displayName} (you)`, value: requester.id }] : []),
     { title: 'Someone else… (search below)', value: SOMEONE_ELSE },
   ];

@@ -42,7 +42,7 @@ describe('e2e: a whole offboarding in the Agents Playground, the manager approvi
     await page.postMentioning('Offboarding', 'offboard Jane Doe');
     const form = await page.waitForCard('Submit for approval');
     // The preselected inheritor is visible: Jane's manager.
-    assert.equal(await form.getByRole('combobox', { name: /Who inherits the mailbox/ }).inputValue(), 'Marcus Reed (marcus.reed@contoso.com) — manager');
+    assert.equal(await form.getByRole('combobox', { name: /Who inherits the mailbox/ }).inputValue(), 'Marcus Reed, manager (marcus.reed@contoso.com)');
     await page.screenshot('1-request-card', form);
     await form.getByRole('button', { name: 'Submit for approval' }).click();
     await page.waitForCard(/Submitted: OFB-/, 30_000);
