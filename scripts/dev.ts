@@ -3,6 +3,7 @@
 // followed in a browser: the request, the manager's approval, the progress and the summary.
 // Always simulated: the Playground sends unsigned activities, which must never reach a bot wired to a real tenant.
 import fs from 'node:fs';
+import path from 'node:path';
 import YAML from 'yaml';
 import { ConfigError } from '../src/config';
 import { SIMULATED_BANNER, startBot } from '../src/startup';
@@ -30,11 +31,12 @@ async function main(): Promise<void> {
   const managerId = bot.tenant!.personas.janeManager!;
   const manager = config.users.find((u) => u.aadObjectId === managerId)!;
   const playground = await startPlayground({ botEndpoint: `${bot.url}/api/messages`, port: Number(process.env.PLAYGROUND_PORT ?? 56150) });
+  const managerConfig = writePlaygroundConfigAs(managerId);
   const managerPlayground = await startPlayground({
     botEndpoint: `${bot.url}/api/messages`,
     port: Number(process.env.PLAYGROUND_MANAGER_PORT ?? 56151),
-    configPath: writePlaygroundConfigAs(managerId),
-    logFile: 'artifacts/playground-manager.log',
+    configPath: managerConfig,
+    logFile: path.join(__dirname, '..', 'artifacts', 'playground-manager.log'),
   });
 
   const lines = [
@@ -60,7 +62,10 @@ async function main(): Promise<void> {
   console.log(lines.join('\n'));
 
   const stop = (): void => {
-    void Promise.allSettled([playground.close(), managerPlayground.close(), bot.close()]).then(() => process.exit(0));
+    void Promise.allSettled([playground.close(), managerPlayground.close(), bot.close()]).then(() => {
+      fs.rmSync(path.dirname(managerConfig), { recursive: true, force: true });
+      process.exit(0);
+    });
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -34,6 +34,7 @@ export async function startStack(env: NodeJS.ProcessEnv = {}, options: StackOpti
   const logger = createLogger({ level: 'info', destination: pino.destination({ dest: path.join(ARTIFACTS_DIR, 'bot.log'), sync: true }) });
   const bot = await startBot({ env: { PORT: '0', DATA_DIR: dataDir, ...env }, logger });
   const playgrounds: Playground[] = [];
+  const tempDirs = [dataDir];
   let browser: Browser | undefined;
   try {
     const botEndpoint = `${bot.url}/api/messages`;
@@ -42,6 +43,7 @@ export async function startStack(env: NodeJS.ProcessEnv = {}, options: StackOpti
     let manager: Stack['manager'];
     if (options.manager) {
       const configPath = writePlaygroundConfigAs(bot.tenant!.personas.janeManager!);
+      tempDirs.push(path.dirname(configPath));
       const managerPlayground = await startPlayground({ botEndpoint, port: 0, configPath, logFile: path.join(ARTIFACTS_DIR, 'playground-manager.log') });
       playgrounds.push(managerPlayground);
       manager = { playground: managerPlayground, open: () => PlaygroundPage.open(browser!, managerPlayground.url) };
@@ -58,13 +60,18 @@ export async function startStack(env: NodeJS.ProcessEnv = {}, options: StackOpti
         await browser?.close();
         await Promise.all(playgrounds.map((p) => p.close()));
         await bot.close();
-        fs.rmSync(dataDir, { recursive: true, force: true });
+        for (const dir of tempDirs) {
+          fs.rmSync(dir, { recursive: true, force: true });
+        }
       },
     };
   } catch (err) {
     await browser?.close();
     await Promise.all(playgrounds.map((p) => p.close()));
     await bot.close();
+    for (const dir of tempDirs) {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
     throw err;
   }
 }
