@@ -49,7 +49,7 @@ async function main(): Promise<void> {
     'Try a whole offboarding, in two browser tabs:',
     `  1. ${manager.name}'s Agents Playground: ${managerPlayground.url}`,
     `     Open it first. ${manager.name} is Jane Doe's manager; opening it introduces him to the bot, so his approval card`,
-    '     reaches his Personal Chat.',
+    '     reaches his Personal Chat (opened later, the card that went to your thread follows him there).',
     `  2. Your Agents Playground: ${playground.url}`,
     `     You are ${config.currentUser.name}, an IT operator. Open the *${channel.name}* channel and post`,
     '     "@Offboarding offboard Jane Doe" (type @Off and pick the bot), check the card and click "Submit for approval".',

@@ -48,7 +48,12 @@ export function createTeamsApp(deps: TeamsAppDeps): Application {
   if (personalChats) {
     // Before any route: the first activity of a 1:1 chat (the app's installation, a message) records where it is.
     app.turn('beforeTurn', async (context) => {
-      await personalChats.observe(context);
+      const opened = await personalChats.observe(context);
+      if (opened && deps.offboarding) {
+        // An approver heard from for the first time (or from a new chat) gets, there, the cards still waiting for them
+        // that reached only a thread; after the turn: it needs nothing from it.
+        void deps.offboarding.notifier.personalChatOpened(opened.tenantId, opened.userId).catch((err: unknown) => deps.logger.warn({ err }, 'waiting approval cards not sent to the new 1:1 chat'));
+      }
       return true;
     });
   }

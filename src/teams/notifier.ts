@@ -71,6 +71,25 @@ export class TeamsNotifier implements RequestNotifier {
     await this.service.approvalsDelivered(request, outcomes).catch((err: unknown) => this.warn(err, request.id, 'approval delivery not recorded'));
   }
 
+  /**
+   * A person's 1:1 chat with the bot became known (personal-chats.ts): the approval cards waiting for them that reached
+   * only a thread (with a mention: no 1:1 chat could be opened then) go to that chat too, so they can decide where
+   * they are; either card decides, and the decision updates both. Requests of other tenants, decided ones and those
+   * whose card already reached them in a 1:1 chat are left alone. Never throws.
+   */
+  async personalChatOpened(tenantId: string, userId: string): Promise<void> {
+    const all = await this.service.list().catch((err: unknown) => this.warn(err, '', 'could not list the requests'));
+    const waiting = (all ?? []).filter(
+      (r) => r.status === 'requested' && refsOf(r).tenantId === tenantId && r.approvers.some((a) => a.id === userId) && !currentApprovals(r).some((a) => a.approverId === userId && a.where === '1:1'),
+    );
+    for (const request of waiting) {
+      const outcomes = await this.deliverApprovals(request, [userId], true);
+      if (outcomes[userId] === 'delivered') {
+        await this.service.approvalsDelivered(request, outcomes).catch((err: unknown) => this.warn(err, request.id, 'approval delivery not recorded'));
+      }
+    }
+  }
+
   approversWithoutCard(request: OffboardingRequest): string[] {
     const carded = new Set(currentApprovals(request).map((a) => a.approverId));
     return request.approvers.map((a) => a.id).filter((id) => !carded.has(id));
@@ -94,7 +113,7 @@ export class TeamsNotifier implements RequestNotifier {
    * a decision that comes first updates it; a card sent after the decision is turned into the decided card right
    * away. Never throws: each approver's outcome is returned.
    */
-  async deliverApprovals(request: OffboardingRequest, approverIds: string[]): Promise<Record<string, DeliveryOutcome>> {
+  async deliverApprovals(request: OffboardingRequest, approverIds: string[], storedChatOnly = false): Promise<Record<string, DeliveryOutcome>> {
     const refs = refsOf(request);
     const round = request.reapproval?.at;
     // Card references are saved one at a time: ten approvers answering together would otherwise race on the request.
@@ -117,7 +136,7 @@ export class TeamsNotifier implements RequestNotifier {
       }
       this.delivering.add(key);
       try {
-        return await this.sendApproval(request, refs, approver.id, approver.displayName, (ref) => save(round ? { ...ref, round } : ref));
+        return await this.sendApproval(request, refs, approver.id, approver.displayName, (ref) => save(round ? { ...ref, round } : ref), storedChatOnly);
       } catch (err) {
         this.warn(err, request.id, 'approval card not delivered');
         return 'failed';
@@ -128,8 +147,8 @@ export class TeamsNotifier implements RequestNotifier {
     return Object.fromEntries(await Promise.all(approverIds.map(async (id) => [id, await one(id)] as const)));
   }
 
-  private async sendApproval(request: OffboardingRequest, refs: TeamsRefs, approverId: string, approverName: string, save: (ref: ApprovalCardRef) => Promise<OffboardingRequest | undefined>): Promise<DeliveryOutcome> {
-    const ref = await this.deliverApproval(request, refs, approverId, approverName);
+  private async sendApproval(request: OffboardingRequest, refs: TeamsRefs, approverId: string, approverName: string, save: (ref: ApprovalCardRef) => Promise<OffboardingRequest | undefined>, storedChatOnly = false): Promise<DeliveryOutcome> {
+    const ref = storedChatOnly ? await this.deliverToStoredChat(request, refs, approverId) : await this.deliverApproval(request, refs, approverId, approverName);
     if (!ref) {
       return 'skipped'; // decided meanwhile: nothing to ask any more
     }
@@ -150,6 +169,16 @@ export class TeamsNotifier implements RequestNotifier {
     return this.toRequester(request, requesterNews(request, news));
   }
 
+
+  /** The card in the approver's stored 1:1 chat only (no chat opened, no install, no thread): personalChatOpened. */
+  private async deliverToStoredChat(request: OffboardingRequest, refs: TeamsRefs, approverId: string): Promise<ApprovalCardRef | undefined> {
+    const known = await this.options.personalChats?.get(refs.tenantId, approverId);
+    if (!known || !(await this.stillOpen(request.id))) {
+      return undefined;
+    }
+    const activityId = await this.proactive.send(known, card(renderApprovalCard(approvalCardData(request))));
+    return { approverId, reference: known, activityId, where: '1:1' };
+  }
 
   /** 1:1 chat first; on 403 install the app through Graph and keep trying for up to 30 s; then the thread. */
   private async deliverApproval(request: OffboardingRequest, refs: TeamsRefs, approverId: string, approverName: string): Promise<ApprovalCardRef | undefined> {

@@ -36,15 +36,16 @@ export class PersonalChats {
   /**
    * Called for every incoming activity: one from a user in their 1:1 chat with the bot records (or refreshes, when the
    * chat or its serviceUrl changed) its reference; the app's removal from that chat (installationUpdate "remove")
-   * forgets it. Anything else is ignored. Never throws: a turn must not fail for this.
+   * forgets it. Anything else is ignored. Returns the user when their chat was stored or changed now (undefined
+   * otherwise). Never throws: a turn must not fail for this.
    */
-  async observe(context: TurnContext): Promise<void> {
+  async observe(context: TurnContext): Promise<{ tenantId: string; userId: string } | undefined> {
     const a = context.activity;
     const channelData = a.channelData as { tenant?: { id?: string } } | undefined;
     const tenantId = a.conversation?.tenantId ?? channelData?.tenant?.id ?? '';
     const userId = a.from?.aadObjectId;
     if (a.conversation?.conversationType !== 'personal' || !userId || !tenantId || !a.serviceUrl) {
-      return;
+      return undefined;
     }
     const id = key(tenantId, userId);
     try {
@@ -54,20 +55,22 @@ export class PersonalChats {
           await this.store.delete(COLLECTION, id, stored.etag);
           this.logger?.info({ userId }, 'the app was removed from a 1:1 chat: its reference is forgotten');
         }
-        return;
+        return undefined;
       }
       const reference = TurnContext.getConversationReference(a);
       delete reference.activityId; // the chat, not a message in it
       const same = stored && stored.value.reference.serviceUrl === reference.serviceUrl && stored.value.reference.conversation?.id === reference.conversation?.id;
       if (same) {
-        return; // unchanged: no write per message
+        return undefined; // unchanged: no write per message
       }
       await this.store.put<PersonalChat>(COLLECTION, id, { reference, seenAt: this.now().toISOString() }, stored?.etag ?? null);
       this.logger?.info({ userId, conversation: reference.conversation?.id, serviceUrl: reference.serviceUrl }, stored ? '1:1 chat reference updated' : '1:1 chat reference stored');
+      return { tenantId, userId };
     } catch (err) {
       if (!(err instanceof ConflictError)) {
         this.logger?.warn({ err, userId }, 'could not store the 1:1 chat reference');
       } // a conflict: another turn of the same user stored it at the same moment
+      return undefined;
     }
   }
 }

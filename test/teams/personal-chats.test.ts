@@ -29,7 +29,7 @@ describe('teams personal chats', () => {
   it('stores the 1:1 chat of a user the first time it hears from them there, with its serviceUrl', async () => {
     const chats = new PersonalChats(new MemoryStore());
     assert.equal(await chats.get(TENANT, MARCUS), undefined);
-    await chats.observe(context(activity()));
+    assert.deepEqual(await chats.observe(context(activity())), { tenantId: TENANT, userId: MARCUS }, 'new: says whose');
     const ref = await chats.get(TENANT, MARCUS);
     assert.equal(ref?.serviceUrl, 'http://localhost:56151/_connector');
     assert.equal(ref?.conversation?.id, 'a:personal-marcus-reed');
@@ -44,9 +44,9 @@ describe('teams personal chats', () => {
     const chats = new PersonalChats(store);
     await chats.observe(context(activity()));
     const first = (await store.get('teams-personal-chats', `${TENANT}/${MARCUS}`))!.etag;
-    await chats.observe(context(activity({ type: 'message', text: 'status', id: 'm1' })));
+    assert.equal(await chats.observe(context(activity({ type: 'message', text: 'status', id: 'm1' }))), undefined);
     assert.equal((await store.get('teams-personal-chats', `${TENANT}/${MARCUS}`))!.etag, first, 'unchanged: no write');
-    await chats.observe(context(activity({ type: 'message', text: 'status', serviceUrl: 'https://smba.trafficmanager.net/emea/' })));
+    assert.deepEqual(await chats.observe(context(activity({ type: 'message', text: 'status', serviceUrl: 'https://smba.trafficmanager.net/emea/' }))), { tenantId: TENANT, userId: MARCUS }, 'changed');
     assert.equal((await chats.get(TENANT, MARCUS))?.serviceUrl, 'https://smba.trafficmanager.net/emea/');
   });
 
