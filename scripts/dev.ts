@@ -1,10 +1,20 @@
-// `npm run dev`: the bot, the embedded simulated tenant and Microsoft's Agents Playground, all on 127.0.0.1.
+// `npm run dev`: the bot, the embedded simulated tenant and two of Microsoft's Agents Playgrounds, all on 127.0.0.1:
+// one signed in as the operator (Isaac Ito), one as Jane Doe's manager (Marcus Reed), so the whole offboarding can be
+// followed in a browser: the request, the manager's approval, the progress and the summary.
 // Always simulated: the Playground sends unsigned activities, which must never reach a bot wired to a real tenant.
+import fs from 'node:fs';
+import path from 'node:path';
+import YAML from 'yaml';
 import { ConfigError } from '../src/config';
 import { SIMULATED_BANNER, startBot } from '../src/startup';
-import { startPlayground } from './lib/playground';
+import { DEFAULT_PLAYGROUND_CONFIG, startPlayground, writePlaygroundConfigAs } from './lib/playground';
 
 const REAL_TENANT_VARIABLES = ['TENANT_ID', 'M365_CREDENTIAL', 'GRAPH_BASE_URL', 'EXCHANGE_BASE_URL', 'BOT_ID', 'BOT_PASSWORD', 'BOT_TENANT_ID', 'BOT_TYPE'];
+
+interface Person {
+  name: string;
+  aadObjectId: string;
+}
 
 async function main(): Promise<void> {
   const env = { ...process.env };
@@ -12,30 +22,59 @@ async function main(): Promise<void> {
   for (const v of REAL_TENANT_VARIABLES) {
     delete env[v];
   }
+  const config = YAML.parse(fs.readFileSync(DEFAULT_PLAYGROUND_CONFIG, 'utf8')) as { currentUser: Person; users: Person[]; team: { channels: Array<{ id: string; name: string }> } };
+  const channel = config.team.channels.find((c) => c.name === 'Offboarding')!;
+  // Summaries go to the Offboarding channel, as in a real deployment (SUMMARY_CHANNEL_ID), unless set otherwise.
+  env.SUMMARY_CHANNEL_ID ??= channel.id;
+
   const bot = await startBot({ env });
+  const managerId = bot.tenant!.personas.janeManager!;
+  const manager = config.users.find((u) => u.aadObjectId === managerId)!;
   const playground = await startPlayground({ botEndpoint: `${bot.url}/api/messages`, port: Number(process.env.PLAYGROUND_PORT ?? 56150) });
+  const managerConfig = writePlaygroundConfigAs(managerId);
+  const managerPlayground = await startPlayground({
+    botEndpoint: `${bot.url}/api/messages`,
+    port: Number(process.env.PLAYGROUND_MANAGER_PORT ?? 56151),
+    configPath: managerConfig,
+    logFile: path.join(__dirname, '..', 'artifacts', 'playground-manager.log'),
+  });
 
   const lines = [
     '',
     `*** ${SIMULATED_BANNER} ***`,
     `Bot:               ${bot.url}/api/messages`,
     `Simulated tenant:  ${bot.tenant?.url ?? '-'}  (Graph /v1.0, Exchange /adminapi/beta/${bot.m365.tenantId}/InvokeCommand)`,
-    `Agents Playground: ${playground.url}   <- open this in a browser`,
     ...(ignored.length ? [`(ignored for dev: ${ignored.join(', ')})`] : []),
+    '',
+    'Try a whole offboarding, in two browser tabs:',
+    `  1. ${manager.name}'s Agents Playground: ${managerPlayground.url}`,
+    `     Open it first. ${manager.name} is Jane Doe's manager; opening it introduces him to the bot, so his approval card`,
+    '     reaches his Personal Chat (opened later, the card that went to your thread follows him there).',
+    `  2. Your Agents Playground: ${playground.url}`,
+    `     You are ${config.currentUser.name}, an IT operator. Open the *${channel.name}* channel and post`,
+    '     "@Offboarding offboard Jane Doe" (type @Off and pick the bot), check the card and click "Submit for approval".',
+    `  3. In ${manager.name}'s tab, *Personal Chat*: the approval card. Click "Approve" (you act as ${manager.name}).`,
+    `  4. In your tab: the progress card fills in under your post, then the summary is posted in *${channel.name}*.`,
+    '  Also: "status", "cancel <request id>", "help" (in Personal Chat, no @mention needed).',
     'Press Ctrl+C to stop.',
     '',
   ];
   console.log(lines.join('\n'));
 
   const stop = (): void => {
-    void Promise.allSettled([playground.close(), bot.close()]).then(() => process.exit(0));
+    void Promise.allSettled([playground.close(), managerPlayground.close(), bot.close()]).then(() => {
+      fs.rmSync(path.dirname(managerConfig), { recursive: true, force: true });
+      process.exit(0);
+    });
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  playground.process.once('exit', (code) => {
-    console.error(`Agents Playground exited (${code}).`);
-    stop();
-  });
+  for (const p of [playground, managerPlayground]) {
+    p.process.once('exit', (code) => {
+      console.error(`Agents Playground exited (${code}).`);
+      stop();
+    });
+  }
 }
 
 main().catch((err: unknown) => {

@@ -18,6 +18,7 @@ import { openStore, type Store } from './store';
 import { createAdapter } from './teams/adapter';
 import { createTeamsApp } from './teams/app';
 import { TeamsNotifier } from './teams/notifier';
+import { PersonalChats } from './teams/personal-chats';
 import { Proactive } from './teams/proactive';
 import { startSimulatedTenant, type SimulatedTenant } from './simulator';
 import { armCrashPoint, observeCall } from './testing/crash-points';
@@ -116,13 +117,15 @@ export async function startBot(options: StartOptions = {}): Promise<RunningBot> 
 
   const adapter = createAdapter(config.bot, governor);
   const proactive = new Proactive(adapter, config.bot?.appId ?? '', governor);
-  const notifier = new TeamsNotifier(proactive, service, { summaryChannelId: config.summaryChannelId, teamsAppId, logger });
+  const personalChats = new PersonalChats(store, logger);
+  const notifier = new TeamsNotifier(proactive, service, { summaryChannelId: config.summaryChannelId, teamsAppId, logger, personalChats });
   service.setNotifier(notifier);
   const app = createTeamsApp({
     adapter,
     botAppId: config.bot?.appId,
     logger,
     offboarding: { service, notifier, proactive },
+    personalChats,
     doctor: {
       isOperator: (id) => access.isOperator(id),
       report: async () => formatDoctorReport(await runDoctor({ credential, graph, exchange, governor, clientId: m365.clientId, options: DEFAULT_OPTIONS, ...(config.offboardableUnitId ? { offboardableUnitId: config.offboardableUnitId } : {}) })),

@@ -5,12 +5,14 @@ import { createServer, listen } from '../src/server';
 import { createAdapter } from '../src/teams/adapter';
 import { createTeamsApp } from '../src/teams/app';
 import type { BotIdentity } from '../src/config';
+import { MemoryStore } from '../src/store';
+import { PersonalChats } from '../src/teams/personal-chats';
 import { FakeBotConnector } from './fakes/bot-connector';
 
-async function startServer(bot?: BotIdentity, maxActivityBytes?: number): Promise<{ url: string; close: () => void }> {
+async function startServer(bot?: BotIdentity, maxActivityBytes?: number, personalChats?: PersonalChats): Promise<{ url: string; close: () => void }> {
   const logger = createLogger({ level: 'silent' });
   const adapter = createAdapter(bot);
-  const app = createTeamsApp({ adapter, botAppId: bot?.appId, logger });
+  const app = createTeamsApp({ adapter, botAppId: bot?.appId, logger, ...(personalChats ? { personalChats } : {}) });
   const server = createServer({ adapter, app, logger, ...(maxActivityBytes ? { maxActivityBytes } : {}) });
   const { url } = await listen(server, 0, '127.0.0.1');
   return {
@@ -130,6 +132,49 @@ describe('HTTP server', () => {
     } finally {
       bot.close();
     }
+  });
+
+  describe("each user's 1:1 chat, kept from their activities (where the bot's own messages to them go)", () => {
+    const TENANT = '11111111-2222-3333-4444-555555555555';
+    const USER = '00000000-0000-0000-0000-000000000001';
+    const installed = (serviceUrl: string) => ({ ...messageActivity(serviceUrl, ''), type: 'installationUpdate', action: 'add', text: undefined });
+
+    it('in local mode, the first activity of a 1:1 chat (the app installed there) stores its reference', async () => {
+      const chats = new PersonalChats(new MemoryStore());
+      const bot = await startServer(undefined, undefined, chats);
+      try {
+        const res = await fetch(`${bot.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(installed(connector.url)) });
+        assert.equal(res.status, 200);
+        const ref = await chats.get(TENANT, USER);
+        assert.equal(ref?.serviceUrl, connector.url);
+        assert.equal(ref?.conversation?.id, 'a:personal-1');
+      } finally {
+        bot.close();
+      }
+    });
+
+    it('with BOT_ID set, an unsigned activity is refused (401) and stores nothing: nobody can point a person\'s chat elsewhere', async () => {
+      const chats = new PersonalChats(new MemoryStore());
+      const bot = await startServer({ appId: 'bbbbbbbb-0000-0000-0000-000000000001', password: 'not-a-real-secret', type: 'MultiTenant' }, undefined, chats);
+      try {
+        const res = await fetch(`${bot.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(installed('http://127.0.0.1:9/attacker')) });
+        assert.equal(res.status, 401);
+        assert.equal(await chats.get(TENANT, USER), undefined);
+      } finally {
+        bot.close();
+      }
+    });
+
+    it('serves nothing for the local demo: with BOT_ID set, any path but /api/messages and /healthz is 404', async () => {
+      const bot = await startServer({ appId: 'bbbbbbbb-0000-0000-0000-000000000001', password: 'not-a-real-secret', type: 'MultiTenant' });
+      try {
+        for (const p of ['/demo', '/playground', '/_connector/v3/conversations', '/api/demo']) {
+          assert.equal((await fetch(`${bot.url}${p}`)).status, 404, p);
+        }
+      } finally {
+        bot.close();
+      }
+    });
   });
 
   describe('bounded, well-formed activities before any work', () => {

@@ -1,7 +1,9 @@
 // Starts the Microsoft 365 Agents Playground (Microsoft's local Teams client) against a bot endpoint, on loopback.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import YAML from 'yaml';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const CLI = require.resolve('@microsoft/m365agentsplayground/cli.js');
@@ -28,6 +30,41 @@ export interface Playground {
 }
 
 export const DEFAULT_PLAYGROUND_CONFIG = path.join(ROOT, '.m365agentsplayground.yml');
+
+interface PlaygroundPerson {
+  id: string;
+  name: string;
+  aadObjectId: string;
+  [field: string]: unknown;
+}
+
+interface PlaygroundConfig {
+  currentUser: PlaygroundPerson;
+  users: PlaygroundPerson[];
+  personalChat?: { id: string };
+  [field: string]: unknown;
+}
+
+/**
+ * The project's Playground configuration, signed in as another of its people (by Entra object id): the same tenant,
+ * bot, people, team and channels; that person becomes `currentUser` (the operator joins the other people) and gets a
+ * personal chat of their own. `npm run dev` and the end-to-end test run a second Playground with it, so that the
+ * leaver's manager can click their approval card as themselves. Written to a temporary file; returns its path.
+ */
+export function writePlaygroundConfigAs(aadObjectId: string, source = DEFAULT_PLAYGROUND_CONFIG): string {
+  const config = YAML.parse(fs.readFileSync(source, 'utf8')) as PlaygroundConfig;
+  const person = config.users.find((u) => u.aadObjectId === aadObjectId);
+  if (!person) {
+    throw new Error(`${aadObjectId} is not one of the Playground's people (${source})`);
+  }
+  config.users = [config.currentUser, ...config.users.filter((u) => u !== person)];
+  config.currentUser = person;
+  config.personalChat = { id: `a:personal-${person.id.replace(/^29:/, '')}` };
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'playground-'));
+  const file = path.join(dir, `m365agentsplayground.${person.id.replace(/^29:/, '')}.yml`);
+  fs.writeFileSync(file, `# Generated from ${path.basename(source)} by scripts/lib/playground.ts: signed in as ${person.name}.\n${YAML.stringify(config)}`);
+  return file;
+}
 
 export function startPlayground(options: PlaygroundOptions): Promise<Playground> {
   const logFile = options.logFile ?? path.join(ROOT, 'artifacts', 'playground.log');

@@ -49,7 +49,7 @@ const LINKS: Partial<Record<StepKind, StepKind[]>> = {
 };
 
 /** Links that only order two steps: the later one runs even when the earlier failed (turning ActiveSync off matters). */
-const ORDER_ONLY: Partial<Record<StepKind, StepKind[]>> = {
+export const ORDER_ONLY: Partial<Record<StepKind, StepKind[]>> = {
   'disable-mobile-protocols': ['remove-mobile-mail'],
 };
 

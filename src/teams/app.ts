@@ -18,6 +18,7 @@ import { offboardCommand } from './commands/offboard';
 import { statusCommand } from './commands/status';
 import { replyUnknown } from './commands/unknown';
 import type { TeamsNotifier } from './notifier';
+import type { PersonalChats } from './personal-chats';
 import type { Proactive } from './proactive';
 
 export interface TeamsAppDeps {
@@ -26,6 +27,8 @@ export interface TeamsAppDeps {
   logger: Logger;
   doctor?: DoctorDeps;
   offboarding?: { service: OffboardingService; notifier: TeamsNotifier; proactive: Proactive };
+  /** Remembers each user's 1:1 chat with the bot, from any activity they send there (personal-chats.ts). */
+  personalChats?: PersonalChats;
 }
 
 export function createTeamsApp(deps: TeamsAppDeps): Application {
@@ -40,6 +43,20 @@ export function createTeamsApp(deps: TeamsAppDeps): Application {
     // thread's) is updated in place by the notifier right after, so the invoke doesn't wait for that.
     adaptiveCards: { actionExecuteResponseType: AdaptiveCardActionExecuteResponseType.REPLACE_FOR_INTERACTOR },
   });
+
+  const personalChats = deps.personalChats;
+  if (personalChats) {
+    // Before any route: the first activity of a 1:1 chat (the app's installation, a message) records where it is.
+    app.turn('beforeTurn', async (context) => {
+      const opened = await personalChats.observe(context);
+      if (opened && deps.offboarding) {
+        // An approver heard from for the first time (or from a new chat) gets, there, the cards still waiting for them
+        // that reached only a thread; after the turn: it needs nothing from it.
+        void deps.offboarding.notifier.personalChatOpened(opened.tenantId, opened.userId).catch((err: unknown) => deps.logger.warn({ err }, 'waiting approval cards not sent to the new 1:1 chat'));
+      }
+      return true;
+    });
+  }
 
   const commands: Command[] = [];
   const actions: CardAction[] = [];

@@ -10,7 +10,8 @@ import type { OffboardingRequest } from '../offboarding/requests';
 import type { OffboardingService, RequestNotifier } from '../offboarding/service';
 import { renderApprovalCard, renderDecidedCard, renderPlanCard, renderProgressCard, renderSummaryCard } from './cards';
 import { conversationKey } from './connector-governor';
-import { connectorStatus, Proactive } from './proactive';
+import type { PersonalChats } from './personal-chats';
+import { connectorStatus, Proactive, type Posted } from './proactive';
 import { asChannelData, currentApprovals, refsOf, type ApprovalCardRef, type TeamsRefs } from './refs';
 import { approvalCardData, decidedCardData, outcomeLine, personZone, planCardData, progressCardData, summaryCardData, supersededCardData } from './view';
 import { formatInZone } from './zoned-time';
@@ -25,6 +26,8 @@ export interface NotifierOptions {
   /** Progress card updates at most this often per request. */
   progressIntervalMs?: number;
   sleep?: (ms: number) => Promise<void>;
+  /** Each user's 1:1 chat as the bot last heard from them: preferred to opening one by Entra id. */
+  personalChats?: PersonalChats;
 }
 
 const card = (attachment: Attachment): Partial<Activity> => MessageFactory.attachment(attachment);
@@ -70,6 +73,25 @@ export class TeamsNotifier implements RequestNotifier {
     await this.service.approvalsDelivered(request, outcomes).catch((err: unknown) => this.warn(err, request.id, 'approval delivery not recorded'));
   }
 
+  /**
+   * A person's 1:1 chat with the bot became known (personal-chats.ts): the approval cards waiting for them that reached
+   * only a thread (with a mention: no 1:1 chat could be opened then) go to that chat too, so they can decide where
+   * they are; either card decides, and the decision updates both. Requests of other tenants, decided ones and those
+   * whose card already reached them in a 1:1 chat are left alone. Never throws.
+   */
+  async personalChatOpened(tenantId: string, userId: string): Promise<void> {
+    const all = await this.service.list().catch((err: unknown) => this.warn(err, '', 'could not list the requests'));
+    const waiting = (all ?? []).filter(
+      (r) => r.status === 'requested' && refsOf(r).tenantId === tenantId && r.approvers.some((a) => a.id === userId) && !currentApprovals(r).some((a) => a.approverId === userId && a.where === '1:1'),
+    );
+    for (const request of waiting) {
+      const outcomes = await this.deliverApprovals(request, [userId], true);
+      if (outcomes[userId] === 'delivered') {
+        await this.service.approvalsDelivered(request, outcomes).catch((err: unknown) => this.warn(err, request.id, 'approval delivery not recorded'));
+      }
+    }
+  }
+
   approversWithoutCard(request: OffboardingRequest): string[] {
     const carded = new Set(currentApprovals(request).map((a) => a.approverId));
     return request.approvers.map((a) => a.id).filter((id) => !carded.has(id));
@@ -93,7 +115,7 @@ export class TeamsNotifier implements RequestNotifier {
    * a decision that comes first updates it; a card sent after the decision is turned into the decided card right
    * away. Never throws: each approver's outcome is returned.
    */
-  async deliverApprovals(request: OffboardingRequest, approverIds: string[]): Promise<Record<string, DeliveryOutcome>> {
+  async deliverApprovals(request: OffboardingRequest, approverIds: string[], storedChatOnly = false): Promise<Record<string, DeliveryOutcome>> {
     const refs = refsOf(request);
     const round = request.reapproval?.at;
     // Card references are saved one at a time: ten approvers answering together would otherwise race on the request.
@@ -116,7 +138,7 @@ export class TeamsNotifier implements RequestNotifier {
       }
       this.delivering.add(key);
       try {
-        return await this.sendApproval(request, refs, approver.id, approver.displayName, (ref) => save(round ? { ...ref, round } : ref));
+        return await this.sendApproval(request, refs, approver.id, approver.displayName, (ref) => save(round ? { ...ref, round } : ref), storedChatOnly);
       } catch (err) {
         this.warn(err, request.id, 'approval card not delivered');
         return 'failed';
@@ -127,8 +149,8 @@ export class TeamsNotifier implements RequestNotifier {
     return Object.fromEntries(await Promise.all(approverIds.map(async (id) => [id, await one(id)] as const)));
   }
 
-  private async sendApproval(request: OffboardingRequest, refs: TeamsRefs, approverId: string, approverName: string, save: (ref: ApprovalCardRef) => Promise<OffboardingRequest | undefined>): Promise<DeliveryOutcome> {
-    const ref = await this.deliverApproval(request, refs, approverId, approverName);
+  private async sendApproval(request: OffboardingRequest, refs: TeamsRefs, approverId: string, approverName: string, save: (ref: ApprovalCardRef) => Promise<OffboardingRequest | undefined>, storedChatOnly = false): Promise<DeliveryOutcome> {
+    const ref = storedChatOnly ? await this.deliverToStoredChat(request, refs, approverId) : await this.deliverApproval(request, refs, approverId, approverName);
     if (!ref) {
       return 'skipped'; // decided meanwhile: nothing to ask any more
     }
@@ -150,6 +172,16 @@ export class TeamsNotifier implements RequestNotifier {
   }
 
 
+  /** The card in the approver's stored 1:1 chat only (no chat opened, no install, no thread): personalChatOpened. */
+  private async deliverToStoredChat(request: OffboardingRequest, refs: TeamsRefs, approverId: string): Promise<ApprovalCardRef | undefined> {
+    const known = await this.options.personalChats?.get(refs.tenantId, approverId);
+    if (!known || !(await this.stillOpen(request.id))) {
+      return undefined;
+    }
+    const activityId = await this.proactive.send(known, card(renderApprovalCard(approvalCardData(request))));
+    return { approverId, reference: known, activityId, where: '1:1' };
+  }
+
   /** 1:1 chat first; on 403 install the app through Graph and keep trying for up to 30 s; then the thread. */
   private async deliverApproval(request: OffboardingRequest, refs: TeamsRefs, approverId: string, approverName: string): Promise<ApprovalCardRef | undefined> {
     const activity = card(renderApprovalCard(approvalCardData(request)));
@@ -160,7 +192,7 @@ export class TeamsNotifier implements RequestNotifier {
         return undefined;
       }
       try {
-        const posted = await this.proactive.sendPersonal(refs.serviceUrl, refs.tenantId, approverId, refs.bot, activity);
+        const posted = await this.toPerson(request.id, refs, approverId, activity);
         return { approverId, reference: posted.reference, activityId: posted.activityId, where: '1:1' };
       } catch (err) {
         const status = connectorStatus(err);
@@ -200,6 +232,23 @@ export class TeamsNotifier implements RequestNotifier {
       this.options.logger?.warn({ requestId: request.id, approverId }, 'the connector returned no id for the approval card: it cannot be updated later');
     }
     return { approverId, reference: refs.thread, activityId, where: 'thread' };
+  }
+
+  /**
+   * A message to a person in their 1:1 chat with the bot: through the chat they last wrote from (its own serviceUrl),
+   * when the bot has heard from them there; otherwise, or when that fails, by opening the chat by Entra id through
+   * the request's serviceUrl (sendPersonal: 403 when the app isn't installed for them).
+   */
+  private async toPerson(requestId: string, refs: TeamsRefs, personId: string, activity: Partial<Activity>): Promise<Posted> {
+    const known = await this.options.personalChats?.get(refs.tenantId, personId).catch((err: unknown) => this.warn(err, requestId, 'could not read the stored 1:1 chat'));
+    if (known) {
+      try {
+        return { reference: known, activityId: await this.proactive.send(known, activity) };
+      } catch (err) {
+        this.options.logger?.warn({ err, status: connectorStatus(err), requestId, personId }, 'the stored 1:1 chat refused the message: opening one by Entra id');
+      }
+    }
+    return this.proactive.sendPersonal(refs.serviceUrl, refs.tenantId, personId, refs.bot, activity);
   }
 
   private async stillOpen(requestId: string): Promise<boolean> {
@@ -255,7 +304,7 @@ export class TeamsNotifier implements RequestNotifier {
       this.warn(err, request.id, 'could not tell the requester in the thread');
     }
     try {
-      await this.proactive.sendPersonal(refs.serviceUrl, refs.tenantId, requester.id, refs.bot, { type: 'message', text: `${requester.displayName}, ${body}` });
+      await this.toPerson(request.id, refs, requester.id, { type: 'message', text: `${requester.displayName}, ${body}` });
       return '1:1';
     } catch (err) {
       this.warn(err, request.id, 'could not tell the requester in a 1:1 chat either');

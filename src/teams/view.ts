@@ -54,14 +54,19 @@ export function formatTime(iso: string, timeZone = 'UTC'): string {
   return `${text} (${zone})`;
 }
 
+/** The request card's inheritor choice that means "the person searched for in the people picker below". */
+export const SOMEONE_ELSE = 'someone-else';
+
 export function requestCardData(leaver: DirectoryUser, manager: DirectoryUser | undefined, requester: { id: string; displayName: string }, today: string, timeZone: string | undefined, error?: string): RequestCardData {
   // Static choices, so the card also works where the people picker isn't rendered: the manager (preselected), and
   // the requester as a fallback. A disabled manager, or a leaver listed as their own manager, can't inherit: the
   // preflight would refuse them, so they are not offered.
   const heir = manager && manager.accountEnabled && manager.id !== leaver.id ? manager : undefined;
   const choices = [
-    ...(heir ? [{ title: `${personLine(heir)} — manager`, value: heir.id }] : []),
+    // "manager" before the address: a narrow drop-down cuts the end of the line.
+    ...(heir ? [{ title: personLine({ ...heir, displayName: `${heir.displayName}, manager` }), value: heir.id }] : []),
     ...(requester.id !== heir?.id && requester.id !== leaver.id ? [{ title: `${requester.displayName} (you)`, value: requester.id }] : []),
+    { title: 'Someone else… (search below)', value: SOMEONE_ELSE },
   ];
   return {
     verb: VERBS.submit,

@@ -139,6 +139,10 @@ describe('deployment runtime (engines, linuxFxVersion, the deploy step)', () => 
       'lib/index.js.map',
       'src/cli/doctor.ts',
       'scripts/dev.ts',
+      // The local demo (npm run dev): the manager's Playground and its configuration, the README's pictures.
+      'scripts/lib/playground.ts',
+      '.m365agentsplayground.yml',
+      'docs/images/2-approval-as-manager.png',
       'test/config.test.ts',
       'env/.env.dev',
       'env/.env.dev.user',

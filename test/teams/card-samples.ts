@@ -53,8 +53,9 @@ export const REQUEST: RequestCardData = {
   verb: VERBS.submit,
   leaver: { id: JANE_ID, title: 'Jane Doe (jane.doe@contoso.com)', detail: 'Senior Account Executive · Sales' },
   inheritorChoices: [
-    { title: 'Marcus Reed (marcus.reed@contoso.com) — manager', value: MARCUS_ID },
+    { title: 'Marcus Reed, manager (marcus.reed@contoso.com)', value: MARCUS_ID },
     { title: 'Tom Alvarez (tom.alvarez@contoso.com)', value: 'f19ea5c6-87bc-595b-ac6e-b71a304132c5' },
+    { title: 'Someone else… (search below)', value: 'someone-else' },
   ],
   inheritorDefault: MARCUS_ID,
   toggles,

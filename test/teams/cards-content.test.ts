@@ -48,7 +48,7 @@ describe('card content', () => {
     const card = renderRequestCard(REQUEST);
 
     it('has exactly the input ids of the public contract, each once', () => {
-      const expected = ['leaverId', 'mailboxInheritorId', ...OPTION_IDS, 'effectiveDate', 'effectiveTime', 'reason'];
+      const expected = ['leaverId', 'mailboxInheritorId', 'mailboxInheritorSearch', ...OPTION_IDS, 'effectiveDate', 'effectiveTime', 'reason'];
       assert.deepEqual(inputs(card).map((i) => i.id).sort(), [...expected].sort());
     });
 
@@ -76,16 +76,26 @@ describe('card content', () => {
       assert.equal(leaver.isRequired, true);
     });
 
-    it('offers a Graph people picker for the inheritor, with static choices and the manager preselected', () => {
-      const picker = input(card, 'mailboxInheritorId');
+    it('shows the inheritor as a static choice (the manager preselected, the requester, "Someone else…"), readable where the people picker is not rendered', () => {
+      const choice = input(card, 'mailboxInheritorId');
+      assert.equal(choice.type, 'Input.ChoiceSet');
+      assert.equal(choice.style, 'compact');
+      assert.equal(choice['choices.data'], undefined, 'no people picker here: its field shows no value in the Agents Playground');
+      assert.deepEqual(choice.choices, REQUEST.inheritorChoices);
+      assert.equal(choice.value, MARCUS_ID);
+      assert.equal(choice.isRequired, true);
+      assert.ok(choice.errorMessage);
+      assert.equal(choice.label, 'Who inherits the mailbox and OneDrive');
+      assert.equal(input(renderRequestCard({ ...REQUEST, inheritorDefault: undefined }), 'mailboxInheritorId').value, '');
+    });
+
+    it('keeps the Graph people picker for "Someone else…" in Teams, offering the same people first', () => {
+      const picker = input(card, 'mailboxInheritorSearch');
       assert.equal(picker.type, 'Input.ChoiceSet');
       assert.deepEqual(picker['choices.data'], { type: 'Data.Query', dataset: 'graph.microsoft.com/users' });
-      assert.deepEqual(picker.choices, REQUEST.inheritorChoices);
-      assert.equal(picker.value, MARCUS_ID);
-      assert.equal(picker.isRequired, true);
-      assert.ok(picker.errorMessage);
-      assert.equal(picker.label, 'Who inherits the mailbox and OneDrive');
-      assert.equal(input(renderRequestCard({ ...REQUEST, inheritorDefault: undefined }), 'mailboxInheritorId').value, '');
+      assert.deepEqual(picker.choices, REQUEST.inheritorChoices.filter((c) => c.value !== 'someone-else'));
+      assert.equal(picker.isRequired, undefined, 'used only with "Someone else…" (checked on submit)');
+      assert.match(String(picker.label), /Someone else/);
     });
 
     it('places the Intune choice, the auto-reply text, the dates and the reason', () => {

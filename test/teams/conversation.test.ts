@@ -60,8 +60,8 @@ describe('conversation', function () {
       assert.equal(inputs.get('leaverId')?.value, h.people.jane.id);
       const inheritor = inputs.get('mailboxInheritorId')!;
       assert.equal(inheritor.value, h.people.marcus.id);
-      assert.deepEqual((inheritor['choices.data'] as { dataset: string }).dataset, 'graph.microsoft.com/users');
-      assert.ok((inheritor.choices as Array<{ value: string }>).some((c) => c.value === h.people.marcus.id));
+      assert.deepEqual((inheritor.choices as Array<{ value: string }>).map((c) => c.value), [h.people.marcus.id, h.people.isaac.id, 'someone-else']);
+      assert.deepEqual((inputs.get('mailboxInheritorSearch')!['choices.data'] as { dataset: string }).dataset, 'graph.microsoft.com/users');
       assert.deepEqual(actionsOf(card).map((a) => a.verb), [VERBS.submit]);
     });
 
@@ -80,6 +80,7 @@ describe('conversation', function () {
       assert.match(await bad(h.people.isaac, { leaverId: 'jane', mailboxInheritorId: h.people.tom.id }), /leaverId must be an Entra object id/);
       assert.match(await bad(h.people.isaac, { leaverId: h.people.jane.id, mailboxInheritorId: h.people.tom.id, deleteAccount: 'maybe' }), /deleteAccount/);
       assert.match(await bad(h.people.tom, { leaverId: h.people.jane.id, mailboxInheritorId: h.people.tom.id }), /only members of the offboarding operators group/);
+      assert.match(await bad(h.people.isaac, { leaverId: h.people.jane.id, mailboxInheritorId: 'someone-else', mailboxInheritorSearch: '' }), /you chose \\"Someone else…\\": search for the person who inherits the mailbox/);
       // Passes the first checks, refused in the background: the form comes back with the reason.
       await h.click(h.people.isaac, VERBS.submit, { leaverId: h.people.victor.id, mailboxInheritorId: h.people.tom.id }, 'card-victor');
       await h.connector.waitFor((a) => a.activityId === 'card-victor' && /protected group/.test(textOf(a)));
@@ -93,7 +94,9 @@ describe('conversation', function () {
     let requestId = '';
 
     it('after submit: the plan preview in the thread and the approval card to the manager in a 1:1 chat, nothing written', async () => {
-      ({ requestId } = await submitFor(h.people.isaac, h.people.jane, h.people.tom));
+      // Tom is not on the card's drop-down (Marcus, Isaac): "Someone else…", then Tom found with the people picker.
+      ({ requestId } = await submitFor(h.people.isaac, h.people.jane, h.people.tom, { mailboxInheritorId: 'someone-else', mailboxInheritorSearch: h.people.tom.id }));
+      assert.equal((await h.bot.service.get(requestId))?.inheritor.id, h.people.tom.id);
       const preview = await h.connector.waitFor((a) => a.conversationId === CHANNEL_THREAD && /Offboarding plan for Jane Doe/.test(textOf(a)));
       assert.match(textOf(preview), /Leave 68 groups/);
       const approval = await approvalCardFor(requestId, h.people.marcus);

@@ -8,6 +8,7 @@ import type { DeliveryOutcome } from '../../src/offboarding/housekeeping';
 import type { OffboardingRequest } from '../../src/offboarding/requests';
 import type { OffboardingService } from '../../src/offboarding/service';
 import { TeamsNotifier } from '../../src/teams/notifier';
+import type { PersonalChats } from '../../src/teams/personal-chats';
 import type { Posted, Proactive } from '../../src/teams/proactive';
 import { sampleRequest } from './sample-request';
 
@@ -64,6 +65,7 @@ function fakeService(r: OffboardingRequest) {
     installAppFor: (userId: string) => (installs.push(userId), Promise.resolve('installed')),
     annotate: (_id: string, change: (t: Record<string, unknown>) => Record<string, unknown>) => ((current = { ...current, teams: change(current.teams) }), Promise.resolve(current)),
     get: () => Promise.resolve(current),
+    list: () => Promise.resolve([current]),
     runView: () => Promise.resolve(undefined),
     recordSummary: (_id: string, s: OffboardingRequest['summary']) => (recorded.push(s), Promise.resolve()),
     approvalsDelivered: (_r: OffboardingRequest, outcomes: Record<string, DeliveryOutcome>) => (rounds.push(outcomes), Promise.resolve()),
@@ -87,6 +89,30 @@ describe('teams notifier', () => {
     assert.deepEqual(s.installs, []);
     assert.deepEqual((s.current().teams.approvals as Array<{ where: string }>).map((a) => a.where), ['1:1']);
     assert.deepEqual(s.rounds, [{ ben: 'delivered' }], 'the outcome goes back to the service');
+  });
+
+  it('prefers the 1:1 chat the approver last wrote from (its own serviceUrl) to opening one by Entra id', async () => {
+    const p = new RecordingProactive();
+    const s = fakeService(request());
+    const stored = { serviceUrl: 'http://localhost:56151/_connector', conversation: { id: 'a:personal-ben' } } as never;
+    const asked: string[] = [];
+    const personalChats = { get: (tenant: string, id: string) => (asked.push(`${tenant}/${id}`), Promise.resolve(id === 'ben' ? stored : undefined)) } as unknown as PersonalChats;
+    await new TeamsNotifier(p as unknown as Proactive, s.service, { teamsAppId: 'app', sleep: noSleep, personalChats }).requested(request());
+    assert.deepEqual(asked, ['t/ben']);
+    assert.deepEqual(p.calls.map((c) => `${c.op} ${c.to}`), ['send thread-1', 'send a:personal-ben']);
+    const approvals = s.current().teams.approvals as Array<{ where: string; reference: unknown; activityId: string }>;
+    assert.deepEqual(approvals.map((a) => [a.where, a.reference, a.activityId]), [['1:1', stored, 'act-2']]);
+  });
+
+  it('opens the chat by Entra id when the stored 1:1 chat refuses the card', async () => {
+    const p = new RecordingProactive();
+    const s = fakeService(request());
+    const personalChats = { get: () => Promise.resolve({ serviceUrl: 'http://gone/', conversation: { id: 'a:stale' } }) } as unknown as PersonalChats;
+    const send = p.send.bind(p);
+    p.send = (reference, activity) => (reference.conversation?.id === 'a:stale' ? Promise.reject(Object.assign(new Error('Forbidden'), { statusCode: 403 })) : send(reference, activity));
+    await new TeamsNotifier(p as unknown as Proactive, s.service, { teamsAppId: 'app', sleep: noSleep, personalChats }).requested(request());
+    assert.deepEqual(p.calls.map((c) => c.op), ['send', 'personal']);
+    assert.deepEqual((s.current().teams.approvals as Array<{ where: string }>).map((a) => a.where), ['1:1']);
   });
 
   it('on 403 installs the app through Graph and tries again', async () => {
@@ -116,6 +142,48 @@ describe('teams notifier', () => {
     assert.equal(p.calls.filter((c) => c.op === 'send').length, 2, 'the plan preview, then the card with the mention');
     assert.deepEqual((s.current().teams.approvals as Array<{ where: string }>).map((a) => a.where), ['thread']);
     assert.deepEqual(s.rounds, [{ ben: 'delivered' }], 'a card in the thread is a delivered card');
+  });
+
+  describe("an approver's 1:1 chat becomes known after their card reached only the thread", () => {
+    const inThread = { approverId: 'ben', reference: { conversation: { id: 'thread-1' } }, activityId: 'thread-card', where: 'thread' };
+    const stored = { serviceUrl: 'http://localhost:56151/_connector', conversation: { id: 'a:personal-ben' } };
+    const chats = (known: Record<string, unknown>) => ({ get: (_t: string, id: string) => Promise.resolve(known[id]) }) as unknown as PersonalChats;
+
+    it('sends the waiting card to that chat too, records it as a 1:1 card and tells the service', async () => {
+      const p = new RecordingProactive();
+      const r = request({ teams: { ...request().teams, approvals: [inThread] } });
+      const s = fakeService(r);
+      await new TeamsNotifier(p as unknown as Proactive, s.service, { sleep: noSleep, personalChats: chats({ ben: stored }) }).personalChatOpened('t', 'ben');
+      assert.deepEqual(p.calls.map((c) => `${c.op} ${c.to}`), ['send a:personal-ben']);
+      assert.match(JSON.stringify(p.calls[0]!.activity.attachments), /offboard\.approve/);
+      assert.deepEqual((s.current().teams.approvals as Array<{ where: string }>).map((a) => a.where), ['thread', '1:1']);
+      assert.deepEqual(s.rounds, [{ ben: 'delivered' }]);
+    });
+
+    it('leaves alone another tenant, another approver, a decided request and one whose card reached them in a 1:1 chat', async () => {
+      const cases: Array<[string, string, OffboardingRequest]> = [
+        ['other-tenant', 'ben', request({ teams: { ...request().teams, approvals: [inThread] } })],
+        ['t', 'marcus', request({ teams: { ...request().teams, approvals: [inThread] } })],
+        ['t', 'ben', request({ status: 'approved', teams: { ...request().teams, approvals: [inThread] } })],
+        ['t', 'ben', request({ teams: { ...request().teams, approvals: [inThread, { ...inThread, where: '1:1', activityId: 'c' }] } })],
+      ];
+      for (const [tenant, user, r] of cases) {
+        const p = new RecordingProactive();
+        const s = fakeService(r);
+        await new TeamsNotifier(p as unknown as Proactive, s.service, { sleep: noSleep, personalChats: chats({ ben: stored, marcus: stored }) }).personalChatOpened(tenant, user);
+        assert.deepEqual(p.calls, [], `${tenant} ${user} ${r.status}`);
+        assert.deepEqual(s.rounds, []);
+      }
+    });
+
+    it('never opens a chat, installs the app or posts in the thread for it', async () => {
+      const p = new RecordingProactive();
+      const r = request({ teams: { ...request().teams, approvals: [inThread] } });
+      const s = fakeService(r);
+      await new TeamsNotifier(p as unknown as Proactive, s.service, { teamsAppId: 'app', sleep: noSleep, personalChats: chats({}) }).personalChatOpened('t', 'ben');
+      assert.deepEqual(p.calls, []);
+      assert.deepEqual(s.installs, []);
+    });
   });
 
   it('no thread fallback where the thread may not show the card (a 1:1 or group chat, a channel the leaver is in): a failure', async () => {

@@ -6,7 +6,7 @@ import { DEFAULT_OPTIONS } from '../../src/offboarding/options';
 import { planOffboarding } from '../../src/offboarding/planner';
 import type { OffboardingRequest } from '../../src/offboarding/requests';
 import { renderPlanCard, renderSummaryCard } from '../../src/teams/cards';
-import { planCardData, requestCardData, summaryCardData } from '../../src/teams/view';
+import { planCardData, requestCardData, SOMEONE_ELSE, summaryCardData } from '../../src/teams/view';
 import { group, leaver, snapshot } from '../offboarding/fixtures';
 import { sampleRequest } from './sample-request';
 
@@ -60,17 +60,18 @@ describe('request card data: who is offered as the mailbox inheritor', () => {
   const isaac = { id: 'isaac', displayName: 'Isaac Ito' };
   const marcus = { id: 'marcus', displayName: 'Marcus Reed', userPrincipalName: 'marcus.reed@contoso.com', accountEnabled: true };
 
-  it('an active manager is offered and preselected, the requester offered too', () => {
+  it('an active manager is offered and preselected, the requester offered too, then "Someone else…"', () => {
     const data = requestCardData(jane, marcus, isaac, '2026-11-27', 'Europe/London');
     assert.equal(data.inheritorDefault, 'marcus');
-    assert.deepEqual(data.inheritorChoices.map((c) => c.value), ['marcus', 'isaac']);
+    assert.deepEqual(data.inheritorChoices.map((c) => c.value), ['marcus', 'isaac', SOMEONE_ELSE]);
+    assert.equal(data.inheritorChoices.at(-1)!.title, 'Someone else… (search below)');
   });
 
   it('a disabled manager, or a leaver listed as their own manager, is neither offered nor preselected', () => {
     for (const manager of [{ ...marcus, accountEnabled: false }, jane]) {
       const data = requestCardData(jane, manager, isaac, '2026-11-27', 'Europe/London');
       assert.equal(data.inheritorDefault, undefined);
-      assert.deepEqual(data.inheritorChoices.map((c) => c.value), ['isaac']);
+      assert.deepEqual(data.inheritorChoices.map((c) => c.value), ['isaac', SOMEONE_ELSE]);
     }
   });
 });

@@ -15,19 +15,30 @@ import { asChannelData, refsOf, type TeamsRefs } from '../refs';
 import { requestCardFor } from '../request-card';
 import { refsFrom, timeZoneOf, venueOf } from '../turn';
 import { VERBS } from '../verbs';
-import { isValidZone } from '../view';
+import { isValidZone, SOMEONE_ELSE } from '../view';
 import { todayIn, zonedToUtc } from '../zoned-time';
 import { cardAction, type CardAction } from './action';
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
-export const submitData = z.object({
-  leaverId: z.string({ required_error: 'the person leaving (leaverId) is missing' }).uuid('leaverId must be an Entra object id'),
-  mailboxInheritorId: z.string({ required_error: 'choose who inherits the mailbox (mailboxInheritorId)' }).uuid('mailboxInheritorId must be an Entra object id'),
-  effectiveDate: z.preprocess(blankToUndefined, z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'effectiveDate must be YYYY-MM-DD').optional()),
-  effectiveTime: z.preprocess(blankToUndefined, z.string().regex(/^\d{2}:\d{2}$/, 'effectiveTime must be HH:mm').optional()),
-  reason: z.preprocess(blankToUndefined, z.string().max(LIMITS.reason, tooLong('the reason', LIMITS.reason)).optional()),
-});
+export const submitData = z
+  .object({
+    leaverId: z.string({ required_error: 'the person leaving (leaverId) is missing' }).uuid('leaverId must be an Entra object id'),
+    // A person offered on the card (the manager, the requester), or "Someone else…": then the person searched for.
+    mailboxInheritorId: z.union([z.literal(SOMEONE_ELSE), z.string({ required_error: 'choose who inherits the mailbox (mailboxInheritorId)' }).uuid('mailboxInheritorId must be an Entra object id')], {
+      errorMap: (issue, ctx) => ({ message: issue.code === 'invalid_union' ? 'mailboxInheritorId must be an Entra object id' : ctx.defaultError }),
+    }),
+    mailboxInheritorSearch: z.preprocess(blankToUndefined, z.string().uuid('mailboxInheritorSearch must be an Entra object id').optional()),
+    effectiveDate: z.preprocess(blankToUndefined, z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'effectiveDate must be YYYY-MM-DD').optional()),
+    effectiveTime: z.preprocess(blankToUndefined, z.string().regex(/^\d{2}:\d{2}$/, 'effectiveTime must be HH:mm').optional()),
+    reason: z.preprocess(blankToUndefined, z.string().max(LIMITS.reason, tooLong('the reason', LIMITS.reason)).optional()),
+  })
+  .superRefine((d, ctx) => {
+    if (d.mailboxInheritorId === SOMEONE_ELSE && !d.mailboxInheritorSearch) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['mailboxInheritorSearch'], message: 'you chose "Someone else…": search for the person who inherits the mailbox' });
+    }
+  })
+  .transform((d) => ({ ...d, inheritorId: d.mailboxInheritorId === SOMEONE_ELSE ? d.mailboxInheritorSearch! : d.mailboxInheritorId }));
 
 export interface SubmitDeps {
   service: OffboardingService;
@@ -74,7 +85,7 @@ export function submitAction(deps: SubmitDeps): CardAction {
     const input = {
       requester,
       leaverId: fields.leaverId,
-      inheritorId: fields.mailboxInheritorId,
+      inheritorId: fields.inheritorId,
       options: options.data,
       effectiveAt: effectiveAt(fields.effectiveDate, fields.effectiveTime, isValidZone(zone) ? zone : 'UTC'),
       ...(isValidZone(zone) ? { timeZone: zone } : {}),

@@ -12,14 +12,15 @@ export interface Choice {
   value: string;
 }
 
-/** `offboard <name>`: the request card. Input ids are the public contract (README): leaverId, mailboxInheritorId,
+/** `offboard <name>`: the request card. Input ids are the public contract (README): leaverId, mailboxInheritorId, mailboxInheritorSearch,
  *  every option id of src/offboarding/options.ts, effectiveDate, effectiveTime, reason. */
 export interface RequestCardData {
   verb: string;
   /** Shown above the form when it comes back after a refusal. */
   error?: string;
   leaver: { id: string; title: string; detail?: string };
-  /** Static choices for the inheritor (the manager first) so the card works where the people picker isn't rendered. */
+  /** Static choices for the inheritor (the manager first, preselected; the requester; "Someone else…", which means the
+   *  person found with the people picker below, Teams only), so the card reads right where the picker isn't rendered. */
   inheritorChoices: Choice[];
   inheritorDefault?: string;
   /** Toggles, in display order, each with its default. */

@@ -77,9 +77,19 @@ export class PlaygroundPage {
     await this.page.getByText(text).last().waitFor({ state: 'visible', timeout: timeoutMs });
   }
 
-  async screenshot(name: string): Promise<string> {
+  /**
+   * A screenshot into artifacts/e2e/. The conversation scrolls inside the page, so `focus` (a card) is scrolled into
+   * view first: its top (`'start'`) or its bottom (`'end'`, where a card's buttons are).
+   */
+  async screenshot(name: string, focus?: Locator, block: 'start' | 'end' = 'start'): Promise<string> {
     fs.mkdirSync(ARTIFACTS_DIR, { recursive: true });
     const file = path.join(ARTIFACTS_DIR, `${name}.png`);
+    if (focus) {
+      // Runs in the page (no DOM types here).
+      await focus.evaluate((e: unknown, b) => {
+        (e as { scrollIntoView(o: { block: string }): void }).scrollIntoView({ block: b });
+      }, block);
+    }
     await this.page.screenshot({ path: file, fullPage: true });
     return file;
   }
