@@ -4,7 +4,7 @@
 //   - a user-assigned managed identity: the bot's identity (Azure Bot, msaAppType UserAssignedMSI) AND the
 //     app's identity for Microsoft Graph and Exchange Online (M365_CREDENTIAL=managed-identity); it needs
 //     Graph app roles, Exchange.ManageAsApp and Entra roles granted after provisioning (docs/DEPLOYMENT.md);
-//   - an App Service plan + Web App (Linux, Node 22 LTS) running `node lib/index.js`; the deployment's build runs on
+//   - an App Service plan + Web App (Linux, Node 22 LTS) running `node --optimize-for-size lib/index.js`; the deployment's build runs on
 //     App Service itself (Oryx), so native modules (better-sqlite3) are built for the Node.js that runs them;
 //   - an Azure Bot with the Microsoft Teams channel;
 //   - a storage account with a `backups` container the identity may write to (backups of the SQLite data).

@@ -178,9 +178,10 @@ export class Executor {
   }
 
   /**
-   * The request's own record of a stop, read on every pass of every drive: a stop written while a run was being
-   * created, resumed or retried (when the run record had no stop to keep, or had it cleared), or by another instance,
-   * still stops it.
+   * The request's own record of a stop, read on a drive's first pass and then at most once a second: a stop written
+   * while a run was being created, resumed or retried (when the run record had no stop to keep, or had it cleared), or
+   * by another instance, still stops it. (A run parked for a run slot sees another instance's stop once it has one;
+   * a stop made in this process wakes it at once.)
    */
   stopWhen(check: (requestId: string) => Promise<boolean>): void {
     this.stopRequested = check;
@@ -330,86 +331,89 @@ export class Executor {
     let parked = false;
     let stopReadAt = -Infinity;
 
-    await withAuditScope({ requestId: run.requestId, runId }, async () => {
-      for (;;) {
-        // A stop written by another process (or before a restart) shows on the run record or the request: read on a
-        // drive's first pass, then at most once a second (both records hold the plan; a pass per finished step reading
-        // them made most of a large batch's garbage). A stop made here is seen at once (`stops`).
-        stopped ||= this.stops.has(runId);
-        if (!stopped && Date.now() - stopReadAt >= STOP_READ_INTERVAL_MS) {
-          stopReadAt = Date.now();
-          stopped = (await this.deps.store.get<RunRecord>(COLLECTIONS.runs, runId))?.value.stop !== undefined || ((await this.stopRequested?.(run.requestId)) ?? false);
-        }
-        const phase = stopped ? undefined : this.phaseOf(plan, states);
-        if (phase === 'containment' && !releaseContainment && this.deps.containmentSlots) {
-          releaseContainment = await this.slot(runId, this.deps.containmentSlots);
-          continue; // a stop may have come while it waited
-        }
-        if (phase !== 'containment' && releaseContainment) {
-          releaseContainment(); // contained (or stopped): the next run's containment goes
-          releaseContainment = undefined;
-        }
-        if (phase === 'rest' && !slot.taken && this.deps.runSlots && running.size === 0) {
-          slot.release = this.deps.runSlots.tryHold();
-          slot.taken = slot.release !== undefined;
-          if (!slot.taken) {
-            parked = true;
-            break;
+    try {
+      await withAuditScope({ requestId: run.requestId, runId }, async () => {
+        for (;;) {
+          // A stop written by another process (or before a restart) shows on the run record or the request: read on a
+          // drive's first pass, then at most once a second (both records hold the plan; a pass per finished step reading
+          // them made most of a large batch's garbage). A stop made here is seen at once (`stops`).
+          stopped ||= this.stops.has(runId);
+          if (!stopped && Date.now() - stopReadAt >= STOP_READ_INTERVAL_MS) {
+            stopReadAt = Date.now();
+            stopped = (await this.deps.store.get<RunRecord>(COLLECTIONS.runs, runId))?.value.stop !== undefined || ((await this.stopRequested?.(run.requestId)) ?? false);
           }
-        }
-        // A pass may await (persisting a skip) while running steps end: another pass follows whenever anything moved.
-        let moved = false;
-        for (const step of plan.steps) {
-          const state = states.get(step.kind)!;
-          if (state.status !== 'pending') {
-            continue;
+          const phase = stopped ? undefined : this.phaseOf(plan, states);
+          if (phase === 'containment' && !releaseContainment && this.deps.containmentSlots) {
+            releaseContainment = await this.slot(runId, this.deps.containmentSlots);
+            continue; // a stop may have come while it waited
           }
-          if (step.skip !== undefined) {
-            states.set(step.kind, await this.finish(run, step, { ...state, status: 'skipped', reason: step.skip }));
-            moved = true;
-            continue;
+          if (phase !== 'containment' && releaseContainment) {
+            releaseContainment(); // contained (or stopped): the next run's containment goes
+            releaseContainment = undefined;
           }
-          const deps = step.dependsOn.map((k) => ({ step: byKind.get(k)!, state: states.get(k)! }));
-          const broken = deps.find((d) => (d.state.status === 'failed' || d.state.blocked) && !step.orderOnly?.includes(d.step.kind));
-          if (broken) {
-            const reason = `not run: "${broken.step.title}" ${broken.state.status === 'failed' ? 'failed' : 'did not run'}`;
-            const status = FAIL_WHEN_BLOCKED.includes(step.kind) ? 'failed' : 'skipped';
-            states.set(step.kind, await this.finish(run, step, { ...state, status, reason, blocked: true }));
-            moved = true;
-            continue;
+          if (phase === 'rest' && !slot.taken && this.deps.runSlots && running.size === 0) {
+            slot.release = this.deps.runSlots.tryHold();
+            slot.taken = slot.release !== undefined;
+            if (!slot.taken) {
+              parked = true;
+              break;
+            }
           }
-          if (deps.every((d) => isFinal(d.state.status)) && running.size < (this.deps.maxConcurrentSteps ?? Infinity)) {
-            // Stopped: no new step starts (checked right before it starts, with nothing awaited in between).
-            if ((stopped || this.stops.has(runId)) && !inFlight.has(step.kind)) {
+          // A pass may await (persisting a skip) while running steps end: another pass follows whenever anything moved.
+          let moved = false;
+          for (const step of plan.steps) {
+            const state = states.get(step.kind)!;
+            if (state.status !== 'pending') {
               continue;
             }
-            inFlight.delete(step.kind);
-            moved = true;
-            const started: StepState = { ...state, status: 'running', attempts: state.attempts + 1, startedAt: new Date(this.now()).toISOString() };
-            states.set(step.kind, started);
-            await this.writeStep(runId, started);
-            this.emit({ runId, requestId: run.requestId, kind: 'step', step: started });
-            running.set(
-              step.kind,
-              (CONTAINMENT.has(step.kind) ? withPriority(() => this.runStep(run, step, started), 'containment') : urgent.has(step.kind) ? withPriority(() => this.runStep(run, step, started)) : this.runStep(run, step, started)).then((final) => {
-                states.set(step.kind, final);
-                running.delete(step.kind);
-              }),
-            );
+            if (step.skip !== undefined) {
+              states.set(step.kind, await this.finish(run, step, { ...state, status: 'skipped', reason: step.skip }));
+              moved = true;
+              continue;
+            }
+            const deps = step.dependsOn.map((k) => ({ step: byKind.get(k)!, state: states.get(k)! }));
+            const broken = deps.find((d) => (d.state.status === 'failed' || d.state.blocked) && !step.orderOnly?.includes(d.step.kind));
+            if (broken) {
+              const reason = `not run: "${broken.step.title}" ${broken.state.status === 'failed' ? 'failed' : 'did not run'}`;
+              const status = FAIL_WHEN_BLOCKED.includes(step.kind) ? 'failed' : 'skipped';
+              states.set(step.kind, await this.finish(run, step, { ...state, status, reason, blocked: true }));
+              moved = true;
+              continue;
+            }
+            if (deps.every((d) => isFinal(d.state.status)) && running.size < (this.deps.maxConcurrentSteps ?? Infinity)) {
+              // Stopped: no new step starts (checked right before it starts, with nothing awaited in between).
+              if ((stopped || this.stops.has(runId)) && !inFlight.has(step.kind)) {
+                continue;
+              }
+              inFlight.delete(step.kind);
+              moved = true;
+              const started: StepState = { ...state, status: 'running', attempts: state.attempts + 1, startedAt: new Date(this.now()).toISOString() };
+              states.set(step.kind, started);
+              await this.writeStep(runId, started);
+              this.emit({ runId, requestId: run.requestId, kind: 'step', step: started });
+              running.set(
+                step.kind,
+                (CONTAINMENT.has(step.kind) ? withPriority(() => this.runStep(run, step, started), 'containment') : urgent.has(step.kind) ? withPriority(() => this.runStep(run, step, started)) : this.runStep(run, step, started)).then((final) => {
+                  states.set(step.kind, final);
+                  running.delete(step.kind);
+                }),
+              );
+            }
           }
-        }
-        if (running.size === 0) {
-          if (!moved) {
-            break;
+          if (running.size === 0) {
+            if (!moved) {
+              break;
+            }
+            continue;
           }
-          continue;
+          await Promise.race(running.values());
         }
-        await Promise.race(running.values());
-      }
-    });
-
-    releaseContainment?.();
-    this.live.delete(runId);
+      });
+    } finally {
+      // Also when the store or a step throws: a containment slot lost would stop every later containment.
+      releaseContainment?.();
+      this.live.delete(runId);
+    }
     if (parked) {
       return 'parked';
     }
@@ -437,7 +441,12 @@ export class Executor {
    */
   private async slot(runId: string, slots: Limiter): Promise<(() => void) | undefined> {
     const holding = slots.hold();
-    const stopped = new Promise<undefined>((resolve) => this.stopSignals.set(runId, () => resolve(undefined)));
+    const stopped = new Promise<undefined>((resolve) => {
+      this.stopSignals.set(runId, () => resolve(undefined));
+      if (this.stops.has(runId)) {
+        resolve(undefined); // stopped between the drive's last look and now
+      }
+    });
     const slot = await Promise.race([holding, stopped]);
     this.stopSignals.delete(runId);
     if (!slot) {

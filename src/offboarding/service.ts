@@ -598,7 +598,7 @@ export class OffboardingService {
     } else {
       // Not awaited before the run starts: with many runs approved at once, posting the progress cards waits for the
       // Bot Connector's budget, and containment must not wait for it (the card follows; progress updates join it).
-      const posted = this.notifier?.started(request);
+      const posted = this.notifier?.started(request).catch((err: unknown) => this.deps.logger?.warn({ err, requestId }, 'progress card not posted'));
       const people = { leaver: request.leaver, inheritor: request.inheritor, ...(request.manager ? { manager: request.manager } : {}) };
       if (existing && stop && !existing.run.stop) {
         await executor.stop(runId, stop.by); // the process died between stopping the request and its run

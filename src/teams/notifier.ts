@@ -386,7 +386,7 @@ export class TeamsNotifier implements RequestNotifier {
     p.timer = setTimeout(() => {
       p.timer = undefined;
       p.lastSentAt = Date.now();
-      p.sending = p.sending.then(() => this.updateProgress(requestId)).catch((err: unknown) => this.warn(err, requestId, 'progress update failed'));
+      p.sending = p.sending.then(() => this.updateProgress(requestId, undefined, true)).catch((err: unknown) => this.warn(err, requestId, 'progress update failed'));
     }, Math.max(0, p.lastSentAt + interval - Date.now()));
   }
 
@@ -401,9 +401,11 @@ export class TeamsNotifier implements RequestNotifier {
   }
 
   /** Reads the request and its run now, so the card shows the latest state. */
-  private async updateProgress(requestId: string, view?: RunView): Promise<void> {
+  private async updateProgress(requestId: string, view?: RunView, whileRunning = false): Promise<void> {
     const request = await this.service.get(requestId);
-    if (!request) {
+    // A coalesced update that comes after the run ended (a cancel's, say) leaves the final card to ended(): it must
+    // not post a card after the summary.
+    if (!request || (whileRunning && request.status !== 'running' && request.status !== 'stopping')) {
       return;
     }
     const run = view ?? (await this.service.runView(request));

@@ -124,4 +124,41 @@ describe('run slots (executor)', () => {
     assert.equal(va.run.status, 'completed');
     assert.equal(vb.run.status, 'completed');
   });
+
+  it('a drive that throws during containment gives its containment slot back', async () => {
+    const trace: string[] = [];
+    const store = new MemoryStore();
+    const put = store.put.bind(store);
+    store.put = ((collection: string, id: string, value: unknown, etag: string | null) =>
+      id === 'a/reset-password' && (value as { status?: string }).status === 'running' ? Promise.reject(new Error('SQLITE_BUSY')) : put(collection, id, value, etag)) as typeof store.put;
+    const containment = new Limiter(1);
+    const ex = executor(store, runners(trace), { containmentSlots: containment, runSlots: new Limiter(5) });
+    await assert.rejects(ex.start({ runId: 'a', requestId: 'ra', plan, people }), /SQLITE_BUSY/);
+    assert.equal(containment.inFlight, 0, 'the slot came back');
+    assert.equal((await ex.start({ runId: 'b', requestId: 'rb', plan, people })).run.status, 'completed');
+  });
+
+  it('a stop that lands while the drive is on its way to wait for a slot still ends the wait', async () => {
+    const trace: string[] = [];
+    const held = gate();
+    // b's containment outlasts the one-second stop read, so the drive reads the stop again right after it; the stop
+    // is made during that read, after the drive last looked at its own stops.
+    const slowRevoke = new Promise<void>((resolve) => setTimeout(resolve, 1100));
+    const ex = executor(new MemoryStore(), runners(trace, { 'a leave-groups': held.wait, 'b revoke-sessions': slowRevoke }), { runSlots: new Limiter(1) });
+    let reads = 0;
+    ex.stopWhen((requestId) => {
+      if (requestId === 'rb' && ++reads === 2) {
+        void ex.stop('b', 'isaac');
+      }
+      return Promise.resolve(false);
+    });
+    const a = ex.start({ runId: 'a', requestId: 'ra', plan, people });
+    await until(() => trace.includes('a start leave-groups'), 'run a to hold its slot');
+    const b = ex.start({ runId: 'b', requestId: 'rb', plan, people });
+    const vb = await Promise.race([b, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 3000))]);
+    assert.equal(reads, 2);
+    assert.equal(vb?.run.status, 'stopped', 'b ended stopped while a still held the only slot');
+    held.open();
+    await a;
+  });
 });
