@@ -129,8 +129,8 @@ describe('run slots (executor)', () => {
     const trace: string[] = [];
     const store = new MemoryStore();
     const put = store.put.bind(store);
-    store.put = ((collection: string, id: string, value: unknown, etag: string | null) =>
-      id === 'a/reset-password' && (value as { status?: string }).status === 'running' ? Promise.reject(new Error('SQLITE_BUSY')) : put(collection, id, value, etag)) as typeof store.put;
+    store.put = (collection: string, id: string, value: unknown, etag: string | null) =>
+      id === 'a/reset-password' && (value as { status?: string }).status === 'running' ? Promise.reject(new Error('SQLITE_BUSY')) : put(collection, id, value, etag);
     const containment = new Limiter(1);
     const ex = executor(store, runners(trace), { containmentSlots: containment, runSlots: new Limiter(5) });
     await assert.rejects(ex.start({ runId: 'a', requestId: 'ra', plan, people }), /SQLITE_BUSY/);
