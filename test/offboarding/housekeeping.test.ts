@@ -15,7 +15,8 @@ import type { OffboardingRequest } from '../../src/offboarding/requests';
 import { OPEN_BY_LEAVER, OffboardingService, REQUESTS, type RequestNotifier } from '../../src/offboarding/service';
 import { MemoryStore } from '../../src/store/memory';
 import type { AuditEntry, AuditFilter, Store } from '../../src/store/store';
-import { startSimulatedTenant, type SimulatedTenant } from '../../src/simulator';
+import type { SimulatedTenant } from '../../src/simulator';
+import { isM365Write, simulatedTenantPerSuite } from '../fakes/simulated-tenant';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
@@ -141,17 +142,15 @@ describe('housekeeping: no request left in limbo', function () {
   const stored = async (store: Store, id: string) => (await store.get<OffboardingRequest>(REQUESTS, id))!.value;
   const events = async (store: Store, requestId: string) => (await store.readAudit({ requestId })).map((e) => String(e.data?.event));
   /** Microsoft 365 writes seen by the simulated tenant (none of this may write anything). */
-  const writes = () => tenant.requestLog().filter((e) => (e.service === 'exchange' ? !(e.cmdlet ?? '').startsWith('Get-') : e.method !== 'GET' && !e.path.endsWith('/$batch') && !/\/(checkMemberGroups|getMemberGroups|checkMemberObjects|getMemberObjects|getByIds)$/.test(e.path)));
+  const writes = () => tenant.requestLog().filter(isM365Write);
 
-  before(async () => {
-    tenant = await startSimulatedTenant({ mailboxConversionDelayMs: 0 });
-  });
-  after(() => tenant.close());
-  beforeEach(() => {
-    tenant.reset();
-    clock = new Date('2026-11-27T10:00:00.000Z');
-    world = new World();
-  });
+  simulatedTenantPerSuite(
+    (t) => (tenant = t),
+    () => {
+      clock = new Date('2026-11-27T10:00:00.000Z');
+      world = new World();
+    },
+  );
   afterEach(() => assert.deepEqual(writes(), [], 'nothing written to Microsoft 365'));
 
   describe('a request stored without its claim', () => {

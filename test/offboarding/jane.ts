@@ -2,6 +2,7 @@
 // writes in its request log. Shared by the plain, fault-injection and crash/resume tests.
 import assert from 'node:assert/strict';
 import type { LogEntry, SimulatedTenant } from '../../src/simulator';
+import { isM365Write } from '../fakes/simulated-tenant';
 
 interface Body {
   accountEnabled?: boolean;
@@ -11,8 +12,8 @@ const bodyOf = (e: LogEntry): Body => (typeof e.body === 'object' && e.body !== 
 
 export const TOM_ID = 'f19ea5c6-87bc-595b-ac6e-b71a304132c5';
 
-const isWrite = (e: LogEntry): boolean =>
-  e.status < 400 && !e.fault && (e.service === 'exchange' ? !/^Get-/.test(e.cmdlet ?? '') : e.method !== 'GET' && !/\/\$batch$/.test(e.path) && !/\/(check|get)Member(Groups|Objects)$|getByIds$/.test(e.path));
+/** A write that went through (DOMAIN.md "What counts as a write"). */
+const isWrite = (e: LogEntry): boolean => e.status < 400 && !e.fault && isM365Write(e);
 
 /** Index of the first / last successful write matching `test` in the log. */
 function firstWrite(log: LogEntry[], test: (e: LogEntry) => boolean): number {

@@ -11,6 +11,7 @@ import { planOffboarding } from '../../src/offboarding/planner';
 import { PreflightError, takeSnapshot } from '../../src/offboarding/preflight';
 import type { Snapshot } from '../../src/offboarding/snapshot';
 import { startSimulatedTenant, type LogEntry, type SimulatedTenant } from '../../src/simulator';
+import { isM365Write } from '../fakes/simulated-tenant';
 
 const LEO = 'leo.fischer@contoso.com'; // no licence, mailbox or OneDrive
 const SALES_INBOX = 'sales@contoso.com'; // a disabled account (a shared mailbox's)
@@ -20,16 +21,9 @@ function gateways(tenant: SimulatedTenant, onCall?: (r: CallRecord) => void): { 
   return createM365({ tenantId: tenant.tenantId, graphBaseUrl: tenant.graphBaseUrl, exchangeBaseUrl: tenant.exchangeBaseUrl, credential: 'none' }, { maxRetries: 1, onCall });
 }
 
-/** DOMAIN.md "What counts as a write": any Graph request but GET (and the read-only actions), any cmdlet but Get-*. */
+/** DOMAIN.md "What counts as a write" (isM365Write). */
 function writes(log: LogEntry[]): LogEntry[] {
-  const readOnlyActions = /\/(checkMemberGroups|getMemberGroups|checkMemberObjects|getMemberObjects|getByIds)$/;
-  return log.filter((e) => {
-    if (e.service === 'exchange') {
-      return !/^Get-/.test(e.cmdlet ?? '');
-    }
-    const batchEnvelope = e.method === 'POST' && e.path === '/v1.0/$batch'; // its inner requests are logged on their own
-    return e.method !== 'GET' && !batchEnvelope && !readOnlyActions.test(e.path);
-  });
+  return log.filter(isM365Write);
 }
 
 const step = (steps: PlannedStep[], kind: StepKind): PlannedStep => steps.find((s) => s.kind === kind)!;

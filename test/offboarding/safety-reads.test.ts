@@ -17,6 +17,7 @@ import { approvalCardData, planCardData } from '../../src/teams/view';
 import { MemoryStore } from '../../src/store/memory';
 import { startSimulatedTenant, type LogEntry, type SimulatedTenant } from '../../src/simulator';
 import { snapshot } from './fixtures';
+import { isM365Write } from '../fakes/simulated-tenant';
 
 const denied = (r: GraphRequest): M365Error =>
   new M365Error({ service: 'graph', status: 403, code: 'Authorization_RequestDenied', message: 'Insufficient privileges to complete the operation.', requestId: 'req-denied', method: r.method, url: r.url });
@@ -62,7 +63,7 @@ function withoutAdvancedQueries(graph: GraphPort): GraphPort {
   };
 }
 
-const isWrite = (e: LogEntry): boolean => (e.service === 'exchange' ? !/^Get-/.test(e.cmdlet ?? '') : e.method !== 'GET' && !e.path.endsWith('/$batch') && !/\/checkMemberGroups$/.test(e.path));
+const isWrite = (e: LogEntry): boolean => isM365Write(e);
 
 describe('safety reads that fail are never silent', function () {
   this.timeout(60_000);

@@ -14,9 +14,10 @@ import type { Plan, PlannedStep, StepKind } from '../../src/offboarding/plan';
 import type { OffboardingRequest } from '../../src/offboarding/requests';
 import { planChanges, rolesNotApproved, ScheduledStart } from '../../src/offboarding/scheduled-start';
 import { OffboardingService, type RequestNotifier } from '../../src/offboarding/service';
-import { startSimulatedTenant, type SimulatedTenant } from '../../src/simulator';
+import type { SimulatedTenant } from '../../src/simulator';
 import { MemoryStore } from '../../src/store/memory';
 import { statusCardData, summaryCardData } from '../../src/teams/view';
+import { isM365Write, simulatedTenantPerSuite } from '../fakes/simulated-tenant';
 
 const EFFECTIVE = '2026-11-28T09:00:00.000Z';
 const MFA_ID = '0c6f7a4e-5b1d-4a57-9f7e-2f6d1a9c8b01';
@@ -60,24 +61,21 @@ describe('a scheduled run plans again when it starts', function () {
 
   const P = () => tenant.personas;
   const actor = (key: string, name: string) => ({ id: P()[key]!, displayName: name });
-  const readOnlyActions = /\/(checkMemberGroups|getMemberGroups|checkMemberObjects|getMemberObjects|getByIds)$/;
   /** Every Microsoft 365 write so far (DOMAIN.md's definition), from the tenant's request log. */
   const writes = () =>
     tenant
       .requestLog()
-      .filter((e) => (e.service === 'exchange' ? !(e.cmdlet ?? '').startsWith('Get-') : e.method !== 'GET' && !e.path.endsWith('/$batch') && !readOnlyActions.test(e.path)))
+      .filter(isM365Write)
       .map((e) => `${e.method} ${e.path}${e.cmdlet ? ` ${e.cmdlet}` : ''}`);
 
-  before(async () => {
-    tenant = await startSimulatedTenant({ mailboxConversionDelayMs: 0 });
-  });
-  after(() => tenant.close());
-  beforeEach(() => {
-    tenant.reset();
-    clock = new Date('2026-11-27T10:00:00.000Z');
-    events.length = 0;
-    told.length = 0;
-  });
+  simulatedTenantPerSuite(
+    (t) => (tenant = t),
+    () => {
+      clock = new Date('2026-11-27T10:00:00.000Z');
+      events.length = 0;
+      told.length = 0;
+    },
+  );
 
   /** Jane, approved by her manager to run at EFFECTIVE: scheduled, nothing written. */
   async function approvedForLater(s: OffboardingService, leaverKey = 'jane', approverKey = 'janeManager'): Promise<OffboardingRequest> {

@@ -10,7 +10,8 @@ import { DEFAULT_OPTIONS } from '../../src/offboarding/options';
 import type { OffboardingRequest } from '../../src/offboarding/requests';
 import { OffboardingService, type RequestNotifier } from '../../src/offboarding/service';
 import { MemoryStore } from '../../src/store/memory';
-import { startSimulatedTenant, type SimulatedTenant } from '../../src/simulator';
+import type { SimulatedTenant } from '../../src/simulator';
+import { simulatedTenantPerSuite } from '../fakes/simulated-tenant';
 
 describe('offboarding service', function () {
   this.timeout(60_000);
@@ -42,15 +43,13 @@ describe('offboarding service', function () {
   const P = () => tenant.personas;
   const actor = (key: string, name: string) => ({ id: P()[key]!, displayName: name });
 
-  before(async () => {
-    tenant = await startSimulatedTenant({ mailboxConversionDelayMs: 0 });
-  });
-  after(() => tenant.close());
-  beforeEach(() => {
-    tenant.reset();
-    clock = new Date('2026-11-27T10:00:00.000Z');
-    events.length = 0;
-  });
+  simulatedTenantPerSuite(
+    (t) => (tenant = t),
+    () => {
+      clock = new Date('2026-11-27T10:00:00.000Z');
+      events.length = 0;
+    },
+  );
 
   async function submit(s: OffboardingService, leaverKey: string, extra: Partial<Parameters<OffboardingService['submit']>[0]> = {}): Promise<OffboardingRequest> {
     const result = await s.submit({ requester: actor('operator', 'Isaac Ito'), leaverId: P()[leaverKey]!, inheritorId: P().inheritorCandidate!, options: DEFAULT_OPTIONS, teams: {}, where: { kind: 'personal' as const }, ...extra });

@@ -8,6 +8,7 @@ import { createLogger, type Logger } from '../../src/logger';
 import { startBot, type RunningBot } from '../../src/startup';
 import { FakeBotConnector, type SentActivity } from '../fakes/bot-connector';
 import { CHANNEL_THREAD, SUMMARY_CHANNEL, TeamsClient, textOf, type Person } from '../fakes/teams-client';
+import { isM365Write } from '../fakes/simulated-tenant';
 
 export { CHANNEL_THREAD, SUMMARY_CHANNEL, textOf, type Person };
 
@@ -70,10 +71,9 @@ export class BotHarness {
 
   /** Every Microsoft 365 write the bot made so far (DOMAIN.md's definition), from the tenant's request log. */
   writes(): Array<{ method: string; path: string; cmdlet?: string }> {
-    const readOnlyActions = /\/(checkMemberGroups|getMemberGroups|checkMemberObjects|getMemberObjects|getByIds)$/;
     return this.bot
       .tenant!.requestLog()
-      .filter((e) => (e.service === 'exchange' ? !(e.cmdlet ?? '').startsWith('Get-') : e.method !== 'GET' && !e.path.endsWith('/$batch') && !readOnlyActions.test(e.path)))
+      .filter(isM365Write)
       .map((e) => ({ method: e.method, path: e.path, ...(e.cmdlet ? { cmdlet: e.cmdlet } : {}) }));
   }
 }
