@@ -36,7 +36,7 @@ export interface RequestNotifier {
   progress(requestId: string): void;
   /** Approved, rejected, cancelled or expired: update the approval cards, tell the thread. */
   decided(request: OffboardingRequest): Promise<void>;
-  /** Running started (post the progress card), or the run ended (final card + summary). */
+  /** Running started (post the progress card; never rejects: the run doesn't wait for it), or the run ended (final card + summary). */
   started(request: OffboardingRequest): Promise<void>;
   ended(request: OffboardingRequest, view?: RunView): Promise<void>;
   /**

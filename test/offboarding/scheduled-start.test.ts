@@ -13,11 +13,12 @@ import { DEFAULT_OPTIONS } from '../../src/offboarding/options';
 import type { Plan, PlannedStep, StepKind } from '../../src/offboarding/plan';
 import type { OffboardingRequest } from '../../src/offboarding/requests';
 import { planChanges, rolesNotApproved, ScheduledStart } from '../../src/offboarding/scheduled-start';
-import { OffboardingService, type RequestNotifier } from '../../src/offboarding/service';
+import { OffboardingService } from '../../src/offboarding/service';
 import type { SimulatedTenant } from '../../src/simulator';
 import { MemoryStore } from '../../src/store/memory';
 import { statusCardData, summaryCardData } from '../../src/teams/view';
 import { isM365Write, simulatedTenantPerSuite } from '../fakes/simulated-tenant';
+import { recordingNotifier } from '../fakes/recording-notifier';
 
 const EFFECTIVE = '2026-11-28T09:00:00.000Z';
 const MFA_ID = '0c6f7a4e-5b1d-4a57-9f7e-2f6d1a9c8b01';
@@ -45,17 +46,12 @@ describe('a scheduled run plans again when it starts', function () {
     );
     engine = shared ? engine : new OffboardingEngine({ graph, exchange, store, audit, settings: { sharedPollInitialMs: 20 } });
     const s = new OffboardingService({ store, engine, access: new AccessPolicy(graph, tenant.groups), directory: new Directory(graph), audit, approvalTtlHours: 72, now: () => clock, ...(offboardableUnitId ? { offboardableUnitId } : {}) });
-    const notifier: RequestNotifier = {
-      progress: () => undefined,
-      decided: (r) => (events.push(`decided ${r.id} ${r.status}`), Promise.resolve()),
-      started: (r) => (events.push(`started ${r.id}`), Promise.resolve()),
-      ended: (r) => (events.push(`ended ${r.id} ${r.status}`), Promise.resolve()),
-      approversWithoutCard: () => [],
-      deliverApprovals: () => Promise.resolve({}),
-      tellRequester: (r, news) => (told.push({ id: r.id, news }), Promise.resolve('thread' as const)),
-      reapprovalNeeded: (r) => (events.push(`reapproval ${r.id} ${r.approvers.map((a) => a.displayName).join(',')}`), Promise.resolve()),
-    };
-    s.setNotifier(notifier);
+    s.setNotifier(
+      recordingNotifier(events, {
+        tellRequester: (r, news) => (told.push({ id: r.id, news }), Promise.resolve('thread' as const)),
+        reapprovalNeeded: (r) => (events.push(`reapproval ${r.id} ${r.approvers.map((a) => a.displayName).join(',')}`), Promise.resolve()),
+      }),
+    );
     return s;
   }
 

@@ -8,10 +8,11 @@ import { Directory } from '../../src/offboarding/directory';
 import { OffboardingEngine } from '../../src/offboarding/engine';
 import { DEFAULT_OPTIONS } from '../../src/offboarding/options';
 import type { OffboardingRequest } from '../../src/offboarding/requests';
-import { OffboardingService, type RequestNotifier } from '../../src/offboarding/service';
+import { OffboardingService } from '../../src/offboarding/service';
 import { MemoryStore } from '../../src/store/memory';
 import type { SimulatedTenant } from '../../src/simulator';
 import { simulatedTenantPerSuite } from '../fakes/simulated-tenant';
+import { recordingNotifier } from '../fakes/recording-notifier';
 
 describe('offboarding service', function () {
   this.timeout(60_000);
@@ -25,18 +26,7 @@ describe('offboarding service', function () {
     const { graph, exchange } = createM365({ tenantId: tenant.tenantId, graphBaseUrl: tenant.graphBaseUrl, exchangeBaseUrl: tenant.exchangeBaseUrl, credential: 'none' }, { onCall: audit.onCall });
     const engine = new OffboardingEngine({ graph, exchange, store, audit, settings: { sharedPollInitialMs: 20 } });
     const s = new OffboardingService({ store, engine, access: new AccessPolicy(graph, tenant.groups), directory: new Directory(graph), audit, approvalTtlHours: 72, now: () => clock });
-    const notifier: RequestNotifier = {
-      progress: () => undefined,
-      decided: (r) => (events.push(`decided ${r.id} ${r.status}`), Promise.resolve()),
-      started: (r) => (events.push(`started ${r.id}`), Promise.resolve()),
-      ended: (r) => (events.push(`ended ${r.id} ${r.status}`), Promise.resolve()),
-      // Approval card delivery is housekeeping.test.ts's: here every approver has a card.
-      approversWithoutCard: () => [],
-      deliverApprovals: () => Promise.resolve({}),
-      tellRequester: () => Promise.resolve(undefined),
-      reapprovalNeeded: (r) => (events.push(`reapproval ${r.id}`), Promise.resolve()),
-    };
-    s.setNotifier(notifier);
+    s.setNotifier(recordingNotifier(events));
     return s;
   }
 

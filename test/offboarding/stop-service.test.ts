@@ -12,10 +12,11 @@ import type { RunView } from '../../src/offboarding/executor';
 import { DEFAULT_OPTIONS } from '../../src/offboarding/options';
 import * as lifecycle from '../../src/offboarding/requests';
 import type { OffboardingRequest } from '../../src/offboarding/requests';
-import { OffboardingService, OPEN_BY_LEAVER, REQUESTS, type RequestNotifier } from '../../src/offboarding/service';
+import { OffboardingService, OPEN_BY_LEAVER, REQUESTS } from '../../src/offboarding/service';
 import { startSimulatedTenant, type LogEntry, type SimulatedTenant } from '../../src/simulator';
 import { MemoryStore } from '../../src/store/memory';
 import { progressCardData, summaryCardData } from '../../src/teams/view';
+import { recordingNotifier } from '../fakes/recording-notifier';
 
 describe('stopping and resuming an offboarding (service, simulated tenant)', function () {
   this.timeout(60_000);
@@ -30,17 +31,7 @@ describe('stopping and resuming an offboarding (service, simulated tenant)', fun
     const { graph, exchange } = createM365({ tenantId: tenant.tenantId, graphBaseUrl: tenant.graphBaseUrl, exchangeBaseUrl: tenant.exchangeBaseUrl, credential: 'none' }, { onCall: audit.onCall });
     const engine = new OffboardingEngine({ graph, exchange, store, audit, settings: { sharedPollInitialMs: 20, sharedPollMaxMs: 100 } });
     const s = new OffboardingService({ store, engine, access: new AccessPolicy(graph, tenant.groups), directory: new Directory(graph), audit, approvalTtlHours: 72, now: () => clock });
-    const notifier: RequestNotifier = {
-      progress: () => undefined,
-      decided: () => Promise.resolve(),
-      started: () => Promise.resolve(),
-      ended: (request, view) => (ended.push({ request, view }), Promise.resolve()),
-      approversWithoutCard: () => [],
-      deliverApprovals: () => Promise.resolve({}),
-      tellRequester: () => Promise.resolve(undefined),
-      reapprovalNeeded: () => Promise.resolve(),
-    };
-    s.setNotifier(notifier);
+    s.setNotifier(recordingNotifier([], { ended: (request, view) => (ended.push({ request, view }), Promise.resolve()) }));
     return s;
   }
 
