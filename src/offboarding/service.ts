@@ -18,6 +18,7 @@ import type { OffboardingOptions } from './options';
 import { PreflightError } from './preflight';
 import * as lifecycle from './requests';
 import type { Actor, ChannelData, OffboardingRequest } from './requests';
+import { RequestRuns } from './request-runs';
 import { ScheduledStart } from './scheduled-start';
 import { leaverInTeam, venueGroupId, venueRefusal, type Venue } from './venue';
 import { tellScheduled } from './schedule-notice';
@@ -101,7 +102,8 @@ export class OffboardingService {
   private notifier?: RequestNotifier;
   private readonly now: () => Date;
   private readonly newId: () => string;
-  private readonly runs = new Map<string, Promise<void>>();
+  /** Running requests' drives, and how a run's end reaches its request (request-runs.ts). */
+  private readonly requestRuns: RequestRuns;
   /** Follow-up work after answered clicks, a few at a time: a burst of clicks is answered first. */
   private readonly backgroundSlots = new Limiter(4);
   private ticking = false;
@@ -123,6 +125,18 @@ export class OffboardingService {
       update: (id, change) => this.update(id, change),
       // Not in the follow-up slots: a delivery may take 30 s, and clicks' follow-ups must not wait for it.
       background: (requestId, work) => this.track(requestId, this.afterTurns().then(work)),
+    });
+    this.requestRuns = new RequestRuns({
+      engine: deps.engine,
+      store: deps.store,
+      audit: deps.audit,
+      logger: deps.logger,
+      claims: OPEN_BY_LEAVER,
+      now: this.now,
+      get: (id) => this.get(id),
+      update: (id, change) => this.update(id, change),
+      release: (request) => this.release(request),
+      notifier: () => this.notifier,
     });
     this.scheduledStart = new ScheduledStart({
       engine: deps.engine,
@@ -557,76 +571,9 @@ export class OffboardingService {
     }
   }
 
-  /** Runs (or resumes) the engine for a running request, then records how it ended. One drive per request. */
+  /** Runs (or resumes) the engine for a running request, then records how it ended (request-runs.ts). */
   run(requestId: string): Promise<void> {
-    const existing = this.runs.get(requestId);
-    if (existing) {
-      return existing;
-    }
-    // Runs past containment at once are bounded by the executor's run slots (MAX_CONCURRENT_RUNS), not here.
-    const running = this.runOnce(requestId).finally(() => this.runs.delete(requestId));
-    this.runs.set(requestId, running);
-    return running;
-  }
-
-  private async runOnce(requestId: string): Promise<void> {
-    let request = await this.get(requestId);
-    // 'stopping': a stop came while it ran (or before its run was created); the run ends stopped.
-    if (!request || (request.status !== 'running' && request.status !== 'stopping')) {
-      return;
-    }
-    if (!request.runId) {
-      // A request stopped before its run was created keeps the same run id: its run is created stopped (below).
-      const started = await this.update(requestId, (r) =>
-        r.runId ? { ok: true, value: r } : r.status === 'running' ? { ok: true, value: lifecycle.start(r, r.id, this.now()) } : r.status === 'stopping' ? { ok: true, value: { ...r, runId: r.id } } : refused(r.status),
-      );
-      if (!started.ok) {
-        return;
-      }
-      request = started.request;
-    }
-    const runId = request.runId ?? request.id;
-    const executor = this.deps.engine.executor;
-    const stop = request.status === 'stopping' && request.stop ? { at: request.stop.at, by: request.stop.by.id } : undefined;
-    let view: RunView;
-    const existing = await executor.view(runId).catch(() => undefined);
-    if (existing && existing.run.status === 'stopped' && request.status === 'running') {
-      // Resumed, but the process died before the run took it up: resume it now (settling first, as always).
-      view = await executor.resume(runId);
-    } else if (existing && existing.run.status !== 'running') {
-      view = existing; // the run ended but the process died before the request was told
-    } else {
-      // Not awaited before the run starts: with many runs approved at once, posting the progress cards waits for the
-      // Bot Connector's budget, and containment must not wait for it (the card follows; progress updates join it).
-      const posted = this.notifier?.started(request).catch((err: unknown) => this.deps.logger?.warn({ err, requestId }, 'progress card not posted'));
-      const people = { leaver: request.leaver, inheritor: request.inheritor, ...(request.manager ? { manager: request.manager } : {}) };
-      if (existing && stop && !existing.run.stop) {
-        await executor.stop(runId, stop.by); // the process died between stopping the request and its run
-      }
-      view = existing ? await executor.drive(runId) : await executor.start({ runId, requestId, plan: request.plan, people, ...(stop ? { stop } : {}) });
-      await posted;
-    }
-    await this.runEnded(requestId, view);
-  }
-
-  /**
-   * The run ended: the request follows it. Completed (with failures or not) frees the leaver; stopped keeps the claim
-   * until an operator resumes or closes it. A stop that came when nothing was left to start ends as the run did.
-   */
-  private async runEnded(requestId: string, view: RunView): Promise<void> {
-    const outcome = view.run.status === 'stopped' ? 'stopped' : view.run.status === 'completed' ? 'completed' : 'completed-with-failures';
-    const ended = await this.update(requestId, (r) => lifecycle.finish(r, outcome, this.now()));
-    const final = ended.ok ? ended.request : await this.get(requestId);
-    if (!final) {
-      return;
-    }
-    if (ended.ok) {
-      await this.deps.audit.record({ kind: 'request', requestId, data: { event: outcome, ...(outcome === 'stopped' ? { notRun: view.steps.filter((s) => s.status === 'pending').map((s) => s.kind) } : {}) } });
-      if (lifecycle.isFinal(final)) {
-        await this.release(final);
-      }
-    }
-    await this.notifier?.ended(final, view);
+    return this.requestRuns.run(requestId);
   }
 
   /**
@@ -664,14 +611,12 @@ export class OffboardingService {
       this.track(
         id,
         this.afterTurns().then(async () => {
-          while (this.runs.has(id)) {
-            await this.runs.get(id)!.catch(() => undefined);
-          }
+          await this.requestRuns.ended(id);
           await this.run(id);
         }),
       );
     } else {
-      this.background(requestId, () => this.retryRun(again.request));
+      this.background(requestId, () => this.requestRuns.retryFailed(again.request));
     }
     return again;
   }
@@ -693,12 +638,6 @@ export class OffboardingService {
     const view = await this.runView(result.request);
     await this.notifier?.ended(result.request, view);
     return result;
-  }
-
-  private async retryRun(request: OffboardingRequest): Promise<void> {
-    await this.deps.store.put(OPEN_BY_LEAVER, request.leaver.id, { requestId: request.id }, null).catch(() => undefined);
-    const view = await this.deps.engine.executor.retryFailed(request.runId!);
-    await this.runEnded(request.id, view);
   }
 
   /** Engine progress → the notifier. Cheap on purpose: it fires for every target of every step. */
@@ -811,8 +750,8 @@ export class OffboardingService {
 
   /** Resolves when every background task started so far has finished (tests, shutdown). */
   async idle(): Promise<void> {
-    while (this.pendingWork.size > 0 || this.runs.size > 0) {
-      await Promise.allSettled([...this.pendingWork, ...this.runs.values()]);
+    while (this.pendingWork.size > 0 || this.requestRuns.active.length > 0) {
+      await Promise.allSettled([...this.pendingWork, ...this.requestRuns.active]);
     }
   }
 

@@ -1,0 +1,125 @@
+// The run use case: a running request's drive of the engine (one per request in this process), and how the run's end
+// reaches the request (completed, completed with failures, stopped), its leaver's claim and Teams. Started, resumed
+// after a crash or a stop, or retried (failed steps) by the service; a reinstatement will run through here too.
+import type { Store } from '../store/store';
+import type { Audit } from './audit';
+import type { RunView } from './executor';
+import * as lifecycle from './requests';
+import type { OffboardingRequest } from './requests';
+import type { RequestNotifier, ServiceDeps } from './service';
+
+type Change = (r: OffboardingRequest) => lifecycle.Allowed<OffboardingRequest> | lifecycle.Refusal;
+
+export interface RequestRunsDeps extends Pick<ServiceDeps, 'engine' | 'logger'> {
+  store: Store;
+  audit: Audit;
+  /** The collection of open-request claims by leaver (the service's OPEN_BY_LEAVER). */
+  claims: string;
+  now: () => Date;
+  get: (id: string) => Promise<OffboardingRequest | undefined>;
+  /** The service's compare-and-swap update of a request (retries lost races; `change` may refuse). */
+  update: (id: string, change: Change) => Promise<{ ok: true; request: OffboardingRequest } | { ok: false; reason: string }>;
+  /** Frees the leaver's claim of a request that ended. */
+  release: (request: OffboardingRequest) => Promise<void>;
+  notifier: () => RequestNotifier | undefined;
+}
+
+export class RequestRuns {
+  private readonly drives = new Map<string, Promise<void>>();
+
+  constructor(private readonly deps: RequestRunsDeps) {}
+
+  /** The drives under way in this process (idle() waits for them). */
+  get active(): Array<Promise<void>> {
+    return [...this.drives.values()];
+  }
+
+  /** Resolves when no drive of this request is under way here (a resume follows the drive that stopped, never joins it). */
+  async ended(requestId: string): Promise<void> {
+    while (this.drives.has(requestId)) {
+      await this.drives.get(requestId)!.catch(() => undefined);
+    }
+  }
+
+  /** Runs (or resumes) the engine for a running request, then records how it ended. One drive per request. */
+  run(requestId: string): Promise<void> {
+    const existing = this.drives.get(requestId);
+    if (existing) {
+      return existing;
+    }
+    // Runs past containment at once are bounded by the executor's run slots (MAX_CONCURRENT_RUNS), not here.
+    const running = this.runOnce(requestId).finally(() => this.drives.delete(requestId));
+    this.drives.set(requestId, running);
+    return running;
+  }
+
+  /** Failed steps (and those skipped because of them) run again; the request was put back to running by the caller. */
+  async retryFailed(request: OffboardingRequest): Promise<void> {
+    await this.deps.store.put(this.deps.claims, request.leaver.id, { requestId: request.id }, null).catch(() => undefined);
+    const view = await this.deps.engine.executor.retryFailed(request.runId!);
+    await this.runEnded(request.id, view);
+  }
+
+  private async runOnce(requestId: string): Promise<void> {
+    let request = await this.deps.get(requestId);
+    // 'stopping': a stop came while it ran (or before its run was created); the run ends stopped.
+    if (!request || (request.status !== 'running' && request.status !== 'stopping')) {
+      return;
+    }
+    if (!request.runId) {
+      // A request stopped before its run was created keeps the same run id: its run is created stopped (below).
+      const started = await this.deps.update(requestId, (r) =>
+        r.runId ? { ok: true, value: r } : r.status === 'running' ? { ok: true, value: lifecycle.start(r, r.id, this.deps.now()) } : r.status === 'stopping' ? { ok: true, value: { ...r, runId: r.id } } : { ok: false, reason: r.status },
+      );
+      if (!started.ok) {
+        return;
+      }
+      request = started.request;
+    }
+    const runId = request.runId ?? request.id;
+    const executor = this.deps.engine.executor;
+    const stop = request.status === 'stopping' && request.stop ? { at: request.stop.at, by: request.stop.by.id } : undefined;
+    let view: RunView;
+    const existing = await executor.view(runId).catch(() => undefined);
+    if (existing && existing.run.status === 'stopped' && request.status === 'running') {
+      // Resumed, but the process died before the run took it up: resume it now (settling first, as always).
+      view = await executor.resume(runId);
+    } else if (existing && existing.run.status !== 'running') {
+      view = existing; // the run ended but the process died before the request was told
+    } else {
+      // Not awaited before the run starts: with many runs approved at once, posting the progress cards waits for the
+      // Bot Connector's budget, and containment must not wait for it (the card follows; progress updates join it).
+      const posted = this.deps
+        .notifier()
+        ?.started(request)
+        .catch((err: unknown) => this.deps.logger?.warn({ err, requestId }, 'progress card not posted'));
+      const people = { leaver: request.leaver, inheritor: request.inheritor, ...(request.manager ? { manager: request.manager } : {}) };
+      if (existing && stop && !existing.run.stop) {
+        await executor.stop(runId, stop.by); // the process died between stopping the request and its run
+      }
+      view = existing ? await executor.drive(runId) : await executor.start({ runId, requestId, plan: request.plan, people, ...(stop ? { stop } : {}) });
+      await posted;
+    }
+    await this.runEnded(requestId, view);
+  }
+
+  /**
+   * The run ended: the request follows it. Completed (with failures or not) frees the leaver; stopped keeps the claim
+   * until an operator resumes or closes it. A stop that came when nothing was left to start ends as the run did.
+   */
+  private async runEnded(requestId: string, view: RunView): Promise<void> {
+    const outcome = view.run.status === 'stopped' ? 'stopped' : view.run.status === 'completed' ? 'completed' : 'completed-with-failures';
+    const ended = await this.deps.update(requestId, (r) => lifecycle.finish(r, outcome, this.deps.now()));
+    const final = ended.ok ? ended.request : await this.deps.get(requestId);
+    if (!final) {
+      return;
+    }
+    if (ended.ok) {
+      await this.deps.audit.record({ kind: 'request', requestId, data: { event: outcome, ...(outcome === 'stopped' ? { notRun: view.steps.filter((s) => s.status === 'pending').map((s) => s.kind) } : {}) } });
+      if (lifecycle.isFinal(final)) {
+        await this.deps.release(final);
+      }
+    }
+    await this.deps.notifier()?.ended(final, view);
+  }
+}
