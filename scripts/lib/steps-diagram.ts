@@ -4,7 +4,7 @@
 // for containment (an arrow into the box goes to each step in it, one out of it comes from each), with the links
 // between them; deleting the account last. A dotted arrow only orders two steps: the later runs even if the earlier failed.
 import { dependenciesOf, ORDER_ONLY } from '../../src/offboarding/planner';
-import { STEP_KINDS, type StepKind } from '../../src/offboarding/plan';
+import { STEP_KINDS, type OffboardingStepKind as StepKind } from '../../src/offboarding/plan';
 
 export const AFTER_CONTAINMENT = 'after_containment';
 const LAST = 'delete-account';

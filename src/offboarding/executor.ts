@@ -17,6 +17,7 @@ import { COLLECTIONS, isFinal, itemDocId, stepDocId, type ItemRecord, type RunPe
 import { DEFAULT_ENGINE_SETTINGS, ONE_SHOT_ACTIONS, ONE_SHOT_STEPS, RUNNERS, type EngineSettings, type OneShotStep, type StepContext, type StepRunner } from './steps';
 import type { Ledger } from './steps/context';
 import { settleInDoubt, type OneShotAction } from './steps/one-shot';
+import type { PassVault } from './reinstate/pass-vault';
 
 /** Containment goes before everything else in the gateways' and the governor's queues (priority.ts). */
 const CONTAINMENT = new Set<StepKind>(['block-sign-in', 'reset-password', 'revoke-sessions']);
@@ -64,6 +65,8 @@ export interface ExecutorDeps {
    * a batch doesn't hold hundreds of built requests waiting in the governor at once. First come, first contained.
    */
   containmentSlots?: Limiter;
+  /** A reinstatement's Temporary Access Pass waits here for the requester's click (reinstate/pass-vault.ts). */
+  passes?: PassVault;
   /** Replaces runners (tests inject failures or crashes). */
   runners?: Partial<Record<StepKind, StepRunner>>;
   /** Replaces how a one-shot step's actions are settled on resume (tests, with the runners that send them). */
@@ -500,6 +503,7 @@ export class Executor {
   private context(run: RunRecord, step: PlannedStep, ledger: Ledger): StepContext {
     return {
       runId: run.id,
+      requestId: run.requestId,
       step,
       plan: run.plan,
       people: run.people,
@@ -511,6 +515,7 @@ export class Executor {
       sleep: this.sleep,
       now: this.now,
       newPassword: randomPassword,
+      ...(this.deps.passes ? { passes: this.deps.passes } : {}),
     };
   }
 

@@ -6,7 +6,7 @@
 // writes the grants it adds up to into infra/permissions.json, which docs/DEPLOYMENT.md grants (a test keeps the three
 // in step).
 import { DEFAULT_OPTIONS, OPTION_IDS, optionsSchema, type OffboardingOptions } from './options';
-import type { StepKind } from './plan';
+import { REINSTATE_STEP_KINDS, type ReinstateStepKind, type StepKind } from './plan';
 
 /**
  * A step, the preflight, the approval card reaching an approver (the Teams app looked up and installed for them), the
@@ -203,6 +203,8 @@ export const REQUIREMENTS: Record<RequirementNeed, Requirement> = {
   'remove-direct-licences': { graph: ['LicenseAssignment.ReadWrite.All'] },
   'leave-licence-groups': { graph: ['GroupMember.ReadWrite.All'] },
   'delete-account': { graph: ['User.DeleteRestore.All'], roles: [USER_ADMIN_ROLE] },
+  // WIP-PLACEHOLDER
+  ...(Object.fromEntries(REINSTATE_STEP_KINDS.map((k) => [k, { graph: [] }])) as unknown as Record<ReinstateStepKind, Requirement>),
 };
 
 type BooleanOption = { [K in keyof OffboardingOptions]-?: OffboardingOptions[K] extends boolean ? K : never }[keyof OffboardingOptions];

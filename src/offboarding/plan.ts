@@ -2,7 +2,7 @@
 // refusal that makes the plan impossible to approve. Produced by the pure planner; run by the executor.
 import type { OffboardingOptions } from './options';
 
-export type Phase = 'contain' | 'preserve' | 'remove' | 'licences' | 'account';
+export type Phase = 'contain' | 'preserve' | 'remove' | 'licences' | 'account' | 'reinstate';
 
 /** One kind of action each; the order here is the display order. */
 export const STEP_KINDS = [
@@ -41,7 +41,34 @@ export const STEP_KINDS = [
   'delete-account',
 ] as const;
 
-export type StepKind = (typeof STEP_KINDS)[number];
+export type OffboardingStepKind = (typeof STEP_KINDS)[number];
+
+/**
+ * A reinstatement's steps (reinstate/planner.ts), in display order: the account before everything, a licence before
+ * the mailbox type. Each undoes only what the offboarding's run recorded as done, and leaves alone what is back.
+ */
+export const REINSTATE_STEP_KINDS = [
+  'restore-account',
+  'enable-sign-in',
+  'temporary-access-pass',
+  'restore-direct-licences',
+  'rejoin-licence-groups',
+  'mailbox-to-regular',
+  'remove-full-access',
+  'remove-send-as',
+  'auto-reply-off',
+  'show-in-address-list',
+  'restore-mobile-protocols',
+  'remove-onedrive-access',
+  'rejoin-groups',
+  'rejoin-distribution-lists',
+  'restore-group-ownerships',
+  'undo-group-handover',
+  'enable-entra-devices',
+] as const;
+
+export type ReinstateStepKind = (typeof REINSTATE_STEP_KINDS)[number];
+export type StepKind = OffboardingStepKind | ReinstateStepKind;
 
 /** Something a step acts on: a group, a device, a method, a licence, or the leaver's account itself. */
 export interface Target {
@@ -85,7 +112,10 @@ export interface PlanWarning {
     | 'hold-needs-licence'
     | 'hold-licence-missing'
     | 'no-manager'
-    | 'non-windows-devices';
+    | 'non-windows-devices'
+    | 'tap-policy'
+    | 'licence-seats'
+    | 'account-state';
   message: string;
 }
 
@@ -103,6 +133,14 @@ export interface Plan {
   followUps: FollowUp[];
   /** Non-empty: the plan must not be approved; each says why. */
   refusals: string[];
+  /** A reinstatement's plan: what the offboarding did that can't be undone, each with why (card and summary). */
+  notRestorable?: NotRestorable[];
+}
+
+export interface NotRestorable {
+  /** "3 MFA methods", "Inbox rule \"Forward to gmail\" (forwarded to x@gmail.com)". */
+  what: string;
+  why: string;
 }
 
 /** Exchange Online (Plan 2): the service plan a shared mailbox on hold, with an archive, or over 50 GB needs. */

@@ -13,7 +13,7 @@ import {
   type Plan,
   type PlannedStep,
   type PlanWarning,
-  type StepKind,
+  type OffboardingStepKind as StepKind,
   type Target,
 } from './plan';
 import { SAFETY_READS, type GroupInfo, type LeaverSnapshot, type LicenceInfo, type MailboxInfo, type PersonRef, type ReadWarning, type Snapshot } from './snapshot';

@@ -60,6 +60,8 @@ export const TRANSITIONS: readonly Transition[] = [
   { from: 'stopping', to: 'completed-with-failures', on: 'finish' },
   { from: 'stopped', to: 'running', on: 'resume' },
   { from: 'stopped', to: 'closed', on: 'close' },
+  // a reinstatement of this stopped offboarding was approved: it is closed for good
+  { from: 'stopped', to: 'closed', on: 'reinstate' },
   { from: 'completed-with-failures', to: 'running', on: 'retry' },
   // `status` read a requested wipe again and Microsoft 365 now reports it cancelled or failed (recheck.ts)
   { from: 'completed', to: 'completed-with-failures', on: 'recheck' },
@@ -140,9 +142,20 @@ export interface Reapproval {
 /** Teams-side references kept with the request, opaque to the domain (conversation references, activity ids). */
 export type ChannelData = Record<string, unknown>;
 
+/** What a reinstatement undoes (reinstate/): the offboarding, and the choice made on its card. */
+export interface Reinstates {
+  /** The offboarding request it undoes (completed, completed with failures, or stopped). */
+  requestId: string;
+  /** Remove the ownerships and memberships the offboarding gave the manager or inheritor when it handed groups over. */
+  removeHandovers: boolean;
+}
+
 export interface OffboardingRequest {
-  /** Short and typeable, e.g. "OFB-7K3Q9P". */
+  /** Short and typeable, e.g. "OFB-7K3Q9P" (a reinstatement: "RST-…"). */
   id: string;
+  /** Unset: an offboarding. A reinstatement undoes one (`reinstates`); `leaver` is then the person being reinstated. */
+  kind?: 'reinstatement';
+  reinstates?: Reinstates;
   status: RequestStatus;
   leaver: PersonRef;
   inheritor: PersonRef;
@@ -406,7 +419,19 @@ export function alreadyDecided(r: OffboardingRequest): string {
 
 const ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
 
-/** "OFB-" + 6 characters without look-alikes (0/O, 1/I/L), from the given random bytes. */
-export function requestIdFrom(bytes: Uint8Array): string {
-  return `OFB-${[...bytes.slice(0, 6)].map((b) => ALPHABET[b % ALPHABET.length]).join('')}`;
+/** "OFB-" (a reinstatement: "RST-") + 6 characters without look-alikes (0/O, 1/I/L), from the given random bytes. */
+export function requestIdFrom(bytes: Uint8Array, prefix: 'OFB' | 'RST' = 'OFB'): string {
+  return `${prefix}-${[...bytes.slice(0, 6)].map((b) => ALPHABET[b % ALPHABET.length]).join('')}`;
+}
+
+export function isReinstatement(r: Pick<OffboardingRequest, 'kind'>): boolean {
+  return r.kind === 'reinstatement';
+}
+
+/** A stopped offboarding whose reinstatement was approved: closed for good (by the approver of the reinstatement). */
+export function closeForReinstatement(r: OffboardingRequest, by: Actor, now: Date): Allowed<OffboardingRequest> | Refusal {
+  if (r.status !== 'stopped') {
+    return refuse(`${r.id} is ${r.status}, not stopped.`);
+  }
+  return { ok: true, value: move(r, 'closed', 'reinstate', { closed: { by, at: now.toISOString() }, endedAt: now.toISOString() }) };
 }

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { dependenciesOf, ORDER_ONLY } from '../../src/offboarding/planner';
-import { STEP_KINDS, type StepKind } from '../../src/offboarding/plan';
+import { STEP_KINDS, type OffboardingStepKind as StepKind } from '../../src/offboarding/plan';
 import { ancestorsOf, BEGIN, END, readmeWithDiagram, stepsDiagram } from '../../scripts/lib/steps-diagram';
 
 interface Graph {

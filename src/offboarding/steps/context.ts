@@ -4,6 +4,7 @@ import { M365Error } from '../../m365/errors';
 import type { ExchangePort, GraphPort, GraphRequest, GraphResult } from '../../m365/ports';
 import type { OffboardingOptions } from '../options';
 import type { Plan, PlannedStep, Target } from '../plan';
+import type { PassVault } from '../reinstate/pass-vault';
 import type { ItemRecord, RunPeople } from '../run';
 
 export interface EngineSettings {
@@ -28,6 +29,8 @@ export interface Ledger {
 
 export interface StepContext {
   runId: string;
+  /** The request the run executes. */
+  requestId: string;
   step: PlannedStep;
   plan: Plan;
   people: RunPeople;
@@ -40,6 +43,8 @@ export interface StepContext {
   now(): number;
   /** A strong random password; never logged, never shown. */
   newPassword(): string;
+  /** Where a reinstatement's Temporary Access Pass waits for the requester's click (memory only). */
+  passes?: PassVault;
 }
 
 export type StepRunner = (ctx: StepContext) => Promise<void>;

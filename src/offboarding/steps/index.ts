@@ -31,8 +31,10 @@ import type { RunPeople } from '../run';
 import { resetPassword } from './reset-password';
 import { revokeOAuthGrants } from './revoke-oauth-grants';
 import { revokeSessions } from './revoke-sessions';
+import { REINSTATE_RUNNERS } from './reinstate';
 
 export const RUNNERS: Record<Exclude<StepKind, 'groups-left-in-place'>, StepRunner> = {
+  ...REINSTATE_RUNNERS,
   'block-sign-in': blockSignIn,
   'reset-password': resetPassword,
   'revoke-sessions': revokeSessions,
