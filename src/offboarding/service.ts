@@ -19,6 +19,7 @@ import { PreflightError } from './preflight';
 import * as lifecycle from './requests';
 import type { Actor, ChannelData, OffboardingRequest } from './requests';
 import { RequestRuns } from './request-runs';
+import type { ReinstatementUseCase } from './reinstate/use-case';
 import { ScheduledStart } from './scheduled-start';
 import { leaverInTeam, venueGroupId, venueRefusal, type Venue } from './venue';
 import { tellScheduled } from './schedule-notice';
@@ -110,6 +111,13 @@ export class OffboardingService {
   private readonly housekeeping: Housekeeping;
   /** Scheduled requests at their effective time: planned again, then run or sent back for a new decision. */
   private readonly scheduledStart: ScheduledStart;
+  /** `reinstate`: undoing an offboarding, as a request of its own kind (reinstate/use-case.ts). */
+  readonly reinstatements: ReinstatementUseCase = {
+    // WIP-PLACEHOLDER
+    prepare: () => Promise.reject(new Error('WIP-PLACEHOLDER')),
+    submit: () => Promise.reject(new Error('WIP-PLACEHOLDER')),
+    showPass: () => Promise.reject(new Error('WIP-PLACEHOLDER')),
+  };
 
   constructor(private readonly deps: ServiceDeps) {
     this.now = deps.now ?? (() => new Date());
