@@ -10,6 +10,7 @@ import { AccessPolicy } from './offboarding/access';
 import { Audit, currentAuditScope } from './offboarding/audit';
 import { Directory } from './offboarding/directory';
 import { OffboardingEngine } from './offboarding/engine';
+import { PassVault } from './offboarding/reinstate/pass-vault';
 import { OffboardingService } from './offboarding/service';
 import { DEFAULT_OPTIONS } from './offboarding/options';
 import { createServer, listen } from './server';
@@ -98,7 +99,9 @@ export async function startBot(options: StartOptions = {}): Promise<RunningBot> 
   // Progress goes to the service (defined next; the engine only calls back once a run is under way).
   const poll = config.testHooks?.sharedPollMs;
   const settings = poll ? { sharedPollInitialMs: poll, sharedPollMaxMs: poll } : undefined;
-  const engine = new OffboardingEngine({ graph, exchange, store, audit, logger, settings, maxConcurrentRuns: config.maxConcurrentRuns, onProgress: (e) => service.onProgress(e) });
+  // A reinstatement's Temporary Access Pass, in memory only until the requester's own click shows it.
+  const passes = new PassVault();
+  const engine = new OffboardingEngine({ graph, exchange, store, audit, logger, settings, passes, maxConcurrentRuns: config.maxConcurrentRuns, onProgress: (e) => service.onProgress(e) });
   const access = new AccessPolicy(graph, groups);
   const turns = new TurnGate();
   const service = new OffboardingService({
@@ -108,6 +111,7 @@ export async function startBot(options: StartOptions = {}): Promise<RunningBot> 
     directory: new Directory(graph),
     audit,
     approvalTtlHours: config.approvalTtlHours,
+    passes,
     ...(config.operationsChannelIds ? { operationsChannelIds: config.operationsChannelIds } : {}),
     ...(config.offboardableUnitId ? { offboardableUnitId: config.offboardableUnitId } : {}),
     logger,

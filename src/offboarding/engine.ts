@@ -12,6 +12,11 @@ import { takeSnapshot } from './preflight';
 import { recheckRequested } from './recheck';
 import type { RunPeople } from './run';
 import type { Snapshot } from './snapshot';
+import type { HeldPass, PassVault } from './reinstate/pass-vault';
+import { readOutcome, takeReinstateSnapshot } from './reinstate/preflight';
+import type { OffboardingOutcome, ReinstateSnapshot } from './reinstate/snapshot';
+import type { OffboardingRequest } from './requests';
+import { issueTemporaryAccessPass } from './steps/reinstate';
 import type { EngineSettings } from './steps';
 
 export interface Preview {
@@ -27,6 +32,8 @@ export interface EngineDeps {
   logger?: Logger;
   settings?: Partial<EngineSettings>;
   onProgress?: (event: ProgressEvent) => void;
+  /** Where a reinstatement's Temporary Access Pass waits for the requester's click (memory only). */
+  passes?: PassVault;
   /** MAX_CONCURRENT_RUNS: runs past containment at once (the executor's run slots; containment never waits). */
   maxConcurrentRuns?: number;
 }
@@ -50,6 +57,21 @@ export class OffboardingEngine {
   async preview(leaverId: string, inheritorId: string, options: OffboardingOptions): Promise<Preview> {
     const snapshot = await takeSnapshot(this.deps, leaverId, inheritorId);
     return { snapshot, plan: planOffboarding(snapshot, options) };
+  }
+
+  /** A reinstatement's read-only look at the person now (reinstate/preflight.ts). */
+  reinstateSnapshot(person: { id: string; userPrincipalName: string }, now: Date): Promise<ReinstateSnapshot> {
+    return takeReinstateSnapshot(this.deps, person, now);
+  }
+
+  /** The offboarding's run as stored, to plan its reinstatement from. */
+  offboardingOutcome(request: OffboardingRequest): Promise<OffboardingOutcome> {
+    return readOutcome(this.deps.store, request);
+  }
+
+  /** A new Temporary Access Pass (any earlier one is deleted first): the requester's pass was lost in a restart. */
+  issuePass(userId: string, params: { lifetimeInMinutes: number; isUsableOnce: boolean }): Promise<HeldPass> {
+    return issueTemporaryAccessPass(this.deps.graph, userId, params);
   }
 
   /** The run as it stands, with the actions Microsoft 365 accepted but had not finished read again (reads only). */

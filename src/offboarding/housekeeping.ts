@@ -151,7 +151,9 @@ export class Housekeeping {
       const current = await store.get<{ requestId: string }>(claims, request.leaver.id);
       if (current) {
         const holder = await store.get<OffboardingRequest>(this.deps.requests, current.value.requestId);
-        if (holder && !lifecycle.isFinal(holder.value)) {
+        // A reinstatement takes the claim over from the stopped offboarding it undoes (service.release gives it back).
+        const takesOver = request.reinstates?.requestId === holder?.value.id && holder?.value.status === 'stopped';
+        if (holder && !lifecycle.isFinal(holder.value) && !takesOver) {
           return false;
         }
       }

@@ -311,7 +311,11 @@ function planMailbox(leaver: LeaverSnapshot, inheritor: PersonRef, options: Offb
   // Mobile mail protocols and phones.
   const protocols = mailbox?.protocols;
   const protocolsOff = protocols !== undefined && !protocols.activeSync && !protocols.pop && !protocols.imap;
-  option('disable-mobile-protocols', options.disableMobileProtocols, protocolsOff);
+  // The values before (when read) go with the target: a reinstatement sets them back (reinstate/planner.ts).
+  option('disable-mobile-protocols', options.disableMobileProtocols, protocolsOff, {
+    title: t('disable-mobile-protocols'),
+    targets: [{ ...person(leaver), ...(protocols ? { data: { activeSync: protocols.activeSync, pop: protocols.pop, imap: protocols.imap } } : {}) }],
+  });
   const phones = mailbox?.mobileDevices;
   if (!options.disableMobileProtocols) {
     drafts.set('remove-mobile-mail', { title: t('remove-mobile-mail'), skip: NOT_CHOSEN });

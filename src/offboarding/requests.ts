@@ -156,6 +156,8 @@ export interface OffboardingRequest {
   /** Unset: an offboarding. A reinstatement undoes one (`reinstates`); `leaver` is then the person being reinstated. */
   kind?: 'reinstatement';
   reinstates?: Reinstates;
+  /** A reinstatement's Temporary Access Pass was shown to the requester (when; the pass itself is never stored). */
+  passShownAt?: string;
   status: RequestStatus;
   leaver: PersonRef;
   inheritor: PersonRef;

@@ -19,7 +19,9 @@ import { PreflightError } from './preflight';
 import * as lifecycle from './requests';
 import type { Actor, ChannelData, OffboardingRequest } from './requests';
 import { RequestRuns } from './request-runs';
-import type { ReinstatementUseCase } from './reinstate/use-case';
+import type { PassVault } from './reinstate/pass-vault';
+import { Reinstatements } from './reinstate/use-case';
+import { OffboardingStart, type Found, type Refused, type SubmitInput } from './start';
 import { ScheduledStart } from './scheduled-start';
 import { leaverInTeam, venueGroupId, venueRefusal, type Venue } from './venue';
 import { tellScheduled } from './schedule-notice';
@@ -30,7 +32,7 @@ export const REQUESTS = 'requests';
 /** leaver id → the open request: one open request per leaver, enforced by compare-and-swap on create. */
 export const OPEN_BY_LEAVER = 'open-by-leaver';
 export { MAX_APPROVERS } from './approvers';
-export const NOT_AN_OPERATOR = 'Sorry, only members of the offboarding operators group can start an offboarding. Nothing was changed.';
+export { NOT_AN_OPERATOR } from './start';
 
 /** What the Teams layer does when something happens to a request. */
 export interface RequestNotifier {
@@ -57,23 +59,11 @@ export interface RequestNotifier {
    * what changed) go to the approvers, as after a submit (the outcome back through approvalsDelivered). Never throws.
    */
   reapprovalNeeded(request: OffboardingRequest): Promise<void>;
+  /** A reinstatement's Temporary Access Pass is waiting: the requester gets a "Show pass" card (never the pass). */
+  passReady?(request: OffboardingRequest): Promise<void>;
 }
 
-export type Refused = { ok: false; reason: string };
-export type Found = { kind: 'none' } | { kind: 'one'; user: DirectoryUser } | { kind: 'many'; users: DirectoryUser[]; more: boolean };
-
-export interface SubmitInput {
-  requester: Actor;
-  leaverId: string;
-  inheritorId: string;
-  options: OffboardingOptions;
-  effectiveAt?: string;
-  timeZone?: string;
-  reason?: string;
-  teams: ChannelData;
-  /** Where it was asked for: checked again here (venue.ts), and kept on the request. */
-  where: Venue;
-}
+export type { Found, Refused, SubmitInput } from './start';
 
 export interface ServiceDeps {
   store: Store;
@@ -90,6 +80,8 @@ export interface ServiceDeps {
   offboardableUnitId?: string;
   /** OPERATIONS_CHANNEL_IDS: when set, the only channels where an offboarding may start (1:1 chats always may). */
   operationsChannelIds?: readonly string[];
+  /** A reinstatement's Temporary Access Pass between its creation and the requester's click (the engine's too). */
+  passes?: PassVault;
   logger?: Logger;
   /** Resolves when users' turns in flight are answered: follow-up work waits for it (see TurnGate). */
   afterTurns?: () => Promise<void>;
@@ -111,13 +103,10 @@ export class OffboardingService {
   private readonly housekeeping: Housekeeping;
   /** Scheduled requests at their effective time: planned again, then run or sent back for a new decision. */
   private readonly scheduledStart: ScheduledStart;
+  /** `offboard`: who is meant, may they be offboarded, and the submit (start.ts). */
+  private readonly starting: OffboardingStart;
   /** `reinstate`: undoing an offboarding, as a request of its own kind (reinstate/use-case.ts). */
-  readonly reinstatements: ReinstatementUseCase = {
-    // WIP-PLACEHOLDER
-    prepare: () => Promise.reject(new Error('WIP-PLACEHOLDER')),
-    submit: () => Promise.reject(new Error('WIP-PLACEHOLDER')),
-    showPass: () => Promise.reject(new Error('WIP-PLACEHOLDER')),
-  };
+  readonly reinstatements: Reinstatements;
 
   constructor(private readonly deps: ServiceDeps) {
     this.now = deps.now ?? (() => new Date());
@@ -159,6 +148,27 @@ export class OffboardingService {
       run: (requestId) => this.run(requestId),
       logger: deps.logger,
     });
+    this.starting = new OffboardingStart({
+      ...deps,
+      now: this.now,
+      newId: this.newId,
+      open: (request) => this.housekeeping.open(request),
+      openRequestFor: (id) => this.openRequestFor(id),
+    });
+    this.reinstatements = new Reinstatements({
+      ...deps,
+      now: this.now,
+      newId: () => lifecycle.requestIdFrom(randomBytes(6), 'RST'),
+      all: () => this.list(undefined, () => true, true),
+      get: (id) => this.get(id),
+      update: (id, change) => this.update(id, change),
+      open: (request) => this.housekeeping.open(request),
+      openRequestFor: (id) => this.openRequestFor(id),
+    });
+    deps.passes?.onPut((id) => this.background(id, async () => {
+      const request = await this.get(id);
+      await (request && this.notifier?.passReady?.(request));
+    }));
     // The engine's drives ask the request itself whether it was stopped (see Executor.stopWhen).
     deps.engine.executor.stopWhen(async (requestId) => (await this.get(requestId))?.status === 'stopping');
   }
@@ -178,201 +188,25 @@ export class OffboardingService {
     return venueRefusal(where, this.deps.operationsChannelIds);
   }
 
-  async find(query: string): Promise<Found> {
-    const users = await this.deps.directory.find(query);
-    if (users.length === 0) {
-      return { kind: 'none' };
-    }
-    const exact = users.filter((u) => [u.displayName, u.userPrincipalName, u.mail].some((v) => v?.toLowerCase() === query.trim().toLowerCase()));
-    if (users.length === 1 || exact.length === 1) {
-      return { kind: 'one', user: exact.length === 1 ? exact[0]! : users[0]! };
-    }
-    return { kind: 'many', users: users.slice(0, MAX_CANDIDATES), more: users.length > MAX_CANDIDATES };
+  find(query: string): Promise<Found> {
+    return this.starting.find(query);
   }
 
-  /**
-   * `offboard <query>`: who is meant, and may this requester start it? An exact UPN takes one round trip (one
-   * $batch); a name takes two (the search with the operator check, then the chosen person's facts).
-   */
-  async resolve(requester: Actor, query: string, where: Venue): Promise<Found | Refused | { kind: 'ready'; leaver: DirectoryUser; manager?: DirectoryUser }> {
-    const q = query.trim();
-    if (q.length > LIMITS.name) {
-      return refused(`${tooLong('The name, UPN or mail', LIMITS.name, q.length)}. Nothing was looked up.`); // the Teams layer says so first
-    }
-    const wrongPlace = venueRefusal(where, this.deps.operationsChannelIds);
-    if (wrongPlace) {
-      return refused(wrongPlace); // before any read: not even who matches is shown here
-    }
-    if (q.includes('@')) {
-      const checked = await this.checkLeaver(requester, q, where);
-      if (checked.ok) {
-        return { kind: 'ready', leaver: checked.leaver, ...(checked.manager ? { manager: checked.manager } : {}) };
-      }
-      if (!/^No user with id/.test(checked.reason)) {
-        return checked;
-      }
-      // Not a UPN: it may be a mail address; the search below finds it by mail too.
-    }
-    const [operator, found] = await Promise.all([this.deps.access.isOperator(requester.id), this.find(q)]);
-    if (!operator) {
-      return refused(NOT_AN_OPERATOR);
-    }
-    if (found.kind !== 'one') {
-      return found;
-    }
-    const checked = await this.checkLeaver(requester, found.user.id, where, true);
-    return checked.ok ? { kind: 'ready', leaver: checked.leaver, ...(checked.manager ? { manager: checked.manager } : {}) } : checked;
+  /** `offboard <query>`: who is meant, and may this requester start it (start.ts). */
+  resolve(requester: Actor, query: string, where: Venue): ReturnType<OffboardingStart['resolve']> {
+    return this.starting.resolve(requester, query, where);
   }
 
-  /**
-   * The rules for starting, checked when the card is shown and again on submit (card data is user input): one
-   * $batch. `operatorChecked`: the caller already checked the requester in this turn. `where`: where the request card,
-   * the plan and the progress would be shown (venue.ts); in a channel the leaver must not be a member of its team.
-   */
-  async checkLeaver(requester: Actor, leaverIdOrUpn: string, where: Venue, operatorChecked = false): Promise<{ ok: true; leaver: DirectoryUser; manager?: DirectoryUser } | Refused> {
-    const wrongPlace = venueRefusal(where, this.deps.operationsChannelIds);
-    if (wrongPlace) {
-      return refused(wrongPlace);
-    }
-    const { protectedGroupId, operatorsGroupId } = this.deps.access.groups;
-    const teamGroupId = venueGroupId(where);
-    const groupIds = teamGroupId ? [protectedGroupId, teamGroupId] : [protectedGroupId];
-    const facts = await this.deps.directory.leaverFacts(leaverIdOrUpn, groupIds, operatorChecked ? undefined : { id: requester.id, groupIds: [operatorsGroupId] });
-    if (!operatorChecked && !facts.requesterMemberOf?.has(operatorsGroupId)) {
-      return refused(NOT_AN_OPERATOR);
-    }
-    const leaver = facts.user;
-    if (!leaver) {
-      return refused(`No user with id ${leaverIdOrUpn}.`);
-    }
-    if (leaver.id === requester.id) {
-      return refused("You can't offboard yourself.");
-    }
-    const unitRefusal = await this.outsideUnit(leaver);
-    if (unitRefusal) {
-      return refused(unitRefusal);
-    }
-    if (facts.memberOf === undefined) {
-      return refused(`I couldn't check whether ${leaver.displayName} is protected, so I won't offboard them. Try again later.`);
-    }
-    if (facts.memberOf.has(protectedGroupId)) {
-      return refused(`${leaver.displayName} is in the protected group: they can't be offboarded with this bot.`);
-    }
-    if (teamGroupId && facts.memberOf.has(teamGroupId)) {
-      return refused(leaverInTeam(leaver.displayName));
-    }
-    if (facts.managerError) {
-      // The manager approves: an unreadable one is not "no manager" (that would hand the decision to the approvers group).
-      return refused(`I couldn't read ${leaver.displayName}'s manager (${facts.managerError.summary()}), who approves this, so I won't go ahead. Try again later.`);
-    }
-    const open = await this.openRequestFor(leaver.id);
-    if (open) {
-      return refused(`${leaver.displayName} already has an open offboarding request, ${open.id} (${open.status}, asked by ${open.requester.displayName}). Type \`status ${open.id}\` to see it.`);
-    }
-    return { ok: true, leaver, ...(facts.manager ? { manager: facts.manager } : {}) };
+  /** The rules for starting, checked when the card is shown and again on submit (start.ts). */
+  checkLeaver(requester: Actor, leaverIdOrUpn: string, where: Venue, operatorChecked = false): ReturnType<OffboardingStart['checkLeaver']> {
+    return this.starting.checkLeaver(requester, leaverIdOrUpn, where, operatorChecked);
   }
 
-  /** Why the leaver may not be offboarded for being outside OFFBOARDABLE_UNIT_ID (or unreadable), if so. A read only. */
-  private async outsideUnit(leaver: DirectoryUser): Promise<string | undefined> {
-    const unitId = this.deps.offboardableUnitId;
-    if (unitId === undefined) {
-      return undefined;
-    }
-    try {
-      if (await this.deps.directory.inAdministrativeUnit(unitId, leaver.id)) {
-        return undefined;
-      }
-      return `${leaver.displayName} is not in the administrative unit this bot may offboard (OFFBOARDABLE_UNIT_ID ${unitId}), so I won't offboard them. Nothing was changed.`;
-    } catch (err) {
-      const why = err instanceof M365Error ? err.summary() : err instanceof Error ? err.message : String(err);
-      return `I couldn't check whether ${leaver.displayName} is in the administrative unit this bot may offboard (${why}), so I won't offboard them. Nothing was changed.`;
-    }
+  /** Re-checks everything, takes the read-only preview, picks the approvers and stores the request (start.ts). */
+  submit(input: SubmitInput): ReturnType<OffboardingStart['submit']> {
+    return this.starting.submit(input);
   }
 
-  /** Re-checks everything, takes the read-only preview, picks the approvers and stores the request. */
-  async submit(input: SubmitInput): Promise<{ ok: true; request: OffboardingRequest; preview: Preview } | Refused> {
-    // Bounded input before any read (the card action checks the same limits first).
-    if ((input.reason?.length ?? 0) > LIMITS.reason) {
-      return refused(`${tooLong('The reason', LIMITS.reason, input.reason!.length)}.`);
-    }
-    if ((input.options.autoReplyMessage?.length ?? 0) > LIMITS.autoReplyMessage) {
-      return refused(`${tooLong('The automatic reply text', LIMITS.autoReplyMessage, input.options.autoReplyMessage!.length)}.`);
-    }
-    const check = await this.checkLeaver(input.requester, input.leaverId, input.where);
-    if (!check.ok) {
-      return check;
-    }
-    if (input.inheritorId === input.leaverId) {
-      return refused(`${check.leaver.displayName} can't inherit their own mailbox: choose someone else.`);
-    }
-    let preview: Preview;
-    try {
-      preview = await this.deps.engine.preview(input.leaverId, input.inheritorId, input.options);
-    } catch (err) {
-      if (err instanceof PreflightError) {
-        return refused(err.message);
-      }
-      throw err;
-    }
-    if (preview.plan.refusals.length > 0) {
-      return refused(`This plan can't go ahead: ${preview.plan.refusals.join(' ')}`);
-    }
-    const approvers = await approversFor(this.deps.directory, this.deps.access.groups.approversGroupId, preview.snapshot.leaver, input.requester);
-    if (approvers.list.length === 0) {
-      return refused(`Nobody can approve this: ${approvers.note ?? ''} and the approvers group has no other active member.`);
-    }
-    const now = this.now();
-    const request: OffboardingRequest = {
-      id: this.newId(),
-      status: 'requested',
-      ...peopleOf(preview.snapshot),
-      requester: input.requester,
-      approvers: approvers.list,
-      ...(approvers.note ? { approverNote: approvers.note } : {}),
-      options: input.options,
-      ...(input.effectiveAt ? { effectiveAt: input.effectiveAt } : {}),
-      ...(input.timeZone ? { timeZone: input.timeZone } : {}),
-      ...(input.reason ? { reason: input.reason } : {}),
-      plan: preview.plan,
-      warnings: preview.plan.warnings,
-      ...(preview.snapshot.leaver.directoryRoles ? { rolesAtApproval: preview.snapshot.leaver.directoryRoles.map(({ id, displayName }) => ({ id, displayName })) } : {}),
-      createdAt: now.toISOString(),
-      expiresAt: new Date(now.getTime() + this.deps.approvalTtlHours * 3600_000).toISOString(),
-      teams: input.teams,
-      where: input.where,
-    };
-    // Stored, then the leaver claimed: a second submit for the same person loses the claim, withdraws its own copy
-    // and changes nothing; whoever sees the claim can already read the request it points to. A crash in between
-    // leaves a marker that housekeeping finds (housekeeping.ts).
-    const opened = await this.housekeeping.open(request);
-    if (opened === 'taken') {
-      const open = await this.openRequestFor(request.leaver.id);
-      return refused(`${request.leaver.displayName} already has an open offboarding request${open ? `, ${open.id}` : ''}.`);
-    }
-    if (opened === 'withdrawn') {
-      return refused(`Saving ${request.id} took too long, so it was withdrawn. Nothing was changed: submit again.`);
-    }
-    // The whole plan's lists go to the audit log: cards list only the first few (see teams/view.ts).
-    const leftInPlace = request.plan.steps.find((s) => s.kind === 'groups-left-in-place')?.untouched ?? [];
-    await this.deps.audit.record({
-      kind: 'request',
-      requestId: request.id,
-      data: {
-        event: 'requested',
-        leaver: request.leaver.id,
-        inheritor: request.inheritor.id,
-        requester: request.requester.id,
-        approvers: request.approvers.map((a) => a.id),
-        options: request.options,
-        effectiveAt: request.effectiveAt ?? null,
-        reason: request.reason ?? null,
-        groupsLeftInPlace: leftInPlace.map((g) => ({ id: g.id, label: g.label, reason: g.reason })),
-        followUps: request.plan.followUps.map((f) => f.message),
-        warnings: request.plan.warnings.map((w) => w.message),
-      },
-    });
-    return { ok: true, request, preview };
-  }
 
   // --- Reading --------------------------------------------------------------------------------------------------------
 
@@ -387,8 +221,11 @@ export class OffboardingService {
   }
 
   /** Newest first; `query` is a request id, or a UPN / mail / display name of the leaver. `visible`: the others don't exist. */
-  async list(query?: string, visible: (r: OffboardingRequest) => boolean = () => true): Promise<OffboardingRequest[]> {
+  async list(query?: string, visible: (r: OffboardingRequest) => boolean = () => true, everything = false): Promise<OffboardingRequest[]> {
     const all = (await this.deps.store.list<OffboardingRequest>(REQUESTS)).map((d) => d.value).filter(visible).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    if (everything) {
+      return all;
+    }
     if (!query) {
       return all.filter((r) => lifecycle.OPEN_STATUSES.includes(r.status)).concat(all.filter((r) => !lifecycle.OPEN_STATUSES.includes(r.status)).slice(0, 5));
     }
@@ -541,6 +378,9 @@ export class OffboardingService {
   async begin(requestId: string): Promise<void> {
     const now = this.now();
     const result = await this.update(requestId, (r) => (r.status === 'approved' ? { ok: true, value: lifecycle.schedule(r, now) } : refused('not approved')));
+    if (result.ok && result.request.reinstates) {
+      await this.reinstatements.approved(result.request); // a stopped offboarding it undoes is closed for good
+    }
     if (result.ok && result.request.status === 'running') {
       await this.run(result.request.id);
     } else if (result.ok && result.request.status === 'scheduled' && Date.parse(result.request.effectiveAt ?? '') > now.getTime()) {
@@ -786,12 +626,18 @@ export class OffboardingService {
     return refused(`${id} is changing right now: try again.`);
   }
 
-  /** A request that ended frees its leaver for a new one. */
+  /**
+   * A request that ended frees its leaver for a new one. A reinstatement that ends without closing the stopped
+   * offboarding it took the claim from (rejected, expired, cancelled) hands the claim back to it.
+   */
   private async release(request: OffboardingRequest): Promise<void> {
     const pointer = await this.deps.store.get<{ requestId: string }>(OPEN_BY_LEAVER, request.leaver.id);
-    if (pointer?.value.requestId === request.id) {
-      await this.deps.store.delete(OPEN_BY_LEAVER, request.leaver.id, pointer.etag).catch(() => undefined);
+    if (pointer?.value.requestId !== request.id) {
+      return;
     }
+    const stopped = request.reinstates ? await this.get(request.reinstates.requestId) : undefined;
+    const release = stopped?.status === 'stopped' ? this.deps.store.put(OPEN_BY_LEAVER, request.leaver.id, { requestId: stopped.id }, pointer.etag) : this.deps.store.delete(OPEN_BY_LEAVER, request.leaver.id, pointer.etag);
+    await release.catch(() => undefined);
   }
 }
 

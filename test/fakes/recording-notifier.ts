@@ -13,6 +13,7 @@ export function recordingNotifier(events: string[], overrides: Partial<RequestNo
     deliverApprovals: () => Promise.resolve({}),
     tellRequester: () => Promise.resolve(undefined),
     reapprovalNeeded: (r) => (events.push(`reapproval ${r.id}`), Promise.resolve()),
+    passReady: (r) => (events.push(`pass-ready ${r.id}`), Promise.resolve()),
     ...overrides,
   };
 }

@@ -1,8 +1,24 @@
-// WIP-PLACEHOLDER body: the interface is final; the implementation lands in this file.
+// `reinstate`: undoing an offboarding, as a request of its own kind. Found from the store (a deleted account is no
+// longer in /users), planned by the pure reinstatement planner from the offboarding's stored run and a fresh read-only
+// look at the person, approved like an offboarding (the person's manager, else the approvers group; never the requester
+// or the person), then run by the same executor. The rules shared with offboardings (one open request per person,
+// visibility, venues, expiry, cancel) are the same code: this module only adds what differs.
+import type { Logger } from '../../logger';
+import { M365Error } from '../../m365/errors';
+import type { Store } from '../../store/store';
+import type { AccessPolicy } from '../access';
+import { approversFor } from '../approvers';
+import type { Audit } from '../audit';
+import type { Directory, DirectoryUser } from '../directory';
+import type { OffboardingEngine } from '../engine';
+import { LIMITS, tooLong } from '../limits';
+import * as lifecycle from '../requests';
 import type { Actor, ChannelData, OffboardingRequest } from '../requests';
-import type { Plan } from '../plan';
-import type { Venue } from '../venue';
-import type { HeldPass } from './pass-vault';
+import type { PersonRef } from '../snapshot';
+import { venueRefusal, type Venue } from '../venue';
+import { canSee, mayShowHere, requestNotFound } from '../visibility';
+import type { HeldPass, PassVault } from './pass-vault';
+import { handedOverGroups, planReinstatement, TAP_MAX_MINUTES } from './planner';
 
 export type Refused = { ok: false; reason: string };
 
@@ -11,7 +27,7 @@ export interface ReinstatePreview {
   /** The offboarding it would undo. */
   offboarding: OffboardingRequest;
   /** Steps (each with title, targets, skip reason), warnings, followUps, notRestorable, refusals (non-empty: can't go ahead). */
-  plan: Plan;
+  plan: import('../plan').Plan;
   /** The offboarding handed groups over (the card asks whether to undo that; default: keep). */
   handedOverGroups: number;
   /** Who would approve, and why the approvers group stands in when it does. */
@@ -37,4 +53,273 @@ export interface ReinstatementUseCase {
   submit(input: ReinstateSubmitInput): Promise<{ ok: true; request: OffboardingRequest; preview: ReinstatePreview } | Refused>;
   /** The requester's own "Show pass" click: the Temporary Access Pass, once (checked against the stored request's requester). */
   showPass(requestId: string, by: Actor): Promise<{ ok: true; request: OffboardingRequest; pass: HeldPass } | Refused>;
+}
+
+/** The offboardings a reinstatement may undo: the run ended (a stopped one is closed for good once it is approved). */
+const REINSTATABLE: lifecycle.RequestStatus[] = ['completed', 'completed-with-failures', 'stopped', 'closed'];
+
+export const NOT_AN_OPERATOR_REINSTATE = 'Sorry, only members of the offboarding operators group can reinstate someone. Nothing was changed.';
+
+export interface ReinstatementDeps {
+  store: Store;
+  engine: OffboardingEngine;
+  access: AccessPolicy;
+  directory: Directory;
+  audit: Audit;
+  approvalTtlHours: number;
+  operationsChannelIds?: readonly string[];
+  passes?: PassVault;
+  logger?: Logger;
+  now: () => Date;
+  newId: () => string;
+  /** The stored requests, newest first (service.list without a filter on status). */
+  all: () => Promise<OffboardingRequest[]>;
+  get: (id: string) => Promise<OffboardingRequest | undefined>;
+  update: (id: string, change: (r: OffboardingRequest) => lifecycle.Allowed<OffboardingRequest> | lifecycle.Refusal) => Promise<{ ok: true; request: OffboardingRequest } | Refused>;
+  /** Stores the request and claims its person (housekeeping.ts): 'taken' when another request is open for them. */
+  open: (request: OffboardingRequest) => Promise<'open' | 'taken' | 'withdrawn'>;
+  openRequestFor: (personId: string) => Promise<OffboardingRequest | undefined>;
+}
+
+const refused = (reason: string): Refused => ({ ok: false, reason });
+const OFFBOARDING_ID = /^OFB-[0-9A-Z]{6}$/i;
+
+export class Reinstatements implements ReinstatementUseCase {
+  constructor(private readonly deps: ReinstatementDeps) {}
+
+  async prepare(requester: Actor, query: string, where: Venue): Promise<{ ok: true; preview: ReinstatePreview } | Refused> {
+    const found = await this.offboardingFor(requester, query, where);
+    if (!found.ok) {
+      return found;
+    }
+    const preview = await this.preview(found.offboarding, requester, false);
+    return preview.ok ? { ok: true, preview: preview.value } : preview;
+  }
+
+  async submit(input: ReinstateSubmitInput): Promise<{ ok: true; request: OffboardingRequest; preview: ReinstatePreview } | Refused> {
+    if ((input.reason?.length ?? 0) > LIMITS.reason) {
+      return refused(`${tooLong('The reason', LIMITS.reason, input.reason!.length)}. Nothing was changed.`);
+    }
+    const found = await this.offboardingFor(input.requester, input.offboardingId, input.where);
+    if (!found.ok) {
+      return found;
+    }
+    const offboarding = found.offboarding;
+    const made = await this.preview(offboarding, input.requester, input.removeHandovers);
+    if (!made.ok) {
+      return made;
+    }
+    const preview = made.value;
+    if (preview.plan.refusals.length > 0) {
+      return refused(preview.plan.refusals.join(' '));
+    }
+    if (preview.approvers.length === 0) {
+      return refused(`Nobody can approve this: ${preview.approverNote ?? ''} and the approvers group has no other active member. Nothing was changed.`);
+    }
+    const now = this.deps.now();
+    const request: OffboardingRequest = {
+      id: this.deps.newId(),
+      kind: 'reinstatement',
+      reinstates: { requestId: offboarding.id, removeHandovers: input.removeHandovers },
+      status: 'requested',
+      leaver: offboarding.leaver,
+      inheritor: offboarding.inheritor,
+      ...(offboarding.manager ? { manager: offboarding.manager } : {}),
+      requester: input.requester,
+      approvers: preview.approvers,
+      ...(preview.approverNote ? { approverNote: preview.approverNote } : {}),
+      options: offboarding.options,
+      ...(input.timeZone ? { timeZone: input.timeZone } : {}),
+      ...(input.reason ? { reason: input.reason } : {}),
+      plan: preview.plan,
+      warnings: preview.plan.warnings,
+      createdAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + this.deps.approvalTtlHours * 3600_000).toISOString(),
+      teams: input.teams,
+      where: input.where,
+    };
+    // The person's claim (one open request of any kind): a stopped offboarding hands it over (housekeeping.ts), and
+    // gets it back if this request ends without approval (service.release).
+    const opened = await this.deps.open(request);
+    if (opened === 'taken') {
+      const open = await this.deps.openRequestFor(request.leaver.id);
+      return refused(`${request.leaver.displayName} already has an open request${open ? `, ${open.id} (${open.status})` : ''}. Nothing was changed.`);
+    }
+    if (opened === 'withdrawn') {
+      return refused(`Saving ${request.id} took too long, so it was withdrawn. Nothing was changed: submit again.`);
+    }
+    await this.deps.audit.record({
+      kind: 'request',
+      requestId: request.id,
+      data: {
+        event: 'requested',
+        kind: 'reinstatement',
+        reinstates: offboarding.id,
+        person: request.leaver.id,
+        requester: request.requester.id,
+        approvers: request.approvers.map((a) => a.id),
+        removeHandovers: input.removeHandovers,
+        reason: request.reason ?? null,
+        steps: request.plan.steps.filter((s) => s.skip === undefined).map((s) => ({ kind: s.kind, targets: s.targets.map((t) => t.id) })),
+        notRestorable: (request.plan.notRestorable ?? []).map((n) => n.what),
+        warnings: request.plan.warnings.map((w) => w.message),
+      },
+    });
+    return { ok: true, request, preview };
+  }
+
+  /** An approved reinstatement of a stopped offboarding closes it for good (it can no longer be resumed). */
+  async approved(request: OffboardingRequest): Promise<void> {
+    const offboardingId = request.reinstates?.requestId;
+    const by = request.decision?.by;
+    if (!offboardingId || !by) {
+      return;
+    }
+    const closed = await this.deps.update(offboardingId, (r) => lifecycle.closeForReinstatement(r, by, this.deps.now()));
+    if (closed.ok) {
+      await this.deps.audit.record({ kind: 'decision', requestId: offboardingId, data: { event: 'closed', by: by.id, reinstatement: request.id } });
+    }
+  }
+
+  async showPass(requestId: string, by: Actor): Promise<{ ok: true; request: OffboardingRequest; pass: HeldPass } | Refused> {
+    const request = await this.deps.get(requestId);
+    // Only the requester: anyone else learns nothing about the request, as for an unknown id.
+    if (!request || !lifecycle.isReinstatement(request) || request.requester.id !== by.id) {
+      await this.deps.audit.record({ kind: 'decision', requestId, data: { event: 'pass-refused', by: by.id } });
+      return refused(`Only the person who asked for reinstatement ${requestId} can see its Temporary Access Pass.`);
+    }
+    if (request.passShownAt) {
+      return refused(`The Temporary Access Pass for ${request.leaver.displayName} was already shown (${request.passShownAt}); it is never shown twice. If it was lost, create a new one in Entra ID (Users → ${request.leaver.displayName} → Authentication methods).`);
+    }
+    let pass = this.deps.passes?.take(request.id, this.deps.now());
+    if (!pass) {
+      // Lost in a restart (memory only) or expired unseen: a new pass replaces the old one in Entra ID.
+      const step = request.plan.steps.find((s) => s.kind === 'temporary-access-pass');
+      if (!step || step.skip !== undefined || !request.runId) {
+        return refused(`No Temporary Access Pass was created for ${request.id}.`);
+      }
+      try {
+        pass = await this.deps.engine.issuePass(request.leaver.id, {
+          lifetimeInMinutes: Number(step.params?.lifetimeInMinutes ?? TAP_MAX_MINUTES),
+          isUsableOnce: step.params?.isUsableOnce !== false,
+        });
+      } catch (err) {
+        const why = err instanceof M365Error ? err.summary() : err instanceof Error ? err.message : String(err);
+        return refused(`The pass was lost when the bot restarted, and a new one could not be created: ${why}`);
+      }
+      await this.deps.audit.record({ kind: 'decision', requestId: request.id, data: { event: 'pass-reissued', by: by.id } });
+    }
+    const shown = await this.deps.update(request.id, (r) => ({ ok: true, value: { ...r, passShownAt: this.deps.now().toISOString() } }));
+    await this.deps.audit.record({ kind: 'decision', requestId: request.id, data: { event: 'pass-shown', to: by.id, expiresAt: pass.expiresAt } });
+    return { ok: true, request: shown.ok ? shown.request : request, pass };
+  }
+
+  // --- Internals ------------------------------------------------------------------------------------------------------
+
+  /** The offboarding meant by `query` (an id, or the person's latest reinstatable one) if the requester may reinstate it. */
+  private async offboardingFor(requester: Actor, query: string, where: Venue): Promise<{ ok: true; offboarding: OffboardingRequest } | Refused> {
+    const q = query.trim();
+    if (q.length === 0) {
+      return refused('Say whom to reinstate: `reinstate <request id | UPN | name>`.');
+    }
+    if (q.length > LIMITS.name) {
+      return refused(`${tooLong('The request id, name, UPN or mail', LIMITS.name, q.length)}. Nothing was looked up.`);
+    }
+    const wrongPlace = venueRefusal(where, this.deps.operationsChannelIds);
+    if (wrongPlace) {
+      return refused(wrongPlace);
+    }
+    if (!(await this.deps.access.isOperator(requester.id).catch(() => false))) {
+      return refused(NOT_AN_OPERATOR_REINSTATE);
+    }
+    const visible = (r: OffboardingRequest): boolean => canSee(r, requester, true) && mayShowHere(r, where);
+    const all = (await this.deps.all()).filter(visible);
+    let offboarding: OffboardingRequest | undefined;
+    if (/^[A-Z]{3}-[0-9A-Z]{6}$/i.test(q)) {
+      const byId = all.find((r) => r.id === q.toUpperCase());
+      if (!byId) {
+        return refused(requestNotFound(q));
+      }
+      if (lifecycle.isReinstatement(byId)) {
+        return refused(`${byId.id} is a reinstatement, not an offboarding: give the offboarding's id (${byId.reinstates?.requestId ?? 'OFB-…'}).`);
+      }
+      offboarding = byId;
+    } else {
+      const lower = q.toLowerCase();
+      const theirs = all.filter((r) => !lifecycle.isReinstatement(r) && [r.leaver.userPrincipalName, r.leaver.mail, r.leaver.displayName, r.leaver.id].some((v) => v?.toLowerCase() === lower));
+      if (theirs.length === 0) {
+        return refused(`I found no offboarding of "${q}" that you can see. Give its request id, or the person's UPN. Nothing was changed.`);
+      }
+      const people = new Set(theirs.map((r) => r.leaver.id));
+      if (people.size > 1) {
+        return refused(`"${q}" matches offboardings of ${people.size} different people: give the request id or the UPN. Nothing was changed.`);
+      }
+      offboarding = theirs.find((r) => REINSTATABLE.includes(r.status)) ?? theirs[0];
+    }
+    if (!OFFBOARDING_ID.test(offboarding!.id)) {
+      return refused(requestNotFound(q));
+    }
+    return this.mayReinstate(offboarding!, requester);
+  }
+
+  private async mayReinstate(offboarding: OffboardingRequest, requester: Actor): Promise<{ ok: true; offboarding: OffboardingRequest } | Refused> {
+    const name = offboarding.leaver.displayName;
+    if (offboarding.leaver.id === requester.id) {
+      return refused("You can't reinstate yourself: another operator asks for it. Nothing was changed.");
+    }
+    if (!REINSTATABLE.includes(offboarding.status)) {
+      const open = lifecycle.OPEN_STATUSES.includes(offboarding.status);
+      return refused(
+        open
+          ? `${offboarding.id} (offboarding ${name}) is still open (${offboarding.status}): cancel it, or let it finish, before reinstating. Nothing was changed.`
+          : `${offboarding.id} never ran (${offboarding.status}): nothing was changed for ${name}, so there is nothing to reinstate.`,
+      );
+    }
+    const open = await this.deps.openRequestFor(offboarding.leaver.id);
+    if (open && open.id !== offboarding.id) {
+      return refused(`${name} already has an open request, ${open.id} (${open.status}, asked by ${open.requester.displayName}). Type \`status ${open.id}\` to see it. Nothing was changed.`);
+    }
+    const done = (await this.deps.all()).find((r) => r.reinstates?.requestId === offboarding.id && r.status === 'completed');
+    if (done) {
+      return refused(`${offboarding.id} was already reinstated by ${done.id}. Nothing was changed.`);
+    }
+    return { ok: true, offboarding };
+  }
+
+  /** The plan from the stored run and the person now, and who would approve it. Reads only. */
+  private async preview(offboarding: OffboardingRequest, requester: Actor, removeHandovers: boolean): Promise<lifecycle.Allowed<ReinstatePreview> | Refused> {
+    const now = this.deps.now();
+    let snapshot;
+    try {
+      snapshot = await this.deps.engine.reinstateSnapshot(offboarding.leaver, now);
+    } catch (err) {
+      const why = err instanceof M365Error ? err.summary() : err instanceof Error ? err.message : String(err);
+      return refused(`I couldn't read ${offboarding.leaver.displayName}'s account (${why}), so I can't plan the reinstatement. Try again later. Nothing was changed.`);
+    }
+    const outcome = await this.deps.engine.offboardingOutcome(offboarding);
+    const plan = planReinstatement({ offboarding: outcome, now: snapshot, removeHandovers, at: now });
+    const manager = await this.currentManager(offboarding.leaver, offboarding.manager);
+    const approvers = await approversFor(this.deps.directory, this.deps.access.groups.approversGroupId, { id: offboarding.leaver.id, displayName: offboarding.leaver.displayName, ...(manager ? { manager } : {}) }, requester);
+    return {
+      ok: true,
+      value: { offboarding, plan, handedOverGroups: handedOverGroups(plan), approvers: approvers.list, ...(approvers.note ? { approverNote: approvers.note } : {}) },
+    };
+  }
+
+  /**
+   * Who manages the person now: Entra's answer while the account is active; for a deleted account (no manager can be
+   * read through it) the manager the offboarding recorded, read again (they may have left since).
+   */
+  private async currentManager(person: PersonRef, stored: PersonRef | undefined): Promise<PersonRef | undefined> {
+    const toRef = (u: DirectoryUser): PersonRef => ({ id: u.id, displayName: u.displayName, userPrincipalName: u.userPrincipalName, ...(u.mail ? { mail: u.mail } : {}), accountEnabled: u.accountEnabled });
+    const now = await this.deps.directory.manager(person.id).catch(() => undefined);
+    if (now) {
+      return toRef(now);
+    }
+    if (!stored) {
+      return undefined;
+    }
+    const again = await this.deps.directory.get(stored.id).catch(() => undefined);
+    return again ? toRef(again) : { ...stored, accountEnabled: false };
+  }
 }

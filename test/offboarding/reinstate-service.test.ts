@@ -1,0 +1,157 @@
+// Reinstatement as a use case against the simulated tenant: a full offboarding of Jane, then its reinstatement after
+// the same approval. What Microsoft 365 reports afterwards equals what it reported before the offboarding for
+// everything restorable; each refusal changes nothing.
+import assert from 'node:assert/strict';
+import { createM365 } from '../../src/m365';
+import type { ExchangePort, GraphPort } from '../../src/m365/ports';
+import { AccessPolicy } from '../../src/offboarding/access';
+import { Audit } from '../../src/offboarding/audit';
+import { Directory } from '../../src/offboarding/directory';
+import { OffboardingEngine } from '../../src/offboarding/engine';
+import { DEFAULT_OPTIONS, type OffboardingOptions } from '../../src/offboarding/options';
+import { PassVault } from '../../src/offboarding/reinstate/pass-vault';
+import type { OffboardingRequest } from '../../src/offboarding/requests';
+import { OffboardingService } from '../../src/offboarding/service';
+import type { SimulatedTenant } from '../../src/simulator';
+import { MemoryStore } from '../../src/store/memory';
+import { recordingNotifier } from '../fakes/recording-notifier';
+import { isM365Write, simulatedTenantPerSuite } from '../fakes/simulated-tenant';
+
+/** What a reinstatement must bring back, as Microsoft 365 itself reports it (reads through the real gateways). */
+async function observe(graph: GraphPort, exchange: ExchangePort, userId: string, upn: string, heir: { id: string; upn: string }, driveId?: string): Promise<Record<string, unknown>> {
+  const user = (await graph.call<{ accountEnabled: boolean; assignedLicenses: Array<{ skuId: string }> }>({ method: 'GET', url: `/users/${userId}?$select=accountEnabled,assignedLicenses` })).body;
+  const ids = async (url: string) => (await graph.list<{ id: string }>(url)).map((x) => x.id).sort();
+  const mailbox = (await exchange.invoke<{ RecipientTypeDetails: string; HiddenFromAddressListsEnabled: boolean }>('Get-Mailbox', { Identity: upn }, upn)).value[0]!;
+  const cas = (await exchange.invoke<{ ActiveSyncEnabled: boolean; PopEnabled: boolean; ImapEnabled: boolean }>('Get-CASMailbox', { Identity: upn }, upn)).value[0]!;
+  const fullAccess = (await exchange.invoke<{ User: string; AccessRights: string[] }>('Get-MailboxPermission', { Identity: upn }, upn)).value.filter((p) => p.User.toLowerCase() === heir.upn.toLowerCase());
+  const reply = (await graph.call<{ automaticRepliesSetting: { status: string } }>({ method: 'GET', url: `/users/${userId}/mailboxSettings` })).body.automaticRepliesSetting.status;
+  const devices = (await graph.list<{ id: string; accountEnabled: boolean }>(`/users/${userId}/registeredDevices`)).map((d) => `${d.id}:${d.accountEnabled}`).sort();
+  const drivePermissions = driveId ? (await graph.list<{ grantedToV2?: { user?: { id?: string } } }>(`/drives/${driveId}/root/permissions`)).filter((p) => p.grantedToV2?.user?.id === heir.id).length : 0;
+  return {
+    accountEnabled: user.accountEnabled,
+    licences: user.assignedLicenses.map((l) => l.skuId).sort(),
+    memberOf: await ids(`/users/${userId}/memberOf/microsoft.graph.group?$select=id`),
+    ownerOf: await ids(`/users/${userId}/ownedObjects/microsoft.graph.group?$select=id`),
+    mailbox: mailbox.RecipientTypeDetails,
+    hidden: mailbox.HiddenFromAddressListsEnabled,
+    protocols: [cas.ActiveSyncEnabled, cas.PopEnabled, cas.ImapEnabled],
+    heirFullAccess: fullAccess.length,
+    reply,
+    devices,
+    drivePermissions,
+  };
+}
+
+describe('reinstatement (use case, simulated tenant)', function () {
+  this.timeout(120_000);
+  let tenant: SimulatedTenant;
+  let clock: Date;
+  const events: string[] = [];
+  let graph: GraphPort;
+  let exchange: ExchangePort;
+  let passes: PassVault;
+  let store: MemoryStore;
+
+  function service(): OffboardingService {
+    store = new MemoryStore();
+    const audit = new Audit(store);
+    ({ graph, exchange } = createM365({ tenantId: tenant.tenantId, graphBaseUrl: tenant.graphBaseUrl, exchangeBaseUrl: tenant.exchangeBaseUrl, credential: 'none' }, { onCall: audit.onCall }));
+    passes = new PassVault();
+    const engine = new OffboardingEngine({ graph, exchange, store, audit, passes, settings: { sharedPollInitialMs: 20 } });
+    const s = new OffboardingService({ store, engine, access: new AccessPolicy(graph, tenant.groups), directory: new Directory(graph), audit, approvalTtlHours: 72, passes, now: () => clock });
+    s.setNotifier(recordingNotifier(events));
+    return s;
+  }
+
+  const P = () => tenant.personas;
+  const isaac = () => ({ id: P().operator!, displayName: 'Isaac Ito' });
+  const marcus = () => ({ id: P().janeManager!, displayName: 'Marcus Reed' });
+  const personal = { kind: 'personal' as const };
+
+  simulatedTenantPerSuite(
+    (t) => (tenant = t),
+    () => {
+      clock = new Date();
+      events.length = 0;
+    },
+  );
+
+  async function offboardJane(s: OffboardingService, options: Partial<OffboardingOptions> = {}): Promise<OffboardingRequest> {
+    const submitted = await s.submit({ requester: isaac(), leaverId: P().jane!, inheritorId: P().inheritorCandidate!, options: { ...DEFAULT_OPTIONS, ...options }, teams: {}, where: personal });
+    assert.ok(submitted.ok, submitted.ok ? '' : submitted.reason);
+    assert.ok((await s.decide(submitted.request.id, marcus(), 'approved')).ok);
+    await s.idle();
+    const done = (await s.get(submitted.request.id))!;
+    assert.equal(done.status, 'completed', JSON.stringify(done.status));
+    return done;
+  }
+
+  it('restores what the offboarding changed, after the manager approves; the pass goes only to the vault, once', async () => {
+    const s = service();
+    const jane = tenant.state().users.find((u) => u.id === P().jane)!;
+    const tom = tenant.state().users.find((u) => u.id === P().inheritorCandidate)!;
+    const driveId = tenant.state().drives.find((d) => d.ownerId === P().jane)?.id;
+    const heir = { id: tom.id, upn: tom.userPrincipalName };
+    const before = await observe(graph, exchange, jane.id, jane.userPrincipalName, heir, driveId);
+
+    const offboarding = await offboardJane(s, { oneDriveAccess: true, disableEntraDevices: true });
+    const after = await observe(graph, exchange, jane.id, jane.userPrincipalName, heir, driveId);
+    assert.notDeepEqual(after, before, 'the offboarding changed the tenant');
+
+    const prepared = await s.reinstatements.prepare(isaac(), jane.userPrincipalName, personal);
+    assert.ok(prepared.ok, prepared.ok ? '' : prepared.reason);
+    assert.equal(prepared.preview.offboarding.id, offboarding.id);
+    assert.deepEqual(prepared.preview.approvers.map((a) => a.id), [P().janeManager]);
+    assert.ok((prepared.preview.plan.notRestorable ?? []).some((n) => /MFA method/.test(n.what)));
+
+    const writesBefore = tenant.requestLog().filter((e) => isM365Write(e) && e.status < 400).length;
+    const submitted = await s.reinstatements.submit({ requester: isaac(), offboardingId: offboarding.id, removeHandovers: true, reason: 'HR-1234: resignation withdrawn', teams: {}, where: personal });
+    assert.ok(submitted.ok, submitted.ok ? '' : submitted.reason);
+    const request = submitted.request;
+    assert.match(request.id, /^RST-/);
+    assert.equal(request.kind, 'reinstatement');
+    assert.equal(tenant.requestLog().filter((e) => isM365Write(e) && e.status < 400).length, writesBefore, 'nothing is written before approval');
+
+    // The requester and the person can never approve.
+    assert.equal((await s.decide(request.id, isaac(), 'approved')).ok, false);
+    assert.equal((await s.decide(request.id, { id: P().jane!, displayName: 'Jane Doe' }, 'approved')).ok, false);
+    assert.ok((await s.decide(request.id, marcus(), 'approved')).ok);
+    await s.idle();
+
+    const ended = (await s.get(request.id))!;
+    const view = (await s.runView(ended))!;
+    assert.equal(ended.status, 'completed', view.steps.filter((x) => x.status === 'failed').map((x) => `${x.kind}: ${x.reason}`).join('; '));
+    const restored = await observe(graph, exchange, jane.id, jane.userPrincipalName, heir, driveId);
+    assert.deepEqual(restored, before, 'everything restorable is as it was before the offboarding');
+    assert.equal(await s.openRequestFor(P().jane!), undefined, 'the person is free again');
+
+    // The pass: held for the requester's click only; never in the store or the audit log.
+    assert.ok(passes.has(request.id));
+    assert.ok(events.includes(`pass-ready ${request.id}`), 'the requester is offered the pass');
+    assert.equal((await s.reinstatements.showPass(request.id, marcus())).ok, false, 'only the requester');
+    const shown = await s.reinstatements.showPass(request.id, isaac());
+    assert.ok(shown.ok, shown.ok ? '' : shown.reason);
+    assert.ok(shown.pass.pass.length >= 8);
+    assert.equal((await s.reinstatements.showPass(request.id, isaac())).ok, false, 'shown once');
+    const everything = JSON.stringify(await Promise.all(['requests', 'runs', 'steps', 'items', 'open-by-leaver'].map((c) => store.list(c))));
+    assert.ok(everything.includes(request.id) && !everything.includes(shown.pass.pass), 'the pass is in no store document');
+    const audit = JSON.stringify(await store.readAudit());
+    assert.ok(audit.includes('pass-shown') && !audit.includes(shown.pass.pass), 'nor in the audit log');
+  });
+
+  it('refuses, changing nothing: an open offboarding, the person themself, an unknown id, another open request, a non-operator', async () => {
+    const s = service();
+    const open = await s.submit({ requester: isaac(), leaverId: P().jane!, inheritorId: P().inheritorCandidate!, options: DEFAULT_OPTIONS, teams: {}, where: personal });
+    assert.ok(open.ok);
+    const stillOpen = await s.reinstatements.prepare(isaac(), open.request.id, personal);
+    assert.ok(!stillOpen.ok && /still open/.test(stillOpen.reason), JSON.stringify(stillOpen));
+    const unknown = await s.reinstatements.prepare(isaac(), 'OFB-ZZZZZZ', personal);
+    assert.ok(!unknown.ok && unknown.reason === 'There is no offboarding request OFB-ZZZZZZ.');
+    const notOperator = await s.reinstatements.prepare(marcus(), open.request.id, personal);
+    assert.ok(!notOperator.ok && /operators group/.test(notOperator.reason));
+    assert.ok((await s.cancel(open.request.id, isaac())).ok);
+    const cancelled = await s.reinstatements.prepare(isaac(), open.request.id, personal);
+    assert.ok(!cancelled.ok && /never ran/.test(cancelled.reason));
+    assert.equal(tenant.requestLog().filter((e) => isM365Write(e) && e.status < 400).length, 0);
+  });
+});
