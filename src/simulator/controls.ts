@@ -109,7 +109,11 @@ export function deviceControl(state: TenantState, method: string, action: string
 }
 
 /** What setTemporaryAccessPassPolicy may change (the rest of the policy stays). */
-export type TemporaryAccessPassPolicyChange = Partial<Omit<TemporaryAccessPassPolicy, 'id'>>;
+export type TemporaryAccessPassPolicyChange = Partial<Omit<TemporaryAccessPassPolicy, 'id' | 'includeTargets' | 'excludeTargets'>> & {
+  /** Group ids, or 'all_users'; targetType is always 'group'. */
+  includeTargets?: { id: string; isRegistrationRequired?: boolean }[];
+  excludeTargets?: { id: string }[];
+};
 
 const TAP_LIFETIMES = ['defaultLifetimeInMinutes', 'minimumLifetimeInMinutes', 'maximumLifetimeInMinutes'] as const;
 

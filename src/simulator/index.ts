@@ -174,7 +174,7 @@ export async function startSimulatedTenant(options: SimulatorOptions = {}): Prom
     setDeviceActionState: (id, actionState) => setDeviceActionState(core.state, id, actionState),
     removeManagedDevice: (id) => removeManagedDevice(core.state, id),
     syncMobileDevice: (identity) => syncMobile(core.state, identity),
-    setTemporaryAccessPassPolicy: (change) => setTemporaryAccessPassPolicy(core.state, change as Record<string, unknown>),
+    setTemporaryAccessPassPolicy: (change) => setTemporaryAccessPassPolicy(core.state, change),
     advanceClock: (ms) => {
       advanceClock(core.state, ms);
     },

@@ -43,12 +43,6 @@ const METHOD: EntityType = {
   ],
 };
 
-const TAP_POLICY: EntityType = {
-  name: 'temporaryAccessPassAuthenticationMethodConfiguration',
-  directory: false,
-  properties: ['id', 'state', 'defaultLifetimeInMinutes', 'defaultLength', 'minimumLifetimeInMinutes', 'maximumLifetimeInMinutes', 'isUsableOnce', 'includeTargets', 'excludeTargets'],
-};
-
 /**
  * A TAP's isUsable / methodUsabilityReason at read time (temporaryAccessPassAuthenticationMethod: EnabledByPolicy,
  * DisabledByPolicy, Expired, NotYetValid, OneTimeUsed). The stored record never holds the pass itself: only the
