@@ -225,6 +225,20 @@ describe('simulator: what a reinstatement needs', () => {
       assert.equal(got.body.value![0]!.RecipientTypeDetails, 'UserMailbox');
     });
 
+    it('converts an unlicensed shared mailbox back with a warning and records that it will be disabled', async () => {
+      sim.tenant.editTenant((data) => {
+        data.users.find((u) => u.id === sim.P.jane)!.assignedLicenses = [];
+        for (const g of data.groups) {
+          g.assignedLicenses = g.members.includes(sim.P.jane!) ? [] : g.assignedLicenses;
+        }
+      });
+      await invoke(sim.tenant, 'Set-Mailbox', { Identity: JANE_UPN, Type: 'Shared' });
+      const back = await invoke(sim.tenant, 'Set-Mailbox', { Identity: JANE_UPN, Type: 'Regular' });
+      assert.equal(back.status, 200);
+      assert.match(back.body['@adminapi.warnings']![0]!, /without an Exchange Online license/);
+      assert.ok(sim.tenant.state().consequences.some((c) => c.userId === sim.P.jane && c.kind === 'mailboxMarkedForDeletion'));
+    });
+
     it('removes FullAccess and SendAs, warning when the ACE does not exist', async () => {
       await invoke(sim.tenant, 'Add-MailboxPermission', { Identity: JANE_UPN, User: 'elena.fischer@contoso.com', AccessRights: 'FullAccess', AutoMapping: true });
       const removed = await invoke(sim.tenant, 'Remove-MailboxPermission', { Identity: JANE_UPN, User: 'elena.fischer@contoso.com', AccessRights: 'FullAccess', InheritanceType: 'All', Confirm: false });
