@@ -4,7 +4,7 @@
 import { checkIn, SETTABLE_ACTION_STATES, setLatestActionState } from './graph/deviceActions';
 import { findMobileDevice, syncMobileDevice, type MobileSyncResult } from './exchange/mobileDevices';
 import type { TenantState } from './state';
-import type { ActionState, ManagedDeviceRecord } from './types';
+import type { ActionState, ManagedDeviceRecord, TemporaryAccessPassPolicy } from './types';
 
 export class ControlError extends Error {
   constructor(
@@ -102,6 +102,89 @@ export function deviceControl(state: TenantState, method: string, action: string
     if (e instanceof ControlError) {
       const code = e.status === 404 ? 'NotFound' : e.status === 409 ? 'Conflict' : 'BadRequest';
       return { status: e.status, body: { error: { code, message: e.message } } };
+    }
+    throw e;
+  }
+  return undefined;
+}
+
+/** What setTemporaryAccessPassPolicy may change (the rest of the policy stays). */
+export type TemporaryAccessPassPolicyChange = Partial<Omit<TemporaryAccessPassPolicy, 'id' | 'includeTargets' | 'excludeTargets'>> & {
+  /** Group ids, or 'all_users'; targetType is always 'group'. */
+  includeTargets?: { id: string; isRegistrationRequired?: boolean }[];
+  excludeTargets?: { id: string }[];
+};
+
+const TAP_LIFETIMES = ['defaultLifetimeInMinutes', 'minimumLifetimeInMinutes', 'maximumLifetimeInMinutes'] as const;
+
+/**
+ * An admin edits the Temporary Access Pass policy (as PATCH …/authenticationMethodConfigurations/TemporaryAccessPass
+ * would): checked against temporaryAccessPassAuthenticationMethodConfiguration's rules (lifetimes 10-43200 minutes,
+ * minimum ≤ default ≤ maximum, length 8-48). Answers the whole policy.
+ */
+export function setTemporaryAccessPassPolicy(state: TenantState, change: Record<string, unknown>): TemporaryAccessPassPolicy {
+  const next = { ...structuredClone(state.tapPolicy()) } as TemporaryAccessPassPolicy & Record<string, unknown>;
+  for (const [k, v] of Object.entries(change)) {
+    if (k === 'state') {
+      if (v !== 'enabled' && v !== 'disabled') {
+        throw new ControlError(400, 'state must be enabled or disabled.');
+      }
+    } else if ((TAP_LIFETIMES as readonly string[]).includes(k)) {
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < 10 || v > 43200) {
+        throw new ControlError(400, `${k} must be an integer between 10 and 43200.`);
+      }
+    } else if (k === 'defaultLength') {
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < 8 || v > 48) {
+        throw new ControlError(400, 'defaultLength must be an integer between 8 and 48.');
+      }
+    } else if (k === 'isUsableOnce') {
+      if (typeof v !== 'boolean') {
+        throw new ControlError(400, 'isUsableOnce must be a boolean.');
+      }
+    } else if (k === 'includeTargets' || k === 'excludeTargets') {
+      if (!Array.isArray(v) || v.some((t) => typeof (t as { id?: unknown } | null)?.id !== 'string')) {
+        throw new ControlError(400, `${k} must be a list of { id } (a group id, or all_users in includeTargets).`);
+      }
+      next[k] = (v as { id: string; isRegistrationRequired?: unknown }[]).map((t) =>
+        k === 'includeTargets' ? { targetType: 'group' as const, id: t.id, isRegistrationRequired: t.isRegistrationRequired === true } : { targetType: 'group' as const, id: t.id },
+      ) as never;
+      continue;
+    } else {
+      throw new ControlError(400, `Unknown policy property '${k}'.`);
+    }
+    next[k] = v;
+  }
+  if (!(next.minimumLifetimeInMinutes <= next.defaultLifetimeInMinutes && next.defaultLifetimeInMinutes <= next.maximumLifetimeInMinutes)) {
+    throw new ControlError(400, 'minimumLifetimeInMinutes ≤ defaultLifetimeInMinutes ≤ maximumLifetimeInMinutes must hold.');
+  }
+  state.data.temporaryAccessPassPolicy = next;
+  return structuredClone(next);
+}
+
+/** Moves the tenant's clock forward (deleted items age, TAPs expire, pending conversions land). Answers the tenant's new time. */
+export function advanceClock(state: TenantState, ms: unknown): string {
+  if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
+    throw new ControlError(400, 'advanceMs must be a number of milliseconds ≥ 0.');
+  }
+  state.clockOffsetMs += ms;
+  return state.isoNow();
+}
+
+/** The HTTP form of the tenant controls (TAP policy, clock); undefined when `action` is none of them. */
+export function tenantControl(state: TenantState, method: string, action: string, body: () => Record<string, unknown>): ControlAnswer | undefined {
+  try {
+    if (method === 'GET' && action === 'policies/temporaryAccessPass') {
+      return { status: 200, body: structuredClone(state.tapPolicy()) };
+    }
+    if (method === 'PATCH' && action === 'policies/temporaryAccessPass') {
+      return { status: 200, body: setTemporaryAccessPassPolicy(state, body()) };
+    }
+    if (method === 'POST' && action === 'clock') {
+      return { status: 200, body: { now: advanceClock(state, body().advanceMs) } };
+    }
+  } catch (e) {
+    if (e instanceof ControlError) {
+      return { status: e.status, body: { error: { code: 'BadRequest', message: e.message } } };
     }
     throw e;
   }

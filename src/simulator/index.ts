@@ -3,17 +3,17 @@
 // code path as production. See docs/SIMULATOR.md.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { checkInManagedDevice, removeManagedDevice, setDeviceActionState, syncMobile, type ManagedDeviceActionView, type SettableActionState } from './controls';
+import { advanceClock, checkInManagedDevice, removeManagedDevice, setDeviceActionState, setTemporaryAccessPassPolicy, syncMobile, type ManagedDeviceActionView, type SettableActionState, type TemporaryAccessPassPolicyChange } from './controls';
 import type { MobileSyncResult } from './exchange/mobileDevices';
 import { NO_LOST_ANSWERS, type FamilyBudgets, type LostAnswerFaults } from './faults';
 import { loadSeed } from './seed';
 import { SimulatorCore } from './server';
 import { DEFAULT_APP_GRANTS, type AppGrants } from './state';
 import type { LogEntry } from './requestLog';
-import type { SeedTenant } from './types';
+import type { SeedTenant, TemporaryAccessPassPolicy } from './types';
 
 export type { LogEntry } from './requestLog';
-export type { ManagedDeviceActionView, SettableActionState } from './controls';
+export type { ManagedDeviceActionView, SettableActionState, TemporaryAccessPassPolicyChange } from './controls';
 export type { MobileSyncResult } from './exchange/mobileDevices';
 export type { FamilyBudgets, LostAnswerFaults, ThrottleFamily } from './faults';
 export type { AppGrants, StateDump } from './state';
@@ -90,6 +90,16 @@ export interface SimulatedTenant {
    * membership, an enrolled device, an MFA method, an admin role...). `change` edits the live data; nothing is logged.
    */
   editTenant(change: (data: SeedTenant) => void): void;
+  /**
+   * Test-only: an admin changes the Temporary Access Pass policy (state, include / exclude targets, lifetimes,
+   * isUsableOnce, defaultLength), checked as Graph checks the policy. Returns the whole policy. Also
+   * `PATCH /_simulator/policies/temporaryAccessPass`.
+   */
+  setTemporaryAccessPassPolicy(change: TemporaryAccessPassPolicyChange): TemporaryAccessPassPolicy;
+  /** Test-only: the tenant's clock jumps forward (deleted users age past 30 days, passes expire). Also `POST /_simulator/clock {"advanceMs"}`. */
+  advanceClock(ms: number): void;
+  /** Test-only: every Temporary Access Pass the tenant issued: the secret scan looks for these too. */
+  issuedSecrets(): string[];
   close(): Promise<void>;
 }
 
@@ -164,6 +174,11 @@ export async function startSimulatedTenant(options: SimulatorOptions = {}): Prom
     setDeviceActionState: (id, actionState) => setDeviceActionState(core.state, id, actionState),
     removeManagedDevice: (id) => removeManagedDevice(core.state, id),
     syncMobileDevice: (identity) => syncMobile(core.state, identity),
+    setTemporaryAccessPassPolicy: (change) => setTemporaryAccessPassPolicy(core.state, change),
+    advanceClock: (ms) => {
+      advanceClock(core.state, ms);
+    },
+    issuedSecrets: () => [...core.state.issuedSecrets],
     editTenant: (change) => {
       change(core.state.data);
       core.state.reindex();

@@ -11,7 +11,7 @@ import { decodePath, type GraphRequest, type GraphResult } from './graph/context
 import { createGraphRouter } from './graph';
 import { GraphPipeline } from './graph/pipeline';
 import { readableQuery, RequestLog, type LogEntry } from './requestLog';
-import { deviceControl } from './controls';
+import { deviceControl, tenantControl } from './controls';
 import { TenantState } from './state';
 import type { SeedTenant } from './types';
 
@@ -239,12 +239,13 @@ export class SimulatorCore {
         return { status: 204 };
       default:
         return (
-          deviceControl(this.state, method, action, parse) ?? {
+          deviceControl(this.state, method, action, parse) ??
+          tenantControl(this.state, method, action, parse) ?? {
             status: 404,
             body: {
               error: {
                 code: 'NotFound',
-                message: `Unknown control ${method} /_simulator/${action}. Try GET info, GET log, DELETE log, GET state, GET|POST faults, POST reset, POST managedDevices/{id}/checkIn, POST managedDevices/{id}/actionState, DELETE managedDevices/{id}, POST mobileDevices/{guid}/sync.`,
+                message: `Unknown control ${method} /_simulator/${action}. Try GET info, GET log, DELETE log, GET state, GET|POST faults, POST reset, POST managedDevices/{id}/checkIn, POST managedDevices/{id}/actionState, DELETE managedDevices/{id}, POST mobileDevices/{guid}/sync, GET|PATCH policies/temporaryAccessPass, POST clock.`,
               },
             },
           }

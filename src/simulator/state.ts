@@ -8,8 +8,28 @@ import type {
   MailboxType,
   SeedTenant,
   SkuRecord,
+  TemporaryAccessPassPolicy,
   UserRecord,
 } from './types';
+
+/**
+ * Microsoft's defaults for the Temporary Access Pass policy ("Configure Temporary Access Pass in Microsoft Entra ID":
+ * minimum lifetime 1 hour, maximum 8 hours, default 1 hour, one-time use off, length 8), enabled for all users here.
+ */
+export const DEFAULT_TAP_POLICY: TemporaryAccessPassPolicy = {
+  id: 'TemporaryAccessPass',
+  state: 'enabled',
+  defaultLifetimeInMinutes: 60,
+  defaultLength: 8,
+  minimumLifetimeInMinutes: 60,
+  maximumLifetimeInMinutes: 480,
+  isUsableOnce: false,
+  includeTargets: [{ targetType: 'group', id: 'all_users', isRegistrationRequired: false }],
+  excludeTargets: [],
+};
+
+/** "A recently deleted item remains available for up to 30 days. After 30 days, the item is permanently deleted." (directory-deleteditems-restore) */
+export const DELETED_ITEM_RETENTION_MS = 30 * 24 * 3600 * 1000;
 
 /** Exchange Online service plans that give a user a mailbox; EXCHANGE_S_FOUNDATION does not. */
 export const EXCHANGE_MAILBOX_PLANS = new Set(['EXCHANGE_S_ENTERPRISE', 'EXCHANGE_S_STANDARD', 'EXCHANGE_S_DESKLESS']);
@@ -58,7 +78,7 @@ export interface LicenceState {
 export interface Consequence {
   time: string;
   userId: string;
-  kind: 'mailboxMarkedForDeletion' | 'holdWithoutPlan2' | 'sharedMailboxOverFreeLimitWithoutLicence' | 'mailboxDeletedWithAccount';
+  kind: 'mailboxMarkedForDeletion' | 'holdWithoutPlan2' | 'sharedMailboxOverFreeLimitWithoutLicence' | 'mailboxDeletedWithAccount' | 'licenceNotRestored';
   detail: string;
 }
 
@@ -110,14 +130,21 @@ export class TenantState {
   failPasswordResets = 0;
   /** The simulated app's grants beyond the guide's defaults (tests change them: SimulatedTenant.setAppGrants). */
   appGrants: AppGrants = { ...DEFAULT_APP_GRANTS };
+  /** Test-only: how far the tenant's clock runs ahead of the real one (SimulatedTenant.advanceClock). */
+  clockOffsetMs = 0;
+  /** Temporary Access Passes the tenant issued (test-only accessor: SimulatedTenant.issuedSecrets). */
+  readonly issuedSecrets: string[] = [];
+  readonly now: () => number;
   private usersById = new Map<string, UserRecord>();
   private groupsById = new Map<string, GroupRecord>();
 
   constructor(
     seed: SeedTenant,
-    readonly now: () => number = Date.now,
+    baseNow: () => number = Date.now,
   ) {
     this.data = structuredClone(seed);
+    this.data.temporaryAccessPassPolicy ??= structuredClone(DEFAULT_TAP_POLICY);
+    this.now = () => baseNow() + this.clockOffsetMs;
     this.reindex();
   }
 
@@ -218,6 +245,12 @@ export class TenantState {
     }
     const inRoleAssignableGroup = this.data.groups.some((g) => g.isAssignableToRole === true && (g.members.includes(userId) || g.owners.includes(userId)));
     return inRoleAssignableGroup || this.transitiveRoles(userId).some((r) => !ROLES_USER_ADMIN_CAN_MANAGE.has(r.roleTemplateId));
+  }
+
+  /** A directory role (by id) a User Administrator may not manage holders of. */
+  isRoleBeyondUserAdministrator(roleId: string): boolean {
+    const role = this.findRole(roleId);
+    return role !== undefined && !ROLES_USER_ADMIN_CAN_MANAGE.has(role.roleTemplateId);
   }
 
   // ---- licences ----
@@ -324,6 +357,20 @@ export class TenantState {
 
   // ---- deletion ----
 
+  tapPolicy(): TemporaryAccessPassPolicy {
+    return (this.data.temporaryAccessPassPolicy ??= structuredClone(DEFAULT_TAP_POLICY));
+  }
+
+  /** Deleted users past the 30 days are gone for good, with their soft-deleted mailbox. */
+  purgeExpiredDeletions(): void {
+    for (const [id, d] of this.deletedUsers) {
+      if (Date.parse(d.deletedDateTime) + DELETED_ITEM_RETENTION_MS <= this.now()) {
+        this.deletedUsers.delete(id);
+        this.softDeletedMailboxes.delete(id);
+      }
+    }
+  }
+
   deleteUser(user: UserRecord): void {
     const deleted: DeletedUser = {
       user,
@@ -353,12 +400,27 @@ export class TenantState {
     this.reindex();
   }
 
+  /**
+   * What a restore brings back: the account with its properties (manager included), its group memberships and
+   * ownerships, roles, its mailbox (soft-deleted with it), and its licences. Deleting a user frees its licences ("When
+   * an administrator deletes a user account, the assigned Microsoft 365 license for that user becomes available":
+   * Microsoft Learn, "Recover deleted user accounts in Microsoft 365"), so a licence whose seats were taken meanwhile
+   * cannot come back: it is dropped and recorded as a consequence (a real tenant shows it as an assignment error).
+   */
   restoreUser(id: string): UserRecord | undefined {
     const deleted = this.deletedUsers.get(id);
     if (!deleted) {
       return undefined;
     }
     this.deletedUsers.delete(id);
+    const lost = deleted.user.assignedLicenses.filter((l) => {
+      const sku = this.findSku(l.skuId);
+      return !sku || this.consumedUnits(sku.skuId) >= sku.prepaidUnits.enabled;
+    });
+    deleted.user.assignedLicenses = deleted.user.assignedLicenses.filter((l) => !lost.includes(l));
+    for (const l of lost) {
+      this.addConsequence(id, 'licenceNotRestored', `restore: no free seat of ${this.findSku(l.skuId)?.skuPartNumber ?? l.skuId}, the licence was not restored`);
+    }
     this.data.users.push(deleted.user);
     for (const g of this.data.groups) {
       if (deleted.memberOf.includes(g.id)) {

@@ -357,6 +357,19 @@ export interface TenantInfo {
   domainController: string;
 }
 
+/** temporaryAccessPassAuthenticationMethodConfiguration (the Temporary Access Pass policy). */
+export interface TemporaryAccessPassPolicy {
+  id: 'TemporaryAccessPass';
+  state: 'enabled' | 'disabled';
+  defaultLifetimeInMinutes: number;
+  defaultLength: number;
+  minimumLifetimeInMinutes: number;
+  maximumLifetimeInMinutes: number;
+  isUsableOnce: boolean;
+  includeTargets: { targetType: 'group'; id: string; isRegistrationRequired: boolean }[];
+  excludeTargets: { targetType: 'group'; id: string }[];
+}
+
 /** The seed file's root. */
 export interface SeedTenant {
   tenant: TenantInfo;
@@ -380,4 +393,6 @@ export interface SeedTenant {
   administrativeUnits?: AdministrativeUnitRecord[];
   /** Directory role assignments (of the bot's service principal, in the bundled seed). Optional: none when absent. */
   roleAssignments?: RoleAssignmentRecord[];
+  /** Optional in a seed file: Microsoft's defaults (enabled for all users) when absent. */
+  temporaryAccessPassPolicy?: TemporaryAccessPassPolicy;
 }

@@ -43,9 +43,12 @@ function assignLicense(req: GraphRequest): GraphResult {
     if (user.usageLocation === null) {
       throw graphErrors.badRequest('License assignment cannot be done for user with invalid usage location.');
     }
-    const already = user.assignedLicenses.some((x) => x.skuId === sku.skuId);
+    // Assigning a SKU the user already holds (directly or through a group) takes no new seat. Otherwise consumedUnits
+    // (active users holding it; a deleted user's seat is freed) must stay within prepaidUnits.enabled, or Graph
+    // answers 400 "Subscription with SKU <skuId> does not have any available licenses." (the text the service returns).
+    const already = req.state.assignedLicenses(user).some((x) => x.skuId === sku.skuId);
     if (!already && req.state.consumedUnits(sku.skuId) >= sku.prepaidUnits.enabled) {
-      throw graphErrors.badRequest(`Subscription for ${sku.skuPartNumber} has no available licenses.`);
+      throw graphErrors.badRequest(`Subscription with SKU ${sku.skuId} does not have any available licenses.`);
     }
   }
 

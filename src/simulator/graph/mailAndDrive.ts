@@ -151,6 +151,59 @@ function requireDrive(req: GraphRequest): DriveRecord {
   return drive;
 }
 
+/**
+ * The root's own entry: OneDrive lists the drive owner's permission (roles ['owner']) among the root's permissions;
+ * it is part of the drive, not a sharing grant, so it cannot be deleted (permission-delete: "Only sharing permissions
+ * that are not inherited can be deleted").
+ */
+function ownerPermissionId(drive: DriveRecord): string {
+  return `owner_${drive.ownerId}`;
+}
+
+function ownerPermissionView(req: GraphRequest, drive: DriveRecord): Record<string, unknown> {
+  const owner = req.state.findUser(drive.ownerId) ?? req.state.deletedUsers.get(drive.ownerId)?.user;
+  const identity = { user: { id: drive.ownerId, displayName: owner?.displayName ?? null, email: owner?.mail ?? null } };
+  return { id: ownerPermissionId(drive), roles: ['owner'], grantedTo: identity, grantedToV2: identity };
+}
+
+/** The root item's id (root is also addressable as `root`). */
+function rootItemId(drive: DriveRecord): string {
+  return `01ROOT${drive.ownerId.replace(/-/g, '').slice(0, 20).toUpperCase()}`;
+}
+
+function requireRootItem(req: GraphRequest, drive: DriveRecord): void {
+  const item = req.params.item ?? 'root';
+  if (item.toLowerCase() !== 'root' && item !== rootItemId(drive)) {
+    throw new GraphError(404, 'itemNotFound', 'The resource could not be found.');
+  }
+}
+
+/**
+ * permission-delete: `DELETE /drives/{drive-id}/items/{item-id}/permissions/{perm-id}` (Files.ReadWrite.All), 204.
+ * Unknown: 404 itemNotFound. The owner's entry and inherited permissions: "Only sharing permissions that are not
+ * inherited can be deleted. The inheritedFrom property must be null." (the answer's code and text are not documented:
+ * 403 accessDenied here, as SharePoint refuses it).
+ */
+function deletePermission(req: GraphRequest): GraphResult {
+  const drive = requireDrive(req);
+  requireRootItem(req, drive);
+  const id = req.params.permission ?? '';
+  if (id === ownerPermissionId(drive)) {
+    throw new GraphError(403, 'accessDenied', "The owner's permission cannot be deleted: only sharing permissions that are not inherited can be deleted.");
+  }
+  if (!drive.sharedWith.some((p) => p.id === id)) {
+    throw new GraphError(404, 'itemNotFound', 'The resource could not be found.');
+  }
+  drive.sharedWith = drive.sharedWith.filter((p) => p.id !== id);
+  return { status: 204 };
+}
+
+function listPermissions(req: GraphRequest): GraphResult {
+  const drive = requireDrive(req);
+  requireRootItem(req, drive);
+  return ok({ '@odata.context': contextUrl(req, 'Collection(permission)'), value: [ownerPermissionView(req, drive), ...drive.sharedWith.map((p) => permissionView(req, p))] });
+}
+
 function permissionView(req: GraphRequest, p: DriveRecord['sharedWith'][number]): Record<string, unknown> {
   const user = p.grantedToUserId === null ? undefined : req.state.findUser(p.grantedToUserId);
   const identity = { user: { id: p.grantedToUserId, displayName: user?.displayName ?? p.grantedToEmail, email: p.grantedToEmail } };
@@ -203,7 +256,16 @@ export function registerMailAndDrive(router: GraphRouter): void {
     })
     .add('GET', '/drives/:drive', (req) => ok(driveView(req, requireDrive(req))))
     .add('POST', '/drives/:drive/root/invite', invite)
-    .add('GET', '/drives/:drive/root/permissions', (req) =>
-      ok({ '@odata.context': contextUrl(req, 'Collection(permission)'), value: requireDrive(req).sharedWith.map((p) => permissionView(req, p)) }),
-    );
+    .add('POST', '/drives/:drive/items/:item/invite', (req) => {
+      requireRootItem(req, requireDrive(req));
+      return invite(req);
+    })
+    .add('GET', '/drives/:drive/root', (req) => {
+      const drive = requireDrive(req);
+      return ok({ '@odata.context': contextUrl(req, 'drives/$entity/root/$entity'), id: rootItemId(drive), name: 'root', root: {}, webUrl: drive.webUrl, folder: { childCount: 0 } });
+    })
+    .add('GET', '/drives/:drive/root/permissions', listPermissions)
+    .add('GET', '/drives/:drive/items/:item/permissions', listPermissions)
+    .add('DELETE', '/drives/:drive/root/permissions/:permission', deletePermission)
+    .add('DELETE', '/drives/:drive/items/:item/permissions/:permission', deletePermission);
 }

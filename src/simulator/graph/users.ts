@@ -112,7 +112,12 @@ function expandManager(req: GraphRequest): ((full: Record<string, unknown>, shap
   };
 }
 
+/**
+ * A deleted user of the last 30 days ("A recently deleted item remains available for up to 30 days. After 30 days,
+ * the item is permanently deleted.": directory-deleteditems-get / -restore); older ones answer 404 as unknown ids do.
+ */
 function deletedItem(req: GraphRequest): { user: UserRecord; deletedDateTime: string } {
+  req.state.purgeExpiredDeletions();
   const id = req.params.id ?? '';
   const deleted = req.state.deletedUsers.get(id);
   if (!deleted) {
@@ -173,21 +178,29 @@ export function registerUsers(router: GraphRouter): void {
       req.state.count(req.state.actions.revokeSignInSessions, user.id);
       return ok({ '@odata.context': contextUrl(req, 'Edm.Boolean'), value: true });
     })
-    .add('GET', '/directory/deletedItems/microsoft.graph.user', (req) =>
-      listResponse(
+    .add('GET', '/directory/deletedItems/microsoft.graph.user', (req) => {
+      req.state.purgeExpiredDeletions();
+      return listResponse(
         req,
         [...req.state.deletedUsers.values()].map((d) => ({ ...typed('user', userView(req.state, d.user)), deletedDateTime: d.deletedDateTime })),
         { type: DELETED_USER, context: 'directory/deletedItems/microsoft.graph.user' },
-      ),
-    )
+      );
+    })
     .add('GET', '/directory/deletedItems/:id', (req) => {
       const d = deletedItem(req);
       return entityResponse(req, { ...typed('user', userView(req.state, d.user)), deletedDateTime: d.deletedDateTime }, DELETED_USER, 'directory/deletedItems');
     })
+    // directory-deleteditems-restore (User.DeleteRestore.All, app-only; tokens are not checked here): 200 with the
+    // restored object. A user whose userPrincipalName another user took meanwhile cannot be restored as it is (the
+    // beta action's newUserPrincipalName / autoReconcileProxyConflict exist for that): 400 with the conflict. A user
+    // the app (User Administrator) could not delete, a holder of a higher role, is refused as the delete is.
     .add('POST', '/directory/deletedItems/:id/restore', (req) => {
       const d = deletedItem(req);
       if (req.state.findUser(d.user.userPrincipalName)) {
         throw new GraphError(400, 'Request_BadRequest', `Another object with the same value for property userPrincipalName already exists.`);
+      }
+      if (!req.state.appGrants.privilegedAuthenticationAdministrator && req.state.deletedUsers.get(d.user.id)!.roles.some((r) => req.state.isRoleBeyondUserAdministrator(r))) {
+        throw graphErrors.insufficientPrivileges();
       }
       const user = req.state.restoreUser(d.user.id)!;
       return ok({ '@odata.context': contextUrl(req, 'directoryObjects/$entity'), ...typed('user', userView(req.state, user)) });

@@ -45,6 +45,54 @@ const getDistributionGroupMember: CmdletDef = {
   },
 };
 
+/** Exchange's refusal of a change to a group synced from on-premises AD. */
+function syncedGroupRefusal(group: GroupRecord, cmdlet: string): Error {
+  return exchangeErrors.task(
+    'Microsoft.Exchange.Configuration.Tasks.TaskException',
+    `The operation on group "${group.displayName}" failed because it's out of the current user's write scope. The action '${cmdlet}', 'Members', can't be performed on the object '${group.displayName}' because the object is being synchronized from your on-premises organization. This action should be performed on the object in your on-premises organization.`,
+    'Ex5E5E34',
+  );
+}
+
+/**
+ * Add-DistributionGroupMember -Identity -Member [-BypassSecurityGroupManagerCheck]: as Remove-DistributionGroupMember,
+ * an app that is not the group's manager needs the switch ("BypassSecurityGroupManagerCheck": Add-DistributionGroupMember
+ * docs); already a member: MemberAlreadyExistsException.
+ */
+const addDistributionGroupMember: CmdletDef = {
+  name: 'Add-DistributionGroupMember',
+  parameters: ['Identity', 'Member', 'BypassSecurityGroupManagerCheck'],
+  required: ['Identity', 'Member'],
+  run(ctx) {
+    const group = requireGroup(ctx);
+    const memberId = requireStr(ctx, 'Member');
+    if (group.onPremisesSyncEnabled) {
+      throw syncedGroupRefusal(group, 'Add-DistributionGroupMember');
+    }
+    if (bool(ctx, 'BypassSecurityGroupManagerCheck', true) !== true) {
+      throw exchangeErrors.task(
+        'Microsoft.Exchange.Management.Tasks.OperationRequiresGroupManagerException',
+        "You don't have sufficient permissions. This operation can only be performed by a manager of the group.",
+        'Ex3D2A8F',
+      );
+    }
+    const user = ctx.state.data.users.find((u) => userMatches(u, memberId));
+    const member = user?.id ?? ctx.state.data.groups.find((g) => g.mailEnabled && (g.id === memberId || g.mail?.toLowerCase() === memberId.toLowerCase()))?.id;
+    if (member === undefined || !findRecipient(ctx.state, memberId)) {
+      throw exchangeErrors.objectNotFound(memberId, ctx.server);
+    }
+    if (group.members.includes(member)) {
+      throw exchangeErrors.task(
+        'Microsoft.Exchange.Management.Tasks.MemberAlreadyExistsException',
+        `The recipient "${memberId}" is already a member of the group "${group.displayName}".`,
+        'Ex6E9B6A',
+      );
+    }
+    group.members.push(member);
+    return [];
+  },
+};
+
 const removeDistributionGroupMember: CmdletDef = {
   name: 'Remove-DistributionGroupMember',
   parameters: ['Identity', 'Member', 'BypassSecurityGroupManagerCheck'],
@@ -53,11 +101,7 @@ const removeDistributionGroupMember: CmdletDef = {
     const group = requireGroup(ctx);
     const memberId = requireStr(ctx, 'Member');
     if (group.onPremisesSyncEnabled) {
-      throw exchangeErrors.task(
-        'Microsoft.Exchange.Configuration.Tasks.TaskException',
-        `The operation on group "${group.displayName}" failed because it's out of the current user's write scope. The action 'Remove-DistributionGroupMember', 'Members', can't be performed on the object '${group.displayName}' because the object is being synchronized from your on-premises organization. This action should be performed on the object in your on-premises organization.`,
-        'Ex5E5E34',
-      );
+      throw syncedGroupRefusal(group, 'Remove-DistributionGroupMember');
     }
     if (bool(ctx, 'BypassSecurityGroupManagerCheck', true) !== true) {
       throw exchangeErrors.task(
@@ -103,4 +147,4 @@ const getRecipient: CmdletDef = {
   },
 };
 
-export const groupCmdlets = [getDistributionGroup, getDistributionGroupMember, removeDistributionGroupMember, getRecipient];
+export const groupCmdlets = [getDistributionGroup, getDistributionGroupMember, addDistributionGroupMember, removeDistributionGroupMember, getRecipient];

@@ -2,6 +2,7 @@
 // Set-Mailbox -Type Shared is accepted at once but Get-Mailbox shows SharedMailbox only after the configured delay,
 // as the real service does (the conversion is asynchronous; CIPP issues #1494/#1565 show fixed waits racing it).
 import { exchangeErrors } from '../../errors';
+import { EXCHANGE_MAILBOX_PLANS } from '../../state';
 import type { MailboxType } from '../../types';
 import { APP_CALLER, bool, has, int, noChangeWarning, requireStr, str, type CmdletContext, type CmdletDef } from '../context';
 import { findRecipient, mailboxObject, requireMailbox, userMatches } from '../recipients';
@@ -35,6 +36,9 @@ const getMailbox: CmdletDef = {
   parameters: ['Identity', 'ResultSize', 'RecipientTypeDetails', 'SoftDeletedMailbox'],
   run(ctx) {
     const identity = str(ctx, 'Identity');
+    // A mailbox is soft-deleted with its account, so it is no active mailbox until the account is restored (then it
+    // is back as it was); past the account's 30 days it is gone ("Delete or restore user mailboxes in Exchange Online").
+    ctx.state.purgeExpiredDeletions();
     if (bool(ctx, 'SoftDeletedMailbox', true)) {
       // Mailboxes of deleted accounts, restorable with the account for 30 days.
       const deleted = [...ctx.state.softDeletedMailboxes.entries()].flatMap(([userId, m]) => {
@@ -113,6 +117,13 @@ const setMailbox: CmdletDef = {
         const now = ctx.state.now();
         ctx.state.pendingConversions.set(user.id, { type: target, requestedAt: now, visibleAt: now + ctx.mailboxConversionDelayMs });
         ctx.state.visibleType(mailbox);
+        // Exchange converts a shared mailbox back to a user mailbox without checking licences, but "you must assign a
+        // license" to it ("Convert a shared mailbox to a user mailbox"): an unlicensed user mailbox is disabled after
+        // the 30-day grace period. Recorded as that consequence; a warning tells the caller.
+        if (target === 'UserMailbox' && ![...ctx.state.servicePlanNames(user)].some((p) => EXCHANGE_MAILBOX_PLANS.has(p))) {
+          ctx.state.addConsequence(user.id, 'mailboxMarkedForDeletion', 'Set-Mailbox -Type Regular: the user mailbox has no Exchange Online licence and is disabled after the grace period');
+          ctx.warnings.push(`The mailbox "${mailbox.Alias}" is a user mailbox without an Exchange Online license. Assign a license within 30 days or the mailbox will be disabled.`);
+        }
       }
     }
 
