@@ -1,21 +1,16 @@
-// The conversation's use cases, with no Teams in them: resolve who is leaving, check who may start, submit (preflight
-// + plan, read-only), pick the approvers, decide, cancel, expire, schedule, run, retry. Every rule is checked here
-// against the stored request. Teams gets told what happened through the RequestNotifier port.
+// The conversation's use cases, with no Teams in them: starting (start.ts), deciding, cancelling, expiring, scheduling,
+// running and retrying (request-runs.ts), reinstating (reinstate/). Every rule is checked against the stored request. Teams gets told what happened through the RequestNotifier port.
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../logger';
-import { M365Error } from '../m365/errors';
 import { Limiter } from '../m365/limiter';
 import { ConflictError, type Store } from '../store/store';
 import type { AccessPolicy } from './access';
-import { approversFor } from './approvers';
 import type { Audit } from './audit';
-import { Directory, MAX_CANDIDATES, type DirectoryUser } from './directory';
-import { peopleOf, type OffboardingEngine, type Preview } from './engine';
+import type { Directory } from './directory';
+import type { OffboardingEngine } from './engine';
 import type { ProgressEvent, RunView } from './executor';
 import { Housekeeping, type DeliveryOutcome, type RequesterNews } from './housekeeping';
 import { LIMITS, tooLong } from './limits';
-import type { OffboardingOptions } from './options';
-import { PreflightError } from './preflight';
 import * as lifecycle from './requests';
 import type { Actor, ChannelData, OffboardingRequest } from './requests';
 import { RequestRuns } from './request-runs';
@@ -23,7 +18,7 @@ import type { PassVault } from './reinstate/pass-vault';
 import { Reinstatements } from './reinstate/use-case';
 import { OffboardingStart, type Found, type Refused, type SubmitInput } from './start';
 import { ScheduledStart } from './scheduled-start';
-import { leaverInTeam, venueGroupId, venueRefusal, type Venue } from './venue';
+import { venueGroupId, venueRefusal, type Venue } from './venue';
 import { tellScheduled } from './schedule-notice';
 import { ZONE_CACHE_MS } from './time-zones';
 import { canSee, mayShowHere, requestNotFound } from './visibility';

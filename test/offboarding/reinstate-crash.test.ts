@@ -1,0 +1,135 @@
+// kill -9 the process running a reinstatement at a few points, start it again, and check it finishes by itself with
+// the same end state as before the offboarding — and that the Temporary Access Pass whose answer a crash lost was
+// replaced, never left as a second pass: the person holds exactly one, and the restarted process offers it.
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createM365 } from '../../src/m365';
+import { AccessPolicy } from '../../src/offboarding/access';
+import { Audit } from '../../src/offboarding/audit';
+import { Directory } from '../../src/offboarding/directory';
+import { OffboardingEngine } from '../../src/offboarding/engine';
+import { DEFAULT_OPTIONS } from '../../src/offboarding/options';
+import { OffboardingService } from '../../src/offboarding/service';
+import { startSimulatedTenant, type LogEntry, type SimulatedTenant } from '../../src/simulator';
+import { SqliteStore } from '../../src/store/sqlite';
+import { recordingNotifier } from '../fakes/recording-notifier';
+import { isM365Write } from '../fakes/simulated-tenant';
+import { observe } from './reinstate-fixtures';
+
+const CHILD = path.join(__dirname, 'fixtures', 'reinstate-child.ts');
+
+type KillPoint = { name: string; reached: (log: LogEntry[]) => boolean };
+
+describe('reinstatement: crash and resume (kill -9)', function () {
+  this.timeout(180_000);
+
+  it('finishes by itself after being killed at several points; a pass whose answer was lost is replaced', async () => {
+    const tenant = await startSimulatedTenant({ mailboxConversionDelayMs: 100, latencyMs: 10 });
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reinstate-crash-'));
+    try {
+      const P = tenant.personas;
+      const m365 = () => createM365({ tenantId: tenant.tenantId, graphBaseUrl: tenant.url, exchangeBaseUrl: tenant.url, credential: 'none' });
+      const { graph, exchange } = m365();
+      const jane = tenant.state().users.find((u) => u.id === P.jane)!;
+      const tom = tenant.state().users.find((u) => u.id === P.inheritorCandidate)!;
+      const driveId = tenant.state().drives.find((d) => d.ownerId === P.jane)?.id;
+      const heir = { id: tom.id, upn: tom.userPrincipalName };
+      const before = await observe(graph, exchange, jane.id, jane.userPrincipalName, heir, driveId);
+
+      // The offboarding, and the reinstatement asked for, in this process; the approval and the run in children.
+      const store = SqliteStore.open(dataDir);
+      const audit = new Audit(store);
+      const engine = new OffboardingEngine({ graph, exchange, store, audit, settings: { sharedPollInitialMs: 20 } });
+      const service = new OffboardingService({ store, engine, access: new AccessPolicy(graph, tenant.groups), directory: new Directory(graph), audit, approvalTtlHours: 72 });
+      service.setNotifier(recordingNotifier([]));
+      const isaac = { id: P.operator!, displayName: 'Isaac Ito' };
+      const offboarding = await service.submit({ requester: isaac, leaverId: P.jane!, inheritorId: P.inheritorCandidate!, options: { ...DEFAULT_OPTIONS, oneDriveAccess: true, disableEntraDevices: true }, teams: {}, where: { kind: 'personal' } });
+      assert.ok(offboarding.ok, offboarding.ok ? '' : offboarding.reason);
+      await service.decide(offboarding.request.id, { id: P.janeManager!, displayName: 'Marcus Reed' }, 'approved');
+      await service.idle();
+      const reinstatement = await service.reinstatements.submit({ requester: isaac, offboardingId: offboarding.request.id, removeHandovers: true, teams: {}, where: { kind: 'personal' } });
+      assert.ok(reinstatement.ok, reinstatement.ok ? '' : reinstatement.reason);
+      await store.close();
+      const requestId = reinstatement.request.id;
+      const start = tenant.requestLog().length;
+      const since = (log: LogEntry[]) => log.slice(start).filter((e) => isM365Write(e) && e.status < 400);
+
+      const points: KillPoint[] = [
+        { name: 'sign-in allowed', reached: (log) => since(log).some((e) => e.method === 'PATCH' && JSON.stringify(e.body).includes('"accountEnabled":true')) },
+        // The pass was created but its answer never recorded: the restart must replace it, not add a second one.
+        { name: 'pass created', reached: (log) => since(log).some((e) => e.method === 'POST' && e.path.endsWith('/temporaryAccessPassMethods')) },
+        { name: 'groups rejoining', reached: (log) => since(log).filter((e) => e.path.endsWith('/members/$ref') || e.cmdlet === 'Add-DistributionGroupMember').length >= 5 },
+      ];
+      let mode: 'approve' | 'resume' = 'approve';
+      const kills: string[] = [];
+      for (const point of points) {
+        const { child, exited } = startChild(tenant, dataDir, mode, requestId);
+        const reached = await waitFor(tenant, point, exited);
+        if (reached) {
+          child.kill('SIGKILL');
+          assert.equal((await exited).signal, 'SIGKILL');
+          kills.push(point.name);
+        } else {
+          const { code, output } = await exited;
+          assert.equal(code, 0, output);
+        }
+        mode = 'resume';
+      }
+      assert.ok(kills.length >= 2 && kills.includes('pass created'), `kills landed: ${kills.join(', ')}`);
+      const last = startChild(tenant, dataDir, 'resume', requestId);
+      const { code, output } = await last.exited;
+      assert.equal(code, 0, output);
+      assert.match(output, /ended completed\b/);
+      assert.deepEqual(await observe(graph, exchange, jane.id, jane.userPrincipalName, heir, driveId), before);
+      const tapCount = async () => (await graph.list(`/users/${jane.id}/authentication/temporaryAccessPassMethods`)).length;
+      assert.equal(await tapCount(), 1, 'one pass: the one whose answer was lost was replaced, not added to');
+
+      // The process that created the last pass was killed before the requester clicked: the click gets a new one.
+      const again = SqliteStore.open(dataDir);
+      try {
+        const audit2 = new Audit(again);
+        const engine2 = new OffboardingEngine({ graph, exchange, store: again, audit: audit2 });
+        const service2 = new OffboardingService({ store: again, engine: engine2, access: new AccessPolicy(graph, tenant.groups), directory: new Directory(graph), audit: audit2, approvalTtlHours: 72 });
+        const shown = await service2.reinstatements.showPass(requestId, isaac);
+        assert.ok(shown.ok, shown.ok ? '' : shown.reason);
+        assert.equal(await tapCount(), 1, 'the new pass replaced the lost one');
+        assert.ok(!JSON.stringify(await again.readAudit()).includes(shown.pass.pass), 'the pass is in no audit entry');
+      } finally {
+        await again.close();
+      }
+    } finally {
+      await tenant.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+function startChild(tenant: SimulatedTenant, dataDir: string, mode: 'approve' | 'resume', requestId: string): { child: ChildProcess; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }> } {
+  const child = spawn(process.execPath, ['--require', 'tsx/cjs', CHILD], {
+    env: { ...process.env, MODE: mode, DATA_DIR: dataDir, SIM_URL: tenant.url, TENANT_ID: tenant.tenantId, REQUEST_ID: requestId, APPROVER_ID: tenant.personas.janeManager, GROUPS: JSON.stringify(tenant.groups), LOG_LEVEL: 'silent' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal, output })));
+  return { child, exited };
+}
+
+/** Resolves true once the tenant's log reaches the kill point, false if the child ended first. */
+async function waitFor(tenant: SimulatedTenant, point: KillPoint, exited: Promise<unknown>): Promise<boolean> {
+  let done = false;
+  void exited.then(() => (done = true));
+  for (;;) {
+    if (point.reached(tenant.requestLog())) {
+      return true;
+    }
+    if (done) {
+      return false;
+    }
+    await new Promise((r) => setTimeout(r, 2));
+  }
+}
