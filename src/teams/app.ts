@@ -5,9 +5,12 @@ import type { Logger } from '../logger';
 import type { OffboardingService } from '../offboarding/service';
 import type { CardAction } from './actions/action';
 import { approveAction } from './actions/approve';
+import { hidePassAction } from './actions/hide-pass';
 import { pickAction } from './actions/pick';
+import { reinstateSubmitAction } from './actions/reinstate-submit';
 import { rejectAction } from './actions/reject';
 import { retryAction } from './actions/retry';
+import { showPassAction } from './actions/show-pass';
 import { submitAction } from './actions/submit';
 import { cancelCommand } from './commands/cancel';
 import { closeCommand } from './commands/close';
@@ -15,6 +18,7 @@ import { argumentTooLong, commandArgs, commandArgument, commandPattern, type Com
 import { doctorCommand, type DoctorDeps } from './commands/doctor';
 import { helpCommand } from './commands/help';
 import { offboardCommand } from './commands/offboard';
+import { reinstateCommand } from './commands/reinstate';
 import { statusCommand } from './commands/status';
 import { replyUnknown } from './commands/unknown';
 import type { TeamsNotifier } from './notifier';
@@ -63,13 +67,16 @@ export function createTeamsApp(deps: TeamsAppDeps): Application {
   commands.push(helpCommand(() => commands));
   const off = deps.offboarding;
   if (off) {
-    commands.push(offboardCommand(off.service), statusCommand(off.service), cancelCommand(off.service), closeCommand(off.service));
+    commands.push(offboardCommand(off.service), reinstateCommand(off.service), statusCommand(off.service), cancelCommand(off.service), closeCommand(off.service));
     actions.push(
       submitAction({ service: off.service, notifier: off.notifier, proactive: off.proactive, logger: deps.logger }),
       pickAction(off.service),
       approveAction(off.service),
       rejectAction(off.service),
       retryAction(off.service),
+      reinstateSubmitAction({ service: off.service, notifier: off.notifier, proactive: off.proactive, logger: deps.logger }),
+      showPassAction(off.service),
+      hidePassAction(off.service),
     );
   }
   if (deps.doctor) {
@@ -90,6 +97,7 @@ export function createTeamsApp(deps: TeamsAppDeps): Application {
   }
   for (const action of actions) {
     app.adaptiveCards.actionExecute<Record<string, unknown>>(action.verb, async (context, _state, data) => {
+      // The verb only: never the data or the answer (reinstate.showPass answers with a Temporary Access Pass).
       deps.logger.info({ verb: action.verb, conversation: context.activity.conversation?.id, from: context.activity.from?.aadObjectId }, 'card action');
       return (await action.handle(context, data ?? {})) as never;
     });

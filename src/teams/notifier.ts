@@ -6,12 +6,13 @@ import { MessageFactory, type Activity, type Attachment } from 'botbuilder';
 import type { Logger } from '../logger';
 import type { RunView } from '../offboarding/executor';
 import type { DeliveryOutcome, RequesterNews } from '../offboarding/housekeeping';
-import type { OffboardingRequest } from '../offboarding/requests';
+import { isReinstatement, type OffboardingRequest } from '../offboarding/requests';
 import type { OffboardingService, RequestNotifier } from '../offboarding/service';
-import { renderApprovalCard, renderDecidedCard, renderPlanCard, renderProgressCard, renderSummaryCard } from './cards';
+import { renderApprovalCard, renderDecidedCard, renderPassReadyCard, renderPlanCard, renderProgressCard, renderSummaryCard } from './cards';
 import { conversationKey } from './connector-governor';
 import type { PersonalChats } from './personal-chats';
 import { connectorStatus, Proactive, type Posted } from './proactive';
+import { VERBS } from './verbs';
 import { asChannelData, currentApprovals, refsOf, type ApprovalCardRef, type TeamsRefs } from './refs';
 import { approvalCardData, decidedCardData, outcomeLine, personZone, planCardData, progressCardData, summaryCardData, supersededCardData } from './view';
 import { formatInZone } from './zoned-time';
@@ -171,6 +172,45 @@ export class TeamsNotifier implements RequestNotifier {
     return this.toRequester(request, requesterNews(request, news));
   }
 
+  /**
+   * A reinstatement's Temporary Access Pass is waiting (the pass vault's onPut): the requester gets a "Show pass" card
+   * in their 1:1 chat with the bot (the stored chat, else one opened by Entra id). The card never carries the pass:
+   * the requester's click fetches it, and the invoke answer shows it to them alone (actions/show-pass.ts). When no
+   * 1:1 chat can be reached, the same button card goes to the request's thread with an @mention (it holds no secret,
+   * and only the requester's click shows the pass). Never throws.
+   */
+  async passReady(request: OffboardingRequest): Promise<void> {
+    try {
+      const refs = refsOf(request);
+      const requester = request.requester;
+      const activity = card(
+        renderPassReadyCard({
+          verb: VERBS.showPass,
+          requestId: request.id,
+          title: `A Temporary Access Pass for ${request.leaver.displayName} is ready`,
+          text: `${request.id}: the pass is shown once, only to you, when you click Show pass. Give it to ${request.leaver.displayName} in person or by phone; it works once and expires within an hour.`,
+        }),
+      );
+      try {
+        await this.toPerson(request.id, refs, requester.id, activity);
+        return;
+      } catch (err) {
+        this.options.logger?.warn({ err, status: connectorStatus(err), requestId: request.id }, 'could not reach the requester in a 1:1 chat: the Show pass card goes to the thread');
+      }
+      const mention = { type: 'mention', text: `<at>${requester.displayName}</at>`, mentioned: { id: requester.id, name: requester.displayName } };
+      await this.proactive.send(refs.thread, { ...activity, text: `<at>${requester.displayName}</at>, the Temporary Access Pass for ${request.id} is ready (I couldn't reach you in a 1:1 chat).`, entities: [mention] });
+    } catch (err) {
+      this.warn(err, request.id, 'the Show pass card was not delivered');
+    }
+  }
+
+  /** passReady for a request id (what the pass vault's listener has). Never throws. */
+  async passReadyFor(requestId: string): Promise<void> {
+    const request = await this.service.get(requestId).catch((err: unknown) => this.warn(err, requestId, 'could not read the request for its pass'));
+    if (request) {
+      await this.passReady(request);
+    }
+  }
 
   /** The card in the approver's stored 1:1 chat only (no chat opened, no install, no thread): personalChatOpened. */
   private async deliverToStoredChat(request: OffboardingRequest, refs: TeamsRefs, approverId: string): Promise<ApprovalCardRef | undefined> {
@@ -468,10 +508,10 @@ export class TeamsNotifier implements RequestNotifier {
 const names = (people: Array<{ displayName: string }>): string => people.map((p) => p.displayName).join(' or ');
 
 function requesterNews(r: OffboardingRequest, news: RequesterNews): string {
-  const what = `${r.id} (offboarding ${r.leaver.displayName})`;
+  const what = `${r.id} (${isReinstatement(r) ? 'reinstating' : 'offboarding'} ${r.leaver.displayName})`;
   switch (news) {
     case 'withdrawn':
-      return `${what} was withdrawn: ${r.withdrawn?.reason ?? 'it was never fully opened'}. It never counted as open and nothing was changed in Microsoft 365. If it is still needed, type \`offboard ${r.leaver.displayName}\` to start again.`;
+      return `${what} was withdrawn: ${r.withdrawn?.reason ?? 'it was never fully opened'}. It never counted as open and nothing was changed in Microsoft 365. If it is still needed, type \`${isReinstatement(r) ? `reinstate ${r.reinstates?.requestId ?? r.leaver.displayName}` : `offboard ${r.leaver.displayName}`}\` to start again.`;
     case 'nobody-reachable':
       return `I couldn't get the approval card for ${what} to ${names(r.approvers)}: Teams refused a 1:1 chat with them, and the thread where you asked refused the card or can't show it (only a channel the leaver is not in can). Nobody has been asked to approve yet, and nothing was changed in Microsoft 365. I keep trying on my own and will tell you when the card gets through. To drop the request, type \`cancel ${r.id}\`.`;
     case 'reached': {

@@ -8,6 +8,7 @@ export const COMMANDS = {
   status: 'status',
   cancel: 'cancel',
   close: 'close',
+  reinstate: 'reinstate',
   doctor: 'doctor',
 } as const;
 export type CommandName = (typeof COMMANDS)[keyof typeof COMMANDS];
@@ -19,5 +20,8 @@ export const VERBS = {
   approve: 'offboard.approve',
   reject: 'offboard.reject',
   retry: 'offboard.retry',
+  reinstateSubmit: 'reinstate.submit',
+  showPass: 'reinstate.showPass',
+  hidePass: 'reinstate.hidePass',
 } as const;
 export type Verb = (typeof VERBS)[keyof typeof VERBS];

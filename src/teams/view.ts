@@ -2,10 +2,11 @@
 import { DEFAULT_OPTIONS, INTUNE_DEVICE_ACTIONS, OPTION_IDS, type OffboardingOptions } from '../offboarding/options';
 import type { Plan, PlannedStep, StepKind } from '../offboarding/plan';
 import type { RunView } from '../offboarding/executor';
-import { decisionRound, type OffboardingRequest, type PlanChange } from '../offboarding/requests';
+import { decisionRound, isReinstatement, type OffboardingRequest, type PlanChange } from '../offboarding/requests';
+import type { ReinstatePreview } from '../offboarding/reinstate/use-case';
 import type { StepState } from '../offboarding/run';
 import type { DirectoryUser } from '../offboarding/directory';
-import type { ApprovalCardData, DecidedCardData, Fact, PlanCardData, ProgressCardData, RequestCardData, StatusCardData, StepLine, SummaryCardData } from './cards/types';
+import type { ApprovalCardData, DecidedCardData, Fact, PlanCardData, ProgressCardData, ReinstateCardData, RequestCardData, StatusCardData, StepLine, SummaryCardData } from './cards/types';
 import { VERBS } from './verbs';
 import { formatInZone, formatter, isValidZone } from './zoned-time';
 
@@ -133,6 +134,16 @@ export function stepLines(plan: Plan, states?: StepState[], notRun?: string): St
 const truncate = (s: string, n: number): string => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
 function requestFacts(r: OffboardingRequest): Fact[] {
+  if (isReinstatement(r)) {
+    return [
+      { title: 'Reinstating', value: personLine(r.leaver) },
+      { title: 'Undoes', value: r.reinstates?.requestId ?? '?' },
+      ...(r.reinstates?.removeHandovers ? [{ title: 'Handed-over groups', value: 'the ownerships and memberships the offboarding gave are removed' }] : []),
+      { title: 'Requested by', value: `${r.requester.displayName}, ${formatTime(r.createdAt, r.timeZone)}` },
+      { title: 'Approver', value: r.approvers.map((a) => a.displayName).join(' or ') + (r.approverNote ? ` (${r.approverNote})` : '') },
+      ...(r.reason ? [{ title: 'Reason or ticket', value: r.reason }] : []),
+    ];
+  }
   return [
     { title: 'Leaving', value: personLine(r.leaver) },
     { title: 'Mailbox and OneDrive to', value: personLine(r.inheritor) },
@@ -143,10 +154,25 @@ function requestFacts(r: OffboardingRequest): Fact[] {
   ];
 }
 
+/** "Offboarding Jane Doe", or for a reinstatement "Reinstate Jane Doe, undoes OFB-…": card titles by kind. */
+function requestTitle(r: OffboardingRequest): string {
+  return isReinstatement(r) ? `Reinstate ${r.leaver.displayName}, undoes ${r.reinstates?.requestId ?? '?'}` : `Offboarding ${r.leaver.displayName}`;
+}
+
+/** "what — why" lines of a reinstatement's plan (capped: each is short, but an inbox could hold many rules). */
+function notRestorableLines(r: OffboardingRequest): string[] {
+  return capped(
+    (r.plan.notRestorable ?? []).map((n) => `${n.what} — ${n.why}`),
+    MAX_WARNINGS_LISTED,
+    (n) => `…and ${n} more in the audit log of ${r.id}`,
+  );
+}
+
 export function planCardData(r: OffboardingRequest): PlanCardData {
+  const notRestorable = notRestorableLines(r);
   return {
     requestId: r.id,
-    title: `Offboarding plan for ${r.leaver.displayName} (${r.id})`,
+    title: isReinstatement(r) ? `Reinstate ${r.leaver.displayName} (${r.id}, undoes ${r.reinstates?.requestId ?? '?'})` : `Offboarding plan for ${r.leaver.displayName} (${r.id})`,
     facts: requestFacts(r),
     steps: stepLines(r.plan),
     warnings: capped(
@@ -154,6 +180,7 @@ export function planCardData(r: OffboardingRequest): PlanCardData {
       MAX_WARNINGS_LISTED,
       (n) => `⚠️ …and ${n} more warnings in the audit log of ${r.id}`,
     ),
+    ...(notRestorable.length > 0 ? { notRestorable } : {}),
   };
 }
 
@@ -299,7 +326,7 @@ export function progressCardData(r: OffboardingRequest, view?: RunView): Progres
   const { status, tone } = runStatus(r, view);
   return {
     requestId: r.id,
-    title: `Offboarding ${r.leaver.displayName} (${r.id})`,
+    title: `${requestTitle(r)} (${r.id})`,
     status,
     tone,
     steps: stepLines(r.plan, view?.steps, notRunNote(r)),
@@ -336,9 +363,11 @@ export function summaryCardData(r: OffboardingRequest, view?: RunView): SummaryC
   const decision = outcomeLine(r);
   const run = ['completed', 'completed-with-failures', ...STOPPED_STATUSES].includes(r.status) ? runStatus(r, view) : undefined;
   const leftInPlace = r.plan.steps.find((s) => s.kind === 'groups-left-in-place')?.untouched ?? [];
+  const notRestored = notRestorableLines(r);
   return {
     requestId: r.id,
-    title: `Offboarding ${r.leaver.displayName} (${r.id}): ${OUTCOME[r.status] ?? r.status}`,
+    title: `${requestTitle(r)} (${r.id}): ${OUTCOME[r.status] ?? r.status}`,
+    ...(notRestored.length > 0 ? { notRestored } : {}),
     outcome: run?.status ?? decision.text,
     tone: run?.tone ?? decision.tone,
     facts: [
@@ -375,10 +404,82 @@ export function statusCardData(requests: OffboardingRequest[], query?: string, v
     title: query ? `Offboarding requests for ${query}` : 'Offboarding requests',
     requests: requests.slice(0, 20).map((r) => ({
       id: r.id,
-      title: `${r.id}: ${r.leaver.displayName}`,
+      title: isReinstatement(r) ? `${r.id}: reinstate ${r.leaver.displayName}` : `${r.id}: ${r.leaver.displayName}`,
       status: `${OUTCOME[r.status] ?? r.status[0]!.toUpperCase() + r.status.slice(1)}${r.status === 'requested' ? ` — waiting for ${r.approvers.map((a) => a.displayName).join(' or ')}` : ''}${r.status === 'stopping' || r.status === 'stopped' ? ` by ${stopper(r)}${r.status === 'stopped' ? ' — an operator can resume or close it' : ''}` : ''}${r.status === 'scheduled' && r.effectiveAt ? ` — runs on ${formatInZone(r.effectiveAt, viewerZone)}` : ''}${r.status === 'scheduled' && r.startDelayed ? ` — not started yet: ${r.startDelayed.reason}; tried again every minute` : ''}`,
-      detail: `Asked by ${r.requester.displayName} on ${formatTime(r.createdAt, r.timeZone)}; inheritor ${r.inheritor.displayName}`,
+      detail: `Asked by ${r.requester.displayName} on ${formatTime(r.createdAt, r.timeZone)}; ${isReinstatement(r) ? `undoes ${r.reinstates?.requestId ?? '?'}` : `inheritor ${r.inheritor.displayName}`}`,
     })),
     ...(requests.length === 0 ? { note: query ? `No offboarding request matches "${query}".` : 'No offboarding requests yet.' } : requests.length > 20 ? { note: `Showing 20 of ${requests.length}.` } : {}),
+  };
+}
+
+/** A few of a step's targets by name, then how many more: "Sales EMEA, Project X, VPN users and 12 more". */
+const MAX_TARGETS_NAMED = 5;
+function targetsLine(step: PlannedStep): string | undefined {
+  const labels = step.targets.map((t) => t.label).filter(Boolean);
+  if (labels.length === 0) {
+    return undefined;
+  }
+  const named = labels.slice(0, MAX_TARGETS_NAMED).join(', ');
+  return labels.length > MAX_TARGETS_NAMED ? `${named} and ${labels.length - MAX_TARGETS_NAMED} more` : named;
+}
+
+const MAX_REINSTATE_LINES = 40;
+
+/** "completed on 27 Nov 2026, 18:40 (Europe/London)": how the offboarding ended, in the viewer's zone. */
+function howItEnded(r: OffboardingRequest, zone?: string): string {
+  const status = (OUTCOME[r.status] ?? r.status).toLowerCase();
+  const at = r.endedAt ?? r.stoppedAt ?? r.closed?.at;
+  return at ? `${status} on ${formatTime(at, zone)}` : status;
+}
+
+/** The `reinstate` card, from the use case's preview. `zone`: the requester's, for the times shown. */
+export function reinstateCardData(preview: ReinstatePreview, zone?: string): ReinstateCardData {
+  const off = preview.offboarding;
+  const plan = preview.plan;
+  const more = (n: number) => `…and ${n} more in the audit log of ${off.id}`;
+  const approvers = preview.approvers.map((a) => `${a.displayName}${a.role === 'manager' ? ' (manager)' : ''}`).join(' or ');
+  // The offboarding handed groups owned alone to the leaver's manager (the inheritor when there was none).
+  const heir = off.manager ?? off.inheritor;
+  const refusals = plan.refusals;
+  return {
+    verb: VERBS.reinstateSubmit,
+    requestId: off.id,
+    title: `Reinstate ${off.leaver.displayName}`,
+    subtitle: `Undoes ${off.id}, ${howItEnded(off, zone)}`,
+    facts: [
+      { title: 'Person', value: personLine(off.leaver) },
+      { title: 'Offboarding', value: `${off.id}, asked by ${off.requester.displayName}${off.reason ? ` (${off.reason})` : ''}` },
+      { title: 'Approval', value: (approvers || 'nobody can approve') + (preview.approverNote ? ` (${preview.approverNote})` : '') },
+    ],
+    restore: capped(
+      plan.steps.filter((s) => !s.skip).map((s) => ({ title: s.title, ...(targetsLine(s) ? { detail: targetsLine(s) } : {}) })),
+      MAX_REINSTATE_LINES,
+      (n) => ({ title: more(n) }),
+    ),
+    alreadyBack: capped(
+      plan.steps.filter((s) => s.skip).map((s) => `${s.title}: ${s.skip ?? ''}`),
+      MAX_REINSTATE_LINES,
+      more,
+    ),
+    notRestorable: capped(
+      (plan.notRestorable ?? []).map((n) => `${n.what} — ${n.why}`),
+      MAX_REINSTATE_LINES,
+      more,
+    ),
+    warnings: capped(
+      plan.warnings.map((w) => `⚠️ ${w.message}`),
+      MAX_WARNINGS_LISTED,
+      (n) => `⚠️ ${more(n)}`,
+    ),
+    followUps: capped(
+      plan.followUps.map((f) => f.message),
+      MAX_FOLLOW_UPS_LISTED,
+      more,
+    ),
+    refusals,
+    ...(preview.handedOverGroups > 0
+      ? { handover: { title: `Also remove the ownerships and memberships the offboarding gave ${heir.displayName} in ${preview.handedOverGroups} ${preview.handedOverGroups === 1 ? 'group' : 'groups'}` } }
+      : {}),
+    canSubmit: refusals.length === 0,
   };
 }

@@ -9,8 +9,11 @@ import {
   renderDecidedCard,
   renderHelpCard,
   renderNoticeCard,
+  renderPassCard,
+  renderPassReadyCard,
   renderPlanCard,
   renderProgressCard,
+  renderReinstateCard,
   renderRequestCard,
   renderStatusCard,
   renderSummaryCard,
@@ -29,6 +32,8 @@ import type {
 } from '../../src/teams/cards/types';
 import { DEFAULT_OPTIONS, INTUNE_DEVICE_ACTIONS, OPTION_IDS } from '../../src/offboarding/options';
 import { VERBS } from '../../src/teams/verbs';
+import { approvalCardData, progressCardData, reinstateCardData, summaryCardData } from '../../src/teams/view';
+import { reinstatePlan, reinstatePreview, reinstatementRequest } from './reinstate-samples';
 
 export const JANE_ID = '6f1c2a0e-4b1d-4c55-9f0a-2d7c1e9b8a31';
 export const MARCUS_ID = '0b9d8e7f-1a2b-4c3d-8e9f-0a1b2c3d4e5f';
@@ -253,15 +258,36 @@ export const CARD_SAMPLES: Record<string, Array<() => Attachment>> = {
     () => renderNoticeCard({ title: 'Not submitted', text: 'Only members of the offboarding operators group can start an offboarding.', tone: 'attention' }),
   ],
   'plan.json': [() => renderPlanCard(PLAN), () => renderPlanCard({ ...PLAN, warnings: [], facts: JANE_FACTS.slice(0, 2) })],
-  'approval.json': [() => renderApprovalCard(APPROVAL)],
+  'approval.json': [() => renderApprovalCard(APPROVAL), () => renderApprovalCard(approvalCardData(reinstatementRequest()))],
   'decided.json': [
     () => renderDecidedCard(DECIDED),
     () => renderDecidedCard({ ...DECIDED, outcome: '❌ Rejected by Marcus Reed on 27 Nov 2026, 18:40 (Europe/London)', tone: 'attention', comment: undefined }),
   ],
-  'progress.json': [() => renderProgressCard(PROGRESS), () => renderProgressCard(PROGRESS_FAILED)],
+  'progress.json': [() => renderProgressCard(PROGRESS), () => renderProgressCard(PROGRESS_FAILED), () => renderProgressCard(progressCardData(reinstatementRequest({ status: 'running' })))],
   'summary.json': [
     () => renderSummaryCard(SUMMARY),
+    () => renderSummaryCard(summaryCardData(reinstatementRequest({ status: 'completed', endedAt: '2026-11-28T12:00:00.000Z' }))),
     () => renderSummaryCard({ ...SUMMARY, title: `Offboarding Jane Doe (${REQUEST_ID}): Rejected`, outcome: DECIDED.outcome, tone: 'attention', steps: [], leftInPlace: [], followUps: [] }),
+  ],
+  'reinstate.json': [
+    () => renderReinstateCard(reinstateCardData(reinstatePreview(), 'Europe/London')),
+    () => renderReinstateCard(reinstateCardData(reinstatePreview({ handedOverGroups: 0, plan: reinstatePlan({ refusals: ['OFB-TEST01 ended more than 30 days ago.'] }) }))),
+    // Many groups: the lists are cut, the card stays small.
+    () => renderReinstateCard(reinstateCardData(reinstatePreview({ plan: reinstatePlan({ steps: Array.from({ length: 60 }, (_, i) => ({ ...reinstatePlan().steps[3]!, title: `Step ${i}`, targets: Array.from({ length: 500 }, (_, j) => ({ id: `g${j}`, label: `A group with a long display name ${j}` })) })) }) }))),
+  ],
+  'pass-ready.json': [() => renderPassReadyCard({ verb: VERBS.showPass, requestId: 'RST-TEST01', title: 'A Temporary Access Pass for Jane Doe is ready', text: 'It is shown once, only to you.' })],
+  'pass.json': [
+    () =>
+      renderPassCard({
+        hideVerb: VERBS.hidePass,
+        requestId: 'RST-TEST01',
+        title: 'Temporary Access Pass for Jane Doe',
+        pass: 'Ab3$kT9!pQ',
+        facts: [{ title: 'Expires', value: '28 Nov 2026, 11:00 (Europe/London)' }],
+        guidance: ['Shown once, only to you.'],
+        shownAt: '2026-11-28T10:00:00.000Z',
+        expiresAt: '2026-11-28T11:00:00.000Z',
+      }),
   ],
   'status.json': [
     () => renderStatusCard(STATUS),

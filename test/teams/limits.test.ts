@@ -33,7 +33,8 @@ describe('input limits', function () {
         };
         walk(JSON.parse(fs.readFileSync(path.join(CARDS_DIR, file), 'utf8')));
       }
-      assert.deepEqual(found.sort(), ['autoReplyMessage=autoReplyMessage', 'comment=comment', 'reason=reason']);
+      // reason: the request card's and the reinstatement card's.
+      assert.deepEqual(found.sort(), ['autoReplyMessage=autoReplyMessage', 'comment=comment', 'reason=reason', 'reason=reason']);
     });
 
     it('the rendered cards show the limits as numbers', () => {

@@ -8,7 +8,9 @@ import { decidedCardData } from '../view';
 import { cardAction, type CardAction } from './action';
 
 const MAX_COMMENT = LIMITS.comment;
-export const REQUEST_ID_DATA = z.object({ requestId: z.string().regex(/^OFB-[A-Z0-9]{6}$/i) });
+/** An offboarding (OFB-…) or a reinstatement (RST-…): approvals, retries and the pass cards carry either. */
+export const REQUEST_ID = /^(OFB|RST)-[A-Z0-9]{6}$/i;
+export const REQUEST_ID_DATA = z.object({ requestId: z.string().regex(REQUEST_ID) });
 const DECIDE_DATA = REQUEST_ID_DATA.extend({
   round: z.string().max(40).optional(),
   comment: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.string().max(MAX_COMMENT).optional()),

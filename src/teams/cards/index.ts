@@ -8,8 +8,11 @@ import type {
   CandidatesCardData,
   DecidedCardData,
   NoticeCardData,
+  PassCardData,
+  PassReadyCardData,
   PlanCardData,
   ProgressCardData,
+  ReinstateCardData,
   RequestCardData,
   StatusCardData,
   SummaryCardData,
@@ -24,6 +27,9 @@ import decidedTemplate from './decided.json';
 import progressTemplate from './progress.json';
 import summaryTemplate from './summary.json';
 import statusTemplate from './status.json';
+import reinstateTemplate from './reinstate.json';
+import passReadyTemplate from './pass-ready.json';
+import passTemplate from './pass.json';
 
 export interface HelpCardData {
   commands: { usage: string; description: string }[];
@@ -102,7 +108,7 @@ const approvalChanges = templateParts(approvalTemplate)('changes');
 const approvalCard = withBody(approvalTemplate, [plan('header'), approvalChanges, ...planTemplate.body.filter((e) => e !== plan('header')), ...approvalTemplate.body.filter((e) => e !== approvalChanges)]);
 const decidedCard = withBody(decidedTemplate, [...planTemplate.body, ...decidedTemplate.body]);
 const progressCard = withBody(progressTemplate, [plan('header'), progress('status'), plan('steps')]);
-const summaryCard = withBody(summaryTemplate, [plan('header'), summary('outcome'), plan('facts'), plan('steps'), summary('leftInPlace'), summary('followUps')]);
+const summaryCard = withBody(summaryTemplate, [plan('header'), summary('outcome'), plan('facts'), plan('steps'), summary('leftInPlace'), summary('notRestored'), summary('followUps')]);
 
 export function renderPlanCard(d: PlanCardData): Attachment {
   return cardAttachment(planTemplate, d);
@@ -126,4 +132,17 @@ export function renderSummaryCard(d: SummaryCardData): Attachment {
 
 export function renderStatusCard(d: StatusCardData): Attachment {
   return cardAttachment(statusTemplate, d);
+}
+
+export function renderReinstateCard(d: ReinstateCardData): Attachment {
+  return cardAttachment(reinstateTemplate, { ...d, maxLength });
+}
+
+export function renderPassReadyCard(d: PassReadyCardData): Attachment {
+  return cardAttachment(passReadyTemplate, d);
+}
+
+/** The pass itself: only ever the invoke answer to its requester's click (actions/show-pass.ts). */
+export function renderPassCard(d: PassCardData): Attachment {
+  return cardAttachment(passTemplate, d);
 }

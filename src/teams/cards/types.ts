@@ -64,6 +64,8 @@ export interface PlanCardData {
   facts: Fact[];
   steps: StepLine[];
   warnings: string[];
+  /** A reinstatement: what the offboarding did that can't be undone ("what — why"). */
+  notRestorable?: string[];
 }
 
 /** To the approver(s): the plan, Approve / Reject (Action.Execute) with an optional `comment` input. */
@@ -111,6 +113,8 @@ export interface SummaryCardData {
   /** Every group left in place, with its reason. */
   leftInPlace: Fact[];
   followUps: string[];
+  /** A reinstatement: what could not be restored ("what — why"). */
+  notRestored?: string[];
 }
 
 /** `status`: requests with where they stand. */
@@ -118,4 +122,50 @@ export interface StatusCardData {
   title: string;
   requests: Array<{ id: string; title: string; status: string; detail: string }>;
   note?: string;
+}
+
+/** `reinstate <…>`: what undoing the offboarding would restore, what it can't, and the form to ask for it. Input ids
+ *  (README): reason, removeHandovers; the submit carries { requestId } (the offboarding's id). */
+export interface ReinstateCardData {
+  verb: string;
+  /** The offboarding it undoes (the submit's data). */
+  requestId: string;
+  title: string;
+  /** "Undoes OFB-7K3Q9P, completed on 27 Nov 2026, 18:40 (Europe/London)". */
+  subtitle: string;
+  facts: Fact[];
+  /** Steps that will run: their title, and the first few targets. */
+  restore: Array<{ title: string; detail?: string }>;
+  /** Skipped steps with their reason, one line each. */
+  alreadyBack: string[];
+  /** "3 MFA methods — deleted methods can't be brought back: they register again". */
+  notRestorable: string[];
+  warnings: string[];
+  followUps: string[];
+  /** Non-empty: it can't go ahead, and the card has no submit. */
+  refusals: string[];
+  /** Present when the offboarding handed groups over: the toggle's title. */
+  handover?: { title: string };
+  canSubmit: boolean;
+}
+
+/** To the requester, when a reinstatement's Temporary Access Pass is waiting: a button, never the pass. */
+export interface PassReadyCardData {
+  verb: string;
+  requestId: string;
+  title: string;
+  text: string;
+}
+
+/** The invoke answer to the requester's "Show pass": the pass itself, for the clicker only, never posted. */
+export interface PassCardData {
+  hideVerb: string;
+  requestId: string;
+  title: string;
+  pass: string;
+  facts: Fact[];
+  guidance: string[];
+  /** Carried to the hide card for its text (no secret). */
+  shownAt: string;
+  expiresAt: string;
 }

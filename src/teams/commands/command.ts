@@ -43,7 +43,7 @@ export async function requestCommandInput(context: TurnContext, id: string, usag
     await context.sendActivity(NO_IDENTITY);
     return undefined;
   }
-  if (!/^OFB-[A-Z0-9]{6}$/i.test(id)) {
+  if (!/^(OFB|RST)-[A-Z0-9]{6}$/i.test(id)) {
     await context.sendActivity(usage);
     return undefined;
   }
