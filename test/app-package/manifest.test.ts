@@ -96,7 +96,7 @@ describe('app package', () => {
       const lists = bot.commandLists as { scopes: string[]; commands: { title: string; description: string }[] }[];
       assert.deepEqual(lists.map((l) => l.scopes), [['personal'], ['team'], ['groupChat']]);
       for (const list of lists) {
-        assert.deepEqual(list.commands.map((c) => c.title), ['help', 'offboard', 'status', 'cancel', 'close', 'doctor']);
+        assert.deepEqual(list.commands.map((c) => c.title), ['help', 'offboard', 'status', 'cancel', 'close', 'reinstate', 'doctor']);
       }
       assert.deepEqual(manifest!.validDomains, [PROVISIONED.BOT_DOMAIN]);
     });

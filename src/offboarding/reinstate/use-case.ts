@@ -183,10 +183,12 @@ export class Reinstatements implements ReinstatementUseCase {
 
   async showPass(requestId: string, by: Actor): Promise<{ ok: true; request: OffboardingRequest; pass: HeldPass } | Refused> {
     const request = await this.deps.get(requestId);
-    // Only the requester: anyone else learns nothing about the request, as for an unknown id.
+    const operator = await this.deps.access.isOperator(by.id).catch(() => false);
+    // Only the requester sees the pass; who may not see the request learns nothing of it (visibility.ts).
     if (!request || !lifecycle.isReinstatement(request) || request.requester.id !== by.id) {
       await this.deps.audit.record({ kind: 'decision', requestId, data: { event: 'pass-refused', by: by.id } });
-      return refused(`Only the person who asked for reinstatement ${requestId} can see its Temporary Access Pass.`);
+      const visible = request !== undefined && canSee(request, by, operator);
+      return refused(visible ? `Only ${request.requester.displayName}, who asked for ${request.id}, can see its Temporary Access Pass.` : requestNotFound(requestId));
     }
     if (request.passShownAt) {
       return refused(`The Temporary Access Pass for ${request.leaver.displayName} was already shown (${request.passShownAt}); it is never shown twice. If it was lost, create a new one in Entra ID (Users → ${request.leaver.displayName} → Authentication methods).`);
