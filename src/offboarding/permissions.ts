@@ -13,7 +13,7 @@ import { REINSTATE_STEP_KINDS, type ReinstateStepKind, type StepKind } from './p
  * time zones a scheduled request is shown in (people's mailbox settings), or the administrative-unit check when a
  * request starts (only with OFFBOARDABLE_UNIT_ID: SETTING_REQUIREMENTS).
  */
-export type Need = StepKind | 'preflight' | 'approval-card' | 'scheduled-times' | 'offboardable-unit';
+export type Need = StepKind | 'preflight' | 'reinstate-preflight' | 'approval-card' | 'scheduled-times' | 'offboardable-unit';
 /** The needs REQUIREMENTS lists (every one but the setting-driven ones). */
 export type RequirementNeed = Exclude<Need, 'offboardable-unit'>;
 
@@ -71,26 +71,31 @@ export const GRAPH_ALTERNATIVES: Record<string, readonly string[]> = {
   'User.RevokeSessions.All': ['User.ReadWrite.All', 'Directory.ReadWrite.All'],
   // user-get-mailboxsettings (GET /users/{id}/mailboxSettings/timeZone)
   'MailboxSettings.Read': ['MailboxSettings.ReadWrite'],
-  // user-update-mailboxsettings
+  // user-update-mailboxsettings (the auto-reply on, and off again in a reinstatement)
   'MailboxSettings.ReadWrite': [],
-  // driveitem-invite
+  // driveitem-invite; permission-delete (driveitem-delete-permission: the reinstatement removes the inheritor's)
   'Files.ReadWrite.All': ['Sites.ReadWrite.All'],
-  // group-post-owners, group-delete-owners
+  // group-post-owners, group-delete-owners (the reinstatement's restore-group-ownerships, undo-group-handover too)
   'Group.ReadWrite.All': ['Directory.ReadWrite.All'],
-  // group-delete-members
+  // group-delete-members, group-post-members (the reinstatement rejoins groups)
   'GroupMember.ReadWrite.All': ['Group.ReadWrite.All', 'Directory.ReadWrite.All'],
   // manageddevice-wipe, manageddevice-retire
   'DeviceManagementManagedDevices.PrivilegedOperations.All': [],
-  // device-update (app-only: Windows devices only)
+  // device-update (app-only: Windows devices only; disabling and enabling again)
   'Device.ReadWrite.All': ['Directory.ReadWrite.All'],
   // oauth2permissiongrant-delete
   'DelegatedPermissionGrant.ReadWrite.All': ['Directory.ReadWrite.All'],
-  // authentication method deletes (phoneauthenticationmethod-delete, …)
+  // authentication method deletes (phoneauthenticationmethod-delete, …); authentication-post-temporaryaccesspassmethods
+  // and temporaryaccesspassauthenticationmethod-delete (the reinstatement's pass)
   'UserAuthenticationMethod.ReadWrite.All': [],
   // user-assignlicense
   'LicenseAssignment.ReadWrite.All': ['User.ReadWrite.All', 'Directory.ReadWrite.All'],
   // user-delete names User.ReadWrite.All; User.DeleteRestore.All is the narrower permission for delete and restore
+  // (directory-deleteditem-restore: User.DeleteRestore.All, or User.ReadWrite.All, for a deleted user)
   'User.DeleteRestore.All': ['User.ReadWrite.All'],
+  // temporaryaccesspassauthenticationmethodconfiguration-get (is the Temporary Access Pass on in the tenant, and its
+  // lifetimes: the reinstatement preflight)
+  'Policy.Read.AuthenticationMethod': ['Policy.ReadWrite.AuthenticationMethod'],
   // administrativeunit-get-members (is the leaver in OFFBOARDABLE_UNIT_ID?)
   'AdministrativeUnit.Read.All': ['AdministrativeUnit.ReadWrite.All', ...DIR_READ],
 };
@@ -116,20 +121,29 @@ const ROLE_ALTERNATIVES: Record<string, readonly string[]> = {
  * the tenant is the answer, and the doctor prints those checks.
  */
 export const EXCHANGE_CMDLETS: ReadonlyArray<{ cmdlet: string; roles: readonly string[]; neededBy: readonly Need[] }> = [
-  { cmdlet: 'Get-Mailbox', roles: ['Mail Recipients', 'View-Only Recipients'], neededBy: ['preflight', 'await-shared-mailbox'] },
+  {
+    cmdlet: 'Get-Mailbox',
+    roles: ['Mail Recipients', 'View-Only Recipients'],
+    neededBy: ['preflight', 'await-shared-mailbox', 'reinstate-preflight', 'mailbox-to-regular', 'show-in-address-list'],
+  },
   { cmdlet: 'Get-MailboxStatistics', roles: ['Mail Recipients', 'View-Only Recipients'], neededBy: ['preflight'] },
-  { cmdlet: 'Get-CASMailbox', roles: ['Mail Recipients', 'View-Only Recipients'], neededBy: ['preflight'] },
+  { cmdlet: 'Get-CASMailbox', roles: ['Mail Recipients', 'View-Only Recipients'], neededBy: ['preflight', 'reinstate-preflight', 'restore-mobile-protocols'] },
+  { cmdlet: 'Get-MailboxPermission', roles: ['Mail Recipients', 'View-Only Recipients'], neededBy: ['reinstate-preflight', 'remove-full-access'] },
+  { cmdlet: 'Get-RecipientPermission', roles: ['Mail Recipients', 'View-Only Recipients'], neededBy: ['reinstate-preflight', 'remove-send-as'] },
   { cmdlet: 'Get-InboxRule', roles: ['Mail Recipients'], neededBy: ['preflight', 'clear-inbox-rules'] },
   { cmdlet: 'Get-MobileDevice', roles: ['Mail Recipients', 'View-Only Recipients'], neededBy: ['preflight', 'remove-mobile-mail'] },
   { cmdlet: 'Get-MobileDeviceStatistics', roles: ['Mail Recipients', 'View-Only Recipients'], neededBy: ['remove-mobile-mail'] },
-  { cmdlet: 'Set-Mailbox', roles: ['Mail Recipients'], neededBy: ['convert-to-shared', 'mail-forwarding', 'hide-from-address-list'] },
+  { cmdlet: 'Set-Mailbox', roles: ['Mail Recipients'], neededBy: ['convert-to-shared', 'mail-forwarding', 'hide-from-address-list', 'mailbox-to-regular', 'show-in-address-list'] },
   // -LitigationHoldEnabled is a parameter of its own role.
   { cmdlet: 'Set-Mailbox -LitigationHoldEnabled', roles: ['Legal Hold'], neededBy: ['litigation-hold'] },
   { cmdlet: 'Add-MailboxPermission', roles: ['Mail Recipients'], neededBy: ['grant-full-access'] },
   { cmdlet: 'Add-RecipientPermission', roles: ['Mail Recipients'], neededBy: ['grant-send-as'] },
   { cmdlet: 'Remove-DistributionGroupMember', roles: ['Distribution Groups', 'Security Group Creation and Membership'], neededBy: ['leave-distribution-lists'] },
   { cmdlet: 'Remove-InboxRule', roles: ['Mail Recipients'], neededBy: ['clear-inbox-rules'] },
-  { cmdlet: 'Set-CASMailbox', roles: ['Mail Recipients'], neededBy: ['disable-mobile-protocols'] },
+  { cmdlet: 'Set-CASMailbox', roles: ['Mail Recipients'], neededBy: ['disable-mobile-protocols', 'restore-mobile-protocols'] },
+  { cmdlet: 'Remove-MailboxPermission', roles: ['Mail Recipients'], neededBy: ['remove-full-access'] },
+  { cmdlet: 'Remove-RecipientPermission', roles: ['Mail Recipients'], neededBy: ['remove-send-as'] },
+  { cmdlet: 'Add-DistributionGroupMember', roles: ['Distribution Groups', 'Security Group Creation and Membership'], neededBy: ['rejoin-distribution-lists'] },
   { cmdlet: 'Clear-MobileDevice', roles: ['Mail Recipients'], neededBy: ['remove-mobile-mail'] },
   { cmdlet: 'Remove-CalendarEvents', roles: ['Mail Recipients'], neededBy: ['cancel-meetings'] },
 ];
@@ -203,8 +217,47 @@ export const REQUIREMENTS: Record<RequirementNeed, Requirement> = {
   'remove-direct-licences': { graph: ['LicenseAssignment.ReadWrite.All'] },
   'leave-licence-groups': { graph: ['GroupMember.ReadWrite.All'] },
   'delete-account': { graph: ['User.DeleteRestore.All'], roles: [USER_ADMIN_ROLE] },
-  // WIP-PLACEHOLDER
-  ...(Object.fromEntries(REINSTATE_STEP_KINDS.map((k) => [k, { graph: [] }])) as unknown as Record<ReinstateStepKind, Requirement>),
+
+  // ---- Reinstatement (reinstate/planner.ts, steps/reinstate/): undoing an offboarding. -------------------------------
+  // Its read-only preflight: the deleted account (directory-deleteditems-get: User.Read.All for users), the tenant's
+  // Temporary Access Pass policy, seats (subscribedsku-list) and the user's licences, groups and registered devices,
+  // the mailbox and who holds FullAccess / SendAs, the mobile protocols, the inheritor's OneDrive permissions
+  // (driveitem-list-permissions) and the automatic reply (user-get-mailboxsettings).
+  'reinstate-preflight': {
+    graph: ['User.Read.All', 'Policy.Read.AuthenticationMethod', 'LicenseAssignment.Read.All', 'GroupMember.Read.All', 'Device.Read.All', 'Files.Read.All', 'MailboxSettings.Read'],
+    exchange: true,
+  },
+  // directory-deleteditem-restore; as delete-account, a role for restoring users with directory roles.
+  'restore-account': { graph: ['User.DeleteRestore.All'], roles: [USER_ADMIN_ROLE] },
+  // user-update (accountEnabled), read first (user-get)
+  'enable-sign-in': { graph: ['User.EnableDisableAccount.All', 'User.Read.All'] },
+  // authentication-post-temporaryaccesspassmethods; listing (temporaryaccesspassauthenticationmethod-list) and deleting
+  // the pass a lost answer left behind. App-only it works for users without directory roles; a pass for an admin is
+  // refused unless the app holds Privileged Authentication Administrator (not granted: reinstating an admin's sign-in
+  // is for a person to do, docs/DEPLOYMENT.md).
+  'temporary-access-pass': { graph: ['UserAuthenticationMethod.ReadWrite.All'] },
+  // user-assignlicense; the seats (subscribedsku-list) and the user's licences (user-get) read first
+  'restore-direct-licences': { graph: ['LicenseAssignment.ReadWrite.All', 'LicenseAssignment.Read.All', 'User.Read.All'] },
+  // group-post-members
+  'rejoin-licence-groups': { graph: ['GroupMember.ReadWrite.All'] },
+  'rejoin-groups': { graph: ['GroupMember.ReadWrite.All'] },
+  // Exchange: Add-DistributionGroupMember (Graph refuses mail-enabled groups)
+  'rejoin-distribution-lists': EXCHANGE,
+  // group-post-owners
+  'restore-group-ownerships': { graph: ['Group.ReadWrite.All'] },
+  // group-delete-owners (Group.ReadWrite.All) and group-delete-members (GroupMember.ReadWrite.All)
+  'undo-group-handover': { graph: ['Group.ReadWrite.All', 'GroupMember.ReadWrite.All'] },
+  // device-update, read first (device-get)
+  'enable-entra-devices': { graph: ['Device.ReadWrite.All'] },
+  'mailbox-to-regular': EXCHANGE,
+  'remove-full-access': EXCHANGE,
+  'remove-send-as': EXCHANGE,
+  'show-in-address-list': EXCHANGE,
+  'restore-mobile-protocols': EXCHANGE,
+  // user-update-mailboxsettings (the read before it is within the same permission)
+  'auto-reply-off': { graph: ['MailboxSettings.ReadWrite'] },
+  // driveitem-list-permissions, then permission-delete (driveitem-delete-permission); drive-get when the drive is unknown
+  'remove-onedrive-access': { graph: ['Files.ReadWrite.All'] },
 };
 
 type BooleanOption = { [K in keyof OffboardingOptions]-?: OffboardingOptions[K] extends boolean ? K : never }[keyof OffboardingOptions];
@@ -296,16 +349,30 @@ export interface RequiredPermission {
   neededBy: Need[];
 }
 
+/**
+ * What a reinstatement may need. Reinstating is part of every deployment, not an option: its preflight and steps are
+ * always needed, except restore-account, which undoes delete-account and so goes with the deleteAccount option (its
+ * User.DeleteRestore.All grant is the optional one delete-account makes: without it no account was ever deleted).
+ */
+export function reinstatementNeeds(options: OffboardingOptions): RequirementNeed[] {
+  return ['reinstate-preflight', ...REINSTATE_STEP_KINDS.filter((k): k is ReinstateStepKind => k !== 'restore-account' || options.deleteAccount)];
+}
+
 /** The preflight, the approval card, the scheduled times and the enabled steps: what a request with these options may need. */
 export function enabledNeeds(options: OffboardingOptions): RequirementNeed[] {
   return ['preflight', 'approval-card', 'scheduled-times', ...enabledSteps(options)];
+}
+
+/** What else to count in: a reinstatement's needs (the manifest always grants them). */
+export interface Scope {
+  reinstatement?: boolean;
 }
 
 /**
  * The union of what the preflight, the approval card and the enabled steps need with these options, plus what the
  * deployment settings in use add (SETTING_REQUIREMENTS).
  */
-export function requiredPermissions(options: OffboardingOptions, settings: Settings = {}): RequiredPermission[] {
+export function requiredPermissions(options: OffboardingOptions, settings: Settings = {}, scope: Scope = {}): RequiredPermission[] {
   const out = new Map<string, RequiredPermission>();
   const add = (service: RequiredPermission['service'], permission: string, satisfiedBy: readonly string[], need: Need): void => {
     const key = `${service}:${permission}`;
@@ -313,7 +380,7 @@ export function requiredPermissions(options: OffboardingOptions, settings: Setti
     entry.neededBy.push(need);
     out.set(key, entry);
   };
-  const needs = enabledNeeds(options);
+  const needs = [...enabledNeeds(options), ...(scope.reinstatement ? reinstatementNeeds(options) : [])];
   for (const need of needs) {
     const r = REQUIREMENTS[need];
     for (const p of r.graph) {
@@ -398,26 +465,32 @@ function cover(requirements: RequiredPermission[], given: ReadonlySet<string> = 
   return chosen;
 }
 
-/** What the guide must grant: required grants for every option on but the OPTIONAL_GRANT_OPTIONS, then those. */
+/** Reinstating is part of every deployment: the manifest grants what it needs. */
+const REINSTATEMENT: Scope = { reinstatement: true };
+
+/**
+ * What the guide must grant: required grants for every option on but the OPTIONAL_GRANT_OPTIONS, then those; the
+ * reinstatement's needs counted in both (restore-account's goes with deleteAccount).
+ */
 export function permissionManifest(): PermissionManifest {
   const off = Object.fromEntries(OPTIONAL_GRANT_OPTIONS.map((o) => [o, false]));
   const base: OffboardingOptions = { ...EVERY_OPTION_ON, ...off };
-  const baseReqs = requiredPermissions(base);
+  const baseReqs = requiredPermissions(base, {}, REINSTATEMENT);
   const required = cover(baseReqs);
   const requiredSet = new Set(required);
-  const every = requiredPermissions(EVERY_OPTION_ON, EVERY_SETTING_ON);
+  const every = requiredPermissions(EVERY_OPTION_ON, EVERY_SETTING_ON, REINSTATEMENT);
   const extra = every.filter((r) => !(requiredSet.has(keyOf(r)) || r.satisfiedBy.some((alt) => requiredSet.has(`${r.service}:${alt}`))));
   const optional = cover(extra, requiredSet);
   const onlyWith = new Map<string, string[]>();
   for (const option of OPTIONAL_GRANT_OPTIONS) {
-    for (const r of requiredPermissions({ ...base, [option]: true })) {
+    for (const r of requiredPermissions({ ...base, [option]: true }, {}, REINSTATEMENT)) {
       if (optional.includes(keyOf(r))) {
         onlyWith.set(keyOf(r), [...(onlyWith.get(keyOf(r)) ?? []), option]);
       }
     }
   }
   for (const s of SETTING_REQUIREMENTS) {
-    for (const r of requiredPermissions(base, { [s.setting]: true })) {
+    for (const r of requiredPermissions(base, { [s.setting]: true }, REINSTATEMENT)) {
       if (optional.includes(keyOf(r))) {
         onlyWith.set(keyOf(r), [...(onlyWith.get(keyOf(r)) ?? []), s.variable]);
       }
@@ -427,7 +500,7 @@ export function permissionManifest(): PermissionManifest {
     const own = every.find((r) => keyOf(r) === key)!;
     const stoodFor = every.filter((r) => keyOf(r) !== key && r.service === own.service && r.satisfiedBy.includes(own.permission) && !requiredSet.has(keyOf(r)) && !optional.includes(keyOf(r)));
     const neededBy = [...new Set([...own.neededBy, ...stoodFor.flatMap((r) => r.neededBy)])];
-    const order: Need[] = [...enabledNeeds(EVERY_OPTION_ON), ...SETTING_REQUIREMENTS.map((x) => x.need)];
+    const order: Need[] = [...enabledNeeds(EVERY_OPTION_ON), ...reinstatementNeeds(EVERY_OPTION_ON), ...SETTING_REQUIREMENTS.map((x) => x.need)];
     neededBy.sort((a, b) => order.indexOf(a) - order.indexOf(b));
     const isOptional = optional.includes(key);
     return {

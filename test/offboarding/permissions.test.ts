@@ -19,13 +19,14 @@ import {
   OPTIONAL_GRANT_OPTIONS,
   permissionManifest,
   permissionManifestText,
+  reinstatementNeeds,
   REQUIREMENTS,
   requiredPermissions,
   ROLE_TEMPLATE_IDS,
   type ManifestGrant,
   type RequiredPermission,
 } from '../../src/offboarding/permissions';
-import { STEP_KINDS } from '../../src/offboarding/plan';
+import { REINSTATE_STEP_KINDS, STEP_KINDS } from '../../src/offboarding/plan';
 import { planOffboarding } from '../../src/offboarding/planner';
 import { group, snapshot } from './fixtures';
 
@@ -207,6 +208,30 @@ describe('permission manifest (infra/permissions.json) and the deployment guide'
     }
   });
 
+  it('grants what a reinstatement needs: required, but restoring an account goes with deleteAccount', () => {
+    const grantsOf = (optional: boolean): Set<string> =>
+      new Set([...manifest.graph.grants, ...manifest.exchange.grants, ...manifest.entraRoles].filter((g) => optional || !g.optional).flatMap((g) => [g.permission, ...(g.templateId ? [g.templateId] : [])]));
+    const base = { ...EVERY_OPTION_ON, ...Object.fromEntries(OPTIONAL_GRANT_OPTIONS.map((o) => [o, false])) };
+    const reqs = requiredPermissions(base, {}, { reinstatement: true });
+    for (const r of reqs) {
+      assert.ok(isSatisfied(r, grantsOf(false)), `${r.permission} (${r.neededBy.join(', ')}) is not covered by the required grants`);
+    }
+    // Every reinstatement step names what it needs.
+    for (const kind of REINSTATE_STEP_KINDS) {
+      assert.ok(REQUIREMENTS[kind].graph.length > 0 || REQUIREMENTS[kind].exchange, kind);
+    }
+    assert.deepEqual(find(reqs, 'UserAuthenticationMethod.ReadWrite.All')?.neededBy.includes('temporary-access-pass'), true);
+    assert.deepEqual(find(reqs, 'Policy.Read.AuthenticationMethod')?.neededBy, ['reinstate-preflight']);
+    assert.equal(find(reqs, 'User.DeleteRestore.All'), undefined, 'no account was deleted without deleteAccount');
+    const policy = manifest.graph.grants.find((g) => g.permission === 'Policy.Read.AuthenticationMethod')!;
+    assert.deepEqual([policy.optional, policy.neededBy], [false, ['reinstate-preflight']]);
+    const restore = manifest.graph.grants.find((g) => g.permission === 'User.DeleteRestore.All')!;
+    assert.deepEqual([restore.optional, restore.onlyWith, restore.neededBy], [true, ['deleteAccount'], ['delete-account', 'restore-account']]);
+    assert.ok(manifest.exchange.grants[0]!.neededBy.includes('remove-send-as'));
+    // The offboarding alone (the doctor's check) needs none of it.
+    assert.equal(find(requiredPermissions(base), 'Policy.Read.AuthenticationMethod'), undefined);
+  });
+
   it('the guide\'s Graph table lists exactly the manifest\'s grants, the optional ones marked with their option', () => {
     const table = section(grantSection, '### Microsoft Graph application permissions');
     const rows = [...table.matchAll(/^\| `([^`]+)` \| ([^|]+) \|/gm)].map((m) => ({ permission: m[1]!, grant: m[2]!.trim() }));
@@ -341,9 +366,11 @@ describe("the doctor's required set", () => {
       const without = await doctor(requiredOnly, EVERY_OPTION_ON);
       // The grants that go with a setting (OFFBOARDABLE_UNIT_ID) are checked when it is set: below.
       const byOption = (g: ManifestGrant): boolean => g.optional && (g.onlyWith ?? []).some((o) => (OPTIONAL_GRANT_OPTIONS as readonly string[]).includes(o));
+      // The doctor checks the offboarding's needs; the manifest's neededBy also names the reinstatement's.
+      const reinstating = new Set<string>(reinstatementNeeds(EVERY_OPTION_ON));
       assert.deepEqual(
         without.missing.map((m) => [m.permission, m.neededBy]),
-        manifest.graph.grants.filter(byOption).map((g) => [g.permission, g.neededBy]),
+        manifest.graph.grants.filter(byOption).map((g) => [g.permission, g.neededBy.filter((n) => !reinstating.has(n))]),
       );
       assert.match(formatDoctorReport(without), /Role-assignable groups: left in place, each with a follow-up for IT: RoleManagement\.ReadWrite\.Directory is not granted, so a request with removeFromRoleAssignableGroups on would fail/);
       const all = await doctor(tokens(manifest.graph.grants.map((g) => g.permission), required(manifest.exchange.grants), wids), EVERY_OPTION_ON);

@@ -1,12 +1,39 @@
-// WIP-PLACEHOLDER: replaced by the reinstatement runners.
+// Reinstatement step kind → runner. Each undoes one kind of offboarding change and treats "already back" (or "already
+// gone" for removals) as done, so a retry or a second reinstatement changes nothing (docs/ENGINE.md).
 import type { ReinstateStepKind } from '../../plan';
 import type { StepRunner } from '../context';
+import { autoReplyOff } from './auto-reply-off';
+import { enableEntraDevices } from './enable-entra-devices';
+import { enableSignIn } from './enable-sign-in';
+import { mailboxToRegular, restoreMobileProtocols, showInAddressList } from './mailbox';
+import { removeFullAccess, removeSendAs } from './mailbox-permissions';
+import { rejoinDistributionLists } from './rejoin-distribution-lists';
+import { rejoinGroups, rejoinLicenceGroups } from './rejoin-groups';
+import { removeOneDriveAccess } from './remove-onedrive-access';
+import { restoreAccount } from './restore-account';
+import { restoreDirectLicences } from './restore-direct-licences';
+import { restoreGroupOwnerships } from './restore-group-ownerships';
+import { temporaryAccessPass } from './temporary-access-pass';
+import { undoGroupHandover } from './undo-group-handover';
 
-const notYet: StepRunner = () => Promise.reject(new Error('WIP-PLACEHOLDER'));
-export const REINSTATE_RUNNERS: Record<ReinstateStepKind, StepRunner> = Object.fromEntries(
-  ['restore-account', 'enable-sign-in', 'temporary-access-pass', 'restore-direct-licences', 'rejoin-licence-groups', 'mailbox-to-regular', 'remove-full-access', 'remove-send-as', 'auto-reply-off', 'show-in-address-list', 'restore-mobile-protocols', 'remove-onedrive-access', 'rejoin-groups', 'rejoin-distribution-lists', 'restore-group-ownerships', 'undo-group-handover', 'enable-entra-devices'].map((k) => [k, notYet]),
-) as Record<ReinstateStepKind, StepRunner>;
+export { issueTemporaryAccessPass, type PassSettings } from './temporary-access-pass';
 
-export function issueTemporaryAccessPass(..._args: unknown[]): Promise<import('../../reinstate/pass-vault').HeldPass> {
-  return Promise.reject(new Error('WIP-PLACEHOLDER'));
-}
+export const REINSTATE_RUNNERS: Record<ReinstateStepKind, StepRunner> = {
+  'restore-account': restoreAccount,
+  'enable-sign-in': enableSignIn,
+  'temporary-access-pass': temporaryAccessPass,
+  'restore-direct-licences': restoreDirectLicences,
+  'rejoin-licence-groups': rejoinLicenceGroups,
+  'mailbox-to-regular': mailboxToRegular,
+  'remove-full-access': removeFullAccess,
+  'remove-send-as': removeSendAs,
+  'auto-reply-off': autoReplyOff,
+  'show-in-address-list': showInAddressList,
+  'restore-mobile-protocols': restoreMobileProtocols,
+  'remove-onedrive-access': removeOneDriveAccess,
+  'rejoin-groups': rejoinGroups,
+  'rejoin-distribution-lists': rejoinDistributionLists,
+  'restore-group-ownerships': restoreGroupOwnerships,
+  'undo-group-handover': undoGroupHandover,
+  'enable-entra-devices': enableEntraDevices,
+};

@@ -1,0 +1,72 @@
+// The reinstated person's mailbox back as it was: a user mailbox again, shown in the address lists, ActiveSync / POP /
+// IMAP as before. Each reads the mailbox first and writes only what differs; a failed read does not block the write.
+import type { M365Error } from '../../../m365/errors';
+import { forEachTarget, type StepContext, type StepRunner, type TargetOutcome } from '../context';
+import { onPremisesIsSkipped } from '../exchange-mailbox';
+import { ALREADY_BACK, readOrUndefined } from './shared';
+
+async function firstOf<T>(ctx: StepContext, cmdlet: string): Promise<T | undefined> {
+  const upn = ctx.people.leaver.userPrincipalName;
+  const read = await readOrUndefined(() => ctx.exchange.invoke<T>(cmdlet, { Identity: upn }, upn));
+  return read?.value[0];
+}
+
+function onMailbox(ctx: StepContext, act: (upn: string) => Promise<string>, interpret?: (error: M365Error) => TargetOutcome): Promise<void> {
+  return forEachTarget(ctx, ctx.step.targets, () => act(ctx.people.leaver.userPrincipalName), interpret);
+}
+
+export const mailboxToRegular: StepRunner = (ctx) =>
+  onMailbox(ctx, async (upn) => {
+    const mailbox = await firstOf<{ RecipientTypeDetails?: string }>(ctx, 'Get-Mailbox');
+    if (mailbox?.RecipientTypeDetails === 'UserMailbox') {
+      return ALREADY_BACK;
+    }
+    await ctx.exchange.invoke('Set-Mailbox', { Identity: upn, Type: 'Regular' }, upn);
+    return 'a user mailbox again';
+  });
+
+/** As the hide step's: on-premises AD masters msExchHideFromAddressLists for a synced mailbox. */
+export function showInAdFollowUp(name: string, upn: string): string {
+  return `Show ${name} in the address lists in on-premises AD: set msExchHideFromAddressLists to FALSE (Exchange Management Shell: Set-RemoteMailbox ${upn} -HiddenFromAddressListsEnabled $false), then let it sync.`;
+}
+
+export const showInAddressList: StepRunner = (ctx) => {
+  const { displayName, userPrincipalName } = ctx.people.leaver;
+  return onMailbox(
+    ctx,
+    async (upn) => {
+      const mailbox = await firstOf<{ HiddenFromAddressListsEnabled?: boolean }>(ctx, 'Get-Mailbox');
+      if (mailbox?.HiddenFromAddressListsEnabled === false) {
+        return ALREADY_BACK;
+      }
+      await ctx.exchange.invoke('Set-Mailbox', { Identity: upn, HiddenFromAddressListsEnabled: false }, upn);
+      return 'shown in the address lists';
+    },
+    onPremisesIsSkipped(showInAdFollowUp(displayName, userPrincipalName)),
+  );
+};
+
+const PROTOCOLS = [
+  ['activeSync', 'ActiveSyncEnabled'],
+  ['pop', 'PopEnabled'],
+  ['imap', 'ImapEnabled'],
+] as const;
+
+/** Params activeSync / pop / imap: the values before the offboarding (one not given is left as it is). */
+export const restoreMobileProtocols: StepRunner = (ctx) =>
+  onMailbox(ctx, async (upn) => {
+    const wanted: Record<string, boolean> = {};
+    for (const [param, field] of PROTOCOLS) {
+      const value = ctx.step.params?.[param];
+      if (typeof value === 'boolean') {
+        wanted[field] = value;
+      }
+    }
+    const now = await firstOf<Record<string, unknown>>(ctx, 'Get-CASMailbox');
+    const differs = Object.entries(wanted).filter(([field, value]) => now?.[field] !== value);
+    if (differs.length === 0) {
+      return ALREADY_BACK;
+    }
+    await ctx.exchange.invoke('Set-CASMailbox', { Identity: upn, ...Object.fromEntries(differs) }, upn);
+    return `${differs.map(([field, value]) => `${field.replace(/Enabled$/, '')} ${value ? 'on' : 'off'}`).join(', ')}`;
+  });
