@@ -123,11 +123,73 @@ describe('reinstatement (use case, simulated tenant)', function () {
     assert.ok(!stillOpen.ok && /still open/.test(stillOpen.reason), JSON.stringify(stillOpen));
     const unknown = await s.reinstatements.prepare(isaac(), 'OFB-ZZZZZZ', personal);
     assert.ok(!unknown.ok && unknown.reason === 'There is no offboarding request OFB-ZZZZZZ.');
-    const notOperator = await s.reinstatements.prepare(marcus(), open.request.id, personal);
+    const notOperator = await s.reinstatements.prepare({ id: P().approver1!, displayName: 'Approver One' }, open.request.id, personal);
     assert.ok(!notOperator.ok && /operators group/.test(notOperator.reason));
-    assert.ok((await s.cancel(open.request.id, isaac())).ok);
+    const cancelledNow = await s.cancel(open.request.id, isaac());
+    assert.ok(cancelledNow.ok, JSON.stringify(cancelledNow));
     const cancelled = await s.reinstatements.prepare(isaac(), open.request.id, personal);
     assert.ok(!cancelled.ok && /never ran/.test(cancelled.reason));
     assert.equal(tenant.requestLog().filter((e) => isM365Write(e) && e.status < 400).length, 0);
+  });
+
+  it('refuses after the offboarding too: the person themself, a reinstatement id, another open request; a rejection writes nothing', async () => {
+    const s = service();
+    const offboarding = await offboardJane(s);
+    // Jane made an operator (say she was IT): her own offboarding does not exist for her (visibility.ts).
+    await graph.call({ method: 'POST', url: `/groups/${tenant.groups.operatorsGroupId}/members/$ref`, body: { '@odata.id': `https://graph.microsoft.com/v1.0/directoryObjects/${P().jane!}` } });
+    const herself = await s.reinstatements.prepare({ id: P().jane!, displayName: 'Jane Doe' }, offboarding.id, personal);
+    assert.deepEqual(herself, { ok: false, reason: `There is no offboarding request ${offboarding.id}.` });
+    const byName = await s.reinstatements.submit({ requester: { id: P().jane!, displayName: 'Jane Doe' }, offboardingId: offboarding.id, removeHandovers: false, teams: {}, where: personal });
+    assert.equal(byName.ok, false);
+    // A reinstatement id is not an offboarding's.
+    const submitted = await s.reinstatements.submit({ requester: isaac(), offboardingId: offboarding.id, removeHandovers: false, teams: {}, where: personal });
+    assert.ok(submitted.ok, submitted.ok ? '' : submitted.reason);
+    const byOwnId = await s.reinstatements.prepare(isaac(), submitted.request.id, personal);
+    assert.ok(!byOwnId.ok && /is a reinstatement/.test(byOwnId.reason));
+    // One open request per person, of any kind.
+    const second = await s.reinstatements.submit({ requester: isaac(), offboardingId: offboarding.id, removeHandovers: false, teams: {}, where: personal });
+    assert.ok(!second.ok && second.reason.includes(`already has an open request, ${submitted.request.id}`), JSON.stringify(second));
+    const offboardAgain = await s.submit({ requester: isaac(), leaverId: P().jane!, inheritorId: P().inheritorCandidate!, options: DEFAULT_OPTIONS, teams: {}, where: personal });
+    assert.ok(!offboardAgain.ok && offboardAgain.reason.includes(submitted.request.id));
+    // Rejected: nothing written, the person free again.
+    const writes = tenant.requestLog().filter((e) => isM365Write(e) && e.status < 400).length;
+    assert.ok((await s.decide(submitted.request.id, marcus(), 'rejected')).ok);
+    await s.idle();
+    assert.equal(tenant.requestLog().filter((e) => isM365Write(e) && e.status < 400).length, writes);
+    assert.equal(await s.openRequestFor(P().jane!), undefined);
+  });
+
+  it('a stopped offboarding hands its claim over, gets it back on a rejection, and is closed for good on approval', async () => {
+    const s = service();
+    const done = await offboardJane(s);
+    // As a stop leaves it: stopped, still holding Jane's claim.
+    await store.put('requests', done.id, { ...done, status: 'stopped', stop: { by: isaac(), at: clock.toISOString() } }, (await store.get('requests', done.id))!.etag);
+    await store.put('open-by-leaver', P().jane!, { requestId: done.id }, null);
+    const first = await s.reinstatements.submit({ requester: isaac(), offboardingId: done.id, removeHandovers: false, teams: {}, where: personal });
+    assert.ok(first.ok, first.ok ? '' : first.reason);
+    assert.equal((await s.openRequestFor(P().jane!))?.id, first.request.id, 'the reinstatement holds the claim');
+    assert.equal((await s.retry(done.id, isaac())).ok, false, 'the stopped offboarding can no longer be resumed');
+    assert.ok((await s.decide(first.request.id, marcus(), 'rejected')).ok);
+    await s.idle();
+    assert.equal((await s.openRequestFor(P().jane!))?.id, done.id, 'rejected: the claim goes back to the stopped offboarding');
+    const second = await s.reinstatements.submit({ requester: isaac(), offboardingId: done.id, removeHandovers: false, teams: {}, where: personal });
+    assert.ok(second.ok, second.ok ? '' : second.reason);
+    assert.ok((await s.decide(second.request.id, marcus(), 'approved')).ok);
+    await s.idle();
+    assert.equal((await s.get(done.id))?.status, 'closed', 'closed for good');
+    assert.equal((await s.get(second.request.id))?.status, 'completed');
+    assert.equal(await s.openRequestFor(P().jane!), undefined);
+  });
+
+  it('an account deleted more than 30 days ago is refused', async () => {
+    const s = service();
+    const deleted = await offboardJane(s, { convertToShared: false, grantFullAccess: false, grantSendAs: false, autoReply: false, forwardToInheritor: false, deleteAccount: true });
+    tenant.advanceClock(31 * 86_400_000);
+    clock = new Date(Date.now() + 31 * 86_400_000);
+    const late = await s.reinstatements.prepare(isaac(), deleted.id, personal);
+    assert.ok(late.ok, late.ok ? '' : late.reason);
+    assert.match(late.preview.plan.refusals.join(' '), /deleted more than 30 days ago/);
+    const refused = await s.reinstatements.submit({ requester: isaac(), offboardingId: deleted.id, removeHandovers: false, teams: {}, where: personal });
+    assert.ok(!refused.ok && /more than 30 days ago/.test(refused.reason));
   });
 });

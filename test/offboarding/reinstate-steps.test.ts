@@ -402,14 +402,21 @@ describe('reinstatement runners', () => {
   });
 
   describe('mailbox', () => {
-    it('mailbox-to-regular: Get-Mailbox, then Set-Mailbox -Type Regular; a user mailbox is back', async () => {
-      const f = fake(undefined, (c) => (c === 'Get-Mailbox' ? { value: [{ RecipientTypeDetails: 'SharedMailbox' }] } : undefined));
+    it('mailbox-to-regular: Get-Mailbox, then Set-Mailbox -Type Regular, done once Exchange reports a user mailbox; a user mailbox is back', async () => {
+      // Exchange converts a while after accepting: the second Get-Mailbox after the change reports it.
+      let converted = 0;
+      const f = fake(undefined, (c) => {
+        if (c === 'Set-Mailbox') {
+          converted = 1;
+        } else if (c === 'Get-Mailbox') {
+          return { value: [{ RecipientTypeDetails: converted > 0 && converted++ > 1 ? 'UserMailbox' : 'SharedMailbox' }] };
+        }
+        return undefined;
+      });
       const { records } = await run('mailbox-to-regular', [JANE], f);
-      assert.deepEqual(f.cmdlets, [
-        { cmdlet: 'Get-Mailbox', parameters: { Identity: 'jane@contoso.com' } },
-        { cmdlet: 'Set-Mailbox', parameters: { Identity: 'jane@contoso.com', Type: 'Regular' } },
-      ]);
-      assert.equal(records.get('u-jane')?.status, 'done');
+      const get = { cmdlet: 'Get-Mailbox', parameters: { Identity: 'jane@contoso.com' } };
+      assert.deepEqual(f.cmdlets, [get, { cmdlet: 'Set-Mailbox', parameters: { Identity: 'jane@contoso.com', Type: 'Regular' } }, get, get]);
+      assert.deepEqual(statusOf(records), { 'u-jane': 'done: a user mailbox again (reported by Exchange after 2 checks)' });
       await secondRunIsQuiet('mailbox-to-regular', [JANE], records);
       const back = fake(undefined, () => ({ value: [{ RecipientTypeDetails: 'UserMailbox' }] }));
       assert.deepEqual(statusOf((await run('mailbox-to-regular', [JANE], back)).records), { 'u-jane': 'done: already back' });

@@ -1,6 +1,6 @@
 // The reinstated person's mailbox back as it was: a user mailbox again, shown in the address lists, ActiveSync / POP /
 // IMAP as before. Each reads the mailbox first and writes only what differs; a failed read does not block the write.
-import type { M365Error } from '../../../m365/errors';
+import { M365Error } from '../../../m365/errors';
 import { forEachTarget, type StepContext, type StepRunner, type TargetOutcome } from '../context';
 import { onPremisesIsSkipped } from '../exchange-mailbox';
 import { ALREADY_BACK, readOrUndefined } from './shared';
@@ -22,8 +22,30 @@ export const mailboxToRegular: StepRunner = (ctx) =>
       return ALREADY_BACK;
     }
     await ctx.exchange.invoke('Set-Mailbox', { Identity: upn, Type: 'Regular' }, upn);
-    return 'a user mailbox again';
+    return untilUserMailbox(ctx, upn);
   });
+
+/**
+ * Exchange converts a mailbox some time after accepting the change: done only once Get-Mailbox reports a user mailbox
+ * (polled like the offboarding's wait for a shared one, with the same settings).
+ */
+async function untilUserMailbox(ctx: StepContext, upn: string): Promise<string> {
+  const { sharedPollInitialMs, sharedPollMaxMs, sharedPollTimeoutMs } = ctx.settings;
+  const deadline = ctx.now() + sharedPollTimeoutMs;
+  let wait = sharedPollInitialMs;
+  for (let polls = 1; ; polls++) {
+    const { value } = await ctx.exchange.invoke<{ RecipientTypeDetails?: string }>('Get-Mailbox', { Identity: upn }, upn);
+    const type = value[0]?.RecipientTypeDetails;
+    if (type === 'UserMailbox') {
+      return `a user mailbox again (reported by Exchange after ${polls} ${polls === 1 ? 'check' : 'checks'})`;
+    }
+    if (ctx.now() + wait > deadline) {
+      throw new M365Error({ service: 'exchange', status: 408, code: 'MailboxNotUserYet', message: `Exchange accepted the change but still reports ${type ?? 'no mailbox type'} after ${Math.round(sharedPollTimeoutMs / 60000)} min: check the mailbox`, cmdlet: 'Get-Mailbox' });
+    }
+    await ctx.sleep(wait);
+    wait = Math.min(sharedPollMaxMs, Math.round(wait * 1.5));
+  }
+}
 
 /** As the hide step's: on-premises AD masters msExchHideFromAddressLists for a synced mailbox. */
 export function showInAdFollowUp(name: string, upn: string): string {
