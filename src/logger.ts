@@ -14,6 +14,9 @@ export const REDACTED_KEYS = [
   'accessToken',
   'token',
   'passwordProfile',
+  // A reinstatement's Temporary Access Pass (Graph's answer, and the vault's record): never logged, even by mistake.
+  'temporaryAccessPass',
+  'pass',
 ];
 
 export function createLogger(options: { level?: string; destination?: pino.DestinationStream } = {}): Logger {

@@ -256,7 +256,8 @@ const missingEntry = (r: RequiredPermission): MissingPermission => ({ service: r
 export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
   // The governor's state before the probes: the budget use of the bot's own runs, not of the doctor's requests.
   const governor = governorOf(opts);
-  const required = requiredPermissions(opts.options, { offboardableUnit: opts.offboardableUnitId !== undefined });
+  // A reinstatement may be asked for any time: its needs are checked too (restoring an account goes with deleteAccount).
+  const required = requiredPermissions(opts.options, { offboardableUnit: opts.offboardableUnitId !== undefined }, { reinstatement: true });
   const exchangeProbe = probeExchange(opts.exchange);
   const notes: string[] = [];
 

@@ -337,12 +337,24 @@ export class Housekeeping {
   }
 
   /** Gives the leaver back, if this request holds them. */
-  private async unclaim(request: OffboardingRequest): Promise<void> {
-    const claim = await this.deps.store.get<{ requestId: string }>(this.deps.claims, request.leaver.id);
-    if (claim?.value.requestId === request.id) {
-      await this.deps.store.delete(this.deps.claims, request.leaver.id, claim.etag).catch(() => undefined);
-    }
+  private unclaim(request: OffboardingRequest): Promise<void> {
+    return releaseClaim(this.deps.store, { claims: this.deps.claims, requests: this.deps.requests }, request);
   }
+}
+
+/**
+ * The one rule for letting go of a person's claim: only the request holding it lets go. A reinstatement that never
+ * ran (rejected, cancelled, expired, withdrawn) hands it back to the stopped offboarding it took it from; otherwise the
+ * person is free for a new request.
+ */
+export async function releaseClaim(store: Store, collections: { claims: string; requests: string }, request: OffboardingRequest): Promise<void> {
+  const claim = await store.get<{ requestId: string }>(collections.claims, request.leaver.id);
+  if (claim?.value.requestId !== request.id) {
+    return;
+  }
+  const stopped = request.reinstates && !request.runId ? (await store.get<OffboardingRequest>(collections.requests, request.reinstates.requestId))?.value : undefined;
+  const release = stopped?.status === 'stopped' && !stopped.reinstatedBy ? store.put(collections.claims, request.leaver.id, { requestId: stopped.id }, claim.etag) : store.delete(collections.claims, request.leaver.id, claim.etag);
+  await release.catch(() => undefined);
 }
 
 /** An approver's delivery record; none yet means the submit's own attempt, started when the request was created. */

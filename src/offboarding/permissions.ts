@@ -127,9 +127,9 @@ export const EXCHANGE_CMDLETS: ReadonlyArray<{ cmdlet: string; roles: readonly s
     neededBy: ['preflight', 'await-shared-mailbox', 'reinstate-preflight', 'mailbox-to-regular', 'show-in-address-list'],
   },
   { cmdlet: 'Get-MailboxStatistics', roles: ['Mail Recipients', 'View-Only Recipients'], neededBy: ['preflight'] },
-  { cmdlet: 'Get-CASMailbox', roles: ['Mail Recipients', 'View-Only Recipients'], neededBy: ['preflight', 'reinstate-preflight', 'restore-mobile-protocols'] },
-  { cmdlet: 'Get-MailboxPermission', roles: ['Mail Recipients', 'View-Only Recipients'], neededBy: ['reinstate-preflight', 'remove-full-access'] },
-  { cmdlet: 'Get-RecipientPermission', roles: ['Mail Recipients', 'View-Only Recipients'], neededBy: ['reinstate-preflight', 'remove-send-as'] },
+  { cmdlet: 'Get-CASMailbox', roles: ['Mail Recipients', 'View-Only Recipients'], neededBy: ['preflight', 'restore-mobile-protocols'] },
+  { cmdlet: 'Get-MailboxPermission', roles: ['Mail Recipients', 'View-Only Recipients'], neededBy: ['grant-full-access', 'remove-full-access'] },
+  { cmdlet: 'Get-RecipientPermission', roles: ['Mail Recipients', 'View-Only Recipients'], neededBy: ['grant-send-as', 'remove-send-as'] },
   { cmdlet: 'Get-InboxRule', roles: ['Mail Recipients'], neededBy: ['preflight', 'clear-inbox-rules'] },
   { cmdlet: 'Get-MobileDevice', roles: ['Mail Recipients', 'View-Only Recipients'], neededBy: ['preflight', 'remove-mobile-mail'] },
   { cmdlet: 'Get-MobileDeviceStatistics', roles: ['Mail Recipients', 'View-Only Recipients'], neededBy: ['remove-mobile-mail'] },
@@ -141,8 +141,8 @@ export const EXCHANGE_CMDLETS: ReadonlyArray<{ cmdlet: string; roles: readonly s
   { cmdlet: 'Remove-DistributionGroupMember', roles: ['Distribution Groups', 'Security Group Creation and Membership'], neededBy: ['leave-distribution-lists'] },
   { cmdlet: 'Remove-InboxRule', roles: ['Mail Recipients'], neededBy: ['clear-inbox-rules'] },
   { cmdlet: 'Set-CASMailbox', roles: ['Mail Recipients'], neededBy: ['disable-mobile-protocols', 'restore-mobile-protocols'] },
-  { cmdlet: 'Remove-MailboxPermission', roles: ['Mail Recipients'], neededBy: ['remove-full-access'] },
-  { cmdlet: 'Remove-RecipientPermission', roles: ['Mail Recipients'], neededBy: ['remove-send-as'] },
+  { cmdlet: 'Remove-MailboxPermission', roles: ['Mail Recipients'], neededBy: ['grant-full-access', 'remove-full-access'] },
+  { cmdlet: 'Remove-RecipientPermission', roles: ['Mail Recipients'], neededBy: ['grant-send-as', 'remove-send-as'] },
   { cmdlet: 'Add-DistributionGroupMember', roles: ['Distribution Groups', 'Security Group Creation and Membership'], neededBy: ['rejoin-distribution-lists'] },
   { cmdlet: 'Clear-MobileDevice', roles: ['Mail Recipients'], neededBy: ['remove-mobile-mail'] },
   { cmdlet: 'Remove-CalendarEvents', roles: ['Mail Recipients'], neededBy: ['cancel-meetings'] },
@@ -219,12 +219,12 @@ export const REQUIREMENTS: Record<RequirementNeed, Requirement> = {
   'delete-account': { graph: ['User.DeleteRestore.All'], roles: [USER_ADMIN_ROLE] },
 
   // ---- Reinstatement (reinstate/planner.ts, steps/reinstate/): undoing an offboarding. -------------------------------
-  // Its read-only preflight: the deleted account (directory-deleteditems-get: User.Read.All for users), the tenant's
-  // Temporary Access Pass policy, seats (subscribedsku-list) and the user's licences, groups and registered devices,
-  // the mailbox and who holds FullAccess / SendAs, the mobile protocols, the inheritor's OneDrive permissions
-  // (driveitem-list-permissions) and the automatic reply (user-get-mailboxsettings).
+  // Its read-only preflight (reinstate/preflight.ts): the deleted account (directory-deleteditems-get: User.Read.All for
+  // users), the tenant's Temporary Access Pass policy and whether it applies (checkMemberGroups), seats
+  // (subscribedsku-list) and the user's licences, groups, ownerships and registered devices, and Get-Mailbox. The
+  // rest (permissions, protocols, the automatic reply) each step reads when it runs.
   'reinstate-preflight': {
-    graph: ['User.Read.All', 'Policy.Read.AuthenticationMethod', 'LicenseAssignment.Read.All', 'GroupMember.Read.All', 'Device.Read.All', 'Files.Read.All', 'MailboxSettings.Read'],
+    graph: ['User.Read.All', 'Policy.Read.AuthenticationMethod', 'LicenseAssignment.Read.All', 'GroupMember.Read.All', 'Device.Read.All'],
     exchange: true,
   },
   // directory-deleteditem-restore; as delete-account, a role for restoring users with directory roles.

@@ -158,6 +158,8 @@ export interface OffboardingRequest {
   reinstates?: Reinstates;
   /** A reinstatement's Temporary Access Pass was shown to the requester (when; the pass itself is never stored). */
   passShownAt?: string;
+  /** An offboarding undone by this approved reinstatement: never resumed or retried again. */
+  reinstatedBy?: string;
   status: RequestStatus;
   leaver: PersonRef;
   inheritor: PersonRef;

@@ -9,7 +9,7 @@ import type { Audit } from './audit';
 import type { Directory } from './directory';
 import type { OffboardingEngine } from './engine';
 import type { ProgressEvent, RunView } from './executor';
-import { Housekeeping, type DeliveryOutcome, type RequesterNews } from './housekeeping';
+import { Housekeeping, releaseClaim, type DeliveryOutcome, type RequesterNews } from './housekeeping';
 import { LIMITS, tooLong } from './limits';
 import * as lifecycle from './requests';
 import type { Actor, ChannelData, OffboardingRequest } from './requests';
@@ -372,10 +372,12 @@ export class OffboardingService {
   /** Approved → scheduled (a later effective time) or running now. Safe to call again: it only moves forward. */
   async begin(requestId: string): Promise<void> {
     const now = this.now();
-    const result = await this.update(requestId, (r) => (r.status === 'approved' ? { ok: true, value: lifecycle.schedule(r, now) } : refused('not approved')));
-    if (result.ok && result.request.reinstates) {
-      await this.reinstatements.approved(result.request); // a stopped offboarding it undoes is closed for good
+    const approved = await this.get(requestId);
+    if (approved?.status === 'approved' && approved.reinstates) {
+      // Before it runs (again after a crash: idempotent): the offboarding it undoes can't be resumed or retried any more.
+      await this.reinstatements.approved(approved);
     }
+    const result = await this.update(requestId, (r) => (r.status === 'approved' ? { ok: true, value: lifecycle.schedule(r, now) } : refused('not approved')));
     if (result.ok && result.request.status === 'running') {
       await this.run(result.request.id);
     } else if (result.ok && result.request.status === 'scheduled' && Date.parse(result.request.effectiveAt ?? '') > now.getTime()) {
@@ -431,6 +433,9 @@ export class OffboardingService {
     const existing = await this.get(requestId);
     if (!existing || !canSee(existing, by, true)) {
       return refused(requestNotFound(requestId)); // an operator who is the leaver: as if it did not exist
+    }
+    if (existing.reinstatedBy) {
+      return refused(`${existing.id} was undone by ${existing.reinstatedBy}: its steps are not run again. Nothing was changed.`);
     }
     // A newer request for the same person owns their offboarding now: its run, not this retry.
     const newer = await this.openRequestFor(existing.leaver.id);
@@ -621,18 +626,9 @@ export class OffboardingService {
     return refused(`${id} is changing right now: try again.`);
   }
 
-  /**
-   * A request that ended frees its leaver for a new one. A reinstatement that ends without closing the stopped
-   * offboarding it took the claim from (rejected, expired, cancelled) hands the claim back to it.
-   */
-  private async release(request: OffboardingRequest): Promise<void> {
-    const pointer = await this.deps.store.get<{ requestId: string }>(OPEN_BY_LEAVER, request.leaver.id);
-    if (pointer?.value.requestId !== request.id) {
-      return;
-    }
-    const stopped = request.reinstates ? await this.get(request.reinstates.requestId) : undefined;
-    const release = stopped?.status === 'stopped' ? this.deps.store.put(OPEN_BY_LEAVER, request.leaver.id, { requestId: stopped.id }, pointer.etag) : this.deps.store.delete(OPEN_BY_LEAVER, request.leaver.id, pointer.etag);
-    await release.catch(() => undefined);
+  /** A request that ended frees its person (or hands the claim back: housekeeping.ts releaseClaim). */
+  private release(request: OffboardingRequest): Promise<void> {
+    return releaseClaim(this.deps.store, { claims: OPEN_BY_LEAVER, requests: REQUESTS }, request);
   }
 }
 

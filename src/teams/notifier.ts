@@ -204,14 +204,6 @@ export class TeamsNotifier implements RequestNotifier {
     }
   }
 
-  /** passReady for a request id (what the pass vault's listener has). Never throws. */
-  async passReadyFor(requestId: string): Promise<void> {
-    const request = await this.service.get(requestId).catch((err: unknown) => this.warn(err, requestId, 'could not read the request for its pass'));
-    if (request) {
-      await this.passReady(request);
-    }
-  }
-
   /** The card in the approver's stored 1:1 chat only (no chat opened, no install, no thread): personalChatOpened. */
   private async deliverToStoredChat(request: OffboardingRequest, refs: TeamsRefs, approverId: string): Promise<ApprovalCardRef | undefined> {
     const known = await this.options.personalChats?.get(refs.tenantId, approverId);

@@ -20,7 +20,7 @@ const b64url = (o: unknown): string => Buffer.from(JSON.stringify(o)).toString('
 const jwt = (claims: Record<string, unknown>): string => `${b64url({ alg: 'none', typ: 'JWT' })}.${b64url(claims)}.`;
 
 const APP_ID = '11111111-2222-4333-8444-555555555555';
-const ROLES_NEEDED = [...new Set(requiredPermissions(DEFAULT_OPTIONS).filter((r) => r.service === 'graph').map((r) => r.permission))];
+const ROLES_NEEDED = [...new Set(requiredPermissions(DEFAULT_OPTIONS, {}, { reinstatement: true }).filter((r) => r.service === 'graph').map((r) => r.permission))];
 const WIDS = [ROLE_TEMPLATE_IDS['User Administrator']!, ROLE_TEMPLATE_IDS['Exchange Administrator']!, '0997a1d0-0d1d-4acb-b408-d5ca73121e90'];
 
 function credential(graphClaims: Record<string, unknown>, exchangeClaims: Record<string, unknown> = { appid: APP_ID, roles: ['Exchange.ManageAsApp'], wids: WIDS }): TokenCredential & { tokens: string[] } {
@@ -73,13 +73,14 @@ describe('m365 doctor', () => {
     assert.deepEqual(
       report.missing.map((m) => [m.permission, m.neededBy]),
       [
-        ['Group.ReadWrite.All', ['hand-over-owned-groups', 'drop-group-ownerships']],
-        ['LicenseAssignment.ReadWrite.All', ['remove-direct-licences']],
+        // A reinstatement's steps too: it may be asked for any time.
+        ['Group.ReadWrite.All', ['hand-over-owned-groups', 'drop-group-ownerships', 'restore-group-ownerships', 'undo-group-handover']],
+        ['LicenseAssignment.ReadWrite.All', ['remove-direct-licences', 'restore-direct-licences']],
       ],
     );
     assert.equal(report.ok, false);
     const text = formatDoctorReport(report);
-    assert.match(text, /Graph permission LicenseAssignment\.ReadWrite\.All \(or User\.ReadWrite\.All, Directory\.ReadWrite\.All\): needed by remove-direct-licences/);
+    assert.match(text, /Graph permission LicenseAssignment\.ReadWrite\.All \(or User\.ReadWrite\.All, Directory\.ReadWrite\.All\): needed by remove-direct-licences, restore-direct-licences/);
     assert.match(text, /Result: something needs attention/);
   });
 

@@ -318,7 +318,8 @@ function unionOverEnabledSteps(options: OffboardingOptions): Map<string, string[
   const add = (key: string, need: string): void => {
     union.set(key, [...(union.get(key) ?? []), need]);
   };
-  for (const need of ['preflight', 'approval-card', 'scheduled-times', ...enabled] as Array<keyof typeof REQUIREMENTS>) {
+  // A reinstatement may be asked for any time: the doctor counts its needs too.
+  for (const need of ['preflight', 'approval-card', 'scheduled-times', ...enabled, ...reinstatementNeeds(options)] as Array<keyof typeof REQUIREMENTS>) {
     const r = REQUIREMENTS[need];
     r.graph.forEach((p) => add(`graph:${p}`, need));
     if (r.exchange) {
@@ -366,11 +367,9 @@ describe("the doctor's required set", () => {
       const without = await doctor(requiredOnly, EVERY_OPTION_ON);
       // The grants that go with a setting (OFFBOARDABLE_UNIT_ID) are checked when it is set: below.
       const byOption = (g: ManifestGrant): boolean => g.optional && (g.onlyWith ?? []).some((o) => (OPTIONAL_GRANT_OPTIONS as readonly string[]).includes(o));
-      // The doctor checks the offboarding's needs; the manifest's neededBy also names the reinstatement's.
-      const reinstating = new Set<string>(reinstatementNeeds(EVERY_OPTION_ON));
       assert.deepEqual(
         without.missing.map((m) => [m.permission, m.neededBy]),
-        manifest.graph.grants.filter(byOption).map((g) => [g.permission, g.neededBy.filter((n) => !reinstating.has(n))]),
+        manifest.graph.grants.filter(byOption).map((g) => [g.permission, g.neededBy]),
       );
       assert.match(formatDoctorReport(without), /Role-assignable groups: left in place, each with a follow-up for IT: RoleManagement\.ReadWrite\.Directory is not granted, so a request with removeFromRoleAssignableGroups on would fail/);
       const all = await doctor(tokens(manifest.graph.grants.map((g) => g.permission), required(manifest.exchange.grants), wids), EVERY_OPTION_ON);

@@ -65,6 +65,8 @@ describe('reinstatement: crash and resume (kill -9)', function () {
       ];
       let mode: 'approve' | 'resume' = 'approve';
       const kills: string[] = [];
+      /** The pass whose answer the kill lost: the restarted run must delete it before it creates another. */
+      const lost: string[] = [];
       for (const point of points) {
         const { child, exited } = startChild(tenant, dataDir, mode, requestId);
         const reached = await waitFor(tenant, point, exited);
@@ -72,6 +74,9 @@ describe('reinstatement: crash and resume (kill -9)', function () {
           child.kill('SIGKILL');
           assert.equal((await exited).signal, 'SIGKILL');
           kills.push(point.name);
+          if (point.name === 'pass created') {
+            lost.push(...(await graph.list<{ id: string }>(`/users/${jane.id}/authentication/temporaryAccessPassMethods`)).map((m) => m.id));
+          }
         } else {
           const { code, output } = await exited;
           assert.equal(code, 0, output);
@@ -84,8 +89,13 @@ describe('reinstatement: crash and resume (kill -9)', function () {
       assert.equal(code, 0, output);
       assert.match(output, /ended completed\b/);
       assert.deepEqual(await observe(graph, exchange, jane.id, jane.userPrincipalName, heir, driveId), before);
-      const tapCount = async () => (await graph.list(`/users/${jane.id}/authentication/temporaryAccessPassMethods`)).length;
-      assert.equal(await tapCount(), 1, 'one pass: the one whose answer was lost was replaced, not added to');
+      const tapIds = async () => (await graph.list<{ id: string }>(`/users/${jane.id}/authentication/temporaryAccessPassMethods`)).map((m) => m.id);
+      assert.equal(lost.length, 1, 'the kill came after Entra created the pass');
+      const deleted = (id: string) => tenant.requestLog().some((e) => e.method === 'DELETE' && e.path.endsWith(`/temporaryAccessPassMethods/${id}`) && e.status < 400);
+      assert.ok(deleted(lost[0]!), 'the restarted run deleted the pass whose answer was lost before creating one');
+      const final = await tapIds();
+      assert.equal(final.length, 1);
+      assert.notEqual(final[0], lost[0]);
 
       // The process that created the last pass was killed before the requester clicked: the click gets a new one.
       const again = SqliteStore.open(dataDir);
@@ -95,7 +105,8 @@ describe('reinstatement: crash and resume (kill -9)', function () {
         const service2 = new OffboardingService({ store: again, engine: engine2, access: new AccessPolicy(graph, tenant.groups), directory: new Directory(graph), audit: audit2, approvalTtlHours: 72 });
         const shown = await service2.reinstatements.showPass(requestId, isaac);
         assert.ok(shown.ok, shown.ok ? '' : shown.reason);
-        assert.equal(await tapCount(), 1, 'the new pass replaced the lost one');
+        const now = await tapIds();
+        assert.ok(now.length === 1 && now[0] !== final[0] && deleted(final[0]!), 'the new pass replaced the lost one, deleted first');
         assert.ok(!JSON.stringify(await again.readAudit()).includes(shown.pass.pass), 'the pass is in no audit entry');
       } finally {
         await again.close();

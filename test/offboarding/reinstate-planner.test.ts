@@ -180,4 +180,16 @@ describe('reinstatement planner', () => {
     assert.match(text, /Inbox rule "To gmail" \(forwarded to jane@gmail.com\)/);
     assert.match(text, /Litigation hold: left on: a hold is a legal decision/);
   });
+
+  it('protocols whose earlier values were not recorded are left to IT; a role holder is warned that the pass may be refused', () => {
+    const out = offboarding({ 'disable-mobile-protocols': { [JANE.id]: done('Jane Doe') }, 'leave-groups': { g1: done('Sales', 'was no longer a member') }, 'drop-group-ownerships': { g2: done('Ops', 'was no longer an owner') }, 'remove-direct-licences': { s1: done('E3', 'kept for the mailbox') } });
+    out.request.rolesAtApproval = [{ id: 'r1', displayName: 'Helpdesk Administrator' }];
+    const plan = planReinstatement({ offboarding: out, now: active(), removeHandovers: false, at: AT });
+    assert.match(stepOf(plan, 'restore-mobile-protocols').skip ?? '', /not recorded/);
+    assert.ok(plan.followUps.some((f) => /Set-CASMailbox/.test(f.message)));
+    assert.ok(plan.warnings.some((w) => w.code === 'tap-policy' && /Helpdesk Administrator/.test(w.message)));
+    for (const kind of ['rejoin-groups', 'restore-group-ownerships', 'restore-direct-licences'] as const) {
+      assert.match(stepOf(plan, kind).skip ?? '', /did not change this/, `${kind}: the run found it already so`);
+    }
+  });
 });

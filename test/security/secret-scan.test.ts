@@ -14,37 +14,9 @@ import { createLogger } from '../../src/logger';
 import { VERBS } from '../../src/teams/verbs';
 import type { SentActivity } from '../fakes/bot-connector';
 import { actionsOf, BotHarness, SUMMARY_CHANNEL, textOf, type Person } from '../teams/harness';
+import { encodings, filesUnder, scan, type Haystack } from '../fakes/secret-scan';
 
 const ISAAC_CHAT = 'a:secret-scan-isaac';
-
-/** A blob to search, named for the failure message. */
-interface Haystack {
-  name: string;
-  bytes: Buffer;
-}
-
-/** The forms a secret could be written in: as is, JSON-escaped, percent-encoded, base64 and base64url. */
-function encodings(secret: string): string[] {
-  const utf8 = Buffer.from(secret, 'utf8');
-  return [...new Set([secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret), utf8.toString('base64'), utf8.toString('base64url')])];
-}
-
-/** Every (haystack, secret) pair where the secret appears in any of its encodings. */
-export function scan(haystacks: Haystack[], secrets: string[]): Array<{ where: string; secret: string }> {
-  const found: Array<{ where: string; secret: string }> = [];
-  for (const h of haystacks) {
-    for (const secret of secrets) {
-      if (encodings(secret).some((e) => h.bytes.includes(Buffer.from(e, 'utf8')))) {
-        found.push({ where: h.name, secret });
-      }
-    }
-  }
-  return found;
-}
-
-function filesUnder(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(path.join(dir, e.name)) : [path.join(dir, e.name)]));
-}
 
 /** A credential whose tokens are random, long and opaque: the tenant receives them as Authorization headers. */
 class RandomTokenCredential implements TokenCredential {

@@ -12,6 +12,7 @@ import { openStore } from '../../src/store';
 import { VERBS } from '../../src/teams/verbs';
 import type { SentActivity } from '../fakes/bot-connector';
 import { observe } from '../offboarding/reinstate-fixtures';
+import { filesUnder, scan, type Haystack } from '../fakes/secret-scan';
 import { actionsOf, BotHarness, CHANNEL_THREAD, SUMMARY_CHANNEL, textOf, type Person } from './harness';
 
 describe('reinstate (bot level)', function () {
@@ -98,19 +99,26 @@ describe('reinstate (bot level)', function () {
     assert.ok(!JSON.stringify((await h.click(isaac, VERBS.showPass, { requestId }, ready.activityId, ready.conversationId)).value).includes(pass), 'shown once');
     assert.ok(tenant.issuedSecrets().includes(pass), 'the pass is the one Entra issued');
 
-    // Nowhere else: no activity, no log line, no store file, no audit entry.
+    // Nowhere else, in any encoding: no activity, no other click answer, no log line, no file under DATA_DIR, no audit entry.
     await h.bot.service.idle();
-    assert.equal(h.connector.sent.filter((a) => JSON.stringify(a.activity).includes(pass)).length, 0, 'no activity');
-    assert.equal(logLines.filter((l) => l.includes(pass)).length, 0, 'no log line');
-    for (const file of fs.readdirSync(h.dataDirectory)) {
-      assert.ok(!fs.readFileSync(path.join(h.dataDirectory, file)).includes(pass), `not in ${file}`);
-    }
     const store = openStore(h.dataDirectory);
+    let audit: string;
     try {
-      assert.ok(!JSON.stringify(await store.readAudit()).includes(pass), 'no audit entry');
+      audit = JSON.stringify(await store.readAudit());
     } finally {
       await store.close();
     }
+    const haystacks: Haystack[] = [
+      ...h.connector.sent.map((a, i) => ({ name: `activity ${i} (${a.kind})`, bytes: Buffer.from(JSON.stringify(a.activity)) })),
+      { name: "Marcus's refused click", bytes: Buffer.from(JSON.stringify(refused.value)) },
+      { name: 'the log', bytes: Buffer.from(logLines.join('')) },
+      ...filesUnder(h.dataDirectory).map((f) => ({ name: path.relative(h.dataDirectory, f), bytes: fs.readFileSync(f) })),
+      { name: 'the audit log', bytes: Buffer.from(audit) },
+    ];
+    assert.ok(logLines.some((l) => l.includes(VERBS.showPass)), 'the log holds the clicks');
+    assert.ok(audit.includes('pass-shown'), 'the audit log holds the run');
+    assert.deepEqual(scan(haystacks, [pass]), []);
+    assert.deepEqual(scan([{ name: 'the answer to Isaac', bytes: Buffer.from(JSON.stringify(shown.value)) }], [pass]).length, 1, 'the scan finds it where it is');
   });
 });
 

@@ -232,7 +232,7 @@ describe('reinstate: passReady', () => {
 
   it('sends the requester a Show pass card in their 1:1 chat, without the pass', async () => {
     const proactive = new Recording();
-    await new TeamsNotifier(proactive as unknown as Proactive, service).passReadyFor(request.id);
+    await new TeamsNotifier(proactive as unknown as Proactive, service).passReady(request);
     assert.deepEqual(proactive.calls.map((c) => [c.op, c.to]), [['personal', 'isaac']]);
     const card = cardOf(proactive.calls[0]!.activity);
     assert.match(JSON.stringify(card), /A Temporary Access Pass for Jane Doe is ready/);

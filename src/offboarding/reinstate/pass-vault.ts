@@ -16,6 +16,7 @@ export class PassVault {
 
   /** Keeps the pass for the request (a newer one replaces it) and tells the listeners that one is waiting. */
   put(requestId: string, pass: HeldPass): void {
+    this.sweep(new Date());
     this.held.set(requestId, pass);
     for (const listener of this.listeners) {
       try {
@@ -31,6 +32,15 @@ export class PassVault {
     const pass = this.held.get(requestId);
     this.held.delete(requestId);
     return pass && Date.parse(pass.expiresAt) > now.getTime() ? pass : undefined;
+  }
+
+  /** Passes Entra no longer accepts leave memory (a pass nobody clicked for must not linger). */
+  private sweep(now: Date): void {
+    for (const [id, pass] of this.held) {
+      if (Date.parse(pass.expiresAt) <= now.getTime()) {
+        this.held.delete(id);
+      }
+    }
   }
 
   has(requestId: string, now = new Date()): boolean {

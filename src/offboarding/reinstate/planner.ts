@@ -11,11 +11,15 @@ import { RESTORE_WINDOW_DAYS, type OffboardingOutcome, type ReinstateSnapshot } 
 export const TAP_MAX_MINUTES = 60;
 
 /**
- * Details a run records when a target needed no change (it was already in the end state): nothing to undo there.
- * Kept next to the runners' wording: leave-groups / drop-group-ownerships (goneIsDone), leave-distribution-lists,
- * hand-over-owned-groups, clear-inbox-rules.
+ * Details a run records when a target needed no change (it was already in the end state): nothing to undo there. The
+ * runners' wording: leave-groups, leave-licence-groups, leave-distribution-lists (was no longer a member),
+ * drop-group-ownerships (was no longer an owner), remove-direct-licences (already removed; kept for the mailbox),
+ * revoke-oauth-grants / remove-mfa-methods (already deleted, already gone), hand-over-owned-groups (already an owner),
+ * grant-full-access / grant-send-as / onedrive-access (already had …: the inheritor's own access stays).
+ * A retry after a lost answer also records "was no longer a member": the first attempt's removal is then not restored
+ * (the offboarding's audit log keeps both attempts).
  */
-const UNCHANGED = /^(already gone|was no longer a member|already done|already an owner( and a member)?)$/;
+const UNCHANGED = /^(already gone|already deleted|already removed|kept for the mailbox|was no longer an? (member|owner)|already done|already an owner( and a member)?|already had (full access|send-as|access))$/;
 
 /** The auto-reply step's detail when it replaced a reply the person had on (steps/auto-reply.ts). */
 export const REPLY_WAS_ON = /^replaced an automatic reply that was on/;
@@ -102,6 +106,11 @@ export function planReinstatement(input: ReinstatePlanInput): Plan {
   }
 
   planTemporaryAccessPass(person, now, self, drafts, warnings);
+  if (request.rolesAtApproval?.length && drafts.get('temporary-access-pass')!.skip === undefined) {
+    // authentication-post-temporaryaccesspassmethods: a pass for a role holder needs a Privileged Authentication
+    // Administrator, which this app is not given (docs/DEPLOYMENT.md).
+    warnings.push({ code: 'tap-policy', message: `${person.displayName} held directory roles (${request.rolesAtApproval.map((r) => r.displayName).join(', ')}): Entra ID will likely refuse this app a Temporary Access Pass for them; IT then creates one by hand.` });
+  }
   if (didChange('reset-password')) {
     followUps.push({ message: `${person.displayName}'s password was reset to a random one nobody knows: after signing in with the Temporary Access Pass they set a new one through self-service password reset, or IT sets one.` });
   }
@@ -134,7 +143,7 @@ export function planReinstatement(input: ReinstatePlanInput): Plan {
     undo('auto-reply-off', 'auto-reply', () => 'Turn the automatic reply off', () => undefined);
   }
   undo('show-in-address-list', 'hide-from-address-list', () => 'Show the mailbox in the address list again', mailboxBack((m) => !m.hiddenFromAddressLists));
-  planProtocols(changed('disable-mobile-protocols').map(target), drafts);
+  planProtocols(changed('disable-mobile-protocols').map(target), drafts, followUps);
   undo('remove-onedrive-access', 'onedrive-access', () => `Remove ${request.inheritor.displayName}'s access to the OneDrive`, () => undefined);
 
   // --- Groups and devices --------------------------------------------------------------------------------------------
@@ -213,7 +222,7 @@ function planTemporaryAccessPass(person: PersonRef, now: ReinstateSnapshot, self
   drafts.set('temporary-access-pass', { title, targets: [self], params: { lifetimeInMinutes: lifetime, isUsableOnce: true } });
 }
 
-function planProtocols(changed: Target[], drafts: Map<ReinstateStepKind, Draft>): void {
+function planProtocols(changed: Target[], drafts: Map<ReinstateStepKind, Draft>, followUps: FollowUp[]): void {
   const t = changed[0];
   if (!t) {
     drafts.set('restore-mobile-protocols', { title: 'Turn ActiveSync, POP and IMAP back on as they were', skip: 'nothing to do: the offboarding did not change this' });
@@ -222,10 +231,17 @@ function planProtocols(changed: Target[], drafts: Map<ReinstateStepKind, Draft>)
   const before = t.data;
   const known = typeof before?.activeSync === 'boolean' && typeof before.pop === 'boolean' && typeof before.imap === 'boolean';
   // Not recorded by offboardings planned before this was kept: Exchange's default for a user mailbox (all on).
-  const params = known ? { activeSync: before.activeSync as boolean, pop: before.pop as boolean, imap: before.imap as boolean } : { activeSync: true, pop: true, imap: true };
+  if (!known) {
+    // Not recorded (an offboarding planned before they were kept, or Get-CASMailbox unreadable then): turning POP and
+    // IMAP on by guess could open more than the person had, so IT decides.
+    drafts.set('restore-mobile-protocols', { title: 'Turn ActiveSync, POP and IMAP back on as they were', skip: 'not possible: their earlier values were not recorded (a follow-up for IT)' });
+    followUps.push({ message: `ActiveSync, POP and IMAP are off for ${t.label}'s mailbox, and their values before the offboarding were not recorded: turn on what they need (Set-CASMailbox).` });
+    return;
+  }
+  const params = { activeSync: before.activeSync as boolean, pop: before.pop as boolean, imap: before.imap as boolean };
   const on = (['activeSync', 'pop', 'imap'] as const).filter((k) => params[k]).map((k) => ({ activeSync: 'ActiveSync', pop: 'POP', imap: 'IMAP' })[k]);
   drafts.set('restore-mobile-protocols', {
-    title: `Set ActiveSync, POP and IMAP back as they were (${on.length ? `${on.join(', ')} on` : 'all off'})${known ? '' : " (earlier values not recorded: Exchange's default)"}`,
+    title: `Set ActiveSync, POP and IMAP back as they were (${on.length ? `${on.join(', ')} on` : 'all off'})`,
     targets: [t],
     params,
   });

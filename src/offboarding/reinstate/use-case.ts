@@ -15,7 +15,8 @@ import { LIMITS, tooLong } from '../limits';
 import * as lifecycle from '../requests';
 import type { Actor, ChannelData, OffboardingRequest } from '../requests';
 import type { PersonRef } from '../snapshot';
-import { venueRefusal, type Venue } from '../venue';
+import { isNotFound } from '../preflight/reads';
+import { leaverInTeam, venueGroupId, venueRefusal, type Venue } from '../venue';
 import { canSee, mayShowHere, requestNotFound } from '../visibility';
 import type { HeldPass, PassVault } from './pass-vault';
 import { handedOverGroups, planReinstatement, TAP_MAX_MINUTES } from './planner';
@@ -82,6 +83,8 @@ export interface ReinstatementDeps {
 }
 
 const refused = (reason: string): Refused => ({ ok: false, reason });
+/** A pass lost in a restart is created again for the requester's click only this long after the first one. */
+const PASS_REISSUE_WINDOW_MS = 24 * 3600_000;
 const OFFBOARDING_ID = /^OFB-[0-9A-Z]{6}$/i;
 
 export class Reinstatements implements ReinstatementUseCase {
@@ -168,16 +171,24 @@ export class Reinstatements implements ReinstatementUseCase {
     return { ok: true, request, preview };
   }
 
-  /** An approved reinstatement of a stopped offboarding closes it for good (it can no longer be resumed). */
+  /** Approved: the offboarding it undoes is marked (never retried again); a stopped one is closed for good. */
   async approved(request: OffboardingRequest): Promise<void> {
     const offboardingId = request.reinstates?.requestId;
     const by = request.decision?.by;
     if (!offboardingId || !by) {
       return;
     }
-    const closed = await this.deps.update(offboardingId, (r) => lifecycle.closeForReinstatement(r, by, this.deps.now()));
-    if (closed.ok) {
-      await this.deps.audit.record({ kind: 'decision', requestId: offboardingId, data: { event: 'closed', by: by.id, reinstatement: request.id } });
+    let closing = false;
+    const marked = await this.deps.update(offboardingId, (r) => {
+      if (r.reinstatedBy === request.id) {
+        return refused('already marked'); // again after a crash
+      }
+      closing = r.status === 'stopped';
+      const closed = closing ? lifecycle.closeForReinstatement(r, by, this.deps.now()) : { ok: true as const, value: r };
+      return closed.ok ? { ok: true, value: { ...closed.value, reinstatedBy: request.id } } : closed;
+    });
+    if (marked.ok) {
+      await this.deps.audit.record({ kind: 'decision', requestId: offboardingId, data: { event: closing ? 'closed' : 'reinstated', by: by.id, reinstatement: request.id } });
     }
   }
 
@@ -190,30 +201,57 @@ export class Reinstatements implements ReinstatementUseCase {
       const visible = request !== undefined && canSee(request, by, operator);
       return refused(visible ? `Only ${request.requester.displayName}, who asked for ${request.id}, can see its Temporary Access Pass.` : requestNotFound(requestId));
     }
-    if (request.passShownAt) {
-      return refused(`The Temporary Access Pass for ${request.leaver.displayName} was already shown (${request.passShownAt}); it is never shown twice. If it was lost, create a new one in Entra ID (Users → ${request.leaver.displayName} → Authentication methods).`);
+    // Claimed in the compare-and-swap: of two clicks at once (two devices), one shows the pass, the other is told.
+    const now = this.deps.now();
+    const claimed = await this.deps.update(request.id, (r) =>
+      r.passShownAt ? refused(`The Temporary Access Pass for ${r.leaver.displayName} was already shown (${r.passShownAt}); it is never shown twice. If it was lost, create a new one in Entra ID (Users → ${r.leaver.displayName} → Authentication methods).`) : { ok: true, value: { ...r, passShownAt: now.toISOString() } },
+    );
+    if (!claimed.ok) {
+      return claimed;
     }
-    let pass = this.deps.passes?.take(request.id, this.deps.now());
+    let pass = this.deps.passes?.take(request.id, now);
     if (!pass) {
-      // Lost in a restart (memory only) or expired unseen: a new pass replaces the old one in Entra ID.
-      const step = request.plan.steps.find((s) => s.kind === 'temporary-access-pass');
-      if (!step || step.skip !== undefined || !request.runId) {
-        return refused(`No Temporary Access Pass was created for ${request.id}.`);
+      const why = await this.mayIssueAgain(claimed.request, by, operator);
+      if (why) {
+        await this.deps.update(request.id, (r) => ({ ok: true, value: { ...r, passShownAt: undefined } }));
+        return refused(why);
       }
+      const step = claimed.request.plan.steps.find((s) => s.kind === 'temporary-access-pass')!;
       try {
-        pass = await this.deps.engine.issuePass(request.leaver.id, {
-          lifetimeInMinutes: Number(step.params?.lifetimeInMinutes ?? TAP_MAX_MINUTES),
-          isUsableOnce: step.params?.isUsableOnce !== false,
-        });
+        // Lost in a restart (memory only) or expired unseen: a new pass replaces the old one in Entra ID.
+        pass = await this.deps.engine.issuePass(request.leaver.id, { lifetimeInMinutes: Number(step.params?.lifetimeInMinutes ?? TAP_MAX_MINUTES), isUsableOnce: step.params?.isUsableOnce !== false });
       } catch (err) {
-        const why = err instanceof M365Error ? err.summary() : err instanceof Error ? err.message : String(err);
-        return refused(`The pass was lost when the bot restarted, and a new one could not be created: ${why}`);
+        await this.deps.update(request.id, (r) => ({ ok: true, value: { ...r, passShownAt: undefined } }));
+        const reason = err instanceof M365Error ? err.summary() : err instanceof Error ? err.message : String(err);
+        return refused(`The pass was lost when the bot restarted, and a new one could not be created: ${reason}`);
       }
       await this.deps.audit.record({ kind: 'decision', requestId: request.id, data: { event: 'pass-reissued', by: by.id } });
     }
-    const shown = await this.deps.update(request.id, (r) => ({ ok: true, value: { ...r, passShownAt: this.deps.now().toISOString() } }));
     await this.deps.audit.record({ kind: 'decision', requestId: request.id, data: { event: 'pass-shown', to: by.id, expiresAt: pass.expiresAt } });
-    return { ok: true, request: shown.ok ? shown.request : request, pass };
+    return { ok: true, request: claimed.request, pass };
+  }
+
+  /**
+   * Why no new pass may replace one lost in a restart, if so: only for the reinstatement's own run that ended, whose
+   * pass step created one, within the day, while the requester is still an operator and no newer request is open for
+   * the person (a pass is a way into their account).
+   */
+  private async mayIssueAgain(request: OffboardingRequest, by: Actor, operator: boolean): Promise<string | undefined> {
+    const created = request.runId ? (await this.deps.engine.offboardingOutcome(request)).items['temporary-access-pass']?.[request.leaver.id] : undefined;
+    if (created?.status !== 'done') {
+      return `No Temporary Access Pass was created for ${request.id}.`;
+    }
+    if (!['completed', 'completed-with-failures'].includes(request.status)) {
+      return `${request.id} is ${request.status}: the pass is shown once its run has ended.`;
+    }
+    if (this.deps.now().getTime() - Date.parse(created.at) > PASS_REISSUE_WINDOW_MS) {
+      return `The pass for ${request.id} was created more than a day ago and never shown: create a new one in Entra ID if ${request.leaver.displayName} still needs it.`;
+    }
+    if (!operator) {
+      return NOT_AN_OPERATOR_REINSTATE;
+    }
+    const open = await this.deps.openRequestFor(request.leaver.id);
+    return open ? `${request.leaver.displayName} has a newer open request, ${open.id}: no new pass is created.` : undefined;
   }
 
   // --- Internals ------------------------------------------------------------------------------------------------------
@@ -234,6 +272,27 @@ export class Reinstatements implements ReinstatementUseCase {
     if (!(await this.deps.access.isOperator(requester.id).catch(() => false))) {
       return refused(NOT_AN_OPERATOR_REINSTATE);
     }
+    const found = await this.findOffboarding(requester, q, where);
+    if (!found.ok) {
+      return found;
+    }
+    // In a channel the person must not be a member of its team, as for an offboarding: the card, the plan, the
+    // progress and the summary name what was done to them (a deleted account is in no team).
+    const teamGroupId = venueGroupId(where);
+    if (teamGroupId) {
+      const memberOf = await this.deps.access.memberOf(found.offboarding.leaver.id, [teamGroupId]).catch((err: unknown) => (isNotFound(err) ? new Set<string>() : undefined));
+      if (!memberOf) {
+        return refused(`I couldn't check whether ${found.offboarding.leaver.displayName} is in this channel's team, so I won't show their reinstatement here. Ask in a 1:1 chat with me. Nothing was changed.`);
+      }
+      if (memberOf.has(teamGroupId)) {
+        return refused(leaverInTeam(found.offboarding.leaver.displayName));
+      }
+    }
+    return this.mayReinstate(found.offboarding, requester);
+  }
+
+  /** The offboarding `q` names (an id, or the person's latest reinstatable one), among those visible here. */
+  private async findOffboarding(requester: Actor, q: string, where: Venue): Promise<{ ok: true; offboarding: OffboardingRequest } | Refused> {
     const visible = (r: OffboardingRequest): boolean => canSee(r, requester, true) && mayShowHere(r, where);
     const all = (await this.deps.all()).filter(visible);
     let offboarding: OffboardingRequest | undefined;
@@ -261,7 +320,7 @@ export class Reinstatements implements ReinstatementUseCase {
     if (!OFFBOARDING_ID.test(offboarding!.id)) {
       return refused(requestNotFound(q));
     }
-    return this.mayReinstate(offboarding!, requester);
+    return { ok: true, offboarding: offboarding! };
   }
 
   private async mayReinstate(offboarding: OffboardingRequest, requester: Actor): Promise<{ ok: true; offboarding: OffboardingRequest } | Refused> {
@@ -281,9 +340,15 @@ export class Reinstatements implements ReinstatementUseCase {
     if (open && open.id !== offboarding.id) {
       return refused(`${name} already has an open request, ${open.id} (${open.status}, asked by ${open.requester.displayName}). Type \`status ${open.id}\` to see it. Nothing was changed.`);
     }
-    const done = (await this.deps.all()).find((r) => r.reinstates?.requestId === offboarding.id && r.status === 'completed');
+    const all = await this.deps.all();
+    const done = all.find((r) => r.reinstates?.requestId === offboarding.id && r.status === 'completed');
     if (done) {
       return refused(`${offboarding.id} was already reinstated by ${done.id}. Nothing was changed.`);
+    }
+    // Only the latest offboarding: undoing an older one would undo what a newer one decided.
+    const newer = all.find((r) => !lifecycle.isReinstatement(r) && r.leaver.id === offboarding.leaver.id && r.createdAt > offboarding.createdAt && REINSTATABLE.includes(r.status));
+    if (newer) {
+      return refused(`${name} was offboarded again since, by ${newer.id}: reinstate that one instead. Nothing was changed.`);
     }
     return { ok: true, offboarding };
   }
@@ -300,7 +365,13 @@ export class Reinstatements implements ReinstatementUseCase {
     }
     const outcome = await this.deps.engine.offboardingOutcome(offboarding);
     const plan = planReinstatement({ offboarding: outcome, now: snapshot, removeHandovers, at: now });
-    const manager = await this.currentManager(offboarding.leaver, offboarding.manager);
+    let manager: PersonRef | undefined;
+    try {
+      manager = await this.currentManager(offboarding.leaver, offboarding.manager);
+    } catch (err) {
+      const why = err instanceof M365Error ? err.summary() : err instanceof Error ? err.message : String(err);
+      return refused(`I couldn't read ${offboarding.leaver.displayName}'s manager (${why}), who approves this, so I won't go ahead. Try again later. Nothing was changed.`);
+    }
     const approvers = await approversFor(this.deps.directory, this.deps.access.groups.approversGroupId, { id: offboarding.leaver.id, displayName: offboarding.leaver.displayName, ...(manager ? { manager } : {}) }, requester);
     return {
       ok: true,
@@ -314,7 +385,14 @@ export class Reinstatements implements ReinstatementUseCase {
    */
   private async currentManager(person: PersonRef, stored: PersonRef | undefined): Promise<PersonRef | undefined> {
     const toRef = (u: DirectoryUser): PersonRef => ({ id: u.id, displayName: u.displayName, userPrincipalName: u.userPrincipalName, ...(u.mail ? { mail: u.mail } : {}), accountEnabled: u.accountEnabled });
-    const now = await this.deps.directory.manager(person.id).catch(() => undefined);
+    // directory.manager answers undefined for no manager (404); any other failure is thrown: the manager approves, so
+    // an unreadable one is not "no manager" (that would hand the decision to the approvers group).
+    const now = await this.deps.directory.manager(person.id).catch((err: unknown) => {
+      if (isNotFound(err)) {
+        return undefined; // the account is deleted: no manager can be read through it
+      }
+      throw err;
+    });
     if (now) {
       return toRef(now);
     }

@@ -21,7 +21,8 @@ export const autoReply: StepRunner = (ctx) => {
     try {
       const setting = (await ctx.graph.call<{ status?: string; internalReplyMessage?: string }>({ method: 'GET', url: `/users/${enc(leaver.id)}/mailboxSettings/automaticRepliesSetting` })).body;
       // Our own reply, set by an attempt whose answer was lost, is not the leaver's.
-      before = setting?.internalReplyMessage === message ? 'disabled' : setting?.status;
+      // Graph answers the message as HTML: compared as text.
+      before = plainText(setting?.internalReplyMessage) === plainText(message) ? 'disabled' : setting?.status;
     } catch (err) {
       if (!(err instanceof M365Error)) {
         throw err;
@@ -41,3 +42,17 @@ export const autoReply: StepRunner = (ctx) => {
     return before && before !== 'disabled' ? `${REPLACED_AUTO_REPLY} (${before})` : 'set';
   });
 };
+
+/** An automatic reply's text without its HTML markup and spacing, to compare what Graph answers with what was set. */
+function plainText(html: string | undefined): string {
+  return (html ?? '')
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&amp;/g, '&')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/\s+/g, ' ')
+    .trim();
+}

@@ -14,7 +14,7 @@ export function reinstateCommand(service: OffboardingService): Command {
   return {
     name: COMMANDS.reinstate,
     usage: 'reinstate <request id | UPN | name>',
-    description: 'Undo an offboarding that ended in the last 30 days: what can be restored is, once approved.',
+    description: 'Undo an offboarding that ended (a deleted account: within 30 days): what can be restored is, once approved.',
     async handle(context, query) {
       const requester = actorOf(context);
       if (!requester) {
