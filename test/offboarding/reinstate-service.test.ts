@@ -100,6 +100,10 @@ describe('reinstatement (use case, simulated tenant)', function () {
     const restored = await observe(graph, exchange, jane.id, jane.userPrincipalName, heir, driveId);
     assert.deepEqual(restored, before, 'everything restorable is as it was before the offboarding');
     assert.equal(await s.openRequestFor(P().jane!), undefined, 'the person is free again');
+    const retried = await s.retry(offboarding.id, isaac());
+    assert.ok(!retried.ok && /was undone by RST-/.test(retried.reason), 'the undone offboarding is never run again');
+    const again = await s.reinstatements.prepare(isaac(), offboarding.id, personal);
+    assert.ok(!again.ok && /already reinstated/.test(again.reason));
 
     // The pass: held for the requester's click only; never in the store or the audit log.
     assert.ok(passes.has(request.id));
