@@ -249,7 +249,9 @@ export const REQUIREMENTS: Record<RequirementNeed, Requirement> = {
   'undo-group-handover': { graph: ['Group.ReadWrite.All', 'GroupMember.ReadWrite.All'] },
   // device-update, read first (device-get)
   'enable-entra-devices': { graph: ['Device.ReadWrite.All'] },
-  'mailbox-to-regular': EXCHANGE,
+  // Get-Mailbox / Set-Mailbox -Type Regular, after reading the user's licences (user-get) and the SKUs' service plans
+  // (subscribedsku-list) for an Exchange Online plan.
+  'mailbox-to-regular': { ...EXCHANGE, graph: ['User.Read.All', 'LicenseAssignment.Read.All'] },
   'remove-full-access': EXCHANGE,
   'remove-send-as': EXCHANGE,
   'show-in-address-list': EXCHANGE,

@@ -158,6 +158,8 @@ export interface OffboardingRequest {
   reinstates?: Reinstates;
   /** A reinstatement's Temporary Access Pass was shown to the requester (when; the pass itself is never stored). */
   passShownAt?: string;
+  /** The requester was offered the pass (a "Show pass" card): a process that died before that offers it at start-up. */
+  passOfferedAt?: string;
   /** An offboarding undone by this approved reinstatement: never resumed or retried again. */
   reinstatedBy?: string;
   status: RequestStatus;

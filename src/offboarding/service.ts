@@ -160,10 +160,7 @@ export class OffboardingService {
       open: (request) => this.housekeeping.open(request),
       openRequestFor: (id) => this.openRequestFor(id),
     });
-    deps.passes?.onPut((id) => this.background(id, async () => {
-      const request = await this.get(id);
-      await (request && this.notifier?.passReady?.(request));
-    }));
+    deps.passes?.onPut((id) => this.background(id, () => this.reinstatements.offerPass(id, (r) => this.notifier?.passReady?.(r))));
     // The engine's drives ask the request itself whether it was stopped (see Executor.stopWhen).
     deps.engine.executor.stopWhen(async (requestId) => (await this.get(requestId))?.status === 'stopping');
   }
@@ -510,6 +507,10 @@ export class OffboardingService {
         // Scheduled, but the process died before the requester and the approvers were told when it runs.
         this.background(r.id, () => this.tellScheduled(r));
       }
+    }
+    // A pass created by a process that died before the requester was offered it: the card now (the click makes a new one).
+    for (const id of await this.reinstatements.unofferedPasses(all)) {
+      this.background(id, () => this.reinstatements.offerPass(id, (r) => this.notifier?.passReady?.(r)));
     }
     await this.expireDue();
     return resumed;

@@ -67,12 +67,15 @@ describe('reinstatement: crash and resume (kill -9)', function () {
       const kills: string[] = [];
       /** The pass whose answer the kill lost: the restarted run must delete it before it creates another. */
       const lost: string[] = [];
+      const outputs: string[] = [];
       for (const point of points) {
         const { child, exited } = startChild(tenant, dataDir, mode, requestId);
         const reached = await waitFor(tenant, point, exited);
         if (reached) {
           child.kill('SIGKILL');
-          assert.equal((await exited).signal, 'SIGKILL');
+          const killed = await exited;
+          assert.equal(killed.signal, 'SIGKILL');
+          outputs.push(killed.output);
           kills.push(point.name);
           if (point.name === 'pass created') {
             lost.push(...(await graph.list<{ id: string }>(`/users/${jane.id}/authentication/temporaryAccessPassMethods`)).map((m) => m.id));
@@ -80,6 +83,7 @@ describe('reinstatement: crash and resume (kill -9)', function () {
         } else {
           const { code, output } = await exited;
           assert.equal(code, 0, output);
+          outputs.push(output);
         }
         mode = 'resume';
       }
@@ -88,6 +92,8 @@ describe('reinstatement: crash and resume (kill -9)', function () {
       const { code, output } = await last.exited;
       assert.equal(code, 0, output);
       assert.match(output, /ended completed\b/);
+      // Offered once the pass exists: by the process that created it, or at start-up by the next one.
+      assert.ok([...outputs, output].some((o) => o.includes(`pass-ready ${requestId}`)), 'the requester was offered the pass');
       assert.deepEqual(await observe(graph, exchange, jane.id, jane.userPrincipalName, heir, driveId), before);
       const tapIds = async () => (await graph.list<{ id: string }>(`/users/${jane.id}/authentication/temporaryAccessPassMethods`)).map((m) => m.id);
       assert.equal(lost.length, 1, 'the kill came after Entra created the pass');

@@ -86,6 +86,7 @@ describe('reinstatement planner', () => {
       assert.ok(s.dependsOn.includes('restore-account'), s.kind);
     }
     assert.deepEqual(stepOf(plan, 'mailbox-to-regular').dependsOn, ['restore-account', 'restore-direct-licences', 'rejoin-licence-groups']);
+    assert.deepEqual(stepOf(plan, 'mailbox-to-regular').orderOnly, ['restore-direct-licences', 'rejoin-licence-groups'], 'a licence without a seat does not hold the mailbox back');
     assert.ok(stepOf(plan, 'undo-group-handover').dependsOn.includes('restore-group-ownerships'));
     assert.ok(stepOf(plan, 'temporary-access-pass').dependsOn.includes('enable-sign-in'));
   });

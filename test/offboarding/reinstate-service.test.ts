@@ -108,6 +108,17 @@ describe('reinstatement (use case, simulated tenant)', function () {
     // The pass: held for the requester's click only; never in the store or the audit log.
     assert.ok(passes.has(request.id));
     assert.ok(events.includes(`pass-ready ${request.id}`), 'the requester is offered the pass');
+    assert.ok((await s.get(request.id))?.passOfferedAt, 'and that is recorded');
+    // A process that died before offering it: the next one offers it at start-up (its click makes a new pass).
+    const stored = (await store.get<OffboardingRequest>('requests', request.id))!;
+    await store.put('requests', request.id, { ...stored.value, passOfferedAt: undefined }, stored.etag);
+    const audit2 = new Audit(store);
+    const restarted = new OffboardingService({ store, engine: new OffboardingEngine({ graph, exchange, store, audit: audit2 }), access: new AccessPolicy(graph, tenant.groups), directory: new Directory(graph), audit: audit2, approvalTtlHours: 72, now: () => clock });
+    const offered: string[] = [];
+    restarted.setNotifier(recordingNotifier(offered));
+    await restarted.resume();
+    await restarted.idle();
+    assert.deepEqual(offered, [`pass-ready ${request.id}`]);
     assert.equal((await s.reinstatements.showPass(request.id, marcus())).ok, false, 'only the requester');
     const shown = await s.reinstatements.showPass(request.id, isaac());
     assert.ok(shown.ok, shown.ok ? '' : shown.reason);

@@ -86,7 +86,7 @@ async function run(
   kind: ReinstateStepKind,
   targets: Target[],
   f: Fake,
-  opts: { params?: PlannedStep['params']; records?: Map<string, ItemRecord>; passes?: PassVault | null; runner?: StepRunner } = {},
+  opts: { params?: PlannedStep['params']; records?: Map<string, ItemRecord>; passes?: PassVault | null; runner?: StepRunner; settings?: Partial<StepContext['settings']> } = {},
 ): Promise<{ records: Map<string, ItemRecord>; written: string[]; ctx: StepContext }> {
   const { ctx, records } = stepContext({ step: step(kind, targets, opts.params), people: PEOPLE, graph: f.graph, exchange: f.exchange, records: opts.records });
   const written: string[] = [];
@@ -99,6 +99,7 @@ async function run(
     },
   };
   ctx.requestId = 'req-1';
+  ctx.settings = { ...ctx.settings, ...opts.settings };
   ctx.passes = opts.passes === null ? undefined : (opts.passes ?? new PassVault());
   await (opts.runner ?? REINSTATE_RUNNERS[kind])(ctx);
   return { records, written, ctx };
@@ -402,10 +403,18 @@ describe('reinstatement runners', () => {
   });
 
   describe('mailbox', () => {
-    it('mailbox-to-regular: Get-Mailbox, then Set-Mailbox -Type Regular, done once Exchange reports a user mailbox; a user mailbox is back', async () => {
+    const EXO = '9aaf7827-d63c-4b61-89c3-182f06f82e5c';
+    /** The user's E3 and the tenant's SKUs (Exchange Online (Plan 1) in the E3), the plan disabled when `on` is false. */
+    const licensed = (on: boolean): GraphHandler => (req) =>
+      req.url.startsWith('/subscribedSkus')
+        ? { value: [{ skuId: 'sku-e3', servicePlans: [{ servicePlanId: EXO, servicePlanName: 'EXCHANGE_S_STANDARD' }] }] }
+        : req.url.includes('licenseAssignmentStates')
+          ? { licenseAssignmentStates: [{ skuId: 'sku-e3', disabledPlans: on ? [] : [EXO], state: 'Active' }] }
+          : undefined;
+    it('mailbox-to-regular: Get-Mailbox, an Exchange licence checked, Set-Mailbox -Type Regular, done once Exchange reports a user mailbox; a user mailbox is back', async () => {
       // Exchange converts a while after accepting: the second Get-Mailbox after the change reports it.
       let converted = 0;
-      const f = fake(undefined, (c) => {
+      const f = fake(licensed(true), (c) => {
         if (c === 'Set-Mailbox') {
           converted = 1;
         } else if (c === 'Get-Mailbox') {
@@ -421,7 +430,12 @@ describe('reinstatement runners', () => {
       const back = fake(undefined, () => ({ value: [{ RecipientTypeDetails: 'UserMailbox' }] }));
       assert.deepEqual(statusOf((await run('mailbox-to-regular', [JANE], back)).records), { 'u-jane': 'done: already back' });
       assert.deepEqual(exoWrites(back), []);
-      const refused = fake(undefined, (c) => {
+      // No licence with an Exchange plan (the E3 here has it disabled): no conversion, the step fails saying why.
+      const unlicensed = fake(licensed(false), () => ({ value: [{ RecipientTypeDetails: 'SharedMailbox' }] }));
+      const failed = (await run('mailbox-to-regular', [JANE], unlicensed, { settings: { sharedPollInitialMs: 1, sharedPollMaxMs: 1, sharedPollTimeoutMs: 0 } })).records.get('u-jane');
+      assert.equal(failed?.error?.code, 'NoExchangeLicence');
+      assert.deepEqual(exoWrites(unlicensed), []);
+      const refused = fake(licensed(true), (c) => {
         if (c === 'Set-Mailbox') {
           throw xErr('InvalidOperationException', 'A license is required to convert to a user mailbox.');
         }

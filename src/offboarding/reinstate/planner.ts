@@ -132,6 +132,8 @@ export function planReinstatement(input: ReinstatePlanInput): Plan {
   const mailboxBack = (check: (m: NonNullable<ReinstateSnapshot['mailbox']>) => boolean) => (): boolean | undefined => (mailbox ? check(mailbox) : undefined);
   undo('mailbox-to-regular', 'convert-to-shared', () => 'Make the mailbox a user mailbox again (Set-Mailbox -Type Regular)', mailboxBack((m) => m.recipientTypeDetails === 'UserMailbox'), {
     dependsOn: ['restore-account', 'restore-direct-licences', 'rejoin-licence-groups'],
+    // Only first: one SKU without a free seat must not hold the mailbox back; the step checks for an Exchange licence.
+    orderOnly: ['restore-direct-licences', 'rejoin-licence-groups'],
   });
   undo('remove-full-access', 'grant-full-access', () => `Remove ${request.inheritor.displayName}'s full access to the mailbox`, () => undefined);
   undo('remove-send-as', 'grant-send-as', () => `Remove ${request.inheritor.displayName}'s send-as`, () => undefined);

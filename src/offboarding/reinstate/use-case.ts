@@ -231,6 +231,30 @@ export class Reinstatements implements ReinstatementUseCase {
     return { ok: true, request: claimed.request, pass };
   }
 
+  /** Offers the requester their pass (the notifier's "Show pass" card), then records that it was offered. */
+  async offerPass(requestId: string, offer: (request: OffboardingRequest) => Promise<void> | undefined): Promise<void> {
+    const request = await this.deps.get(requestId);
+    if (!request || request.passShownAt) {
+      return;
+    }
+    await offer(request);
+    await this.deps.update(request.id, (r) => ({ ok: true, value: { ...r, passOfferedAt: this.deps.now().toISOString() } }));
+  }
+
+  /** Reinstatements whose pass step created a pass (within the re-issue window) that was neither offered nor shown. */
+  async unofferedPasses(all: OffboardingRequest[]): Promise<string[]> {
+    const now = this.deps.now().getTime();
+    const candidates = all.filter((r) => lifecycle.isReinstatement(r) && r.runId && !r.passShownAt && !r.passOfferedAt && now - Date.parse(r.startedAt ?? r.createdAt) < PASS_REISSUE_WINDOW_MS);
+    const unoffered: string[] = [];
+    for (const r of candidates) {
+      const created = (await this.deps.engine.offboardingOutcome(r)).items['temporary-access-pass']?.[r.leaver.id];
+      if (created?.status === 'done' && now - Date.parse(created.at) < PASS_REISSUE_WINDOW_MS) {
+        unoffered.push(r.id);
+      }
+    }
+    return unoffered;
+  }
+
   /**
    * Why no new pass may replace one lost in a restart, if so: only for the reinstatement's own run that ended, whose
    * pass step created one, within the day, while the requester is still an operator and no newer request is open for

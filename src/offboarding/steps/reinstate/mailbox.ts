@@ -1,6 +1,7 @@
 // The reinstated person's mailbox back as it was: a user mailbox again, shown in the address lists, ActiveSync / POP /
 // IMAP as before. Each reads the mailbox first and writes only what differs; a failed read does not block the write.
 import { M365Error } from '../../../m365/errors';
+import { isMailboxPlan, type RawSku } from '../../preflight/licences';
 import { forEachTarget, type StepContext, type StepRunner, type TargetOutcome } from '../context';
 import { onPremisesIsSkipped } from '../exchange-mailbox';
 import { ALREADY_BACK, readOrUndefined } from './shared';
@@ -21,9 +22,48 @@ export const mailboxToRegular: StepRunner = (ctx) =>
     if (mailbox?.RecipientTypeDetails === 'UserMailbox') {
       return ALREADY_BACK;
     }
+    // A user mailbox needs an Exchange Online licence (an unlicensed one is disabled after 30 days): the licence steps
+    // only come first (one SKU without a seat must not hold the mailbox back), so the licence is checked here.
+    await untilLicensed(ctx);
     await ctx.exchange.invoke('Set-Mailbox', { Identity: upn, Type: 'Regular' }, upn);
     return untilUserMailbox(ctx, upn);
   });
+
+interface LicenceRead {
+  licenseAssignmentStates?: Array<{ skuId: string; disabledPlans?: string[] | null; state?: string | null }> | null;
+}
+
+/**
+ * Waits until the person holds an active licence with an Exchange Online mailbox plan (a licence through a group can
+ * take a while to apply). Unreadable: Exchange decides. None by the deadline: the step fails, naming why.
+ */
+async function untilLicensed(ctx: StepContext): Promise<void> {
+  const { sharedPollInitialMs, sharedPollMaxMs, sharedPollTimeoutMs } = ctx.settings;
+  const deadline = ctx.now() + sharedPollTimeoutMs;
+  let wait = sharedPollInitialMs;
+  for (;;) {
+    const [user, skus] = await ctx.graph.batch<unknown>([
+      { method: 'GET', url: `/users/${encodeURIComponent(ctx.people.leaver.id)}?$select=licenseAssignmentStates` },
+      { method: 'GET', url: '/subscribedSkus?$select=skuId,servicePlans' },
+    ]);
+    if (user instanceof M365Error || skus instanceof M365Error || !user || !skus) {
+      return;
+    }
+    const plans = new Map(((skus.body as { value?: RawSku[] }).value ?? []).map((s) => [s.skuId.toLowerCase(), s.servicePlans ?? []]));
+    const licensed = ((user.body as LicenceRead).licenseAssignmentStates ?? []).some((a) => {
+      const disabled = new Set((a.disabledPlans ?? []).map((p) => p.toLowerCase()));
+      return !['Disabled', 'Error'].includes(a.state ?? 'Active') && (plans.get(a.skuId.toLowerCase()) ?? []).some((p) => !disabled.has(p.servicePlanId.toLowerCase()) && isMailboxPlan(p.servicePlanName ?? ''));
+    });
+    if (licensed) {
+      return;
+    }
+    if (ctx.now() + wait > deadline) {
+      throw new M365Error({ service: 'graph', status: 409, code: 'NoExchangeLicence', message: `${ctx.people.leaver.displayName} holds no licence with an Exchange Online mailbox plan, so the mailbox stays shared: assign one, then retry` });
+    }
+    await ctx.sleep(wait);
+    wait = Math.min(sharedPollMaxMs, Math.round(wait * 1.5));
+  }
+}
 
 /**
  * Exchange converts a mailbox some time after accepting the change: done only once Get-Mailbox reports a user mailbox
