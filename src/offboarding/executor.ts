@@ -31,6 +31,9 @@ interface RunSlot {
 /** How often a drive reads the stored run and request for a stop made elsewhere (another process or instance). */
 const STOP_READ_INTERVAL_MS = 1000;
 
+/** Steps whose targets' facts the ledger keeps besides the one-shot ones (read at run time, not in the plan). */
+const KEEPS_TARGET_DATA = new Set<StepKind>(['remove-direct-licences']);
+
 /** Licence steps fail (not skip) when the mailbox never reported shared: IT must act on licences left in place. */
 const FAIL_WHEN_BLOCKED: StepKind[] = ['remove-direct-licences', 'leave-licence-groups'];
 
@@ -481,7 +484,8 @@ export class Executor {
     for (const doc of await this.deps.store.list<ItemRecord>(COLLECTIONS.items, `${run.id}/${step.kind}/`)) {
       items.set(doc.id.slice(`${run.id}/${step.kind}/`.length), doc);
     }
-    const oneShot = (ONE_SHOT_STEPS as StepKind[]).includes(step.kind);
+    // A one-shot action's facts settle it later; a removed licence's turned-off plans let a reinstatement assign it again.
+    const oneShot = (ONE_SHOT_STEPS as StepKind[]).includes(step.kind) || KEEPS_TARGET_DATA.has(step.kind);
     const ledger: Ledger = {
       previous: (targetId) => items.get(targetId)?.value,
       record: async (target: Target, record) => {

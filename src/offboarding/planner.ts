@@ -553,7 +553,7 @@ function planLicences(leaver: LeaverSnapshot, options: OffboardingOptions, licen
   const keepNote = decision.keep ? ` (keeping ${licenceLabel(decision.keep)}${decision.keep.source === 'group' ? ` from ${decision.keep.groupName ?? 'its group'}` : ''} for the mailbox)` : '';
   drafts.set('remove-direct-licences', {
     title: `Remove ${plural(decision.removeDirect.length, 'direct licence')}${decision.keep?.source === 'direct' ? keepNote : ''}`,
-    targets: decision.removeDirect.map((l) => ({ id: l.skuId, label: licenceLabel(l) })),
+    targets: decision.removeDirect.map((l) => ({ id: l.skuId, label: licenceLabel(l), data: licenceData(l) })),
     skip: decision.removeDirect.length === 0 ? 'nothing to do: no direct licence to remove' : undefined,
     rounds: 2, // re-read what is still assigned, then remove
     params,
@@ -576,4 +576,9 @@ function planLicences(leaver: LeaverSnapshot, options: OffboardingOptions, licen
   } else if (decision.plan2Missing) {
     warnings.push({ code: 'hold-licence-missing', message: `The kept mailbox needs Exchange Online (Plan 2) for its hold, archive or size, and none of ${leaver.displayName}'s licences carries it: assign one, or the hold is not licensed.` });
   }
+}
+
+/** What a reinstatement needs to assign a removed licence again as it was: its turned-off service plans. */
+export function licenceData(l: LicenceInfo): { disabledPlans: string } {
+  return { disabledPlans: (l.disabledPlans ?? []).join(',') };
 }

@@ -42,6 +42,8 @@ export interface LicenceInfo {
   carriesExchangePlan2: boolean;
   /** Carries any Exchange Online mailbox plan (losing the last one on a user mailbox deletes the mailbox). */
   carriesExchange: boolean;
+  /** Service plans turned off in this assignment (a reinstatement assigns the licence again the same way). */
+  disabledPlans?: string[];
 }
 
 export interface ManagedDeviceInfo {

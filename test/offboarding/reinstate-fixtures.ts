@@ -4,7 +4,7 @@ import type { ExchangePort, GraphPort } from '../../src/m365/ports';
 
 /** Everything a reinstatement restores, as Microsoft 365 reports it (MFA methods, wipes and the like are not here). */
 export async function observe(graph: GraphPort, exchange: ExchangePort, userId: string, upn: string, heir: { id: string; upn: string }, driveId?: string): Promise<Record<string, unknown>> {
-  const user = (await graph.call<{ accountEnabled: boolean; assignedLicenses: Array<{ skuId: string }> }>({ method: 'GET', url: `/users/${userId}?$select=accountEnabled,assignedLicenses` })).body;
+  const user = (await graph.call<{ accountEnabled: boolean; assignedLicenses: Array<{ skuId: string; disabledPlans?: string[] }> }>({ method: 'GET', url: `/users/${userId}?$select=accountEnabled,assignedLicenses` })).body;
   const ids = async (url: string) => (await graph.list<{ id: string }>(url)).map((x) => x.id).sort();
   const mailbox = (await exchange.invoke<{ RecipientTypeDetails: string; HiddenFromAddressListsEnabled: boolean }>('Get-Mailbox', { Identity: upn }, upn)).value[0]!;
   const cas = (await exchange.invoke<{ ActiveSyncEnabled: boolean; PopEnabled: boolean; ImapEnabled: boolean }>('Get-CASMailbox', { Identity: upn }, upn)).value[0]!;
@@ -14,7 +14,8 @@ export async function observe(graph: GraphPort, exchange: ExchangePort, userId: 
   const drivePermissions = driveId ? (await graph.list<{ grantedToV2?: { user?: { id?: string } } }>(`/drives/${driveId}/root/permissions`)).filter((p) => p.grantedToV2?.user?.id === heir.id).length : 0;
   return {
     accountEnabled: user.accountEnabled,
-    licences: user.assignedLicenses.map((l) => l.skuId).sort(),
+    // With their turned-off service plans: a licence assigned again as it was.
+    licences: user.assignedLicenses.map((l) => `${l.skuId}:${[...(l.disabledPlans ?? [])].sort().join(',')}`).sort(),
     memberOf: await ids(`/users/${userId}/memberOf/microsoft.graph.group?$select=id`),
     ownerOf: await ids(`/users/${userId}/ownedObjects/microsoft.graph.group?$select=id`),
     mailbox: mailbox.RecipientTypeDetails,

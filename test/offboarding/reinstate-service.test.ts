@@ -68,7 +68,13 @@ describe('reinstatement (use case, simulated tenant)', function () {
     const tom = tenant.state().users.find((u) => u.id === P().inheritorCandidate)!;
     const driveId = tenant.state().drives.find((d) => d.ownerId === P().jane)?.id;
     const heir = { id: tom.id, upn: tom.userPrincipalName };
+    // One of Jane's licences with a service plan turned off (not Exchange): it must come back the same way.
+    const skus = (await graph.call<{ value: Array<{ skuId: string; servicePlans: Array<{ servicePlanId: string; servicePlanName: string }> }> }>({ method: 'GET', url: '/subscribedSkus' })).body.value;
+    const sku = skus.find((k) => k.skuId === jane.assignedLicenses[0]!.skuId)!;
+    const plan = sku.servicePlans.find((p) => !p.servicePlanName.startsWith('EXCHANGE'))!;
+    await graph.call({ method: 'POST', url: `/users/${jane.id}/assignLicense`, body: { addLicenses: [{ skuId: sku.skuId, disabledPlans: [plan.servicePlanId] }], removeLicenses: [] } });
     const before = await observe(graph, exchange, jane.id, jane.userPrincipalName, heir, driveId);
+    assert.ok(JSON.stringify(before).includes(plan.servicePlanId));
 
     const offboarding = await offboardJane(s, { oneDriveAccess: true, disableEntraDevices: true });
     const after = await observe(graph, exchange, jane.id, jane.userPrincipalName, heir, driveId);

@@ -276,8 +276,10 @@ describe('reinstatement runners', () => {
 
     it('one assignLicense for those with a free seat; assigned ones are back; no seat fails by name', async () => {
       const f = tenant(['sku-visio']);
-      const { records } = await run('restore-direct-licences', [E3, EMS, VISIO], f);
-      assert.deepEqual(writes(f), [{ method: 'POST', url: '/users/u-jane/assignLicense', body: { addLicenses: [{ skuId: 'sku-e3', disabledPlans: [] }], removeLicenses: [] } }]);
+      // The E3's turned-off plans, as the offboarding recorded them with the removed licence, are turned off again.
+      const e3 = { ...E3, data: { disabledPlans: 'plan-teams,plan-yammer' } };
+      const { records } = await run('restore-direct-licences', [e3, EMS, VISIO], f);
+      assert.deepEqual(writes(f), [{ method: 'POST', url: '/users/u-jane/assignLicense', body: { addLicenses: [{ skuId: 'sku-e3', disabledPlans: ['plan-teams', 'plan-yammer'] }], removeLicenses: [] } }]);
       assert.deepEqual(statusOf(records), {
         'sku-visio': 'done: already back',
         'sku-ems': 'failed: 409 NoFreeSeat: EMS: no free seat: buy or free one, then retry',

@@ -59,6 +59,7 @@ export function readLicences(states: RawLicenceState[], skus: RawSku[], groups: 
       ...(name !== undefined ? { groupName: name } : {}),
       carriesExchangePlan2: active && plans.some((p) => p.servicePlanId.toLowerCase() === EXCHANGE_PLAN2_SERVICE_PLAN_ID),
       carriesExchange: active && plans.some((p) => isMailboxPlan(p.servicePlanName ?? '')),
+      ...(s.disabledPlans?.length ? { disabledPlans: s.disabledPlans } : {}),
     });
   }
   const licenceGroupIds = [...new Set(licences.flatMap((l) => (l.groupId === undefined ? [] : [l.groupId])))];

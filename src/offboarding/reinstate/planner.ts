@@ -62,7 +62,8 @@ export function planReinstatement(input: ReinstatePlanInput): Plan {
       .filter(([, r]) => (r.status === 'done' || r.status === 'requested') && !UNCHANGED.test(r.detail ?? ''))
       .map(([id, record]) => {
         const target = planned?.targets.find((t) => t.id === id);
-        return { id, label: target?.label ?? record.label, ...(target?.data ? { data: target.data } : {}), record };
+        const data = target?.data ?? record.data;
+        return { id, label: target?.label ?? record.label, ...(data ? { data } : {}), record };
       });
   };
   const target = ({ record: _record, ...t }: Target & { record: ItemRecord }): Target => t;

@@ -2,6 +2,7 @@
 // a SKU with no free seat (subscribedsku-list: prepaidUnits.enabled - consumedUnits) fails by name instead of failing
 // the whole call. A missing usage location makes Graph refuse the call (400): recorded as it is.
 import { M365Error } from '../../../m365/errors';
+import type { Target } from '../../plan';
 import { alreadyFinished, enc, recordOutcome, type StepRunner } from '../context';
 import { ALREADY_BACK } from './shared';
 
@@ -55,7 +56,7 @@ export const restoreDirectLicences: StepRunner = async (ctx) => {
     return;
   }
   try {
-    await ctx.graph.call({ method: 'POST', url: `/users/${enc(userId)}/assignLicense`, body: { addLicenses: toAdd.map((t) => ({ skuId: t.id, disabledPlans: [] })), removeLicenses: [] } });
+    await ctx.graph.call({ method: 'POST', url: `/users/${enc(userId)}/assignLicense`, body: { addLicenses: toAdd.map((t) => ({ skuId: t.id, disabledPlans: disabledPlansOf(t) })), removeLicenses: [] } });
   } catch (err) {
     if (!(err instanceof M365Error)) {
       throw err;
@@ -65,3 +66,9 @@ export const restoreDirectLicences: StepRunner = async (ctx) => {
   }
   await Promise.all(toAdd.map((t) => recordOutcome(ctx, t, { status: 'done', detail: 'assigned again' })));
 };
+
+/** The service plans that were off before the offboarding (recorded with the removed licence), off again. */
+function disabledPlansOf(target: Target): string[] {
+  const plans = target.data?.disabledPlans;
+  return typeof plans === 'string' && plans !== '' ? plans.split(',') : [];
+}
