@@ -8,7 +8,8 @@ import type { CallRecord } from '../m365/ports';
  * write        after the n-th Microsoft 365 write got its answer, before the bot records it (inner $batch requests
  *              count one by one; Exchange cmdlets other than Get-*)
  * batch        after the n-th Graph $batch was answered, before any of its inner results is recorded
- * one-shot     between recording the n-th one-shot action (wipe, retire, ActiveSync wipe) as sent and sending it
+ * one-shot     between recording the n-th one-shot action (wipe, retire, ActiveSync wipe; a reinstatement's Temporary
+ *              Access Pass) as sent and sending it
  * one-shot-answered  after the n-th one-shot action was answered (or settled), before the answer is recorded
  * shared-wait  during the n-th wait for the mailbox to report shared
  * Counting starts with the process: the n-th $batch includes the preflight's batches before approval.

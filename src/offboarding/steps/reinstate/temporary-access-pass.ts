@@ -6,6 +6,7 @@
 // replaces it. So the target is recorded 'sent' before the POST; found 'sent' (or failed) later, the answer — and the
 // pass — may have been lost, and the step deletes whatever pass the user holds before creating a new one.
 import { M365Error } from '../../../m365/errors';
+import { crashPoint } from '../../../testing/crash-points';
 import type { GraphPort } from '../../../m365/ports';
 import type { HeldPass } from '../../reinstate/pass-vault';
 import { enc, forEachTarget, type StepRunner } from '../context';
@@ -88,7 +89,9 @@ export const temporaryAccessPass: StepRunner = (ctx) => {
     // 'sent' from a crash, or a failure whose answer may have been lost: a pass may exist that nobody has seen.
     const previous = ctx.ledger.previous(person.id)?.status;
     await ctx.ledger.record(person, { status: 'sent', sentAt: new Date(ctx.now()).toISOString(), detail: 'creating a Temporary Access Pass' });
+    crashPoint('one-shot'); // the crash sweep: recorded as being sent, not sent
     const held = previous === 'sent' || previous === 'failed' || previous === 'requested' ? await issueTemporaryAccessPass(ctx.graph, person.id, settings, ctx.now()) : await createPass(ctx.graph, person.id, settings, ctx.now());
+    crashPoint('one-shot-answered'); // the crash sweep: Entra created it, the answer (the pass) is lost
     vault.put(ctx.requestId, held);
     return passDetail(held, settings.lifetimeInMinutes);
   });
