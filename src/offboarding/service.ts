@@ -1,13 +1,10 @@
 // The conversation's use cases, with no Teams in them: starting (start.ts), deciding, cancelling, expiring, scheduling,
-// running and retrying (request-runs.ts), reinstating (reinstate/). Every rule is checked against the stored request. Teams gets told what happened through the RequestNotifier port.
+// running and retrying (request-runs.ts), reinstating (reinstate/). Every rule is checked against the stored request.
+// Teams gets told what happened through the RequestNotifier port.
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../logger';
 import { Limiter } from '../m365/limiter';
 import { ConflictError, type Store } from '../store/store';
-import type { AccessPolicy } from './access';
-import type { Audit } from './audit';
-import type { Directory } from './directory';
-import type { OffboardingEngine } from './engine';
 import type { ProgressEvent, RunView } from './executor';
 import { Housekeeping, releaseClaim, type DeliveryOutcome, type RequesterNews } from './housekeeping';
 import { LIMITS, tooLong } from './limits';
@@ -16,7 +13,7 @@ import type { Actor, ChannelData, OffboardingRequest } from './requests';
 import { RequestRuns } from './request-runs';
 import type { PassVault } from './reinstate/pass-vault';
 import { Reinstatements } from './reinstate/use-case';
-import { OffboardingStart, type Found, type Refused, type SubmitInput } from './start';
+import { OffboardingStart, type Found, type Refused, type SubmitInput, type UseCaseDeps } from './start';
 import { ScheduledStart } from './scheduled-start';
 import { venueGroupId, venueRefusal, type Venue } from './venue';
 import { tellScheduled } from './schedule-notice';
@@ -60,21 +57,8 @@ export interface RequestNotifier {
 
 export type { Found, Refused, SubmitInput } from './start';
 
-export interface ServiceDeps {
+export interface ServiceDeps extends UseCaseDeps {
   store: Store;
-  engine: OffboardingEngine;
-  access: AccessPolicy;
-  directory: Directory;
-  audit: Audit;
-  approvalTtlHours: number;
-  /**
-   * OFFBOARDABLE_UNIT_ID: only members of this administrative unit may be offboarded. An administrative-unit scope on
-   * the app's User Administrator role limits only what the role grants (Graph application permissions stay
-   * tenant-wide), so the bot refuses a leaver outside the unit itself, before approval.
-   */
-  offboardableUnitId?: string;
-  /** OPERATIONS_CHANNEL_IDS: when set, the only channels where an offboarding may start (1:1 chats always may). */
-  operationsChannelIds?: readonly string[];
   /** A reinstatement's Temporary Access Pass between its creation and the requester's click (the engine's too). */
   passes?: PassVault;
   logger?: Logger;

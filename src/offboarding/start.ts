@@ -31,15 +31,25 @@ export interface SubmitInput {
   where: Venue;
 }
 
-export interface StartDeps {
+/** What the request use cases share (start, reinstate, the service around them): one set of rules and settings. */
+export interface UseCaseDeps {
   engine: OffboardingEngine;
   access: AccessPolicy;
   directory: Directory;
   audit: Audit;
   approvalTtlHours: number;
-  /** OFFBOARDABLE_UNIT_ID (see ServiceDeps). */
+  /**
+   * OFFBOARDABLE_UNIT_ID: only members of this administrative unit may be offboarded. An administrative-unit scope on
+   * the app's User Administrator role limits only what the role grants (Graph application permissions stay
+   * tenant-wide), so the bot refuses a leaver outside the unit itself, before approval.
+   */
   offboardableUnitId?: string;
+  /** OPERATIONS_CHANNEL_IDS: when set, the only channels where an offboarding may start (1:1 chats always may). */
   operationsChannelIds?: readonly string[];
+}
+
+/** And how a new request is opened: its id, and the claim on its person (one open request each). */
+export interface StartDeps extends UseCaseDeps {
   now: () => Date;
   newId: () => string;
   /** Stores the request and claims its leaver (housekeeping.ts). */

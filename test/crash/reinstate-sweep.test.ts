@@ -19,7 +19,8 @@ import { FakeBotConnector, type SentActivity } from '../fakes/bot-connector';
 import { observe } from '../offboarding/reinstate-fixtures';
 import { BotProcess, chooseLauncher, type Launcher } from './fixtures/bot-process';
 import { isWrite } from './fixtures/checks';
-import { isSummary, nodesOf, SUMMARY_CHANNEL, TeamsClient, textOf } from './fixtures/teams';
+import { botEnv } from './fixtures/trial';
+import { isSummary, nodesOf, TeamsClient, textOf } from './fixtures/teams';
 
 /**
  * Jane's reinstatement after the recommended offboarding: sign-in allowed, the pass, licences, the mailbox, group and
@@ -49,20 +50,7 @@ async function trial(point: string | undefined, launcher: Launcher): Promise<Rep
   const bots: BotProcess[] = [];
   let writesAtKill: number | undefined;
   try {
-    const env: Record<string, string> = {
-      TENANT_ID: tenant.tenantId,
-      GRAPH_BASE_URL: tenant.graphBaseUrl,
-      EXCHANGE_BASE_URL: tenant.exchangeBaseUrl,
-      M365_CREDENTIAL: 'none',
-      OPERATORS_GROUP_ID: tenant.groups.operatorsGroupId,
-      APPROVERS_GROUP_ID: tenant.groups.approversGroupId,
-      PROTECTED_GROUP_ID: tenant.groups.protectedGroupId,
-      TEAMS_APP_ID: tenant.teamsAppId,
-      PORT: '0',
-      DATA_DIR: dataDir,
-      SUMMARY_CHANNEL_ID: SUMMARY_CHANNEL,
-      OFFBOARDING_TEST_SHARED_POLL_MS: '30',
-    };
+    const env = botEnv(tenant, dataDir, tenant.exchangeBaseUrl, 30);
     const p = tenant.personas;
     const isaac = { id: p.operator!, name: 'Isaac Ito' };
     const marcus = { id: p.janeManager!, name: 'Marcus Reed' };

@@ -1,46 +1,24 @@
 // kill -9 the process running the engine at several points, start it again, and check it finishes Jane's
 // offboarding by itself with the same end state — and that no wipe or retire was ever sent twice.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startSimulatedTenant, type LogEntry, type SimulatedTenant } from '../../src/simulator';
+import { startChild, waitForLog, type Child } from './fixtures/child';
 import { assertJaneOffboarded, TOM_ID } from './jane';
 
 const CHILD = path.join(__dirname, 'fixtures', 'engine-child.ts');
 const CONVERSION_DELAY_MS = 400;
 
-function startChild(tenant: SimulatedTenant, dataDir: string, mode: 'start' | 'resume'): { child: ChildProcess; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }> } {
-  const child = spawn(process.execPath, ['--require', 'tsx/cjs', CHILD], {
-    env: { ...process.env, MODE: mode, DATA_DIR: dataDir, SIM_URL: tenant.url, TENANT_ID: tenant.tenantId, LEAVER_ID: tenant.personas.jane, INHERITOR_ID: TOM_ID, LOG_LEVEL: 'silent' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (c: Buffer) => (output += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal, output })));
-  return { child, exited };
-}
 
 type KillPoint = { name: string; reached: (log: LogEntry[]) => boolean };
 
+const startEngine = (tenant: SimulatedTenant, dataDir: string, mode: 'start' | 'resume'): Child =>
+  startChild(CHILD, { MODE: mode, DATA_DIR: dataDir, SIM_URL: tenant.url, TENANT_ID: tenant.tenantId, LEAVER_ID: tenant.personas.jane, INHERITOR_ID: TOM_ID });
+
 const writes = (log: LogEntry[]): number => log.filter((e) => e.method !== 'GET' && !e.path.endsWith('/$batch') && !(e.cmdlet ?? 'x').startsWith('Get-')).length;
 
-/** Resolves true once the tenant's log reaches the kill point, false if the child ended first. */
-async function waitFor(tenant: SimulatedTenant, point: KillPoint, exited: Promise<unknown>): Promise<boolean> {
-  let done = false;
-  void exited.then(() => (done = true));
-  for (;;) {
-    if (point.reached(tenant.requestLog())) {
-      return true;
-    }
-    if (done) {
-      return false;
-    }
-    await new Promise((r) => setTimeout(r, 2));
-  }
-}
 
 describe('engine: crash and resume (kill -9)', function () {
   this.timeout(120_000);
@@ -61,8 +39,8 @@ describe('engine: crash and resume (kill -9)', function () {
       let seen = 0;
       const kills: string[] = [];
       for (const point of points) {
-        const { child, exited } = startChild(tenant, dataDir, mode);
-        const reached = await waitFor(tenant, point, exited);
+        const { child, exited } = startEngine(tenant, dataDir, mode);
+        const reached = await waitForLog(tenant, point.reached, exited);
         if (reached) {
           child.kill('SIGKILL');
           const { signal } = await exited;
@@ -76,7 +54,7 @@ describe('engine: crash and resume (kill -9)', function () {
         mode = 'resume';
       }
       assert.ok(kills.length >= 3 && kills.includes('wipe received'), `kills landed: ${kills.join(', ')}`);
-      const last = startChild(tenant, dataDir, 'resume');
+      const last = startEngine(tenant, dataDir, 'resume');
       const { code, output } = await last.exited;
       assert.equal(code, 0, output);
       assert.match(output, /ended completed\b/);

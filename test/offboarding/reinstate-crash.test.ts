@@ -2,7 +2,6 @@
 // the same end state as before the offboarding — and that the Temporary Access Pass whose answer a crash lost was
 // replaced, never left as a second pass: the person holds exactly one, and the restarted process offers it.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,6 +16,7 @@ import { startSimulatedTenant, type LogEntry, type SimulatedTenant } from '../..
 import { SqliteStore } from '../../src/store/sqlite';
 import { recordingNotifier } from '../fakes/recording-notifier';
 import { isM365Write } from '../fakes/simulated-tenant';
+import { startChild, waitForLog, type Child } from './fixtures/child';
 import { observe } from './reinstate-fixtures';
 
 const CHILD = path.join(__dirname, 'fixtures', 'reinstate-child.ts');
@@ -69,8 +69,8 @@ describe('reinstatement: crash and resume (kill -9)', function () {
       const lost: string[] = [];
       const outputs: string[] = [];
       for (const point of points) {
-        const { child, exited } = startChild(tenant, dataDir, mode, requestId);
-        const reached = await waitFor(tenant, point, exited);
+        const { child, exited } = startService(tenant, dataDir, mode, requestId);
+        const reached = await waitForLog(tenant, point.reached, exited);
         if (reached) {
           child.kill('SIGKILL');
           const killed = await exited;
@@ -88,7 +88,7 @@ describe('reinstatement: crash and resume (kill -9)', function () {
         mode = 'resume';
       }
       assert.ok(kills.length >= 2 && kills.includes('pass created'), `kills landed: ${kills.join(', ')}`);
-      const last = startChild(tenant, dataDir, 'resume', requestId);
+      const last = startService(tenant, dataDir, 'resume', requestId);
       const { code, output } = await last.exited;
       assert.equal(code, 0, output);
       assert.match(output, /ended completed\b/);
@@ -124,29 +124,5 @@ describe('reinstatement: crash and resume (kill -9)', function () {
   });
 });
 
-function startChild(tenant: SimulatedTenant, dataDir: string, mode: 'approve' | 'resume', requestId: string): { child: ChildProcess; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }> } {
-  const child = spawn(process.execPath, ['--require', 'tsx/cjs', CHILD], {
-    env: { ...process.env, MODE: mode, DATA_DIR: dataDir, SIM_URL: tenant.url, TENANT_ID: tenant.tenantId, REQUEST_ID: requestId, APPROVER_ID: tenant.personas.janeManager, GROUPS: JSON.stringify(tenant.groups), LOG_LEVEL: 'silent' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (c: Buffer) => (output += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal, output })));
-  return { child, exited };
-}
-
-/** Resolves true once the tenant's log reaches the kill point, false if the child ended first. */
-async function waitFor(tenant: SimulatedTenant, point: KillPoint, exited: Promise<unknown>): Promise<boolean> {
-  let done = false;
-  void exited.then(() => (done = true));
-  for (;;) {
-    if (point.reached(tenant.requestLog())) {
-      return true;
-    }
-    if (done) {
-      return false;
-    }
-    await new Promise((r) => setTimeout(r, 2));
-  }
-}
+const startService = (tenant: SimulatedTenant, dataDir: string, mode: 'approve' | 'resume', requestId: string): Child =>
+  startChild(CHILD, { MODE: mode, DATA_DIR: dataDir, SIM_URL: tenant.url, TENANT_ID: tenant.tenantId, REQUEST_ID: requestId, APPROVER_ID: tenant.personas.janeManager, GROUPS: JSON.stringify(tenant.groups) });

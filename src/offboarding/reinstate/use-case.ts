@@ -6,15 +6,13 @@
 import type { Logger } from '../../logger';
 import { M365Error } from '../../m365/errors';
 import type { Store } from '../../store/store';
-import type { AccessPolicy } from '../access';
 import { approversFor } from '../approvers';
-import type { Audit } from '../audit';
-import type { Directory, DirectoryUser } from '../directory';
-import type { OffboardingEngine } from '../engine';
+import type { DirectoryUser } from '../directory';
 import { LIMITS, tooLong } from '../limits';
 import * as lifecycle from '../requests';
 import type { Actor, ChannelData, OffboardingRequest } from '../requests';
 import type { PersonRef } from '../snapshot';
+import type { StartDeps } from '../start';
 import { isNotFound } from '../preflight/reads';
 import { leaverInTeam, venueGroupId, venueRefusal, type Venue } from '../venue';
 import { canSee, mayShowHere, requestNotFound } from '../visibility';
@@ -61,25 +59,15 @@ const REINSTATABLE: lifecycle.RequestStatus[] = ['completed', 'completed-with-fa
 
 export const NOT_AN_OPERATOR_REINSTATE = 'Sorry, only members of the offboarding operators group can reinstate someone. Nothing was changed.';
 
-export interface ReinstatementDeps {
+/** As starting an offboarding (start.ts), with the stored requests to find the offboarding and the pass vault. */
+export interface ReinstatementDeps extends StartDeps {
   store: Store;
-  engine: OffboardingEngine;
-  access: AccessPolicy;
-  directory: Directory;
-  audit: Audit;
-  approvalTtlHours: number;
-  operationsChannelIds?: readonly string[];
   passes?: PassVault;
   logger?: Logger;
-  now: () => Date;
-  newId: () => string;
   /** The stored requests, newest first (service.list without a filter on status). */
   all: () => Promise<OffboardingRequest[]>;
   get: (id: string) => Promise<OffboardingRequest | undefined>;
   update: (id: string, change: (r: OffboardingRequest) => lifecycle.Allowed<OffboardingRequest> | lifecycle.Refusal) => Promise<{ ok: true; request: OffboardingRequest } | Refused>;
-  /** Stores the request and claims its person (housekeeping.ts): 'taken' when another request is open for them. */
-  open: (request: OffboardingRequest) => Promise<'open' | 'taken' | 'withdrawn'>;
-  openRequestFor: (personId: string) => Promise<OffboardingRequest | undefined>;
 }
 
 const refused = (reason: string): Refused => ({ ok: false, reason });
