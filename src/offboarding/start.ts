@@ -59,6 +59,21 @@ export interface StartDeps extends UseCaseDeps {
 
 const refused = (reason: string): Refused => ({ ok: false, reason });
 
+/**
+ * Stores a new request (an offboarding or a reinstatement) and claims its person: one open request each. Stored, then
+ * claimed: a second submit for the same person loses the claim, withdraws its own copy and changes nothing; whoever
+ * sees the claim can already read the request it points to. A crash in between leaves a marker that housekeeping
+ * finds (housekeeping.ts). Resolves with the refusal, or undefined once the request is open.
+ */
+export async function openRequest(deps: Pick<StartDeps, 'open' | 'openRequestFor'>, request: OffboardingRequest, kind: 'offboarding request' | 'request'): Promise<Refused | undefined> {
+  const opened = await deps.open(request);
+  if (opened === 'taken') {
+    const open = await deps.openRequestFor(request.leaver.id);
+    return refused(`${request.leaver.displayName} already has an open ${kind}${open ? `, ${open.id} (${open.status})` : ''}. Nothing was changed.`);
+  }
+  return opened === 'withdrawn' ? refused(`Saving ${request.id} took too long, so it was withdrawn. Nothing was changed: submit again.`) : undefined;
+}
+
 export class OffboardingStart {
   constructor(private readonly deps: StartDeps) {}
 
@@ -225,16 +240,9 @@ export class OffboardingStart {
       teams: input.teams,
       where: input.where,
     };
-    // Stored, then the leaver claimed: a second submit for the same person loses the claim, withdraws its own copy
-    // and changes nothing; whoever sees the claim can already read the request it points to. A crash in between
-    // leaves a marker that housekeeping finds (housekeeping.ts).
-    const opened = await this.deps.open(request);
-    if (opened === 'taken') {
-      const open = await this.deps.openRequestFor(request.leaver.id);
-      return refused(`${request.leaver.displayName} already has an open offboarding request${open ? `, ${open.id}` : ''}.`);
-    }
-    if (opened === 'withdrawn') {
-      return refused(`Saving ${request.id} took too long, so it was withdrawn. Nothing was changed: submit again.`);
+    const notOpened = await openRequest(this.deps, request, 'offboarding request');
+    if (notOpened) {
+      return notOpened;
     }
     // The whole plan's lists go to the audit log: cards list only the first few (see teams/view.ts).
     const leftInPlace = request.plan.steps.find((s) => s.kind === 'groups-left-in-place')?.untouched ?? [];

@@ -12,7 +12,7 @@ import { LIMITS, tooLong } from '../limits';
 import * as lifecycle from '../requests';
 import type { Actor, ChannelData, OffboardingRequest } from '../requests';
 import type { PersonRef } from '../snapshot';
-import type { StartDeps } from '../start';
+import { openRequest, type StartDeps } from '../start';
 import { isNotFound } from '../preflight/reads';
 import { leaverInTeam, venueGroupId, venueRefusal, type Venue } from '../venue';
 import { canSee, mayShowHere, requestNotFound } from '../visibility';
@@ -129,15 +129,11 @@ export class Reinstatements implements ReinstatementUseCase {
       teams: input.teams,
       where: input.where,
     };
-    // The person's claim (one open request of any kind): a stopped offboarding hands it over (housekeeping.ts), and
-    // gets it back if this request ends without approval (service.release).
-    const opened = await this.deps.open(request);
-    if (opened === 'taken') {
-      const open = await this.deps.openRequestFor(request.leaver.id);
-      return refused(`${request.leaver.displayName} already has an open request${open ? `, ${open.id} (${open.status})` : ''}. Nothing was changed.`);
-    }
-    if (opened === 'withdrawn') {
-      return refused(`Saving ${request.id} took too long, so it was withdrawn. Nothing was changed: submit again.`);
+    // One open request per person, of any kind: a stopped offboarding hands its claim over (housekeeping.ts), and
+    // gets it back if this request ends without running (releaseClaim).
+    const notOpened = await openRequest(this.deps, request, 'request');
+    if (notOpened) {
+      return notOpened;
     }
     await this.deps.audit.record({
       kind: 'request',

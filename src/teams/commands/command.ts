@@ -33,6 +33,23 @@ export function argumentTooLong(name: string, length: number): string {
 }
 
 /**
+ * For a command that needs its sender and an argument (`offboard`, `reinstate`): who asks, once the sender is known and
+ * the argument given. Otherwise it replies (no identity, or the usage) and resolves undefined: nothing was read.
+ */
+export async function requesterOf(context: TurnContext, query: string, usage: string): Promise<Actor | undefined> {
+  const requester = actorOf(context);
+  if (!requester) {
+    await context.sendActivity(NO_IDENTITY);
+    return undefined;
+  }
+  if (query === '') {
+    await context.sendActivity(usage);
+    return undefined;
+  }
+  return requester;
+}
+
+/**
  * For a command acting on one request (`cancel`, `close`): who asks and where, once the sender is known, the argument is
  * a request id and the conversation is not a group chat (a reply reaches everyone there). Otherwise it replies, and
  * resolves undefined: nothing was read or changed.

@@ -3,10 +3,10 @@ import { MessageFactory } from 'botbuilder';
 import type { OffboardingService } from '../../offboarding/service';
 import { renderCandidatesCard } from '../cards';
 import { requestCard } from '../request-card';
-import { actorOf, NO_IDENTITY, timeZoneOf, venueOf } from '../turn';
+import { timeZoneOf, venueOf } from '../turn';
 import { COMMANDS, VERBS } from '../verbs';
 import { userDetail } from '../view';
-import type { Command } from './command';
+import { requesterOf, type Command } from './command';
 
 export const OFFBOARD_USAGE = 'Usage: **offboard** <name | UPN | mail>, e.g. `offboard Jane Doe` or `offboard jane.doe@contoso.com`.';
 
@@ -16,13 +16,8 @@ export function offboardCommand(service: OffboardingService): Command {
     usage: 'offboard <name | UPN | mail>',
     description: 'Start an offboarding: pick the inheritor and options, then the manager approves.',
     async handle(context, query) {
-      const requester = actorOf(context);
+      const requester = await requesterOf(context, query, OFFBOARD_USAGE);
       if (!requester) {
-        await context.sendActivity(NO_IDENTITY);
-        return;
-      }
-      if (query === '') {
-        await context.sendActivity(OFFBOARD_USAGE);
         return;
       }
       const result = await service.resolve(requester, query, await venueOf(context));

@@ -3,10 +3,10 @@
 import { MessageFactory } from 'botbuilder';
 import type { OffboardingService } from '../../offboarding/service';
 import { renderReinstateCard } from '../cards';
-import { actorOf, NO_IDENTITY, timeZoneOf, venueOf } from '../turn';
+import { timeZoneOf, venueOf } from '../turn';
 import { COMMANDS } from '../verbs';
 import { reinstateCardData } from '../view';
-import type { Command } from './command';
+import { requesterOf, type Command } from './command';
 
 export const REINSTATE_USAGE = 'Usage: **reinstate** <request id | UPN | name>, e.g. `reinstate OFB-7K3Q9P` or `reinstate jane.doe@contoso.com`. Nothing was changed.';
 
@@ -16,13 +16,8 @@ export function reinstateCommand(service: OffboardingService): Command {
     usage: 'reinstate <request id | UPN | name>',
     description: 'Undo an offboarding that ended (a deleted account: within 30 days): what can be restored is, once approved.',
     async handle(context, query) {
-      const requester = actorOf(context);
+      const requester = await requesterOf(context, query, REINSTATE_USAGE);
       if (!requester) {
-        await context.sendActivity(NO_IDENTITY);
-        return;
-      }
-      if (query === '') {
-        await context.sendActivity(REINSTATE_USAGE);
         return;
       }
       const result = await service.reinstatements.prepare(requester, query, await venueOf(context));
