@@ -162,6 +162,8 @@ export interface OffboardingRequest {
   passOfferedAt?: string;
   /** An offboarding undone by this approved reinstatement: never resumed or retried again. */
   reinstatedBy?: string;
+  /** Asked for in a batch (batch/): its approval, progress and summary are the batch's; everything else is its own. */
+  batchId?: string;
   status: RequestStatus;
   leaver: PersonRef;
   inheritor: PersonRef;
@@ -426,7 +428,7 @@ export function alreadyDecided(r: OffboardingRequest): string {
 const ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
 
 /** "OFB-" (a reinstatement: "RST-") + 6 characters without look-alikes (0/O, 1/I/L), from the given random bytes. */
-export function requestIdFrom(bytes: Uint8Array, prefix: 'OFB' | 'RST' = 'OFB'): string {
+export function requestIdFrom(bytes: Uint8Array, prefix: 'OFB' | 'RST' | 'BAT' = 'OFB'): string {
   return `${prefix}-${[...bytes.slice(0, 6)].map((b) => ALPHABET[b % ALPHABET.length]).join('')}`;
 }
 

@@ -13,6 +13,7 @@ import type { Actor, ChannelData, OffboardingRequest } from './requests';
 import { RequestRuns } from './request-runs';
 import type { PassVault } from './reinstate/pass-vault';
 import { Reinstatements } from './reinstate/use-case';
+import { Batches } from './batch/use-case';
 import { OffboardingStart, type Found, type Refused, type SubmitInput, type UseCaseDeps } from './start';
 import { ScheduledStart } from './scheduled-start';
 import { venueGroupId, venueRefusal, type Venue } from './venue';
@@ -86,6 +87,8 @@ export class OffboardingService {
   private readonly starting: OffboardingStart;
   /** `reinstate`: undoing an offboarding, as a request of its own kind (reinstate/use-case.ts). */
   readonly reinstatements: Reinstatements;
+  /** Many leavers in one `offboard`, each a request of its own grouped by batch id (batch/use-case.ts). */
+  readonly batches: Batches;
 
   constructor(private readonly deps: ServiceDeps) {
     this.now = deps.now ?? (() => new Date());
@@ -127,13 +130,14 @@ export class OffboardingService {
       run: (requestId) => this.run(requestId),
       logger: deps.logger,
     });
-    this.starting = new OffboardingStart({
+    const startDeps = {
       ...deps,
       now: this.now,
       newId: this.newId,
-      open: (request) => this.housekeeping.open(request),
-      openRequestFor: (id) => this.openRequestFor(id),
-    });
+      open: (request: lifecycle.OffboardingRequest) => this.housekeeping.open(request),
+      openRequestFor: (id: string) => this.openRequestFor(id),
+    };
+    this.starting = new OffboardingStart(startDeps);
     this.reinstatements = new Reinstatements({
       ...deps,
       now: this.now,
@@ -144,6 +148,7 @@ export class OffboardingService {
       open: (request) => this.housekeeping.open(request),
       openRequestFor: (id) => this.openRequestFor(id),
     });
+    this.batches = new Batches({ ...startDeps, store: deps.store, start: this.starting, get: (id) => this.get(id), logger: deps.logger });
     deps.passes?.onPut((id) => this.background(id, () => this.reinstatements.offerPass(id, (r) => this.notifier?.passReady?.(r))));
     // The engine's drives ask the request itself whether it was stopped (see Executor.stopWhen).
     deps.engine.executor.stopWhen(async (requestId) => (await this.get(requestId))?.status === 'stopping');

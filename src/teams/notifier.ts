@@ -11,6 +11,8 @@ import type { OffboardingService, RequestNotifier } from '../offboarding/service
 import { renderApprovalCard, renderDecidedCard, renderPassReadyCard, renderPlanCard, renderProgressCard, renderSummaryCard } from './cards';
 import { conversationKey } from './connector-governor';
 import type { PersonalChats } from './personal-chats';
+import { BatchApprovals } from './batch-approvals';
+import { BatchProgress } from './batch-progress';
 import { connectorStatus, Proactive, type Posted } from './proactive';
 import { VERBS } from './verbs';
 import { asChannelData, currentApprovals, refsOf, type ApprovalCardRef, type TeamsRefs } from './refs';
@@ -53,6 +55,9 @@ export class TeamsNotifier implements RequestNotifier {
   /** Approval cards being delivered by this process ("request/approver"): never two at once for one approver. */
   private readonly delivering = new Set<string>();
   private readonly sleep: (ms: number) => Promise<void>;
+  /** A batch's requests share one approval card per approver, one progress card and one summary (batch-*.ts). */
+  readonly batchApprovals: BatchApprovals;
+  readonly batchProgress: BatchProgress;
 
   constructor(
     private readonly proactive: Proactive,
@@ -60,6 +65,8 @@ export class TeamsNotifier implements RequestNotifier {
     private readonly options: NotifierOptions = {},
   ) {
     this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    this.batchApprovals = new BatchApprovals();
+    this.batchProgress = new BatchProgress(proactive, service, options);
   }
 
   /**
@@ -117,6 +124,9 @@ export class TeamsNotifier implements RequestNotifier {
    * away. Never throws: each approver's outcome is returned.
    */
   async deliverApprovals(request: OffboardingRequest, approverIds: string[], storedChatOnly = false): Promise<Record<string, DeliveryOutcome>> {
+    if (request.batchId) {
+      return this.batchApprovals.deliver(request, approverIds, storedChatOnly);
+    }
     const refs = refsOf(request);
     const round = request.reapproval?.at;
     // Card references are saved one at a time: ten approvers answering together would otherwise race on the request.
@@ -345,6 +355,10 @@ export class TeamsNotifier implements RequestNotifier {
   }
 
   async decided(request: OffboardingRequest): Promise<void> {
+    if (request.batchId) {
+      this.batchProgress.changed(request.id);
+      return this.batchApprovals.decided(request);
+    }
     // The stored request has every approval card sent so far (they may still be arriving: see sendApproval).
     const stored = (await this.service.get(request.id).catch((err: unknown) => this.warn(err, request.id, 'could not re-read the request'))) ?? request;
     if (stored.status !== request.status && SUPERSEDING.has(stored.status)) {
@@ -368,6 +382,9 @@ export class TeamsNotifier implements RequestNotifier {
    * offboarding; the card is posted with the next progress update instead.
    */
   async started(request: OffboardingRequest): Promise<void> {
+    if (request.batchId) {
+      return this.batchProgress.changed(request.id);
+    }
     await this.progressCardId(request).catch((err: unknown) => this.warn(err, request.id, 'progress card post failed'));
   }
 
@@ -404,6 +421,9 @@ export class TeamsNotifier implements RequestNotifier {
   }
 
   progress(requestId: string): void {
+    if (this.batchProgress.handles(requestId)) {
+      return this.batchProgress.changed(requestId);
+    }
     const p = this.pending.get(requestId) ?? { lastSentAt: 0, sending: Promise.resolve() };
     this.pending.set(requestId, p);
     if (p.timer) {
@@ -440,6 +460,9 @@ export class TeamsNotifier implements RequestNotifier {
     if (!request || (whileRunning && request.status !== 'running' && request.status !== 'stopping')) {
       return;
     }
+    if (request.batchId) {
+      return this.batchProgress.changed(requestId); // a batch's request not known as one yet (a resumed run)
+    }
     const run = view ?? (await this.service.runView(request));
     const id = await this.progressCardId(request, run);
     if (id) {
@@ -448,6 +471,9 @@ export class TeamsNotifier implements RequestNotifier {
   }
 
   async ended(request: OffboardingRequest, view?: RunView): Promise<void> {
+    if (request.batchId) {
+      return this.batchProgress.ended(request, view);
+    }
     this.threads.delete(request.id);
     const p = this.pending.get(request.id);
     if (p) {
