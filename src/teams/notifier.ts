@@ -315,6 +315,10 @@ export class TeamsNotifier implements RequestNotifier {
     if (!request.effectiveAt) {
       return;
     }
+    if (request.batchId) {
+      // A batch's leaver: no message per leaver; the batch card's line shows when it runs.
+      return this.batchProgress.changed(request.id);
+    }
     // The cards of the current round (cards of an earlier round were superseded by a re-approval).
     await Promise.all(
       currentApprovals(request).map((a) =>

@@ -5,6 +5,8 @@ import type { OffboardingOptions } from '../../offboarding/options';
 import { cardAttachment, templateParts, withBody } from './render';
 import type {
   ApprovalCardData,
+  BatchProgressCardData,
+  BatchSummaryCardData,
   CandidatesCardData,
   DecidedCardData,
   NoticeCardData,
@@ -30,6 +32,8 @@ import statusTemplate from './status.json';
 import reinstateTemplate from './reinstate.json';
 import passReadyTemplate from './pass-ready.json';
 import passTemplate from './pass.json';
+import batchProgressTemplate from './batch-progress.json';
+import batchSummaryTemplate from './batch-summary.json';
 
 export interface HelpCardData {
   commands: { usage: string; description: string }[];
@@ -145,4 +149,16 @@ export function renderPassReadyCard(d: PassReadyCardData): Attachment {
 /** The pass itself: only ever the invoke answer to its requester's click (actions/show-pass.ts). */
 export function renderPassCard(d: PassCardData): Attachment {
   return cardAttachment(passTemplate, d);
+}
+
+// Batches (issue 15)
+
+/** A batch's progress card (and `status <batch id>`): a line per leaver and the counts. Sized by batch-view.ts. */
+export function renderBatchProgressCard(d: BatchProgressCardData): Attachment {
+  return cardAttachment(batchProgressTemplate, d);
+}
+
+/** A batch's summary in SUMMARY_CHANNEL_ID: each leaver's outcome and `status <id>`. Sized by batch-view.ts. */
+export function renderBatchSummaryCard(d: BatchSummaryCardData): Attachment {
+  return cardAttachment(batchSummaryTemplate, d);
 }

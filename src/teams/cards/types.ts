@@ -169,3 +169,37 @@ export interface PassCardData {
   shownAt: string;
   expiresAt: string;
 }
+
+// Batches (issue 15)
+
+/** One leaver of a batch: their name, and "OFB-7K3Q9P · waiting for Marcus Reed". */
+export interface BatchLine {
+  name: string;
+  state: string;
+}
+
+/** The batch's progress card in its thread (updated in place), and the `status <batch id>` answer. */
+export interface BatchProgressCardData {
+  batchId: string;
+  title: string;
+  subtitle?: string;
+  /** "2 waiting · 1 running · 3 completed". */
+  counts: string;
+  tone: string;
+  lines: BatchLine[];
+  /** "…and 120 more leavers (`status <request id>` for each)": set when the lines were cut to fit the card. */
+  more?: string;
+}
+
+/** The batch summary posted to SUMMARY_CHANNEL_ID once every request of the batch has ended. */
+export interface BatchSummaryCardData {
+  batchId: string;
+  title: string;
+  /** The counts per outcome. */
+  outcome: string;
+  tone: string;
+  facts: Fact[];
+  /** Each leaver with their outcome and "status OFB-…". */
+  lines: BatchLine[];
+  more?: string;
+}

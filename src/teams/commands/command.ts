@@ -49,18 +49,21 @@ export async function requesterOf(context: TurnContext, query: string, usage: st
   return requester;
 }
 
+/** A request id as typed: an offboarding's (OFB-…) or a reinstatement's (RST-…). */
+export const REQUEST_ID = /^(OFB|RST)-[A-Z0-9]{6}$/i;
+
 /**
- * For a command acting on one request (`cancel`, `close`): who asks and where, once the sender is known, the argument is
- * a request id and the conversation is not a group chat (a reply reaches everyone there). Otherwise it replies, and
- * resolves undefined: nothing was read or changed.
+ * For a command acting on one request (`cancel`, `close`) or batch (`cancel <batch id>`: idPattern BATCH_ID): who asks
+ * and where, once the sender is known, the argument is such an id and the conversation is not a group chat (a reply
+ * reaches everyone there). Otherwise it replies, and resolves undefined: nothing was read or changed.
  */
-export async function requestCommandInput(context: TurnContext, id: string, usage: string): Promise<{ by: Actor; where: Venue } | undefined> {
+export async function requestCommandInput(context: TurnContext, id: string, usage: string, idPattern = REQUEST_ID): Promise<{ by: Actor; where: Venue } | undefined> {
   const by = actorOf(context);
   if (!by) {
     await context.sendActivity(NO_IDENTITY);
     return undefined;
   }
-  if (!/^(OFB|RST)-[A-Z0-9]{6}$/i.test(id)) {
+  if (!idPattern.test(id)) {
     await context.sendActivity(usage);
     return undefined;
   }
