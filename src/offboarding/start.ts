@@ -3,7 +3,7 @@
 // rules live here once: the card is shown after them and the submit checks them again (card data is user input).
 import { M365Error } from '../m365/errors';
 import type { AccessPolicy } from './access';
-import { approversFor } from './approvers';
+import { approversFor, type ApproverRule } from './approvers';
 import type { Audit } from './audit';
 import { MAX_CANDIDATES, type Directory, type DirectoryUser } from './directory';
 import { peopleOf, type OffboardingEngine, type Preview } from './engine';
@@ -14,6 +14,9 @@ import type { Actor, ChannelData, OffboardingRequest } from './requests';
 import { leaverInTeam, venueGroupId, venueRefusal, type Venue } from './venue';
 
 export const NOT_AN_OPERATOR = 'Sorry, only members of the offboarding operators group can start an offboarding. Nothing was changed.';
+
+/** checkLeaver's refusal for the requester naming themself (a batch lists the entry as left out: 'requester'). */
+export const OFFBOARD_YOURSELF = "You can't offboard yourself.";
 
 export type Refused = { ok: false; reason: string };
 export type Found = { kind: 'none' } | { kind: 'one'; user: DirectoryUser } | { kind: 'many'; users: DirectoryUser[]; more: boolean };
@@ -29,6 +32,9 @@ export interface SubmitInput {
   teams: ChannelData;
   /** Where it was asked for: checked again here (venue.ts), and kept on the request. */
   where: Venue;
+  /** Asked for in a batch (batch/): kept on the request, and the batch's leavers never approve it (approvers.ts). */
+  batchId?: string;
+  approverRule?: ApproverRule;
 }
 
 /** What the request use cases share (start, reinstate, the service around them): one set of rules and settings. */
@@ -91,9 +97,10 @@ export class OffboardingStart {
 
   /**
    * `offboard <query>`: who is meant, and may this requester start it? An exact UPN takes one round trip (one
-   * $batch); a name takes two (the search with the operator check, then the chosen person's facts).
+   * $batch); a name takes two (the search with the operator check, then the chosen person's facts). `operatorChecked`:
+   * the caller already checked the requester (a batch checks once for all its entries).
    */
-  async resolve(requester: Actor, query: string, where: Venue): Promise<Found | Refused | { kind: 'ready'; leaver: DirectoryUser; manager?: DirectoryUser }> {
+  async resolve(requester: Actor, query: string, where: Venue, operatorChecked = false): Promise<Found | Refused | { kind: 'ready'; leaver: DirectoryUser; manager?: DirectoryUser }> {
     const q = query.trim();
     if (q.length > LIMITS.name) {
       return refused(`${tooLong('The name, UPN or mail', LIMITS.name, q.length)}. Nothing was looked up.`); // the Teams layer says so first
@@ -103,7 +110,7 @@ export class OffboardingStart {
       return refused(wrongPlace); // before any read: not even who matches is shown here
     }
     if (q.includes('@')) {
-      const checked = await this.checkLeaver(requester, q, where);
+      const checked = await this.checkLeaver(requester, q, where, operatorChecked);
       if (checked.ok) {
         return { kind: 'ready', leaver: checked.leaver, ...(checked.manager ? { manager: checked.manager } : {}) };
       }
@@ -112,7 +119,7 @@ export class OffboardingStart {
       }
       // Not a UPN: it may be a mail address; the search below finds it by mail too.
     }
-    const [operator, found] = await Promise.all([this.deps.access.isOperator(requester.id), this.find(q)]);
+    const [operator, found] = await Promise.all([operatorChecked || this.deps.access.isOperator(requester.id), this.find(q)]);
     if (!operator) {
       return refused(NOT_AN_OPERATOR);
     }
@@ -145,7 +152,7 @@ export class OffboardingStart {
       return refused(`No user with id ${leaverIdOrUpn}.`);
     }
     if (leaver.id === requester.id) {
-      return refused("You can't offboard yourself.");
+      return refused(OFFBOARD_YOURSELF);
     }
     const unitRefusal = await this.outsideUnit(leaver);
     if (unitRefusal) {
@@ -216,7 +223,7 @@ export class OffboardingStart {
     if (preview.plan.refusals.length > 0) {
       return refused(`This plan can't go ahead: ${preview.plan.refusals.join(' ')}`);
     }
-    const approvers = await approversFor(this.deps.directory, this.deps.access.groups.approversGroupId, preview.snapshot.leaver, input.requester);
+    const approvers = await approversFor(this.deps.directory, this.deps.access.groups.approversGroupId, preview.snapshot.leaver, input.requester, input.approverRule);
     if (approvers.list.length === 0) {
       return refused(`Nobody can approve this: ${approvers.note ?? ''} and the approvers group has no other active member.`);
     }
@@ -224,6 +231,7 @@ export class OffboardingStart {
     const request: OffboardingRequest = {
       id: this.deps.newId(),
       status: 'requested',
+      ...(input.batchId ? { batchId: input.batchId } : {}),
       ...peopleOf(preview.snapshot),
       requester: input.requester,
       approvers: approvers.list,
@@ -254,6 +262,7 @@ export class OffboardingStart {
         leaver: request.leaver.id,
         inheritor: request.inheritor.id,
         requester: request.requester.id,
+        ...(request.batchId ? { batchId: request.batchId } : {}),
         approvers: request.approvers.map((a) => a.id),
         options: request.options,
         effectiveAt: request.effectiveAt ?? null,
