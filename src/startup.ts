@@ -41,6 +41,8 @@ export interface RunningBot {
   governor: Governor;
   engine: OffboardingEngine;
   service: OffboardingService;
+  /** The Teams notifier (tests drive a batch's Teams side through it: batchProgress.submitted). */
+  notifier: TeamsNotifier;
   close(): Promise<void>;
 }
 
@@ -165,6 +167,7 @@ export async function startBot(options: StartOptions = {}): Promise<RunningBot> 
     governor,
     engine,
     service,
+    notifier,
     async close() {
       clearInterval(housekeeping);
       server.close();
