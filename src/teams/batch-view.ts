@@ -10,8 +10,8 @@ import type { BatchLine, BatchProgressCardData, BatchSummaryCardData } from './c
 import { formatTime } from './view';
 import { formatInZone } from './zoned-time';
 
-/** The rendered card's JSON stays under this many characters (Teams refuses a message over about 100 KB). */
-export const MAX_BATCH_CARD_CHARS = 80_000;
+/** The rendered card's JSON stays under this many bytes (UTF-8: Teams refuses a message over about 100 KB). */
+export const MAX_BATCH_CARD_BYTES = 80_000;
 /** A line's state is cut at this length: a long approvers list or name must not crowd out the other leavers. */
 const MAX_STATE_CHARS = 90;
 const MAX_NAME_CHARS = 60;
@@ -152,11 +152,11 @@ function summaryOutcome(r: OffboardingRequest): string {
 }
 
 /**
- * Renders the card with as many lines as fit under MAX_BATCH_CARD_CHARS: all of them when they fit (the usual case, up
+ * Renders the card with as many lines as fit under MAX_BATCH_CARD_BYTES: all of them when they fit (the usual case, up
  * to 500 leavers), else the first ones and "…and N more". Measured on the rendered JSON, not guessed.
  */
-export function fitBatchCard<T extends { lines: BatchLine[]; more?: string }>(data: T, render: (d: T) => Attachment, max = MAX_BATCH_CARD_CHARS): Attachment {
-  const size = (a: Attachment) => JSON.stringify(a.content).length;
+export function fitBatchCard<T extends { lines: BatchLine[]; more?: string }>(data: T, render: (d: T) => Attachment, max = MAX_BATCH_CARD_BYTES): Attachment {
+  const size = (a: Attachment) => Buffer.byteLength(JSON.stringify(a.content));
   let card = render(data);
   let shown = data.lines.length;
   let chars = size(card);

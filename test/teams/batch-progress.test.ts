@@ -9,7 +9,7 @@ import type { RunView } from '../../src/offboarding/executor';
 import type { OffboardingRequest } from '../../src/offboarding/requests';
 import type { OffboardingService } from '../../src/offboarding/service';
 import { BatchProgress } from '../../src/teams/batch-progress';
-import { batchCounts, batchProgressCardData, batchSummaryCardData, fitBatchCard, MAX_BATCH_CARD_CHARS } from '../../src/teams/batch-view';
+import { batchCounts, batchProgressCardData, batchSummaryCardData, fitBatchCard, MAX_BATCH_CARD_BYTES } from '../../src/teams/batch-view';
 import { renderBatchProgressCard, renderBatchSummaryCard } from '../../src/teams/cards';
 import { TeamsNotifier } from '../../src/teams/notifier';
 import type { Proactive } from '../../src/teams/proactive';
@@ -161,7 +161,7 @@ describe('batch progress (issue 15)', () => {
       const progress = JSON.stringify(fitBatchCard(batchProgressCardData(batch, requests), renderBatchProgressCard).content);
       const summary = JSON.stringify(fitBatchCard(batchSummaryCardData(batch, requests.map((r) => ({ ...r, status: 'completed' }))), renderBatchSummaryCard).content);
       for (const [what, json] of [['progress', progress], ['summary', summary]] as const) {
-        assert.ok(json.length < MAX_BATCH_CARD_CHARS, `${what}: ${json.length} characters`);
+        assert.ok(Buffer.byteLength(json) < MAX_BATCH_CARD_BYTES, `${what}: ${Buffer.byteLength(json)} bytes`);
         assert.match(json, /Number 499"/, `${what}: the last leaver is shown`);
         assert.doesNotMatch(json, /more, not shown here/);
       }
@@ -171,7 +171,7 @@ describe('batch progress (issue 15)', () => {
       const requests = many(500, (i) => `${'Very Long Name '.repeat(5)}${i}`);
       const card = fitBatchCard(batchProgressCardData(batchOf(requests), requests), renderBatchProgressCard, 40_000);
       const json = JSON.stringify(card.content);
-      assert.ok(json.length < 40_000, `${json.length}`);
+      assert.ok(Buffer.byteLength(json) < 40_000, `${Buffer.byteLength(json)} bytes`);
       const shown = (json.match(/OFB-\d{6}/g) ?? []).length;
       assert.ok(shown > 100 && shown < 500, `${shown} shown`);
       assert.match(json, new RegExp(`…and ${500 - shown} leavers more, not shown here`));

@@ -5,6 +5,8 @@
 import type { Attachment } from 'botbuilder';
 import {
   renderApprovalCard,
+  renderBatchProgressCard,
+  renderBatchSummaryCard,
   renderCandidatesCard,
   renderDecidedCard,
   renderHelpCard,
@@ -20,6 +22,7 @@ import {
 } from '../../src/teams/cards';
 import type {
   ApprovalCardData,
+  BatchProgressCardData,
   CandidatesCardData,
   DecidedCardData,
   Fact,
@@ -31,6 +34,7 @@ import type {
   SummaryCardData,
 } from '../../src/teams/cards/types';
 import { DEFAULT_OPTIONS, INTUNE_DEVICE_ACTIONS, OPTION_IDS } from '../../src/offboarding/options';
+import { fitBatchCard } from '../../src/teams/batch-view';
 import { VERBS } from '../../src/teams/verbs';
 import { approvalCardData, progressCardData, reinstateCardData, summaryCardData } from '../../src/teams/view';
 import { reinstatePlan, reinstatePreview, reinstatementRequest } from './reinstate-samples';
@@ -227,7 +231,46 @@ export const STATUS: StatusCardData = {
   ],
 };
 
+// Batches (issue 15): a batch's progress card (also the `status <batch id>` answer) and its summary; 500 leavers with
+// long names fit, or are cut to fit (batch-view.ts fitBatchCard).
+const BATCH_LINES = [
+  { name: 'Jane Doe', state: 'OFB-7K3Q9P · ⏳ waiting for Marcus Reed' },
+  { name: 'Diego Santos', state: 'OFB-4KZN4B · ▶️ running 12/28 steps, 1 failed' },
+  { name: 'Elena Fischer', state: 'OFB-J6JAH5 · 🕒 scheduled for Fri 5 Dec 2026, 17:00 Europe/London (UTC+00:00)' },
+];
+const BATCH_PROGRESS: BatchProgressCardData = {
+  batchId: 'BAT-7K3Q9P',
+  title: 'Batch BAT-7K3Q9P: offboarding 3 leavers',
+  subtitle: 'Asked by Isaac Ito, submitted 27 Nov 2026, 18:10 (Europe/London)',
+  counts: '1 waiting · 1 scheduled · 1 running',
+  tone: 'default',
+  lines: BATCH_LINES,
+};
+const manyBatchLines = (n: number, name: string) => Array.from({ length: n }, (_, i) => ({ name: `${name} ${i}`, state: `OFB-${String(i).padStart(6, '0')} · ⏳ waiting for Maximilian Alexander Featherstonehaugh or 9 others` }));
+
 export const CARD_SAMPLES: Record<string, Array<() => Attachment>> = {
+  'batch-progress.json': [
+    () => renderBatchProgressCard(BATCH_PROGRESS),
+    () => renderBatchProgressCard({ ...BATCH_PROGRESS, subtitle: undefined, lines: [], counts: 'No requests' }),
+    () => fitBatchCard({ ...BATCH_PROGRESS, lines: manyBatchLines(500, 'A leaver with a rather long display name') }, renderBatchProgressCard),
+    () => fitBatchCard({ ...BATCH_PROGRESS, lines: manyBatchLines(500, 'A leaver with a much, much longer display name than most people have') }, renderBatchProgressCard),
+  ],
+  'batch-summary.json': [
+    () =>
+      renderBatchSummaryCard({
+        batchId: 'BAT-7K3Q9P',
+        title: 'Batch BAT-7K3Q9P: 2 leavers, every request ended',
+        outcome: '1 completed · 1 rejected',
+        tone: 'attention',
+        facts: [{ title: 'Requested by', value: 'Isaac Ito, 27 Nov 2026, 18:10 (Europe/London)' }],
+        lines: [
+          { name: 'Jane Doe', state: 'Completed · status OFB-7K3Q9P' },
+          { name: 'Diego Santos', state: 'Rejected by Helen Brooks · status OFB-4KZN4B' },
+        ],
+      }),
+    () => fitBatchCard({ batchId: 'BAT-7K3Q9P', title: 'Batch BAT-7K3Q9P: 500 leavers, every request ended', outcome: '500 completed', tone: 'good', facts: [], lines: manyBatchLines(500, 'A leaver with a much, much longer display name than most people have') }, renderBatchSummaryCard),
+  ],
+
   'help.json': [
     () =>
       renderHelpCard({
