@@ -113,6 +113,9 @@ const leavers = (n: number): string => `${n} ${n === 1 ? 'leaver' : 'leavers'}`;
  * the runs read for running requests, by request id; `zone`: the reader's, for scheduled times.
  */
 export function batchProgressCardData(batch: Batch, requests: OffboardingRequest[], views: Map<string, RunView> = new Map(), zone?: string): BatchProgressCardData {
+  if (batch.status !== 'submitted' && requests.length === 0) {
+    return draftCardData(batch);
+  }
   const notSubmitted = batch.notSubmitted?.length ?? 0;
   const subtitle = [
     `Asked by ${batch.requester.displayName}${batch.submittedAt ? `, submitted ${formatTime(batch.submittedAt, zone ?? batch.timeZone)}` : ''}`,
@@ -125,6 +128,19 @@ export function batchProgressCardData(batch: Batch, requests: OffboardingRequest
     counts: batchCounts(requests),
     tone: batchTone(requests),
     lines: requests.map((r) => batchLine(r, views.get(r.id), zone)),
+  };
+}
+
+/** A batch not submitted yet (its request card is waiting, or its submit is under way): the rows it holds. */
+function draftCardData(batch: Batch): BatchProgressCardData {
+  const what = batch.status === 'draft' ? 'not submitted yet: its request card is waiting for a submit' : 'being submitted now';
+  return {
+    batchId: batch.id,
+    title: `Batch ${batch.id}: ${leavers(batch.rows.length)}, ${what}`,
+    subtitle: `Asked by ${batch.requester.displayName}, ${formatTime(batch.createdAt, batch.timeZone)}${batch.leftOut.length > 0 ? ` · ${batch.leftOut.length} left out (see the request card)` : ''}`,
+    counts: 'No request has been opened yet. Nothing was changed in Microsoft 365.',
+    tone: 'default',
+    lines: batch.rows.map((r) => ({ name: cut(r.leaver.displayName, MAX_NAME_CHARS), state: r.line ? `line ${r.line} · on the request card` : 'on the request card' })),
   };
 }
 

@@ -142,6 +142,15 @@ describe('batch progress (issue 15)', () => {
       assert.equal(batchProgressCardData(batchOf([r]), [r]).lines[0]!.state, 'OFB-000001 · ⏳ waiting for Amara Okafor or 3 others');
     });
 
+    it('a batch not submitted yet shows its rows as on the request card, and that nothing was opened', () => {
+      const draft: Batch = { ...batchOf([]), status: 'draft', requestIds: undefined, rows: [{ leaver: { id: 'jane', displayName: 'Jane Doe', userPrincipalName: 'jane.doe@contoso.com', accountEnabled: true }, line: 1, managerInBatch: false }], leftOut: [{ entry: 'Nobody', line: 2, reason: 'unknown', detail: 'No one matches "Nobody".' }] };
+      const data = batchProgressCardData(draft, []);
+      assert.equal(data.title, 'Batch BAT-AAAAAA: 1 leaver, not submitted yet: its request card is waiting for a submit');
+      assert.deepEqual(data.lines, [{ name: 'Jane Doe', state: 'line 1 · on the request card' }]);
+      assert.match(data.subtitle ?? '', /1 left out/);
+      assert.match(data.counts, /No request has been opened yet/);
+    });
+
     it('the summary names every leaver with their outcome and `status <id>`', () => {
       const requests = [leaver(1, { status: 'completed', decision: decision('approved') }), leaver(2, { status: 'rejected', decision: decision('rejected') })];
       const data = batchSummaryCardData(batchOf(requests), requests);
