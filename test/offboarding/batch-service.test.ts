@@ -217,6 +217,28 @@ describe('batches (use case, simulated tenant)', function () {
     assert.deepEqual(writesAbout(diego), [], "nothing is written for the other approver's leaver");
   });
 
+  it('a batch scheduled for later is planned again at its time with its fellow leavers: co-owned groups are still handed over first', async () => {
+    const s = service();
+    const [jane, marcus] = ['Jane Doe', 'Marcus Reed'].map(person) as [Actor, Actor];
+    const batch = await prepare(s, entries('Jane Doe', 'Tom Alvarez'));
+    const at = new Date(clock.getTime() + 3600_000).toISOString();
+    const submitted = await s.batches.submit({ batchId: batch.id, requester: isaac(), inheritors: { [jane.id]: person('Zoe Clarke').id }, options: DEFAULT_OPTIONS, effectiveAt: at, teams: {}, where: personal });
+    assert.ok(submitted.ok);
+    assert.ok(submitted.requests.every((r) => r.effectiveAt === at));
+    assert.ok((await s.batches.decide(batch.id, 'A1', marcus, 'approved')).ok);
+    await s.idle();
+    assert.deepEqual(await Promise.all(submitted.requests.map(async (r) => (await s.get(r.id))?.status)), ['scheduled', 'scheduled']);
+    assert.equal(writes().length, 0);
+    clock = new Date(Date.parse(at) + 1000);
+    await s.tick();
+    await s.idle();
+    for (const r of submitted.requests) {
+      const done = (await s.get(r.id))!;
+      const view = (await s.runView(done))!;
+      assert.equal(done.status, 'completed', view.steps.filter((x) => x.status === 'failed').map((x) => `${x.kind}: ${x.reason}`).join('; '));
+    }
+  });
+
   it("decide: only the clicker's assigned requests, toggles leave some waiting, forged ids change nothing; a rejection writes nothing and frees the leaver", async () => {
     const s = service();
     const [jane, tom, diego, marcus, helen] = ['Jane Doe', 'Tom Alvarez', 'Diego Santos', 'Marcus Reed', 'Helen Brooks'].map(person) as [Actor, Actor, Actor, Actor, Actor];
