@@ -91,6 +91,7 @@ describe('batches (use case, simulated tenant)', function () {
       { query: 'Tom Alvarez', inheritor: 'Nobody Such-Person' },
       { query: 'Chloe Martin', inheritor: 'diego.santos@contoso.com' },
       { query: 'jane.doe@contoso.com', inheritor: 'Zoe Clarke', effectiveAt: '2026-01-01T09:00:00.000Z' },
+      person('Diego Santos').id,
     );
     const batch = await prepare(s, list, { duplicates: ['Diego Santos'], source: 'csv' });
     assert.equal(batch.id, 'BAT-AAAAAA');
@@ -106,6 +107,7 @@ describe('batches (use case, simulated tenant)', function () {
         ['diego.santos@contoso.com', 'duplicate'],
         ['Tom Alvarez', 'inheritor'],
         ['Chloe Martin', 'inheritor'],
+        [person('Diego Santos').id, 'duplicate'],
         ['Diego Santos', 'duplicate'],
       ],
     );
@@ -128,7 +130,7 @@ describe('batches (use case, simulated tenant)', function () {
     // The audit log has the full list.
     const audit = (await store.readAudit({ requestId: batch.id })).find((e) => e.kind === 'batch' && e.data?.event === 'prepared')!;
     assert.equal((audit.data!.rows as unknown[]).length, 2);
-    assert.equal((audit.data!.leftOut as unknown[]).length, 9);
+    assert.equal((audit.data!.leftOut as unknown[]).length, 10);
   });
 
   it('refuses the whole batch only for a non-operator, the wrong place, too many or no entries', async () => {
@@ -199,7 +201,9 @@ describe('batches (use case, simulated tenant)', function () {
     // A second click is told where it stands, and changes nothing.
     const second = await s.batches.submit({ batchId: batch.id, requester: isaac(), inheritors: {}, options: DEFAULT_OPTIONS, teams: {}, where: personal });
     assert.ok(!second.ok && /already submitted by Isaac Ito/.test(second.reason));
-    // Elsewhere (another channel), or by someone who is not an operator: as if there were no such batch.
+    // Teams references merge into the batch (e.g. the progress card's id).
+    assert.deepEqual((await s.batches.annotate(batch.id, (t) => ({ ...t, progressActivityId: 'p1' })))?.teams, { progressActivityId: 'p1' });
+    // Elsewhere (another channel): as if there were no such batch.
     const elsewhere = await s.batches.submit({ batchId: batch.id, requester: isaac(), inheritors: {}, options: DEFAULT_OPTIONS, teams: {}, where: { kind: 'channel', channelId: '19:x', teamGroupId: 'g' } });
     assert.deepEqual(elsewhere, { ok: false, reason: `There is no batch ${batch.id}.` });
 
@@ -324,6 +328,19 @@ describe('batches (use case, simulated tenant)', function () {
     const nothingLeft = await s.batches.cancel(batch.id, isaac(), personal);
     assert.ok(!nothingLeft.ok && /Nothing is left to cancel/.test(nothingLeft.reason));
     assert.deepEqual(writes(), []);
+  });
+
+  it('two submit clicks at once: one submits, the other is refused and opens nothing', async () => {
+    const s = service();
+    const batch = await prepare(s, entries('Diego Santos', 'Chloe Martin'));
+    const click = () => s.batches.submit({ batchId: batch.id, requester: isaac(), inheritors: {}, options: DEFAULT_OPTIONS, teams: {}, where: personal });
+    const [a, b] = await Promise.all([click(), click()]);
+    assert.equal([a, b].filter((x) => x.ok).length, 1);
+    const loser = [a, b].find((x) => !x.ok) as { ok: false; reason: string };
+    assert.match(loser.reason, /being submitted right now|already submitted/);
+    assert.equal((await s.list(undefined, () => true, true)).length, 2, 'one request per leaver');
+    const notOperator = await s.batches.submit({ batchId: batch.id, requester: person('Nina Petrova'), inheritors: {}, options: DEFAULT_OPTIONS, teams: {}, where: personal });
+    assert.ok(!notOperator.ok && /operators group/.test(notOperator.reason));
   });
 
   it('a submit cut short by a crash is finished at start-up: rows already submitted count, the rest are submitted', async () => {
