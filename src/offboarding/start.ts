@@ -3,7 +3,7 @@
 // rules live here once: the card is shown after them and the submit checks them again (card data is user input).
 import { M365Error } from '../m365/errors';
 import type { AccessPolicy } from './access';
-import { approversFor, type ApproverRule } from './approvers';
+import { approversFor } from './approvers';
 import type { Audit } from './audit';
 import { MAX_CANDIDATES, type Directory, type DirectoryUser } from './directory';
 import { peopleOf, type OffboardingEngine, type Preview } from './engine';
@@ -32,9 +32,13 @@ export interface SubmitInput {
   teams: ChannelData;
   /** Where it was asked for: checked again here (venue.ts), and kept on the request. */
   where: Venue;
-  /** Asked for in a batch (batch/): kept on the request, and the batch's leavers never approve it (approvers.ts). */
+  /** Asked for in a batch (batch/): kept on the request. */
   batchId?: string;
-  approverRule?: ApproverRule;
+  /**
+   * The batch's leavers: none of them approves (approvers.ts), and a group whose other owners all leave in the batch
+   * is handed over as if owned alone (engine.preview).
+   */
+  batchLeavers?: readonly string[];
 }
 
 /** What the request use cases share (start, reinstate, the service around them): one set of rules and settings. */
@@ -213,7 +217,7 @@ export class OffboardingStart {
     }
     let preview: Preview;
     try {
-      preview = await this.deps.engine.preview(input.leaverId, input.inheritorId, input.options);
+      preview = await this.deps.engine.preview(input.leaverId, input.inheritorId, input.options, input.batchLeavers);
     } catch (err) {
       if (err instanceof PreflightError) {
         return refused(err.message);
@@ -223,7 +227,7 @@ export class OffboardingStart {
     if (preview.plan.refusals.length > 0) {
       return refused(`This plan can't go ahead: ${preview.plan.refusals.join(' ')}`);
     }
-    const approvers = await approversFor(this.deps.directory, this.deps.access.groups.approversGroupId, preview.snapshot.leaver, input.requester, input.approverRule);
+    const approvers = await approversFor(this.deps.directory, this.deps.access.groups.approversGroupId, preview.snapshot.leaver, input.requester, input.batchLeavers ? { batchLeavers: input.batchLeavers } : undefined);
     if (approvers.list.length === 0) {
       return refused(`Nobody can approve this: ${approvers.note ?? ''} and the approvers group has no other active member.`);
     }

@@ -154,7 +154,8 @@ async function resolveLeaver(start: OffboardingStart, input: PrepareInput, entry
   const q = entry.query.trim();
   let found: Awaited<ReturnType<OffboardingStart['resolve']>>;
   try {
-    found = await start.resolve(input.requester, q, input.where, true);
+    // An Entra object id (a CSV exported from Entra has them) is read directly; anything else as a single `offboard`.
+    found = ENTRA_ID.test(q) ? await checkedById(start, input, q) : await start.resolve(input.requester, q, input.where, true);
   } catch (err) {
     return { ok: false, reason: 'refused', detail: `I couldn't look up "${q}" (${why(err)}). Try again later.` };
   }
@@ -169,6 +170,11 @@ async function resolveLeaver(start: OffboardingStart, input: PrepareInput, entry
     default:
       return { ok: false, reason: 'unknown', detail: `Nobody matches "${q}".` };
   }
+}
+
+async function checkedById(start: OffboardingStart, input: PrepareInput, id: string): Promise<Refused | { kind: 'ready'; leaver: DirectoryUser; manager?: DirectoryUser }> {
+  const checked = await start.checkLeaver(input.requester, id, input.where, true);
+  return checked.ok ? { kind: 'ready', leaver: checked.leaver, ...(checked.manager ? { manager: checked.manager } : {}) } : checked;
 }
 
 /** A CSV row's inheritor: exactly one enabled person (an Entra id, an exact UPN or mail, or a unique name). */

@@ -136,7 +136,7 @@ async function submitRow(deps: BatchDeps, batch: Batch, submission: BatchSubmiss
       teams: submission.teams,
       where: submission.where,
       batchId: batch.id,
-      approverRule: { batchLeavers: leaving },
+      batchLeavers: leaving,
     });
     if (result.ok) {
       return result.request;
