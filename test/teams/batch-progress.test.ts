@@ -226,6 +226,30 @@ describe('batch progress (issue 15)', () => {
       assert.match(text(updates.at(-1)), /100 completed/);
     });
 
+    it("the interval grows with the Bot Connector governor's wait for the thread's channel", async () => {
+      const requests = [leaver(1, { status: 'running', decision: decision('approved') })];
+      const updatesWith = async (waitMs: (conversation?: string) => number): Promise<number> => {
+        const s = fakeService(requests);
+        s.state.batch = { ...s.state.batch, teams: { ...s.state.batch.teams, progressActivityId: 'card-1' } };
+        const p = new RecordingProactive();
+        const asked: Array<string | undefined> = [];
+        Object.assign(p, { governor: { waitEstimateMs: (_family: string, conversation?: string) => (asked.push(conversation), waitMs(conversation)) } });
+        const b = new BatchProgress(p as unknown as Proactive, s.service, { progressIntervalMs: 20, sleep: noSleep });
+        await b.submitted(s.state.batch);
+        for (let i = 0; i < 4; i++) {
+          b.changed('OFB-000001');
+          await wait(60);
+        }
+        assert.ok(asked.includes('19:ops@thread.tacv2'), 'the channel is the conversation key');
+        return p.calls.filter((c) => c.op === 'update').length;
+      };
+      const free = await updatesWith(() => 0);
+      // 20 ms + 20 × 50 ms: one update a second at most.
+      const busy = await updatesWith((conversation) => (conversation === '19:ops@thread.tacv2' ? 50 : 0));
+      assert.ok(free >= 4, `${free} updates without a wait`);
+      assert.ok(busy <= 2, `${busy} updates while the channel's budget is short`);
+    });
+
     it('a restarted process finds the card on the batch through a request it had not seen, and updates it', async () => {
       const requests = [leaver(1, { status: 'running', decision: decision('approved') }), leaver(2)];
       const s = fakeService(requests);
