@@ -49,6 +49,8 @@ export class BatchProgress {
   private readonly posting = new Map<string, Promise<string>>();
   /** Each batch's thread, by batch id: its conversation's budget paces the updates. */
   private readonly threads = new Map<string, string>();
+  /** Each batch's number of requests, by batch id. */
+  private readonly sizes = new Map<string, number>();
   private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(
@@ -113,6 +115,7 @@ export class BatchProgress {
     for (const id of batch.requestIds ?? []) {
       this.batchOf.set(id, batch.id);
     }
+    this.sizes.set(batch.id, batch.requestIds?.length ?? 0);
     const thread = batchRefsOf(batch).thread?.conversation?.id;
     if (thread) {
       this.threads.set(batch.id, thread);
@@ -125,6 +128,7 @@ export class BatchProgress {
     }
     this.pending.delete(batch.id);
     this.threads.delete(batch.id);
+    this.sizes.delete(batch.id);
     this.cards.delete(batch.id);
   }
 
@@ -143,7 +147,8 @@ export class BatchProgress {
 
   /**
    * One update per interval per batch, however many of its runs move: the interval grows with the Bot Connector
-   * governor's wait (the app's, or the thread's conversation's), up to 30 s more, as for a single run's card.
+   * governor's wait (the app's, or the thread's conversation's), up to 30 s more, as for a single run's card, and
+   * with the batch's size (4 ms a leaver: 2 s more for 500).
    */
   private schedule(batchId: string): void {
     const p = this.pending.get(batchId) ?? { lastSentAt: 0, sending: Promise.resolve() };
@@ -151,7 +156,9 @@ export class BatchProgress {
     if (p.timer) {
       return; // an update is already due: it will show the latest state
     }
-    const interval = (this.options.progressIntervalMs ?? 1000) + Math.min(30_000, 20 * this.connectorWaitMs(batchId));
+    // A big batch's update reads every one of its requests and renders a card of up to 80 KB: a little slower.
+    const size = Math.min(5_000, 4 * (this.sizes.get(batchId) ?? 0));
+    const interval = (this.options.progressIntervalMs ?? 1000) + size + Math.min(30_000, 20 * this.connectorWaitMs(batchId));
     p.timer = setTimeout(() => {
       p.timer = undefined;
       p.lastSentAt = Date.now();

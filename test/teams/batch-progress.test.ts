@@ -219,9 +219,9 @@ describe('batch progress (issue 15)', () => {
         }
         await wait(10);
       }
-      await wait(250);
+      await wait(700); // 100 ms, and 4 ms a leaver
       const updates = p.calls.filter((c) => c.op === 'update');
-      assert.ok(updates.length >= 1 && updates.length <= 4, `${updates.length} updates for 2000 changes`);
+      assert.ok(updates.length >= 1 && updates.length <= 3, `${updates.length} updates for 2000 changes`);
       assert.deepEqual(p.calls.filter((c) => c.op === 'send'), []);
       assert.match(text(updates.at(-1)), /100 completed/);
     });
