@@ -109,14 +109,15 @@ function batchTone(requests: OffboardingRequest[]): string {
 const leavers = (n: number): string => `${n} ${n === 1 ? 'leaver' : 'leavers'}`;
 
 /**
- * The progress card's data (and `status <batch id>`'s: `requests` are then only those the viewer may see). `views`:
- * the runs read for running requests, by request id; `zone`: the reader's, for scheduled times.
+ * The progress card's data (and `status <batch id>`'s: `requests` are then only those the viewer may see, and `whole`
+ * false when that is not all of them: nothing then hints at the others). `views`: the runs read for running requests,
+ * by request id; `zone`: the reader's, for scheduled times.
  */
-export function batchProgressCardData(batch: Batch, requests: OffboardingRequest[], views: Map<string, RunView> = new Map(), zone?: string): BatchProgressCardData {
+export function batchProgressCardData(batch: Batch, requests: OffboardingRequest[], views: Map<string, RunView> = new Map(), zone?: string, whole = true): BatchProgressCardData {
   if (batch.status !== 'submitted' && requests.length === 0) {
     return draftCardData(batch);
   }
-  const notSubmitted = batch.notSubmitted?.length ?? 0;
+  const notSubmitted = whole ? (batch.notSubmitted?.length ?? 0) : 0;
   const subtitle = [
     `Asked by ${batch.requester.displayName}${batch.submittedAt ? `, submitted ${formatTime(batch.submittedAt, zone ?? batch.timeZone)}` : ''}`,
     ...(notSubmitted > 0 ? [`${leavers(notSubmitted)} could not be submitted (see the request card)`] : []),

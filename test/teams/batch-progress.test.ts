@@ -137,6 +137,13 @@ describe('batch progress (issue 15)', () => {
       assert.match(rendered, /1 waiting · 1 scheduled/);
     });
 
+    it("rows that could not be submitted are mentioned only to a reader who sees the whole batch", () => {
+      const requests = [leaver(1), leaver(2)];
+      const batch = { ...batchOf(requests), notSubmitted: [{ leaverId: 'x', displayName: 'Xavier', reason: 'protected' }] };
+      assert.match(batchProgressCardData(batch, requests).subtitle ?? '', /1 leaver could not be submitted/);
+      assert.doesNotMatch(batchProgressCardData(batch, [requests[0]!], new Map(), undefined, false).subtitle ?? '', /could not be submitted/);
+    });
+
     it('an approvers group is named by its first member and how many others', () => {
       const r = leaver(1, { approvers: ['Amara Okafor', 'Ben Carter', 'Cleo Moss', 'Dan Ruiz'].map((n, i) => ({ id: `a${i}`, displayName: n, role: 'approvers-group' as const })) });
       assert.equal(batchProgressCardData(batchOf([r]), [r]).lines[0]!.state, 'OFB-000001 · ⏳ waiting for Amara Okafor or 3 others');

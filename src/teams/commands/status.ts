@@ -64,7 +64,8 @@ async function batchStatus(context: TurnContext, service: OffboardingService, ba
     }
   }
   const zone = await viewerZone(service, viewer.id, result.requests);
-  await context.sendActivity(MessageFactory.attachment(fitBatchCard(batchProgressCardData(result.batch, result.requests, views, zone), renderBatchProgressCard)));
+  const whole = result.requests.length === (result.batch.requestIds?.length ?? 0);
+  await context.sendActivity(MessageFactory.attachment(fitBatchCard(batchProgressCardData(result.batch, result.requests, views, zone, whole), renderBatchProgressCard)));
 }
 
 /**
