@@ -111,6 +111,22 @@ export class BatchProgress {
     }
   }
 
+  /**
+   * At start-up, for a batch whose summary was claimed but neither posted nor given up on (the process died between
+   * the claim and the post): the summary goes out now. Nothing for any other batch. Never throws.
+   */
+  async resumeSummary(batchId: string): Promise<void> {
+    try {
+      const batch = await this.service.batches.get(batchId);
+      if (!batch?.summary || batch.summary.postedAt || batch.summary.error) {
+        return;
+      }
+      await this.postSummary({ batch, requests: await this.service.batches.requests(batch) });
+    } catch (err) {
+      this.warn(err, batchId, 'batch summary not posted after a restart');
+    }
+  }
+
   private learn(batch: Batch): void {
     for (const id of batch.requestIds ?? []) {
       this.batchOf.set(id, batch.id);

@@ -316,6 +316,20 @@ describe('batch progress (issue 15)', () => {
       assert.ok(s.recorded.every((r) => typeof (r.outcome as { postedAt?: string }).postedAt === 'string'));
     });
 
+    it('a summary claimed by a process that died before posting it goes out at start-up; a posted one is left alone', async () => {
+      const r = leaver(1, { status: 'completed', decision: decision('approved') });
+      const s = fakeService([r]);
+      s.state.batch = { ...s.state.batch, summary: { claimedAt: '2026-11-27T12:00:00.000Z' } };
+      const p = new RecordingProactive();
+      const b = new BatchProgress(p as unknown as Proactive, s.service, { summaryChannelId: '19:summary@thread.tacv2', sleep: noSleep });
+      await b.resumeSummary('BAT-AAAAAA');
+      assert.deepEqual(p.calls.map((c) => c.op), ['channel', 'send']);
+      assert.deepEqual(s.recorded.map((x) => x.id), ['BAT-AAAAAA', 'OFB-000001']);
+      s.state.batch = { ...s.state.batch, summary: { claimedAt: '2026-11-27T12:00:00.000Z', postedAt: '2026-11-27T12:00:01.000Z' } };
+      await b.resumeSummary('BAT-AAAAAA');
+      assert.equal(p.calls.length, 2);
+    });
+
     it('without a reachable summary channel, the whole summary goes to the thread, and the failure is recorded', async () => {
       const r = leaver(1, { status: 'completed', decision: decision('approved') });
       const s = fakeService([r]);
