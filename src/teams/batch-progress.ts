@@ -295,9 +295,12 @@ export class BatchProgress {
     if (!channel || error) {
       await this.proactive.send(thread, summary).catch((err: unknown) => this.warn(err, batch.id, 'thread batch summary failed'));
     }
+    // The requester is mentioned: a card updated in place raises no notification, and some leavers may have expired.
     const where = channel && !error ? ' The summary is in the offboarding channel.' : '';
+    const mention = `<at>${batch.requester.displayName}</at>`;
+    const entities = [{ type: 'mention', text: mention, mentioned: { id: batch.requester.id, name: batch.requester.displayName } }];
     await this.proactive
-      .send(thread, { type: 'message', text: `${batch.id}: every request of the batch has ended (${batchCounts(requests)}).${where}` })
+      .send(thread, { type: 'message', text: `${mention}, ${batch.id}: every request of the batch has ended (${batchCounts(requests)}).${where}`, entities })
       .catch((err: unknown) => this.warn(err, batch.id, 'thread line failed'));
   }
 

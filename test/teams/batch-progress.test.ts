@@ -311,7 +311,7 @@ describe('batch progress (issue 15)', () => {
       const summary = text(p.calls[3]);
       assert.match(summary, /Leaver Number 1.*Completed · status OFB-000001/);
       assert.match(summary, /Leaver Number 2.*Rejected by Marcus Reed · status OFB-000002/);
-      assert.match(String(p.calls[4]!.activity.text), /BAT-AAAAAA: every request of the batch has ended \(1 completed · 1 rejected\)\. The summary is in the offboarding channel\./);
+      assert.match(String(p.calls[4]!.activity.text), /^<at>Isaac Ito<\/at>, BAT-AAAAAA: every request of the batch has ended \(1 completed · 1 rejected\)\. The summary is in the offboarding channel\./);
       assert.deepEqual(s.recorded.map((r) => r.id), ['BAT-AAAAAA', 'OFB-000001', 'OFB-000002']);
       assert.ok(s.recorded.every((r) => typeof (r.outcome as { postedAt?: string }).postedAt === 'string'));
     });
