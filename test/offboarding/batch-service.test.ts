@@ -18,6 +18,8 @@ import { MemoryStore } from '../../src/store/memory';
 import { recordingNotifier } from '../fakes/recording-notifier';
 import { isM365Write, simulatedTenantPerSuite } from '../fakes/simulated-tenant';
 
+const UNIT = '5c1b2a3d-0f4e-4b6a-9c8d-7e6f5a4b3c2d'; // the seed's "Offboardable staff" administrative unit
+
 describe('batches (use case, simulated tenant)', function () {
   this.timeout(120_000);
   let tenant: SimulatedTenant;
@@ -26,12 +28,12 @@ describe('batches (use case, simulated tenant)', function () {
   const events: string[] = [];
   let batchIds: string[];
 
-  function service(): OffboardingService {
+  function service(extra: { offboardableUnitId?: string } = {}): OffboardingService {
     store = new MemoryStore();
     const audit = new Audit(store);
     const { graph, exchange } = createM365({ tenantId: tenant.tenantId, graphBaseUrl: tenant.graphBaseUrl, exchangeBaseUrl: tenant.exchangeBaseUrl, credential: 'none' }, { onCall: audit.onCall });
     const engine = new OffboardingEngine({ graph, exchange, store, audit, settings: { sharedPollInitialMs: 20 } });
-    const s = new OffboardingService({ store, engine, access: new AccessPolicy(graph, tenant.groups), directory: new Directory(graph), audit, approvalTtlHours: 72, now: () => clock });
+    const s = new OffboardingService({ store, engine, access: new AccessPolicy(graph, tenant.groups), directory: new Directory(graph), audit, approvalTtlHours: 72, now: () => clock, ...extra });
     s.setNotifier(recordingNotifier(events));
     return s;
   }
@@ -131,6 +133,14 @@ describe('batches (use case, simulated tenant)', function () {
     const audit = (await store.readAudit({ requestId: batch.id })).find((e) => e.kind === 'batch' && e.data?.event === 'prepared')!;
     assert.equal((audit.data!.rows as unknown[]).length, 2);
     assert.equal((audit.data!.leftOut as unknown[]).length, 10);
+  });
+
+  it("an entry refused for another reason (outside the administrative unit) is left out with the single offboard's reply", async () => {
+    const s = service({ offboardableUnitId: UNIT });
+    const batch = await prepare(s, entries('kevin.obrien@contoso.com', 'Jane Doe'));
+    assert.deepEqual(batch.leftOut.map((l) => [l.entry, l.reason]), [['kevin.obrien@contoso.com', 'refused']]);
+    assert.match(batch.leftOut[0]!.detail, /not in the administrative unit this bot may offboard/);
+    assert.deepEqual(batch.rows.map((r) => r.leaver.displayName), ['Jane Doe']);
   });
 
   it('refuses the whole batch only for a non-operator, the wrong place, too many or no entries', async () => {

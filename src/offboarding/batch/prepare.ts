@@ -54,7 +54,8 @@ export async function prepareBatch(deps: BatchDeps, records: BatchRecords, input
   if (input.entries.length === 0) {
     return { ok: false, reason: 'There are no names, UPNs or mails in the list. Nothing was looked up.' };
   }
-  if (!(await deps.access.isOperator(input.requester.id).catch(() => false))) {
+  // A failed check is thrown, as for a single `offboard`: "you are not an operator" would be untrue.
+  if (!(await deps.access.isOperator(input.requester.id))) {
     return { ok: false, reason: NOT_AN_OPERATOR };
   }
   // The same inheritor is often named on many rows: looked up once.
