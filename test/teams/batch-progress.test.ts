@@ -11,6 +11,7 @@ import type { OffboardingService } from '../../src/offboarding/service';
 import { BatchProgress } from '../../src/teams/batch-progress';
 import { batchCounts, batchProgressCardData, batchSummaryCardData, fitBatchCard, MAX_BATCH_CARD_BYTES } from '../../src/teams/batch-view';
 import { renderBatchProgressCard, renderBatchSummaryCard } from '../../src/teams/cards';
+import { batchCancelReply } from '../../src/teams/commands/cancel';
 import { TeamsNotifier } from '../../src/teams/notifier';
 import type { Proactive } from '../../src/teams/proactive';
 import { sampleRequest } from './sample-request';
@@ -340,6 +341,32 @@ describe('batch progress (issue 15)', () => {
       assert.deepEqual(p.calls.map((c) => c.op), ['update', 'channel-failed', 'channel-failed', 'channel-failed', 'send', 'send']);
       assert.match(text(p.calls[4]), /Batch BAT-AAAAAA: 1 leaver, every request ended/);
       assert.match(String((s.recorded[0]!.outcome as { error: string }).error), /attempt 3: 503/);
+    });
+  });
+
+  describe('cancel <batch id>', () => {
+    it('answers a line per request (cancelled, stopping, refused with the reason) and the counts; many are counted', () => {
+      const batch = batchOf([]);
+      const reply = batchCancelReply({
+        ok: true,
+        batch,
+        outcomes: [
+          { requestId: 'OFB-000001', leaver: 'Jane Doe', outcome: 'cancelled' },
+          { requestId: 'OFB-000002', leaver: 'Diego Santos', outcome: 'stopping' },
+          { requestId: 'OFB-000003', leaver: 'Elena Fischer', outcome: 'refused', reason: 'Only the requester or an operator can cancel OFB-000003.' },
+        ],
+      });
+      assert.deepEqual(reply.split('\n\n'), [
+        'BAT-AAAAAA: 1 cancelled, 1 stopping, 1 not cancelled.',
+        '🚫 OFB-000001 (Jane Doe): cancelled, nothing was changed in Microsoft 365',
+        '⏹ OFB-000002 (Diego Santos): stopping — no new step starts, the steps in flight finish, then it ends as stopped',
+        '✋ OFB-000003 (Elena Fischer): not cancelled — Only the requester or an operator can cancel OFB-000003.',
+      ]);
+      const many = batchCancelReply({ ok: true, batch, outcomes: Array.from({ length: 500 }, (_, i) => ({ requestId: `OFB-${String(i).padStart(6, '0')}`, leaver: `Leaver ${i}`, outcome: 'cancelled' as const })) });
+      assert.match(many, /^BAT-AAAAAA: 500 cancelled, 0 stopping, 0 not cancelled\./);
+      assert.equal(many.split('\n\n').length, 102);
+      assert.match(many, /…and 400 more \(`status BAT-AAAAAA` shows every request\)\.$/);
+      assert.ok(Buffer.byteLength(many) < 20_000);
     });
   });
 });
