@@ -124,6 +124,12 @@ describe('batch status, progress and summary (bot level, issue 15)', function ()
       const { batch, requests } = await submitBatch(['Jane Smith', 'Elena Fischer'], { [h.people.elena.id]: h.people.tom.id });
       const stranger = await h.say(h.people.tom, `cancel ${batch.id}`);
       assert.match(String(stranger[0]?.activity.text), /There is no batch/);
+      // An approver sees their leaver's request but may not cancel it: refused, with the reason; nothing changed.
+      const elena = requests.find((r) => r.leaver.id === h.people.elena.id)!;
+      const approver = String((await h.say(h.people.amara, `cancel ${batch.id}`))[0]?.activity.text);
+      assert.match(approver, new RegExp(`^${batch.id}: 0 cancelled, 0 stopping, 1 not cancelled\\.\n\n✋ ${elena.id} \\(Elena Fischer\\): not cancelled — `));
+      assert.doesNotMatch(approver, /Jane Smith/);
+      assert.equal((await h.bot.service.get(elena.id))?.status, 'requested');
       const reply = String((await h.say(h.people.isaac, `cancel ${batch.id}`))[0]?.activity.text);
       assert.match(reply, new RegExp(`^${batch.id}: 2 cancelled, 0 stopping, 0 not cancelled\\.`));
       for (const r of requests) {
