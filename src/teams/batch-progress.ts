@@ -6,7 +6,7 @@ import { MessageFactory, type Activity, type Attachment, type ConversationRefere
 import type { Batch } from '../offboarding/batch/batch';
 import type { BatchView } from '../offboarding/batch/use-case';
 import type { RunView } from '../offboarding/executor';
-import type { OffboardingRequest } from '../offboarding/requests';
+import { isFinal, type OffboardingRequest } from '../offboarding/requests';
 import type { OffboardingService } from '../offboarding/service';
 import { batchCounts, batchProgressCardData, batchSummaryCardData, fitBatchCard } from './batch-view';
 import { renderBatchProgressCard, renderBatchSummaryCard } from './cards';
@@ -84,31 +84,17 @@ export class BatchProgress {
       .catch((err: unknown) => this.warn(err, requestId, 'batch of the request not read'));
   }
 
-  /** A batch's request ended: its line updates; when it was the last, the batch summary goes out (once). Never throws. */
-  async ended(request: OffboardingRequest, _view?: RunView): Promise<void> {
-    const batchId = request.batchId;
-    if (!batchId) {
-      return;
+  /**
+   * A batch's request ended: its line updates, coalesced like any change; the update that finds every request of the
+   * batch ended claims the summary (once: service.batches.claimSummary) and posts it after the final card. So a batch
+   * of 500 reads its requests once per update, not once per request that ends. Never throws.
+   */
+  ended(request: OffboardingRequest, _view?: RunView): Promise<void> {
+    if (request.batchId) {
+      this.batchOf.set(request.id, request.batchId);
+      this.schedule(request.batchId);
     }
-    this.batchOf.set(request.id, batchId);
-    try {
-      const claimed = await this.service.batches.claimSummary(batchId);
-      if (!claimed) {
-        return this.schedule(batchId); // others still open (or the summary went out already): the line updates
-      }
-      // The last one: the final card now, then the summary (nothing coalesced may come after it).
-      const p = this.pending.get(batchId);
-      if (p) {
-        clearTimeout(p.timer);
-        p.timer = undefined;
-        await p.sending;
-      }
-      await this.refresh(batchId).catch((err: unknown) => this.warn(err, batchId, 'final batch progress update failed'));
-      await this.postSummary(claimed);
-      this.forget(claimed.batch);
-    } catch (err) {
-      this.warn(err, batchId, 'batch summary not posted');
-    }
+    return Promise.resolve();
   }
 
   /**
@@ -218,9 +204,17 @@ export class BatchProgress {
     // The thread is the requester's: scheduled times in their zone.
     const zone = requests.map((r) => personZone(r, r.requester.id)).find((z) => z !== undefined) ?? batch.timeZone;
     const activity = card(fitBatchCard(batchProgressCardData(batch, requests, views, zone), renderBatchProgressCard));
-    const id = await this.cardId(batch, thread, activity);
+    const id = await this.cardId(batch, thread, activity).catch((err: unknown) => this.warn(err, batchId, 'batch progress card post failed'));
     if (id) {
-      await this.proactive.update(thread, id, activity);
+      await this.proactive.update(thread, id, activity).catch((err: unknown) => this.warn(err, batchId, 'batch progress update failed'));
+    }
+    if (batch.status === 'submitted' && !batch.summary && requests.length > 0 && requests.every(isFinal)) {
+      // The last one ended: the summary, once (compare-and-swap on the batch), after the final card above.
+      const claimed = await this.service.batches.claimSummary(batchId);
+      if (claimed) {
+        await this.postSummary(claimed);
+        this.forget(claimed.batch);
+      }
     }
   }
 

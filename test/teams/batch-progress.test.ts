@@ -70,7 +70,7 @@ function batchOf(requests: OffboardingRequest[], teams: Record<string, unknown> 
 
 /** The batch and its requests as the store holds them; claimSummary once every request has ended. */
 function fakeService(requests: OffboardingRequest[]) {
-  const state = { batch: batchOf(requests), requests: new Map(requests.map((r) => [r.id, r])), claimed: false };
+  const state = { batch: batchOf(requests), requests: new Map(requests.map((r) => [r.id, r])), claimed: false, claims: 0 };
   const recorded: Array<{ id: string; outcome: unknown }> = [];
   const ENDED = new Set(['rejected', 'expired', 'cancelled', 'withdrawn', 'closed', 'completed', 'completed-with-failures']);
   const all = () => state.batch.requestIds!.map((id) => state.requests.get(id)!);
@@ -79,6 +79,7 @@ function fakeService(requests: OffboardingRequest[]) {
     requests: () => Promise.resolve(all()),
     annotate: (_id: string, change: (t: Record<string, unknown>) => Record<string, unknown>) => ((state.batch = { ...state.batch, teams: change(state.batch.teams) }), Promise.resolve(state.batch)),
     claimSummary: (): Promise<BatchView | undefined> => {
+      state.claims++;
       if (state.claimed || !all().every((r) => ENDED.has(r.status))) {
         return Promise.resolve(undefined);
       }
@@ -222,7 +223,7 @@ describe('batch progress (issue 15)', () => {
       const b = new BatchProgress(p as unknown as Proactive, s.service, { progressIntervalMs: 100, sleep: noSleep });
       for (let round = 0; round < 20; round++) {
         for (const r of requests) {
-          s.set({ ...r, status: round === 19 ? 'completed' : 'running' });
+          s.set({ ...r, status: round === 19 ? 'stopping' : 'running' }); // (not ended: no summary here)
           b.changed(r.id);
         }
         await wait(10);
@@ -231,7 +232,7 @@ describe('batch progress (issue 15)', () => {
       const updates = p.calls.filter((c) => c.op === 'update');
       assert.ok(updates.length >= 1 && updates.length <= 3, `${updates.length} updates for 2000 changes`);
       assert.deepEqual(p.calls.filter((c) => c.op === 'send'), []);
-      assert.match(text(updates.at(-1)), /100 completed/);
+      assert.match(text(updates.at(-1)), /100 stopping/);
     });
 
     it("the interval grows with the Bot Connector governor's wait for the thread's channel", async () => {
@@ -317,6 +318,25 @@ describe('batch progress (issue 15)', () => {
       assert.ok(s.recorded.every((r) => typeof (r.outcome as { postedAt?: string }).postedAt === 'string'));
     });
 
+    it('100 requests ending at once: the summary is claimed once by the update that finds them all ended, not once per request', async () => {
+      const requests = Array.from({ length: 100 }, (_, i) => leaver(i, { status: 'running', decision: decision('approved') }));
+      const s = fakeService(requests);
+      s.state.batch = { ...s.state.batch, teams: { ...s.state.batch.teams, progressActivityId: 'card-1' } };
+      const p = new RecordingProactive();
+      const b = new BatchProgress(p as unknown as Proactive, s.service, { summaryChannelId: '19:summary@thread.tacv2', progressIntervalMs: 10, sleep: noSleep });
+      b.changed('OFB-000000');
+      await wait(30);
+      for (const r of requests) {
+        const ended = { ...r, status: 'completed' as const };
+        s.set(ended);
+        await b.ended(ended);
+      }
+      await wait(600);
+      assert.equal(s.state.claims, 1);
+      assert.deepEqual(p.calls.filter((c) => c.op !== 'update').map((c) => c.op), ['channel', 'send']);
+      assert.match(text(p.calls.filter((c) => c.op === 'update').at(-1)), /100 completed/);
+    });
+
     it('a summary claimed by a process that died before posting it goes out at start-up; a posted one is left alone', async () => {
       const r = leaver(1, { status: 'completed', decision: decision('approved') });
       const s = fakeService([r]);
@@ -337,7 +357,8 @@ describe('batch progress (issue 15)', () => {
       s.state.batch = { ...s.state.batch, teams: { ...s.state.batch.teams, progressActivityId: 'card-1' } };
       const p = new RecordingProactive();
       p.channelFailures = 5;
-      await new BatchProgress(p as unknown as Proactive, s.service, { summaryChannelId: '19:summary@thread.tacv2', sleep: noSleep }).ended(r);
+      await new BatchProgress(p as unknown as Proactive, s.service, { summaryChannelId: '19:summary@thread.tacv2', progressIntervalMs: 10, sleep: noSleep }).ended(r);
+      await wait(40);
       assert.deepEqual(p.calls.map((c) => c.op), ['update', 'channel-failed', 'channel-failed', 'channel-failed', 'send', 'send']);
       assert.match(text(p.calls[4]), /Batch BAT-AAAAAA: 1 leaver, every request ended/);
       assert.match(String((s.recorded[0]!.outcome as { error: string }).error), /attempt 3: 503/);
