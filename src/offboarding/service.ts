@@ -54,6 +54,8 @@ export interface RequestNotifier {
   reapprovalNeeded(request: OffboardingRequest): Promise<void>;
   /** A reinstatement's Temporary Access Pass is waiting: the requester gets a "Show pass" card (never the pass). */
   passReady?(request: OffboardingRequest): Promise<void>;
+  /** At start-up: a batch whose requests all ended has no summary yet (`claimed`: claimed by a process that died). */
+  batchSummaryDue?(batchId: string, requestId: string, claimed: boolean): Promise<void>;
 }
 
 export type { Found, Refused, SubmitInput } from './start';
@@ -296,8 +298,9 @@ export class OffboardingService {
     }
     await this.deps.audit.record({ kind: 'decision', requestId, data: { event: 'cancelled', by: by.id } });
     await this.release(result.request);
-    await this.notifier?.decided(result.request);
-    await this.notifier?.ended(result.request);
+    // Cancelled in the store: Teams failing to show it doesn't undo that (the cards say so at their next update).
+    await this.notifier?.decided(result.request).catch((err: unknown) => this.deps.logger?.warn({ err, requestId }, 'cancellation not shown in Teams'));
+    await this.notifier?.ended(result.request).catch((err: unknown) => this.deps.logger?.warn({ err, requestId }, 'cancellation summary not posted'));
     return result;
   }
 
@@ -458,6 +461,9 @@ export class OffboardingService {
     const all = (await this.deps.store.list<OffboardingRequest>(REQUESTS)).map((d) => d.value);
     // In the background: a batch's preflights may take minutes, and runs cut short resume meanwhile.
     this.track('batches', this.batches.resumeSubmitting(all).then(() => undefined));
+    for (const due of await this.batches.dueSummaries(all)) {
+      this.background(due.batchId, async () => this.notifier?.batchSummaryDue?.(due.batchId, due.requestId, due.claimed));
+    }
     const resumed: string[] = [];
     for (const r of all) {
       if (r.status === 'running' || r.status === 'stopping') {

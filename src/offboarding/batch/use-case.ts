@@ -14,7 +14,7 @@ import { decideBatch } from './decide';
 import { prepareBatch } from './prepare';
 import { BatchRecords } from './records';
 import { resumeSubmitting, submitBatch } from './submit';
-import { batchRequests, cancelBatch, claimBatchSummary, recordBatchSummary, viewBatch } from './view';
+import { batchRequests, cancelBatch, claimBatchSummary, dueBatchSummaries, recordBatchSummary, viewBatch } from './view';
 
 export interface PrepareInput {
   requester: Actor;
@@ -150,6 +150,10 @@ export class Batches implements BatchUseCase {
   async annotate(batchId: string, change: (teams: ChannelData) => ChannelData): Promise<Batch | undefined> {
     const result = await this.records.update(batchId, (b) => ({ ...b, teams: change(b.teams) }));
     return result.ok ? result.batch : undefined;
+  }
+  /** At start-up: batches whose requests all ended and whose summary never went out (view.ts). */
+  dueSummaries(all: readonly OffboardingRequest[]): ReturnType<typeof dueBatchSummaries> {
+    return dueBatchSummaries(this.records, all);
   }
   claimSummary(batchId: string): Promise<BatchView | undefined> {
     return claimBatchSummary(this.deps, this.records, batchId);

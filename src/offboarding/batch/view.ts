@@ -76,3 +76,15 @@ export async function recordBatchSummary(deps: BatchDeps, records: BatchRecords,
   await records.update(batchId, (b) => ({ ...b, summary: { claimedAt: b.summary?.claimedAt ?? at, ...outcome } }));
   await deps.audit.record({ kind: 'notify', requestId: batchId.trim().toUpperCase(), data: { event: 'batch-summary', batchId, ...outcome } });
 }
+
+/**
+ * At start-up: submitted batches whose every request has ended but whose summary never went out (the process died
+ * before the last one's update claimed it, or after the claim and before the post). `claimed`: post the claimed one.
+ */
+export async function dueBatchSummaries(records: BatchRecords, all: readonly OffboardingRequest[]): Promise<Array<{ batchId: string; requestId: string; claimed: boolean }>> {
+  const byId = new Map(all.map((r) => [r.id, r]));
+  return (await records.list())
+    .filter((b) => b.status === 'submitted' && !b.summary?.postedAt && !b.summary?.error && (b.requestIds?.length ?? 0) > 0)
+    .filter((b) => b.requestIds!.every((id) => byId.has(id) && lifecycle.isFinal(byId.get(id)!)))
+    .map((b) => ({ batchId: b.id, requestId: b.requestIds![0]!, claimed: b.summary !== undefined }));
+}
