@@ -5,6 +5,8 @@ import type { OffboardingOptions } from '../../offboarding/options';
 import { cardAttachment, templateParts, withBody } from './render';
 import type {
   ApprovalCardData,
+  BatchApprovalCardData,
+  BatchRequestCardData,
   CandidatesCardData,
   DecidedCardData,
   NoticeCardData,
@@ -30,6 +32,8 @@ import statusTemplate from './status.json';
 import reinstateTemplate from './reinstate.json';
 import passReadyTemplate from './pass-ready.json';
 import passTemplate from './pass.json';
+import batchRequestTemplate from './batch-request.json';
+import batchApprovalTemplate from './batch-approval.json';
 
 export interface HelpCardData {
   commands: { usage: string; description: string }[];
@@ -145,4 +149,18 @@ export function renderPassReadyCard(d: PassReadyCardData): Attachment {
 /** The pass itself: only ever the invoke answer to its requester's click (actions/show-pass.ts). */
 export function renderPassCard(d: PassCardData): Attachment {
   return cardAttachment(passTemplate, d);
+}
+
+// Batches (issue 15)
+
+// The options once for the whole batch: the single request card's options container (toggle groups, auto-reply text,
+// Intune choice), the same input ids, so the same schema validates them.
+const batchRequestCard = withBody(batchRequestTemplate, [...batchRequestTemplate.body, templateParts(requestTemplate)('options')]);
+
+export function renderBatchRequestCard(d: BatchRequestCardData): Attachment {
+  return cardAttachment(batchRequestCard, { ...d, toggleGroups: toggleGroups(d.toggles), maxLength });
+}
+
+export function renderBatchApprovalCard(d: BatchApprovalCardData): Attachment {
+  return cardAttachment(batchApprovalTemplate, { ...d, maxLength });
 }
