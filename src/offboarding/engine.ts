@@ -54,9 +54,13 @@ export class OffboardingEngine {
   }
 
   /** Read-only: nothing is written to Microsoft 365. Throws PreflightError for an unknown leaver or inheritor. */
-  async preview(leaverId: string, inheritorId: string, options: OffboardingOptions): Promise<Preview> {
+  /**
+   * `coLeavers`: the other leavers of the leaver's batch (batch/). A group whose other owners all leave with them
+   * counts as owned alone: it is handed over first, since the batch's runs may remove its last owner at the same time.
+   */
+  async preview(leaverId: string, inheritorId: string, options: OffboardingOptions, coLeavers: readonly string[] = []): Promise<Preview> {
     const snapshot = await takeSnapshot(this.deps, leaverId, inheritorId);
-    return { snapshot, plan: planOffboarding(snapshot, options) };
+    return { snapshot, plan: planOffboarding(withoutCoLeavers(snapshot, coLeavers), options) };
   }
 
   /** A reinstatement's read-only look at the person now (reinstate/preflight.ts). */
@@ -97,4 +101,15 @@ export function peopleOf(snapshot: Snapshot): RunPeople {
     inheritor: strip(inheritor),
     ...(leaver.manager?.accountEnabled ? { manager: strip(leaver.manager) } : {}),
   };
+}
+
+/** The plan's view of owned groups when `coLeavers` leave too: only the owners who stay count (the leaver included). */
+function withoutCoLeavers(snapshot: Snapshot, coLeavers: readonly string[]): Snapshot {
+  const leaving = new Set(coLeavers.filter((id) => id !== snapshot.leaver.id));
+  const owned = snapshot.leaver.ownedGroups;
+  if (leaving.size === 0 || !owned) {
+    return snapshot;
+  }
+  const ownedGroups = owned.map((g) => (g.ownerIds ? { ...g, ownerCount: g.ownerIds.filter((id) => !leaving.has(id)).length } : g));
+  return { ...snapshot, leaver: { ...snapshot.leaver, ownedGroups } };
 }

@@ -174,7 +174,7 @@ async function ownersAndAppNames(
             owned.map(async (g, i): Promise<OwnedGroup> => {
               const owners = await collection<{ id: string }>(graph, answers[`o${i}`]!);
               const info: GroupInfo = toGroup(g);
-              return { ...info, ownerCount: owners.length };
+              return { ...info, ownerCount: owners.length, ownerIds: owners.map((o) => o.id) };
             }),
           ),
         );

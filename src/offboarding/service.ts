@@ -7,7 +7,7 @@ import { Limiter } from '../m365/limiter';
 import { ConflictError, type Store } from '../store/store';
 import type { ProgressEvent, RunView } from './executor';
 import { Housekeeping, releaseClaim, type DeliveryOutcome, type RequesterNews } from './housekeeping';
-import { LIMITS, tooLong } from './limits';
+import { Decisions } from './decisions';
 import * as lifecycle from './requests';
 import type { Actor, ChannelData, OffboardingRequest } from './requests';
 import { RequestRuns } from './request-runs';
@@ -85,6 +85,8 @@ export class OffboardingService {
   private readonly scheduledStart: ScheduledStart;
   /** `offboard`: who is meant, may they be offboarded, and the submit (start.ts). */
   private readonly starting: OffboardingStart;
+  /** Approve, reject, expire: one request or a batch approval card's many (decisions.ts). */
+  private readonly decisions: Decisions;
   /** `reinstate`: undoing an offboarding, as a request of its own kind (reinstate/use-case.ts). */
   readonly reinstatements: Reinstatements;
   /** Many leavers in one `offboard`, each a request of its own grouped by batch id (batch/use-case.ts). */
@@ -138,6 +140,17 @@ export class OffboardingService {
       openRequestFor: (id: string) => this.openRequestFor(id),
     };
     this.starting = new OffboardingStart(startDeps);
+    this.decisions = new Decisions({
+      ...deps,
+      now: this.now,
+      get: (id) => this.get(id),
+      update: (id, change) => this.update(id, change),
+      release: (request) => this.release(request),
+      notifier: () => this.notifier,
+      background: (requestId, work) => this.background(requestId, work),
+      // It starts once the clicks in flight are answered, so runs don't compete with them for the CPU.
+      begin: (requestId) => this.track(requestId, this.afterTurns().then(() => this.begin(requestId))),
+    });
     this.reinstatements = new Reinstatements({
       ...deps,
       now: this.now,
@@ -148,7 +161,15 @@ export class OffboardingService {
       open: (request) => this.housekeeping.open(request),
       openRequestFor: (id) => this.openRequestFor(id),
     });
-    this.batches = new Batches({ ...startDeps, store: deps.store, start: this.starting, get: (id) => this.get(id), logger: deps.logger });
+    this.batches = new Batches({
+      ...startDeps,
+      store: deps.store,
+      start: this.starting,
+      decisions: this.decisions,
+      get: (id) => this.get(id),
+      cancel: (id, by, where) => this.cancel(id, by, where),
+      logger: deps.logger,
+    });
     deps.passes?.onPut((id) => this.background(id, () => this.reinstatements.offerPass(id, (r) => this.notifier?.passReady?.(r))));
     // The engine's drives ask the request itself whether it was stopped (see Executor.stopWhen).
     deps.engine.executor.stopWhen(async (requestId) => (await this.get(requestId))?.status === 'stopping');
@@ -246,44 +267,9 @@ export class OffboardingService {
 
   // --- Deciding -------------------------------------------------------------------------------------------------------
 
-  async decide(requestId: string, by: Actor, outcome: 'approved' | 'rejected', comment?: string, round?: string): Promise<{ ok: true; request: OffboardingRequest } | Refused> {
-    if ((comment?.length ?? 0) > LIMITS.comment) {
-      return refused(`${tooLong('The comment', LIMITS.comment, comment!.length)}. Nothing was changed.`); // checked before the store is touched
-    }
-    const now = this.now();
-    // Who may not see the request learns nothing of it, not even from a forged click (visibility.ts): the leaver
-    // included. Only then do the deciding rules apply.
-    const operator = await this.deps.access.isOperator(by.id).catch(() => false);
-    const visible = (r: OffboardingRequest): boolean => canSee(r, by, operator);
-    const result = await this.update(requestId, (r) => (visible(r) ? lifecycle.decide(r, by, outcome, now, comment, round) : refused(requestNotFound(requestId))));
-    if (!result.ok) {
-      await this.deps.audit.record({ kind: 'decision', requestId, data: { event: 'refused', by: by.id, outcome, reason: result.reason } });
-      // A click after the deadline expires the request now, without waiting for housekeeping (a click by someone who
-      // may see it: nobody else can tell it exists, let alone move it).
-      const current = await this.get(requestId);
-      if (current && visible(current) && lifecycle.isExpired(current, now)) {
-        await this.expire(current.id, now);
-      }
-      return result;
-    }
-    const request = result.request;
-    await this.deps.audit.record({ kind: 'decision', requestId, data: { event: outcome, by: by.id, comment: comment ?? null } });
-    if (outcome === 'rejected') {
-      await this.release(request);
-    }
-    // The click is answered at once: cards, the thread line and the run follow in the background, in that order.
-    this.background(requestId, async () => {
-      // Telling Teams may fail; the run starts regardless.
-      await this.notifier?.decided(request).catch((err: unknown) => this.deps.logger?.warn({ err, requestId }, 'decision not shown in Teams'));
-      if (outcome === 'rejected') {
-        await this.notifier?.ended(request);
-      } else {
-        // The run has its own slots (maxConcurrentRuns): don't hold a follow-up slot for its whole length. It
-        // starts once the clicks in flight are answered, so runs don't compete with them for the CPU.
-        this.track(requestId, this.afterTurns().then(() => this.begin(request.id)));
-      }
-    });
-    return { ok: true, request };
+  /** An approver's click on one request's approval card (decisions.ts). */
+  decide(requestId: string, by: Actor, outcome: 'approved' | 'rejected', comment?: string, round?: string): Promise<{ ok: true; request: OffboardingRequest } | Refused> {
+    return this.decisions.decide(requestId, by, outcome, comment, round);
   }
 
   /**
@@ -330,27 +316,12 @@ export class OffboardingService {
     const due = (open ?? (await this.openRequests())).filter((r) => lifecycle.isExpired(r, now));
     const expired: OffboardingRequest[] = [];
     for (const r of due) {
-      const request = await this.expire(r.id, now);
+      const request = await this.decisions.expire(r.id, now);
       if (request) {
         expired.push(request);
       }
     }
     return expired;
-  }
-
-  /** Marks one request expired (if it still is due); the requester is told in the background. */
-  private async expire(requestId: string, now: Date): Promise<OffboardingRequest | undefined> {
-    const result = await this.update(requestId, (x) => lifecycle.expire(x, now));
-    if (!result.ok) {
-      return undefined;
-    }
-    await this.deps.audit.record({ kind: 'decision', requestId, data: { event: 'expired' } });
-    await this.release(result.request);
-    this.background(requestId, async () => {
-      await this.notifier?.decided(result.request);
-      await this.notifier?.ended(result.request);
-    });
-    return result.request;
   }
 
   // --- Running --------------------------------------------------------------------------------------------------------
@@ -481,9 +452,10 @@ export class OffboardingService {
     }
   }
 
-  /** On start-up: runs cut short resume, approved requests start, overdue ones expire. */
+  /** On start-up: batches cut short mid-submit finish, runs cut short resume, approved requests start, overdue ones expire. */
   async resume(): Promise<string[]> {
     const all = (await this.deps.store.list<OffboardingRequest>(REQUESTS)).map((d) => d.value);
+    await this.batches.resumeSubmitting(all).catch((err: unknown) => this.deps.logger?.error({ err }, 'batches cut short mid-submit not finished'));
     const resumed: string[] = [];
     for (const r of all) {
       if (r.status === 'running' || r.status === 'stopping') {

@@ -28,6 +28,8 @@ export interface GroupInfo {
 export interface OwnedGroup extends GroupInfo {
   /** Number of owners, the leaver included. 1 → the leaver owns it alone. */
   ownerCount: number;
+  /** The owners' ids, the leaver included (unset when not read). */
+  ownerIds?: string[];
 }
 
 export interface LicenceInfo {

@@ -15,6 +15,9 @@ import { leaverInTeam, venueGroupId, venueRefusal, type Venue } from './venue';
 
 export const NOT_AN_OPERATOR = 'Sorry, only members of the offboarding operators group can start an offboarding. Nothing was changed.';
 
+/** checkLeaver's refusal for the requester naming themself (a batch lists the entry as left out: 'requester'). */
+export const OFFBOARD_YOURSELF = "You can't offboard yourself.";
+
 export type Refused = { ok: false; reason: string };
 export type Found = { kind: 'none' } | { kind: 'one'; user: DirectoryUser } | { kind: 'many'; users: DirectoryUser[]; more: boolean };
 
@@ -29,6 +32,13 @@ export interface SubmitInput {
   teams: ChannelData;
   /** Where it was asked for: checked again here (venue.ts), and kept on the request. */
   where: Venue;
+  /** Asked for in a batch (batch/): kept on the request. */
+  batchId?: string;
+  /**
+   * The batch's leavers: none of them approves (approvers.ts), and a group whose other owners all leave in the batch
+   * is handed over as if owned alone (engine.preview).
+   */
+  batchLeavers?: readonly string[];
 }
 
 /** What the request use cases share (start, reinstate, the service around them): one set of rules and settings. */
@@ -91,9 +101,10 @@ export class OffboardingStart {
 
   /**
    * `offboard <query>`: who is meant, and may this requester start it? An exact UPN takes one round trip (one
-   * $batch); a name takes two (the search with the operator check, then the chosen person's facts).
+   * $batch); a name takes two (the search with the operator check, then the chosen person's facts). `operatorChecked`:
+   * the caller already checked the requester (a batch checks once for all its entries).
    */
-  async resolve(requester: Actor, query: string, where: Venue): Promise<Found | Refused | { kind: 'ready'; leaver: DirectoryUser; manager?: DirectoryUser }> {
+  async resolve(requester: Actor, query: string, where: Venue, operatorChecked = false): Promise<Found | Refused | { kind: 'ready'; leaver: DirectoryUser; manager?: DirectoryUser }> {
     const q = query.trim();
     if (q.length > LIMITS.name) {
       return refused(`${tooLong('The name, UPN or mail', LIMITS.name, q.length)}. Nothing was looked up.`); // the Teams layer says so first
@@ -103,7 +114,7 @@ export class OffboardingStart {
       return refused(wrongPlace); // before any read: not even who matches is shown here
     }
     if (q.includes('@')) {
-      const checked = await this.checkLeaver(requester, q, where);
+      const checked = await this.checkLeaver(requester, q, where, operatorChecked);
       if (checked.ok) {
         return { kind: 'ready', leaver: checked.leaver, ...(checked.manager ? { manager: checked.manager } : {}) };
       }
@@ -112,7 +123,7 @@ export class OffboardingStart {
       }
       // Not a UPN: it may be a mail address; the search below finds it by mail too.
     }
-    const [operator, found] = await Promise.all([this.deps.access.isOperator(requester.id), this.find(q)]);
+    const [operator, found] = await Promise.all([operatorChecked || this.deps.access.isOperator(requester.id), this.find(q)]);
     if (!operator) {
       return refused(NOT_AN_OPERATOR);
     }
@@ -145,7 +156,7 @@ export class OffboardingStart {
       return refused(`No user with id ${leaverIdOrUpn}.`);
     }
     if (leaver.id === requester.id) {
-      return refused("You can't offboard yourself.");
+      return refused(OFFBOARD_YOURSELF);
     }
     const unitRefusal = await this.outsideUnit(leaver);
     if (unitRefusal) {
@@ -206,7 +217,7 @@ export class OffboardingStart {
     }
     let preview: Preview;
     try {
-      preview = await this.deps.engine.preview(input.leaverId, input.inheritorId, input.options);
+      preview = await this.deps.engine.preview(input.leaverId, input.inheritorId, input.options, input.batchLeavers);
     } catch (err) {
       if (err instanceof PreflightError) {
         return refused(err.message);
@@ -216,7 +227,7 @@ export class OffboardingStart {
     if (preview.plan.refusals.length > 0) {
       return refused(`This plan can't go ahead: ${preview.plan.refusals.join(' ')}`);
     }
-    const approvers = await approversFor(this.deps.directory, this.deps.access.groups.approversGroupId, preview.snapshot.leaver, input.requester);
+    const approvers = await approversFor(this.deps.directory, this.deps.access.groups.approversGroupId, preview.snapshot.leaver, input.requester, input.batchLeavers ? { batchLeavers: input.batchLeavers } : undefined);
     if (approvers.list.length === 0) {
       return refused(`Nobody can approve this: ${approvers.note ?? ''} and the approvers group has no other active member.`);
     }
@@ -224,6 +235,7 @@ export class OffboardingStart {
     const request: OffboardingRequest = {
       id: this.deps.newId(),
       status: 'requested',
+      ...(input.batchId ? { batchId: input.batchId } : {}),
       ...peopleOf(preview.snapshot),
       requester: input.requester,
       approvers: approvers.list,
@@ -254,6 +266,7 @@ export class OffboardingStart {
         leaver: request.leaver.id,
         inheritor: request.inheritor.id,
         requester: request.requester.id,
+        ...(request.batchId ? { batchId: request.batchId } : {}),
         approvers: request.approvers.map((a) => a.id),
         options: request.options,
         effectiveAt: request.effectiveAt ?? null,

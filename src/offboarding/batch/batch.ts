@@ -1,6 +1,7 @@
 // A batch (issue 15, *Bulk*): many leavers asked for in one `offboard` (a typed list or a CSV file). The batch record
 // holds what the request card showed and, once submitted, which request each leaver became and which approval cards
 // group them. Every leaver is still a request of its own (own id, plan, run, audit trail): the batch only groups them.
+import type { OffboardingOptions } from '../options';
 import type { Actor, ChannelData } from '../requests';
 import type { PersonRef } from '../snapshot';
 import type { Venue } from '../venue';
@@ -54,6 +55,18 @@ export interface NotSubmitted {
   reason: string;
 }
 
+/** The submit click's choices (BatchSubmitInput without the batch id). */
+export interface BatchSubmission {
+  requester: Actor;
+  inheritors: Record<string, string>;
+  options: OffboardingOptions;
+  effectiveAt?: string;
+  timeZone?: string;
+  reason?: string;
+  teams: ChannelData;
+  where: Venue;
+}
+
 /** One approval card: one approver, up to MAX_LEAVERS_PER_APPROVAL of the batch's requests. */
 export interface BatchApproval {
   /** Unique within the batch, e.g. "A1". Card data carries it with the batch id; the server decides what it covers. */
@@ -79,6 +92,11 @@ export interface Batch {
   source: 'list' | 'csv';
   rows: BatchRow[];
   leftOut: LeftOut[];
+  /**
+   * What the submit click asked for, stored with the move to 'submitting': a process that dies mid-submit finishes
+   * the batch at start-up with the same choices (batch/submit.ts resumeSubmitting).
+   */
+  submission?: BatchSubmission;
   /** Set when submitted: who clicked, and when. */
   submittedBy?: Actor;
   submittedAt?: string;

@@ -4,11 +4,17 @@
 // stored requests assigned to them; status and cancel act on every request of the batch the viewer may see.
 import type { Logger } from '../../logger';
 import type { Store } from '../../store/store';
+import type { Decisions } from '../decisions';
 import type { OffboardingOptions } from '../options';
 import type { Actor, ChannelData, OffboardingRequest } from '../requests';
 import type { OffboardingStart, Refused, StartDeps } from '../start';
 import type { Venue } from '../venue';
 import type { Batch, BatchEntryInput } from './batch';
+import { decideBatch } from './decide';
+import { prepareBatch } from './prepare';
+import { BatchRecords } from './records';
+import { resumeSubmitting, submitBatch } from './submit';
+import { batchRequests, cancelBatch, claimBatchSummary, recordBatchSummary, viewBatch } from './view';
 
 export interface PrepareInput {
   requester: Actor;
@@ -94,41 +100,56 @@ export interface BatchUseCase {
 export interface BatchDeps extends StartDeps {
   store: Store;
   start: OffboardingStart;
+  /** Deciding many requests in one click, under the single decision's rules (decisions.ts). */
+  decisions: Pick<Decisions, 'decideMany' | 'isOperator'>;
   get: (id: string) => Promise<OffboardingRequest | undefined>;
+  /** The single cancel (service.cancel): cancelled before the run, stopping while it runs. */
+  cancel: (requestId: string, by: Actor, where: Venue) => Promise<{ ok: true; request: OffboardingRequest } | Refused>;
+  /** A new batch id; default "BAT-" + 6 random characters. */
+  newBatchId?: () => string;
   logger?: Logger;
 }
 
 export class Batches implements BatchUseCase {
-  constructor(protected readonly deps: BatchDeps) {}
+  private readonly records: BatchRecords;
 
-  prepare(_input: PrepareInput): Promise<{ ok: true; batch: Batch } | Refused> {
-    throw new Error('not implemented');
+  constructor(protected readonly deps: BatchDeps) {
+    this.records = new BatchRecords(deps.store);
   }
-  get(_batchId: string): Promise<Batch | undefined> {
-    throw new Error('not implemented');
+
+  prepare(input: PrepareInput): Promise<{ ok: true; batch: Batch } | Refused> {
+    return prepareBatch(this.deps, this.records, input);
   }
-  submit(_input: BatchSubmitInput): Promise<BatchSubmitted | Refused> {
-    throw new Error('not implemented');
+  get(batchId: string): Promise<Batch | undefined> {
+    return this.records.get(batchId);
   }
-  decide(_batchId: string, _approvalId: string, _by: Actor, _outcome: 'approved' | 'rejected', _include?: Record<string, boolean>, _comment?: string): Promise<BatchDecided | Refused> {
-    throw new Error('not implemented');
+  submit(input: BatchSubmitInput): Promise<BatchSubmitted | Refused> {
+    return submitBatch(this.deps, this.records, input);
   }
-  view(_batchId: string, _viewer: Actor, _where: Venue): Promise<BatchView | Refused> {
-    throw new Error('not implemented');
+  /** At start-up (service.resume, with every stored request): batches left 'submitting' by a process that died. */
+  resumeSubmitting(all: readonly OffboardingRequest[]): Promise<Batch[]> {
+    return resumeSubmitting(this.deps, this.records, all);
   }
-  cancel(_batchId: string, _by: Actor, _where: Venue): Promise<BatchCancelled | Refused> {
-    throw new Error('not implemented');
+  decide(batchId: string, approvalId: string, by: Actor, outcome: 'approved' | 'rejected', include?: Record<string, boolean>, comment?: string): Promise<BatchDecided | Refused> {
+    return decideBatch(this.deps, this.records, { batchId, approvalId, by, outcome, ...(include ? { include } : {}), ...(comment !== undefined ? { comment } : {}) });
   }
-  requests(_batch: Batch): Promise<OffboardingRequest[]> {
-    throw new Error('not implemented');
+  view(batchId: string, viewer: Actor, where: Venue): Promise<BatchView | Refused> {
+    return viewBatch(this.deps, this.records, batchId, viewer, where);
   }
-  annotate(_batchId: string, _change: (teams: ChannelData) => ChannelData): Promise<Batch | undefined> {
-    throw new Error('not implemented');
+  cancel(batchId: string, by: Actor, where: Venue): Promise<BatchCancelled | Refused> {
+    return cancelBatch(this.deps, this.records, batchId, by, where);
   }
-  claimSummary(_batchId: string): Promise<BatchView | undefined> {
-    throw new Error('not implemented');
+  requests(batch: Batch): Promise<OffboardingRequest[]> {
+    return batchRequests(this.deps, batch);
   }
-  recordSummary(_batchId: string, _outcome: { postedAt?: string; error?: string }): Promise<void> {
-    throw new Error('not implemented');
+  async annotate(batchId: string, change: (teams: ChannelData) => ChannelData): Promise<Batch | undefined> {
+    const result = await this.records.update(batchId, (b) => ({ ...b, teams: change(b.teams) }));
+    return result.ok ? result.batch : undefined;
+  }
+  claimSummary(batchId: string): Promise<BatchView | undefined> {
+    return claimBatchSummary(this.deps, this.records, batchId);
+  }
+  recordSummary(batchId: string, outcome: { postedAt?: string; error?: string }): Promise<void> {
+    return recordBatchSummary(this.deps, this.records, batchId, outcome);
   }
 }
