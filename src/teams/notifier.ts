@@ -534,7 +534,9 @@ export class TeamsNotifier implements RequestNotifier {
 
   async ended(request: OffboardingRequest, view?: RunView): Promise<void> {
     if (request.batchId) {
-      return this.batchProgress.ended(request, view).catch((err: unknown) => this.warn(err, request.id, 'batch progress not updated'));
+      return Promise.resolve()
+        .then(() => this.batchProgress.ended(request, view))
+        .catch((err: unknown) => this.warn(err, request.id, 'batch progress not updated'));
     }
     this.threads.delete(request.id);
     const p = this.pending.get(request.id);

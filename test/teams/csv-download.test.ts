@@ -14,9 +14,11 @@ describe('csv download', () => {
     server = http.createServer((req, res) => {
       seen.push(req.headers);
       if (req.url === '/ok.csv') {
-        res.writeHead(200, { 'content-type': 'text/csv' }).end('leaver\njane.doe@contoso.com\n');
+        res.writeHead(200, { 'content-type': 'text/csv' });
+        res.end('leaver\njane.doe@contoso.com\n');
       } else if (req.url === '/big-declared.csv') {
-        res.writeHead(200, { 'content-length': String(2000) }).end('x'.repeat(2000));
+        res.writeHead(200, { 'content-length': String(2000) });
+        res.end('x'.repeat(2000));
       } else if (req.url === '/big-chunked.csv') {
         // No Content-Length: chunked, so only counting the bytes read catches it.
         res.writeHead(200, { 'content-type': 'text/csv' });
@@ -35,9 +37,11 @@ describe('csv download', () => {
         res.write('leaver\n');
         setTimeout(() => res.end('late\n'), 2000).unref();
       } else if (req.url === '/redirect-out') {
-        res.writeHead(302, { location: 'http://example.com/file.csv' }).end();
+        res.writeHead(302, { location: 'http://example.com/file.csv' });
+        res.end();
       } else {
-        res.writeHead(404).end();
+        res.writeHead(404);
+        res.end();
       }
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
