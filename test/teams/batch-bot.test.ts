@@ -176,6 +176,16 @@ describe('bulk offboarding (bot level)', function () {
     assert.equal(h.writes().length, writes, 'nothing written');
   });
 
+  it('a long list passes the 256-character argument rule; an over-long entry or more than 500 entries is refused, nothing looked up', async () => {
+    const { isaac } = h.people;
+    const calls = h.bot.tenant!.requestLog().length;
+    const longEntry = await h.say(isaac, `offboard jane.doe@contoso.com\n${'J'.repeat(300)}`, personal(isaac));
+    assert.match(textOf(longEntry[0]), /Entry 2 \(line 2, .*\) is longer than 256 characters.*Nothing was looked up or changed/);
+    const tooMany = await h.say(isaac, `offboard ${Array.from({ length: 501 }, (_, i) => `u${i}@contoso.com`).join(';')}`, personal(isaac));
+    assert.match(textOf(tooMany[0]), /more than 500 entries \(it has 501\).*Nothing was looked up or changed/);
+    assert.equal(h.bot.tenant!.requestLog().length, calls, 'no request to the tenant');
+  });
+
   it('500 leavers typed in one message: one card under the Teams message limit, the rest counted', async () => {
     const generated = generateLeavers(500, 1, 'bulk');
     const big = await new BotHarness().start({}, { simulatedSeedFile: generated.seedFile });
