@@ -43,6 +43,8 @@ export interface ScheduledStartDeps extends Pick<ServiceDeps, 'engine' | 'access
   notifier: () => RequestNotifier | undefined;
   /** Runs a request that is running (the service's one drive per request). */
   run: (requestId: string) => Promise<void>;
+  /** A batch request's fellow leavers (batch/): planned and approved as at submit (engine.preview, approvers.ts). */
+  batchLeavers?: (r: OffboardingRequest) => Promise<readonly string[] | undefined>;
   timings?: { leaseMs?: number; retryMs?: number };
 }
 
@@ -101,6 +103,11 @@ export class ScheduledStart {
     }
   }
 
+  /** A batch request's fellow leavers; undefined for a single one (or when the batch can't be read: planned as alone). */
+  private batchLeaversOf(r: OffboardingRequest): Promise<readonly string[] | undefined> {
+    return r.batchId && this.deps.batchLeavers ? this.deps.batchLeavers(r).catch(() => undefined) : Promise.resolve(undefined);
+  }
+
   /** The read-only part: the fresh plan and the checks the approval depended on. */
   async assess(r: OffboardingRequest): Promise<StartDecision> {
     const { protectedGroupId } = this.deps.access.groups;
@@ -108,8 +115,9 @@ export class ScheduledStart {
     // it was asked for (its progress and summary are posted there: venue.ts), the administrative unit.
     const teamGroupId = r.where ? venueGroupId(r.where) : undefined;
     const unitId = this.deps.offboardableUnitId;
+    const batchLeavers = await this.batchLeaversOf(r);
     const [previewed, memberOf, inUnit] = await Promise.all([
-      this.deps.engine.preview(r.leaver.id, r.inheritor.id, r.options).then(
+      this.deps.engine.preview(r.leaver.id, r.inheritor.id, r.options, batchLeavers).then(
         (preview) => ({ preview }),
         (err: unknown) => ({ err }),
       ),
@@ -201,7 +209,8 @@ export class ScheduledStart {
     // those asked before.
     let picked: Awaited<ReturnType<typeof approversFor>> | undefined;
     try {
-      picked = d.preview ? await approversFor(this.deps.directory, this.deps.access.groups.approversGroupId, d.preview.snapshot.leaver, claimed.requester) : undefined;
+      const batchLeavers = await this.batchLeaversOf(claimed);
+      picked = d.preview ? await approversFor(this.deps.directory, this.deps.access.groups.approversGroupId, d.preview.snapshot.leaver, claimed.requester, batchLeavers ? { batchLeavers } : undefined) : undefined;
     } catch (err) {
       return this.delay(claimed, `couldn't read the approvers group to ask for a new decision (${describe(err)})`, mine);
     }

@@ -130,6 +130,7 @@ export class OffboardingService {
       update: (id, change) => this.update(id, change),
       notifier: () => this.notifier,
       run: (requestId) => this.run(requestId),
+      batchLeavers: (r) => this.batches.leaversOf(r),
       logger: deps.logger,
     });
     const startDeps = {
@@ -455,7 +456,8 @@ export class OffboardingService {
   /** On start-up: batches cut short mid-submit finish, runs cut short resume, approved requests start, overdue ones expire. */
   async resume(): Promise<string[]> {
     const all = (await this.deps.store.list<OffboardingRequest>(REQUESTS)).map((d) => d.value);
-    await this.batches.resumeSubmitting(all).catch((err: unknown) => this.deps.logger?.error({ err }, 'batches cut short mid-submit not finished'));
+    // In the background: a batch's preflights may take minutes, and runs cut short resume meanwhile.
+    this.track('batches', this.batches.resumeSubmitting(all).then(() => undefined));
     const resumed: string[] = [];
     for (const r of all) {
       if (r.status === 'running' || r.status === 'stopping') {

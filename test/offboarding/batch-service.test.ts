@@ -18,6 +18,8 @@ import { MemoryStore } from '../../src/store/memory';
 import { recordingNotifier } from '../fakes/recording-notifier';
 import { isM365Write, simulatedTenantPerSuite } from '../fakes/simulated-tenant';
 
+const UNIT = '5c1b2a3d-0f4e-4b6a-9c8d-7e6f5a4b3c2d'; // the seed's "Offboardable staff" administrative unit
+
 describe('batches (use case, simulated tenant)', function () {
   this.timeout(120_000);
   let tenant: SimulatedTenant;
@@ -26,12 +28,12 @@ describe('batches (use case, simulated tenant)', function () {
   const events: string[] = [];
   let batchIds: string[];
 
-  function service(): OffboardingService {
+  function service(extra: { offboardableUnitId?: string } = {}): OffboardingService {
     store = new MemoryStore();
     const audit = new Audit(store);
     const { graph, exchange } = createM365({ tenantId: tenant.tenantId, graphBaseUrl: tenant.graphBaseUrl, exchangeBaseUrl: tenant.exchangeBaseUrl, credential: 'none' }, { onCall: audit.onCall });
     const engine = new OffboardingEngine({ graph, exchange, store, audit, settings: { sharedPollInitialMs: 20 } });
-    const s = new OffboardingService({ store, engine, access: new AccessPolicy(graph, tenant.groups), directory: new Directory(graph), audit, approvalTtlHours: 72, now: () => clock });
+    const s = new OffboardingService({ store, engine, access: new AccessPolicy(graph, tenant.groups), directory: new Directory(graph), audit, approvalTtlHours: 72, now: () => clock, ...extra });
     s.setNotifier(recordingNotifier(events));
     return s;
   }
@@ -91,6 +93,7 @@ describe('batches (use case, simulated tenant)', function () {
       { query: 'Tom Alvarez', inheritor: 'Nobody Such-Person' },
       { query: 'Chloe Martin', inheritor: 'diego.santos@contoso.com' },
       { query: 'jane.doe@contoso.com', inheritor: 'Zoe Clarke', effectiveAt: '2026-01-01T09:00:00.000Z' },
+      person('Diego Santos').id,
     );
     const batch = await prepare(s, list, { duplicates: ['Diego Santos'], source: 'csv' });
     assert.equal(batch.id, 'BAT-AAAAAA');
@@ -106,6 +109,7 @@ describe('batches (use case, simulated tenant)', function () {
         ['diego.santos@contoso.com', 'duplicate'],
         ['Tom Alvarez', 'inheritor'],
         ['Chloe Martin', 'inheritor'],
+        [person('Diego Santos').id, 'duplicate'],
         ['Diego Santos', 'duplicate'],
       ],
     );
@@ -128,7 +132,15 @@ describe('batches (use case, simulated tenant)', function () {
     // The audit log has the full list.
     const audit = (await store.readAudit({ requestId: batch.id })).find((e) => e.kind === 'batch' && e.data?.event === 'prepared')!;
     assert.equal((audit.data!.rows as unknown[]).length, 2);
-    assert.equal((audit.data!.leftOut as unknown[]).length, 9);
+    assert.equal((audit.data!.leftOut as unknown[]).length, 10);
+  });
+
+  it("an entry refused for another reason (outside the administrative unit) is left out with the single offboard's reply", async () => {
+    const s = service({ offboardableUnitId: UNIT });
+    const batch = await prepare(s, entries('kevin.obrien@contoso.com', 'Jane Doe'));
+    assert.deepEqual(batch.leftOut.map((l) => [l.entry, l.reason]), [['kevin.obrien@contoso.com', 'refused']]);
+    assert.match(batch.leftOut[0]!.detail, /not in the administrative unit this bot may offboard/);
+    assert.deepEqual(batch.rows.map((r) => r.leaver.displayName), ['Jane Doe']);
   });
 
   it('refuses the whole batch only for a non-operator, the wrong place, too many or no entries', async () => {
@@ -199,7 +211,9 @@ describe('batches (use case, simulated tenant)', function () {
     // A second click is told where it stands, and changes nothing.
     const second = await s.batches.submit({ batchId: batch.id, requester: isaac(), inheritors: {}, options: DEFAULT_OPTIONS, teams: {}, where: personal });
     assert.ok(!second.ok && /already submitted by Isaac Ito/.test(second.reason));
-    // Elsewhere (another channel), or by someone who is not an operator: as if there were no such batch.
+    // Teams references merge into the batch (e.g. the progress card's id).
+    assert.deepEqual((await s.batches.annotate(batch.id, (t) => ({ ...t, progressActivityId: 'p1' })))?.teams, { progressActivityId: 'p1' });
+    // Elsewhere (another channel): as if there were no such batch.
     const elsewhere = await s.batches.submit({ batchId: batch.id, requester: isaac(), inheritors: {}, options: DEFAULT_OPTIONS, teams: {}, where: { kind: 'channel', channelId: '19:x', teamGroupId: 'g' } });
     assert.deepEqual(elsewhere, { ok: false, reason: `There is no batch ${batch.id}.` });
 
@@ -215,6 +229,28 @@ describe('batches (use case, simulated tenant)', function () {
     assert.ok(writesAbout(jane).length > 0);
     assert.equal((await s.get(requests[2]!.id))?.status, 'requested');
     assert.deepEqual(writesAbout(diego), [], "nothing is written for the other approver's leaver");
+  });
+
+  it('a batch scheduled for later is planned again at its time with its fellow leavers: co-owned groups are still handed over first', async () => {
+    const s = service();
+    const [jane, marcus] = ['Jane Doe', 'Marcus Reed'].map(person) as [Actor, Actor];
+    const batch = await prepare(s, entries('Jane Doe', 'Tom Alvarez'));
+    const at = new Date(clock.getTime() + 3600_000).toISOString();
+    const submitted = await s.batches.submit({ batchId: batch.id, requester: isaac(), inheritors: { [jane.id]: person('Zoe Clarke').id }, options: DEFAULT_OPTIONS, effectiveAt: at, teams: {}, where: personal });
+    assert.ok(submitted.ok);
+    assert.ok(submitted.requests.every((r) => r.effectiveAt === at));
+    assert.ok((await s.batches.decide(batch.id, 'A1', marcus, 'approved')).ok);
+    await s.idle();
+    assert.deepEqual(await Promise.all(submitted.requests.map(async (r) => (await s.get(r.id))?.status)), ['scheduled', 'scheduled']);
+    assert.equal(writes().length, 0);
+    clock = new Date(Date.parse(at) + 1000);
+    await s.tick();
+    await s.idle();
+    for (const r of submitted.requests) {
+      const done = (await s.get(r.id))!;
+      const view = (await s.runView(done))!;
+      assert.equal(done.status, 'completed', view.steps.filter((x) => x.status === 'failed').map((x) => `${x.kind}: ${x.reason}`).join('; '));
+    }
   });
 
   it("decide: only the clicker's assigned requests, toggles leave some waiting, forged ids change nothing; a rejection writes nothing and frees the leaver", async () => {
@@ -302,6 +338,19 @@ describe('batches (use case, simulated tenant)', function () {
     const nothingLeft = await s.batches.cancel(batch.id, isaac(), personal);
     assert.ok(!nothingLeft.ok && /Nothing is left to cancel/.test(nothingLeft.reason));
     assert.deepEqual(writes(), []);
+  });
+
+  it('two submit clicks at once: one submits, the other is refused and opens nothing', async () => {
+    const s = service();
+    const batch = await prepare(s, entries('Diego Santos', 'Chloe Martin'));
+    const click = () => s.batches.submit({ batchId: batch.id, requester: isaac(), inheritors: {}, options: DEFAULT_OPTIONS, teams: {}, where: personal });
+    const [a, b] = await Promise.all([click(), click()]);
+    assert.equal([a, b].filter((x) => x.ok).length, 1);
+    const loser = [a, b].find((x) => !x.ok) as { ok: false; reason: string };
+    assert.match(loser.reason, /being submitted right now|already submitted/);
+    assert.equal((await s.list(undefined, () => true, true)).length, 2, 'one request per leaver');
+    const notOperator = await s.batches.submit({ batchId: batch.id, requester: person('Nina Petrova'), inheritors: {}, options: DEFAULT_OPTIONS, teams: {}, where: personal });
+    assert.ok(!notOperator.ok && /operators group/.test(notOperator.reason));
   });
 
   it('a submit cut short by a crash is finished at start-up: rows already submitted count, the rest are submitted', async () => {

@@ -54,7 +54,8 @@ export async function prepareBatch(deps: BatchDeps, records: BatchRecords, input
   if (input.entries.length === 0) {
     return { ok: false, reason: 'There are no names, UPNs or mails in the list. Nothing was looked up.' };
   }
-  if (!(await deps.access.isOperator(input.requester.id).catch(() => false))) {
+  // A failed check is thrown, as for a single `offboard`: "you are not an operator" would be untrue.
+  if (!(await deps.access.isOperator(input.requester.id))) {
     return { ok: false, reason: NOT_AN_OPERATOR };
   }
   // The same inheritor is often named on many rows: looked up once.
@@ -154,7 +155,8 @@ async function resolveLeaver(start: OffboardingStart, input: PrepareInput, entry
   const q = entry.query.trim();
   let found: Awaited<ReturnType<OffboardingStart['resolve']>>;
   try {
-    found = await start.resolve(input.requester, q, input.where, true);
+    // An Entra object id (a CSV exported from Entra has them) is read directly; anything else as a single `offboard`.
+    found = ENTRA_ID.test(q) ? await checkedById(start, input, q) : await start.resolve(input.requester, q, input.where, true);
   } catch (err) {
     return { ok: false, reason: 'refused', detail: `I couldn't look up "${q}" (${why(err)}). Try again later.` };
   }
@@ -169,6 +171,11 @@ async function resolveLeaver(start: OffboardingStart, input: PrepareInput, entry
     default:
       return { ok: false, reason: 'unknown', detail: `Nobody matches "${q}".` };
   }
+}
+
+async function checkedById(start: OffboardingStart, input: PrepareInput, id: string): Promise<Refused | { kind: 'ready'; leaver: DirectoryUser; manager?: DirectoryUser }> {
+  const checked = await start.checkLeaver(input.requester, id, input.where, true);
+  return checked.ok ? { kind: 'ready', leaver: checked.leaver, ...(checked.manager ? { manager: checked.manager } : {}) } : checked;
 }
 
 /** A CSV row's inheritor: exactly one enabled person (an Entra id, an exact UPN or mail, or a unique name). */

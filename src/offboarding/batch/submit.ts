@@ -30,7 +30,7 @@ function whereItStands(batch: Batch): string {
 }
 
 export async function submitBatch(deps: BatchDeps, records: BatchRecords, input: BatchSubmitInput): Promise<BatchSubmitted | Refused> {
-  if (!(await deps.access.isOperator(input.requester.id).catch(() => false))) {
+  if (!(await deps.access.isOperator(input.requester.id))) {
     return refused(NOT_AN_OPERATOR);
   }
   const draft = await records.get(input.batchId);

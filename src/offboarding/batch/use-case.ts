@@ -142,6 +142,11 @@ export class Batches implements BatchUseCase {
   requests(batch: Batch): Promise<OffboardingRequest[]> {
     return batchRequests(this.deps, batch);
   }
+  /** The leavers of a request's batch (every row), for planning and approving it again at its effective time. */
+  async leaversOf(request: Pick<OffboardingRequest, 'batchId'>): Promise<string[] | undefined> {
+    const batch = request.batchId ? await this.records.get(request.batchId) : undefined;
+    return batch?.rows.map((r) => r.leaver.id);
+  }
   async annotate(batchId: string, change: (teams: ChannelData) => ChannelData): Promise<Batch | undefined> {
     const result = await this.records.update(batchId, (b) => ({ ...b, teams: change(b.teams) }));
     return result.ok ? result.batch : undefined;
