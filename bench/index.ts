@@ -1,4 +1,5 @@
 // `npm run bench`: measures, prints figures, asserts nothing. Each benchmark is a module in this folder.
+import { benchBatch } from './batch';
 import { benchConversation } from './conversation';
 import { benchEngineRun } from './engine-run';
 import { benchGovernorBatchCompiled, benchGovernorJanes } from './governor';
@@ -11,6 +12,7 @@ async function main(): Promise<void> {
     await benchHelpRoundTrip({ conversations: 50, messagesPerConversation: 10 }),
     await benchGovernorBatchCompiled(500),
     await benchGovernorJanes(),
+    await benchBatch(),
   ];
   for (const r of results) {
     console.log(`\n${r.name}`);

@@ -53,6 +53,8 @@ export interface StartOptions {
   now?: () => Date;
   /** Simulated mode only: the Microsoft 365 credential to send tokens from (tests: the secret scan's tokens). */
   m365Credential?: TokenCredential;
+  /** Simulated mode only: another seed file for the embedded tenant (tests and benches with generated leavers). */
+  simulatedSeedFile?: string;
 }
 
 /** Starts the bot; in simulated mode also the embedded tenant it talks to. Throws ConfigError on a bad environment. */
@@ -65,7 +67,7 @@ export async function startBot(options: StartOptions = {}): Promise<RunningBot> 
   let groups: GroupSettings;
   let teamsAppId = config.teamsAppId;
   if (config.simulated) {
-    tenant = await startSimulatedTenant();
+    tenant = await startSimulatedTenant(options.simulatedSeedFile ? { seedFile: options.simulatedSeedFile } : {});
     m365 = { tenantId: tenant.tenantId, graphBaseUrl: tenant.graphBaseUrl, exchangeBaseUrl: tenant.exchangeBaseUrl, credential: 'none' };
     // Group ids set in the environment win (e.g. to try the rules with another seeded group).
     groups = { ...tenant.groups, ...config.groups };
@@ -132,6 +134,7 @@ export async function startBot(options: StartOptions = {}): Promise<RunningBot> 
     logger,
     offboarding: { service, notifier, proactive },
     personalChats,
+    simulated: config.simulated,
     doctor: {
       isOperator: (id) => access.isOperator(id),
       report: async () => formatDoctorReport(await runDoctor({ credential, graph, exchange, governor, clientId: m365.clientId, options: DEFAULT_OPTIONS, ...(config.offboardableUnitId ? { offboardableUnitId: config.offboardableUnitId } : {}) })),

@@ -18,12 +18,16 @@ import { argumentTooLong, commandArgs, commandArgument, commandPattern, type Com
 import { doctorCommand, type DoctorDeps } from './commands/doctor';
 import { helpCommand } from './commands/help';
 import { offboardCommand } from './commands/offboard';
+import { offboardCsv } from './commands/offboard-batch';
 import { reinstateCommand } from './commands/reinstate';
 import { statusCommand } from './commands/status';
 import { replyUnknown } from './commands/unknown';
+import { isBatchText } from '../offboarding/batch/entries';
+import { hasFile } from './csv-download';
 import type { TeamsNotifier } from './notifier';
 import type { PersonalChats } from './personal-chats';
 import type { Proactive } from './proactive';
+import { COMMANDS } from './verbs';
 
 export interface TeamsAppDeps {
   adapter: TeamsAdapter;
@@ -33,6 +37,8 @@ export interface TeamsAppDeps {
   offboarding?: { service: OffboardingService; notifier: TeamsNotifier; proactive: Proactive };
   /** Remembers each user's 1:1 chat with the bot, from any activity they send there (personal-chats.ts). */
   personalChats?: PersonalChats;
+  /** The bot runs on the simulated tenant: a leavers CSV may then come from a loopback http URL (csv-download.ts). */
+  simulated?: boolean;
 }
 
 export function createTeamsApp(deps: TeamsAppDeps): Application {
@@ -87,8 +93,11 @@ export function createTeamsApp(deps: TeamsAppDeps): Application {
     app.message(commandPattern(command.name), async (context: TurnContext) => {
       deps.logger.info({ command: command.name, conversation: context.activity.conversation?.id, from: context.activity.from?.aadObjectId }, 'command');
       const args = commandArgs(command.name, context.activity.text);
-      // Bounded input before any work: an over-long argument never reaches the handler (nor Microsoft 365).
-      if (!commandArgument.safeParse(args).success) {
+      // Bounded input before any work: an over-long argument never reaches the handler (nor Microsoft 365). A batch
+      // (`offboard` with several entries) is bounded instead by the activity's size (the HTTP server caps bodies) and
+      // by MAX_LIST_ENTRIES and the per-entry limit (entries.ts parseEntryList).
+      const batch = command.name === COMMANDS.offboard && isBatchText(args);
+      if (!batch && !commandArgument.safeParse(args).success) {
         await context.sendActivity(argumentTooLong(command.name, args.length));
         return;
       }
@@ -101,6 +110,16 @@ export function createTeamsApp(deps: TeamsAppDeps): Application {
       deps.logger.info({ verb: action.verb, conversation: context.activity.conversation?.id, from: context.activity.from?.aadObjectId }, 'card action');
       return (await action.handle(context, data ?? {})) as never;
     });
+  }
+  if (off) {
+    // A file sent through Teams' file support (personal scope only): a leavers CSV. Before the unknown-message reply.
+    app.activity(
+      (context) => Promise.resolve(context.activity.type === 'message' && hasFile(context.activity.attachments)),
+      async (context: TurnContext) => {
+        deps.logger.info({ conversation: context.activity.conversation?.id, from: context.activity.from?.aadObjectId }, 'file message');
+        await offboardCsv(context, off.service, { allowLoopbackHttp: deps.simulated === true });
+      },
+    );
   }
   // Registered last: teams-ai runs the first matching route.
   app.activity('message', replyUnknown);

@@ -35,6 +35,24 @@ export interface NotifierOptions {
 
 const card = (attachment: Attachment): Partial<Activity> => MessageFactory.attachment(attachment);
 
+/** One approval card for one approver: a single request's, or a batch's covering several (batch-approvals.ts). */
+export interface ApprovalDelivery {
+  /** The request or batch id, for the logs. */
+  subject: string;
+  refs: TeamsRefs;
+  approverId: string;
+  approverName: string;
+  activity: Partial<Activity>;
+  /** The thread fallback's line after the approver's mention, e.g. "please approve or reject OFB-… (…)". */
+  threadText: string;
+  /** Something on the card still waits for a decision (checked again after an install, and before the thread). */
+  stillOpen: () => Promise<boolean>;
+  /** The thread where it was asked for may show the card (service.approvalMayGoToThread). */
+  mayGoToThread: () => Promise<boolean>;
+  /** Only the approver's stored 1:1 chat (no chat opened, no install, no thread): personalChatOpened. */
+  storedChatOnly?: boolean;
+}
+
 /** Decisions that replace an earlier one on the cards (an approval can still be cancelled before its run). */
 const SUPERSEDING = new Set(['cancelled', 'rejected', 'expired']);
 
@@ -65,7 +83,7 @@ export class TeamsNotifier implements RequestNotifier {
     private readonly options: NotifierOptions = {},
   ) {
     this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
-    this.batchApprovals = new BatchApprovals();
+    this.batchApprovals = new BatchApprovals({ service, proactive, deliverCard: (d) => this.deliverCard(d), logger: options.logger });
     this.batchProgress = new BatchProgress(proactive, service, options);
   }
 
@@ -111,7 +129,10 @@ export class TeamsNotifier implements RequestNotifier {
    * changed, go out as after a submit. Never throws.
    */
   async reapprovalNeeded(request: OffboardingRequest): Promise<void> {
-    const earlier = (refsOf(request).approvals ?? []).filter((a) => a.round !== request.reapproval?.at);
+    if (request.batchId) {
+      await this.batchApprovals.decided(request); // its row on the batch card: sent back for a new decision
+    }
+    const earlier = (refsOf(request).approvals ?? []).filter((a) => a.round !== request.reapproval?.at && !a.batchApprovalId);
     const superseded = card(renderDecidedCard(supersededCardData(request)));
     await Promise.all(earlier.map((a) => this.proactive.update(a.reference, a.activityId, superseded).catch((err: unknown) => this.warn(err, request.id, 'earlier approval card not updated'))));
     const outcomes = await this.deliverApprovals(request, request.approvers.map((a) => a.id));
@@ -124,7 +145,8 @@ export class TeamsNotifier implements RequestNotifier {
    * away. Never throws: each approver's outcome is returned.
    */
   async deliverApprovals(request: OffboardingRequest, approverIds: string[], storedChatOnly = false): Promise<Record<string, DeliveryOutcome>> {
-    if (request.batchId) {
+    // A batch's request is asked on its approver's batch card; a re-approval is asked per request, on a card of its own.
+    if (request.batchId && !request.reapproval) {
       return this.batchApprovals.deliver(request, approverIds, storedChatOnly);
     }
     const refs = refsOf(request);
@@ -161,7 +183,17 @@ export class TeamsNotifier implements RequestNotifier {
   }
 
   private async sendApproval(request: OffboardingRequest, refs: TeamsRefs, approverId: string, approverName: string, save: (ref: ApprovalCardRef) => Promise<OffboardingRequest | undefined>, storedChatOnly = false): Promise<DeliveryOutcome> {
-    const ref = storedChatOnly ? await this.deliverToStoredChat(request, refs, approverId) : await this.deliverApproval(request, refs, approverId, approverName);
+    const ref = await this.deliverCard({
+      subject: request.id,
+      refs,
+      approverId,
+      approverName,
+      activity: card(renderApprovalCard(approvalCardData(request))),
+      threadText: `please approve or reject ${request.id} (I couldn't reach you in a 1:1 chat).`,
+      stillOpen: () => this.stillOpen(request.id),
+      mayGoToThread: () => this.service.approvalMayGoToThread(request),
+      storedChatOnly,
+    });
     if (!ref) {
       return 'skipped'; // decided meanwhile: nothing to ask any more
     }
@@ -214,31 +246,39 @@ export class TeamsNotifier implements RequestNotifier {
     }
   }
 
+  /**
+   * One approval card to one approver (a single request's or a batch's): its reference, or undefined when nothing
+   * waits any more. Throws when it could not be delivered.
+   */
+  deliverCard(d: ApprovalDelivery): Promise<ApprovalCardRef | undefined> {
+    return d.storedChatOnly ? this.deliverToStoredChat(d) : this.deliverApproval(d);
+  }
+
   /** The card in the approver's stored 1:1 chat only (no chat opened, no install, no thread): personalChatOpened. */
-  private async deliverToStoredChat(request: OffboardingRequest, refs: TeamsRefs, approverId: string): Promise<ApprovalCardRef | undefined> {
-    const known = await this.options.personalChats?.get(refs.tenantId, approverId);
-    if (!known || !(await this.stillOpen(request.id))) {
+  private async deliverToStoredChat(d: ApprovalDelivery): Promise<ApprovalCardRef | undefined> {
+    const known = await this.options.personalChats?.get(d.refs.tenantId, d.approverId);
+    if (!known || !(await d.stillOpen())) {
       return undefined;
     }
-    const activityId = await this.proactive.send(known, card(renderApprovalCard(approvalCardData(request))));
-    return { approverId, reference: known, activityId, where: '1:1' };
+    const activityId = await this.proactive.send(known, d.activity);
+    return { approverId: d.approverId, reference: known, activityId, where: '1:1' };
   }
 
   /** 1:1 chat first; on 403 install the app through Graph and keep trying for up to 30 s; then the thread. */
-  private async deliverApproval(request: OffboardingRequest, refs: TeamsRefs, approverId: string, approverName: string): Promise<ApprovalCardRef | undefined> {
-    const activity = card(renderApprovalCard(approvalCardData(request)));
+  private async deliverApproval(d: ApprovalDelivery): Promise<ApprovalCardRef | undefined> {
+    const { refs, approverId, approverName, activity } = d;
     const deadline = Date.now() + (this.options.installRetryMs ?? 30_000);
     let installed = false;
     for (let wait = 1000; ; wait = Math.min(wait * 2, 8000)) {
-      if (installed && !(await this.stillOpen(request.id))) {
+      if (installed && !(await d.stillOpen())) {
         return undefined;
       }
       try {
-        const posted = await this.toPerson(request.id, refs, approverId, activity);
+        const posted = await this.toPerson(d.subject, refs, approverId, activity);
         return { approverId, reference: posted.reference, activityId: posted.activityId, where: '1:1' };
       } catch (err) {
         const status = connectorStatus(err);
-        this.options.logger?.warn({ err, status, requestId: request.id, approverId }, 'could not open a 1:1 chat with the approver');
+        this.options.logger?.warn({ err, status, subject: d.subject, approverId }, 'could not open a 1:1 chat with the approver');
         if (status !== 403 || !this.options.teamsAppId || Date.now() > deadline) {
           break;
         }
@@ -254,24 +294,24 @@ export class TeamsNotifier implements RequestNotifier {
         await this.sleep(Math.min(wait, Math.max(0, deadline - Date.now())));
       }
     }
-    if (!(await this.stillOpen(request.id))) {
+    if (!(await d.stillOpen())) {
       return undefined;
     }
     // Last resort: the card in the originating thread, in one message with an @mention of the approver (only they
     // can decide: checked on click). Its id is kept, so the decision replaces it in place. Only in a channel where the
     // request could be started now (service.approvalMayGoToThread): a 1:1 thread is the requester's (the approver
     // can't see it), a group chat is never used, and a channel of a team the leaver belongs to would show them.
-    if (!(await this.service.approvalMayGoToThread(request))) {
+    if (!(await d.mayGoToThread())) {
       throw new Error('no 1:1 chat with the approver, and the originating thread may not show the approval card');
     }
     const mention = { type: 'mention', text: `<at>${approverName}</at>`, mentioned: { id: approverId, name: approverName } };
     const activityId = await this.proactive.send(refs.thread, {
       ...activity,
-      text: `<at>${approverName}</at>, please approve or reject ${request.id} (I couldn't reach you in a 1:1 chat).`,
+      text: `<at>${approverName}</at>, ${d.threadText}`,
       entities: [mention],
     });
     if (!activityId) {
-      this.options.logger?.warn({ requestId: request.id, approverId }, 'the connector returned no id for the approval card: it cannot be updated later');
+      this.options.logger?.warn({ subject: d.subject, approverId }, 'the connector returned no id for the approval card: it cannot be updated later');
     }
     return { approverId, reference: refs.thread, activityId, where: 'thread' };
   }
@@ -297,6 +337,27 @@ export class TeamsNotifier implements RequestNotifier {
     return (await this.service.get(requestId))?.status === 'requested';
   }
 
+  /**
+   * At start-up, a batch whose requests all ended has no summary: a claimed one is posted now (its process died before
+   * posting it), an unclaimed one is claimed by the batch card's next update, as when its last request ended.
+   */
+  async batchSummaryDue(batchId: string, requestId: string, claimed: boolean): Promise<void> {
+    if (claimed) {
+      await this.batchProgress.resumeSummary(batchId);
+    } else {
+      this.batchChanged(requestId);
+    }
+  }
+
+  /** The batch progress card (batch-progress.ts) hears of a change; a Teams-side failure never reaches the caller. */
+  private batchChanged(requestId: string): void {
+    try {
+      this.batchProgress.changed(requestId);
+    } catch (err) {
+      this.warn(err, requestId, 'batch progress not updated');
+    }
+  }
+
   private warn(err: unknown, requestId: string, message: string): undefined {
     this.options.logger?.warn({ err, requestId }, message);
     return undefined;
@@ -315,9 +376,10 @@ export class TeamsNotifier implements RequestNotifier {
     if (!request.effectiveAt) {
       return;
     }
-    if (request.batchId) {
-      // A batch's leaver: no message per leaver; the batch card's line shows when it runs.
-      return this.batchProgress.changed(request.id);
+    if (request.batchId && !request.reapproval) {
+      // Its batch approval card shows the row's run time; the batch progress card tells the requester.
+      this.batchChanged(request.id);
+      return this.batchApprovals.decided(request);
     }
     // The cards of the current round (cards of an earlier round were superseded by a re-approval).
     await Promise.all(
@@ -360,8 +422,12 @@ export class TeamsNotifier implements RequestNotifier {
 
   async decided(request: OffboardingRequest): Promise<void> {
     if (request.batchId) {
-      this.batchProgress.changed(request.id);
-      return this.batchApprovals.decided(request);
+      this.batchChanged(request.id);
+      await this.batchApprovals.decided(request);
+      if (!request.reapproval) {
+        return;
+      }
+      // A re-approval was asked on a card of its own (deliverApprovals): that card shows the decision too, below.
     }
     // The stored request has every approval card sent so far (they may still be arriving: see sendApproval).
     const stored = (await this.service.get(request.id).catch((err: unknown) => this.warn(err, request.id, 'could not re-read the request'))) ?? request;
@@ -370,7 +436,11 @@ export class TeamsNotifier implements RequestNotifier {
     }
     const refs = refsOf(stored);
     const decided = card(renderDecidedCard(decidedCardData(request)));
-    await Promise.all((refs.approvals ?? []).map((a) => this.proactive.update(a.reference, a.activityId, decided).catch((err: unknown) => this.warn(err, request.id, 'approval card update failed'))));
+    const own = (refs.approvals ?? []).filter((a) => !a.batchApprovalId);
+    await Promise.all(own.map((a) => this.proactive.update(a.reference, a.activityId, decided).catch((err: unknown) => this.warn(err, request.id, 'approval card update failed'))));
+    if (request.batchId) {
+      return;
+    }
     // The requester is told (mentioned) when nobody decided in time.
     const requester = `<at>${request.requester.displayName}</at>`;
     const expired = request.status === 'expired';
@@ -387,7 +457,7 @@ export class TeamsNotifier implements RequestNotifier {
    */
   async started(request: OffboardingRequest): Promise<void> {
     if (request.batchId) {
-      return this.batchProgress.changed(request.id);
+      return this.batchChanged(request.id);
     }
     await this.progressCardId(request).catch((err: unknown) => this.warn(err, request.id, 'progress card post failed'));
   }
@@ -426,7 +496,7 @@ export class TeamsNotifier implements RequestNotifier {
 
   progress(requestId: string): void {
     if (this.batchProgress.handles(requestId)) {
-      return this.batchProgress.changed(requestId);
+      return this.batchChanged(requestId);
     }
     const p = this.pending.get(requestId) ?? { lastSentAt: 0, sending: Promise.resolve() };
     this.pending.set(requestId, p);
@@ -465,7 +535,7 @@ export class TeamsNotifier implements RequestNotifier {
       return;
     }
     if (request.batchId) {
-      return this.batchProgress.changed(requestId); // a batch's request not known as one yet (a resumed run)
+      return this.batchChanged(requestId); // a batch's request not known as one yet (a resumed run)
     }
     const run = view ?? (await this.service.runView(request));
     const id = await this.progressCardId(request, run);
@@ -476,7 +546,9 @@ export class TeamsNotifier implements RequestNotifier {
 
   async ended(request: OffboardingRequest, view?: RunView): Promise<void> {
     if (request.batchId) {
-      return this.batchProgress.ended(request, view);
+      return Promise.resolve()
+        .then(() => this.batchProgress.ended(request, view))
+        .catch((err: unknown) => this.warn(err, request.id, 'batch progress not updated'));
     }
     this.threads.delete(request.id);
     const p = this.pending.get(request.id);

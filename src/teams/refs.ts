@@ -14,6 +14,8 @@ export interface ApprovalCardRef {
    * round are kept (a decision still updates them) but don't count as the approver having a card.
    */
   round?: string;
+  /** A batch's approval card (BatchApproval.id): saved on every request it covers, updated as one card. */
+  batchApprovalId?: string;
 }
 
 export interface TeamsRefs {

@@ -58,6 +58,14 @@ export function formatTime(iso: string, timeZone = 'UTC'): string {
 /** The request card's inheritor choice that means "the person searched for in the people picker below". */
 export const SOMEONE_ELSE = 'someone-else';
 
+/** The request card's option inputs with their defaults (also the batch request card's, once for the whole batch). */
+export function optionInputs(): Pick<RequestCardData, 'toggles' | 'intuneDevices'> {
+  return {
+    toggles: OPTION_IDS.filter((id) => typeof DEFAULT_OPTIONS[id] === 'boolean').map((id) => ({ id, title: TOGGLE_TITLES[id] ?? id, value: DEFAULT_OPTIONS[id] as boolean })),
+    intuneDevices: { value: DEFAULT_OPTIONS.intuneDevices, choices: INTUNE_DEVICE_ACTIONS.map((v) => ({ title: INTUNE_TITLES[v], value: v })) },
+  };
+}
+
 export function requestCardData(leaver: DirectoryUser, manager: DirectoryUser | undefined, requester: { id: string; displayName: string }, today: string, timeZone: string | undefined, error?: string): RequestCardData {
   // Static choices, so the card also works where the people picker isn't rendered: the manager (preselected), and
   // the requester as a fallback. A disabled manager, or a leaver listed as their own manager, can't inherit: the
@@ -75,8 +83,7 @@ export function requestCardData(leaver: DirectoryUser, manager: DirectoryUser | 
     leaver: { id: leaver.id, title: personLine(leaver), detail: [leaver.jobTitle, leaver.department].filter(Boolean).join(' · ') || undefined },
     inheritorChoices: choices,
     ...(heir ? { inheritorDefault: heir.id } : {}),
-    toggles: OPTION_IDS.filter((id) => typeof DEFAULT_OPTIONS[id] === 'boolean').map((id) => ({ id, title: TOGGLE_TITLES[id] ?? id, value: DEFAULT_OPTIONS[id] as boolean })),
-    intuneDevices: { value: DEFAULT_OPTIONS.intuneDevices, choices: INTUNE_DEVICE_ACTIONS.map((v) => ({ title: INTUNE_TITLES[v], value: v })) },
+    ...optionInputs(),
     autoReplyPlaceholder: `Default: "${leaver.displayName} no longer works here. Please contact <inheritor>, who is taking over."`,
     today,
     timeZoneNote: `Effective date and time are in your time zone (${isValidZone(timeZone) ? timeZone : 'UTC'}); leave them empty to start as soon as it is approved.`,

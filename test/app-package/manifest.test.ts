@@ -92,7 +92,7 @@ describe('app package', () => {
       const bot = (manifest!.bots as Record<string, unknown>[])[0]!;
       assert.equal(bot.botId, PROVISIONED.BOT_ID);
       assert.deepEqual(bot.scopes, ['personal', 'team', 'groupChat']);
-      assert.equal(bot.supportsFiles, false);
+      assert.equal(bot.supportsFiles, true, "a leavers CSV in the 1:1 chat (Teams file support, personal scope)");
       const lists = bot.commandLists as { scopes: string[]; commands: { title: string; description: string }[] }[];
       assert.deepEqual(lists.map((l) => l.scopes), [['personal'], ['team'], ['groupChat']]);
       for (const list of lists) {

@@ -64,11 +64,11 @@ export class TeamsClient {
   }
 
   /** A channel message @mentioning the bot; resolves with the bot's replies to it. */
-  async say(from: Person, text: string, conversationId = CHANNEL_THREAD): Promise<SentActivity[]> {
+  async say(from: Person, text: string, conversationId = CHANNEL_THREAD, attachments?: unknown[]): Promise<SentActivity[]> {
     const id = randomUUID();
     const before = this.connector.sent.length;
     const mention = { type: 'mention', text: '<at>Offboarding</at>', mentioned: { id: '28:offboarding-bot', name: 'Offboarding' } };
-    const res = await this.post({ ...this.base(from, conversationId), type: 'message', id, text: `<at>Offboarding</at> ${text}`, entities: [mention, { type: 'clientInfo', timezone: 'Europe/London' }] });
+    const res = await this.post({ ...this.base(from, conversationId), type: 'message', id, text: `<at>Offboarding</at> ${text}`, entities: [mention, { type: 'clientInfo', timezone: 'Europe/London' }], ...(attachments ? { attachments } : {}) });
     if (res.status !== 200) {
       throw new Error(`the bot answered HTTP ${res.status} to "${text}"`);
     }

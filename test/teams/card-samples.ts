@@ -38,6 +38,8 @@ import { fitBatchCard } from '../../src/teams/batch-view';
 import { VERBS } from '../../src/teams/verbs';
 import { approvalCardData, progressCardData, reinstateCardData, summaryCardData } from '../../src/teams/view';
 import { reinstatePlan, reinstatePreview, reinstatementRequest } from './reinstate-samples';
+import { batchApprovalCard, batchRequestCard } from '../../src/teams/batch-cards';
+import { sampleBatch, sampleBatchRequests } from './batch-samples';
 
 export const JANE_ID = '6f1c2a0e-4b1d-4c55-9f0a-2d7c1e9b8a31';
 export const MARCUS_ID = '0b9d8e7f-1a2b-4c3d-8e9f-0a1b2c3d4e5f';
@@ -271,6 +273,21 @@ export const CARD_SAMPLES: Record<string, Array<() => Attachment>> = {
     () => fitBatchCard({ batchId: 'BAT-7K3Q9P', title: 'Batch BAT-7K3Q9P: 500 leavers, every request ended', outcome: '500 completed', tone: 'good', facts: [], lines: manyBatchLines(500, 'A leaver with a much, much longer display name than most people have') }, renderBatchSummaryCard),
   ],
 
+  // Batches (issue 15): 3 rows; 500 rows (fitted to the size budget); a card with every leaver decided or waiting.
+  'batch-request.json': [
+    () => batchRequestCard(sampleBatch(3), { id: 'isaac', displayName: 'Isaac Ito' }, 'Europe/London'),
+    () => batchRequestCard(sampleBatch(500), { id: 'isaac', displayName: 'Isaac Ito' }, 'Europe/London', 'Marcus Reed is leaving too: choose who inherits.'),
+  ],
+  'batch-approval.json': [
+    () => {
+      const { batch, requests } = sampleBatchRequests(50);
+      return batchApprovalCard(batch, batch.approvals![0]!, requests, 'Europe/London');
+    },
+    () => {
+      const { batch, requests } = sampleBatchRequests(2);
+      return batchApprovalCard(batch, batch.approvals![0]!, requests.map((r) => ({ ...r, status: 'approved' })));
+    },
+  ],
   'help.json': [
     () =>
       renderHelpCard({

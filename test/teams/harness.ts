@@ -24,7 +24,7 @@ export class BotHarness {
   }
 
   /** options.logger replaces the default (BOT_TEST_LOG level, stdout); m365Credential: tokens sent to the tenant. */
-  async start(env: NodeJS.ProcessEnv = {}, options: { now?: () => Date; logger?: Logger; m365Credential?: TokenCredential } = {}): Promise<this> {
+  async start(env: NodeJS.ProcessEnv = {}, options: { now?: () => Date; logger?: Logger; m365Credential?: TokenCredential; simulatedSeedFile?: string } = {}): Promise<this> {
     await this.connector.start();
     this.dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'offboarding-bot-'));
     this.bot = await startBot({ env: { PORT: '0', DATA_DIR: this.dataDir, SUMMARY_CHANNEL_ID: SUMMARY_CHANNEL, ...env }, ...options, logger: options.logger ?? createLogger({ level: process.env.BOT_TEST_LOG ?? 'silent' }) });
@@ -62,6 +62,11 @@ export class BotHarness {
   /** A message as Teams sends it in a channel thread: the bot @mentioned. Resolves with the bot's replies. */
   say(from: Person, text: string, conversationId = CHANNEL_THREAD): Promise<SentActivity[]> {
     return this.teams.say(from, text, conversationId);
+  }
+
+  /** A message with attachments (e.g. a file sent in the 1:1 chat: Teams' file download info). Resolves with the replies. */
+  send(from: Person, text: string, attachments: unknown[], conversationId: string): Promise<SentActivity[]> {
+    return this.teams.say(from, text, conversationId, attachments);
   }
 
   /** An Action.Execute click. Resolves with the invoke response ({ statusCode, type, value }). */

@@ -33,8 +33,9 @@ describe('input limits', function () {
         };
         walk(JSON.parse(fs.readFileSync(path.join(CARDS_DIR, file), 'utf8')));
       }
-      // reason: the request card's and the reinstatement card's.
-      assert.deepEqual(found.sort(), ['autoReplyMessage=autoReplyMessage', 'comment=comment', 'reason=reason', 'reason=reason']);
+      // reason: the request card's, the batch request card's and the reinstatement card's; comment: the approval card's
+      // and the batch approval card's.
+      assert.deepEqual(found.sort(), ['autoReplyMessage=autoReplyMessage', 'comment=comment', 'comment=comment', 'reason=reason', 'reason=reason', 'reason=reason']);
     });
 
     it('the rendered cards show the limits as numbers', () => {

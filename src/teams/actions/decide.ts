@@ -6,6 +6,7 @@ import type { OffboardingService } from '../../offboarding/service';
 import { renderDecidedCard } from '../cards';
 import { decidedCardData } from '../view';
 import { cardAction, type CardAction } from './action';
+import { batchDecideAction } from './batch-decide';
 
 const MAX_COMMENT = LIMITS.comment;
 /** An offboarding (OFB-…) or a reinstatement (RST-…): approvals, retries and the pass cards carry either. */
@@ -16,7 +17,16 @@ const DECIDE_DATA = REQUEST_ID_DATA.extend({
   comment: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.string().max(MAX_COMMENT).optional()),
 });
 
+/** A batch approval card's click carries { batchId, approvalId } (actions/batch-decide.ts); a single one { requestId }. */
+const batchForm = z.object({ batchId: z.unknown() }).refine((d) => d.batchId !== undefined);
+
 export function decideAction(service: OffboardingService, verb: string, outcome: 'approved' | 'rejected'): CardAction {
+  const single = singleDecideAction(service, verb, outcome);
+  const batch = batchDecideAction(service, verb, outcome);
+  return { verb, handle: (context, data) => (batchForm.safeParse(data).success ? batch.handle(context, data) : single.handle(context, data)) };
+}
+
+function singleDecideAction(service: OffboardingService, verb: string, outcome: 'approved' | 'rejected'): CardAction {
   const invalid = (error: z.ZodError) =>
     error.issues[0]?.path[0] === 'comment' ? `The comment is longer than ${MAX_COMMENT} characters: shorten it and click again. Nothing was changed.` : 'This card carries no valid request id. Nothing was changed.';
   return cardAction(verb, DECIDE_DATA, invalid, async (_context, by, { requestId, comment, round }) => {

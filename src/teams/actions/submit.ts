@@ -16,10 +16,10 @@ import { requestCardFor } from '../request-card';
 import { refsFrom, timeZoneOf, venueOf } from '../turn';
 import { VERBS } from '../verbs';
 import { isValidZone, SOMEONE_ELSE } from '../view';
-import { todayIn, zonedToUtc } from '../zoned-time';
 import { cardAction, type CardAction } from './action';
+import { blankToUndefined, effectiveAt, firstIssue } from './form';
+import { batchSubmitAction } from './batch-submit';
 
-const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
 export const submitData = z
   .object({
@@ -47,23 +47,28 @@ export interface SubmitDeps {
   logger?: Logger;
 }
 
-function firstIssue(error: z.ZodError): string {
-  const issue = error.issues[0]!;
-  return `${issue.path.join('.') || 'input'}: ${issue.message}`;
-}
 
-/** Wall-clock date/time in the requester's zone → UTC ISO; a date alone means 09:00 that day. */
-function effectiveAt(date: string | undefined, time: string | undefined, zone: string, now = new Date()): string | undefined {
-  if (!date && !time) {
-    return undefined;
-  }
-  const day = date ?? todayIn(zone, now);
-  return zonedToUtc(day, time ?? '09:00', zone).toISOString();
-}
 
 const invalid = (error: z.ZodError): string => `The request can't be submitted: ${firstIssue(error)}. Nothing was changed.`;
 
+/**
+ * offboard.submit carries either { batchId } (a batch request card: actions/batch-submit.ts) or, as always, a single
+ * request card's inputs (leaverId, mailboxInheritorId, …; no id of its own).
+ */
+const batchForm = z.object({ batchId: z.unknown() }).refine((d) => d.batchId !== undefined);
+
 export function submitAction(deps: SubmitDeps): CardAction {
+  const single = singleSubmitAction(deps);
+  const batch = batchSubmitAction(deps);
+  return {
+    verb: VERBS.submit,
+    handle(context, data) {
+      return batchForm.safeParse(data).success ? batch.handle(context, data) : single.handle(context, data);
+    },
+  };
+}
+
+function singleSubmitAction(deps: SubmitDeps): CardAction {
   // `data` (the raw action data) carries the option inputs, validated by the options schema.
   return cardAction(VERBS.submit, submitData, invalid, async (context, requester, fields, data) => {
     const optionInput = Object.fromEntries(OPTION_IDS.filter((id) => data[id] !== undefined && data[id] !== '').map((id) => [id, data[id]]));

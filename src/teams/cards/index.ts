@@ -7,6 +7,8 @@ import type {
   ApprovalCardData,
   BatchProgressCardData,
   BatchSummaryCardData,
+  BatchApprovalCardData,
+  BatchRequestCardData,
   CandidatesCardData,
   DecidedCardData,
   NoticeCardData,
@@ -34,6 +36,8 @@ import passReadyTemplate from './pass-ready.json';
 import passTemplate from './pass.json';
 import batchProgressTemplate from './batch-progress.json';
 import batchSummaryTemplate from './batch-summary.json';
+import batchRequestTemplate from './batch-request.json';
+import batchApprovalTemplate from './batch-approval.json';
 
 export interface HelpCardData {
   commands: { usage: string; description: string }[];
@@ -161,4 +165,16 @@ export function renderBatchProgressCard(d: BatchProgressCardData): Attachment {
 /** A batch's summary in SUMMARY_CHANNEL_ID: each leaver's outcome and `status <id>`. Sized by batch-view.ts. */
 export function renderBatchSummaryCard(d: BatchSummaryCardData): Attachment {
   return cardAttachment(batchSummaryTemplate, d);
+}
+
+// The options once for the whole batch: the single request card's options container (toggle groups, auto-reply text,
+// Intune choice), the same input ids, so the same schema validates them.
+const batchRequestCard = withBody(batchRequestTemplate, [...batchRequestTemplate.body, templateParts(requestTemplate)('options')]);
+
+export function renderBatchRequestCard(d: BatchRequestCardData): Attachment {
+  return cardAttachment(batchRequestCard, { ...d, toggleGroups: toggleGroups(d.toggles), maxLength });
+}
+
+export function renderBatchApprovalCard(d: BatchApprovalCardData): Attachment {
+  return cardAttachment(batchApprovalTemplate, { ...d, maxLength });
 }

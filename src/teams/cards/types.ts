@@ -203,3 +203,68 @@ export interface BatchSummaryCardData {
   lines: BatchLine[];
   more?: string;
 }
+
+/** One resolved leaver of a batch request card: the inheritor input is `mailboxInheritorId.<leaverId>`. */
+export interface BatchRequestRow {
+  leaverId: string;
+  /** "Jane Doe (jane.doe@contoso.com)". */
+  title: string;
+  /** Manager and effective time: "Manager: Marcus Reed · Effective: Fri 5 Dec 2026, 09:00 … (from the file)". */
+  detail: string;
+  /** "Manager leaving too: the approvers group approves" (the row has no preset inheritor). */
+  note?: string;
+  choices: Choice[];
+  /** The preset inheritor; '' when the requester must choose. */
+  value: string;
+  required: boolean;
+}
+
+/** The batch request card (`offboard` with several entries, or a CSV file). Input ids (README): mailboxInheritorId.<leaverId>,
+ *  every option id, autoReplyMessage, intuneDevices, effectiveDate, effectiveTime, reason; the submit carries { batchId }. */
+export interface BatchRequestCardData {
+  verb: string;
+  batchId: string;
+  title: string;
+  subtitle: string;
+  error?: string;
+  rows: BatchRequestRow[];
+  /** Rows not shown (the card's size): "… and 380 more: each keeps its preset inheritor; the full list is in the audit log". */
+  more?: string;
+  leftOutTitle: string;
+  /** One line per entry left out: "line 4, “J Doe”: ambiguous — 3 people match". */
+  leftOut: string[];
+  toggles: RequestCardData['toggles'];
+  intuneDevices: RequestCardData['intuneDevices'];
+  autoReplyPlaceholder: string;
+  today: string;
+  timeZoneNote: string;
+}
+
+/** One leaver on a batch approval card: `include.<requestId>` while it waits, its outcome once decided. */
+export interface BatchApprovalRow {
+  requestId: string;
+  leaver: string;
+  title: string;
+  /** "Mailbox and OneDrive to …", "Effective …", "Plan: 24 steps, 2 warnings". */
+  facts: string[];
+  status?: string;
+  statusTone?: string;
+  waiting: boolean;
+}
+
+/** To one approver: their leavers of one batch (≤ MAX_LEAVERS_PER_APPROVAL), Approve / Reject with { batchId, approvalId }. */
+export interface BatchApprovalCardData {
+  batchId: string;
+  approvalId: string;
+  title: string;
+  subtitle: string;
+  /** Once nothing waits any more: "Decided: 12 approved, 3 rejected". */
+  outcome?: string;
+  tone?: string;
+  rows: BatchApprovalRow[];
+  /** Something still waits: the comment, the toggles and the buttons show. */
+  open: boolean;
+  expires?: string;
+  approveVerb: string;
+  rejectVerb: string;
+}

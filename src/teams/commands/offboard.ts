@@ -6,9 +6,12 @@ import { requestCard } from '../request-card';
 import { timeZoneOf, venueOf } from '../turn';
 import { COMMANDS, VERBS } from '../verbs';
 import { userDetail } from '../view';
+import { isBatchText } from '../../offboarding/batch/entries';
 import { requesterOf, type Command } from './command';
+import { offboardList } from './offboard-batch';
 
-export const OFFBOARD_USAGE = 'Usage: **offboard** <name | UPN | mail>, e.g. `offboard Jane Doe` or `offboard jane.doe@contoso.com`.';
+export const OFFBOARD_USAGE =
+  'Usage: **offboard** <name | UPN | mail>, e.g. `offboard Jane Doe` or `offboard jane.doe@contoso.com`; several (up to 500) on separate lines or separated by semicolons; or send me a CSV file in our 1:1 chat.';
 
 export function offboardCommand(service: OffboardingService): Command {
   return {
@@ -19,6 +22,10 @@ export function offboardCommand(service: OffboardingService): Command {
       const requester = await requesterOf(context, query, OFFBOARD_USAGE);
       if (!requester) {
         return;
+      }
+      // Several entries: a batch (commands/offboard-batch.ts); one keeps the single path as it is.
+      if (isBatchText(query)) {
+        return offboardList(context, service, requester, query);
       }
       const result = await service.resolve(requester, query, await venueOf(context));
       if ('ok' in result) {

@@ -1,0 +1,132 @@
+// Bulk offboarding (issue 15), driven as Teams drives it (activities POSTed to the bot, replies caught by a loopback
+// Bot Connector) against the embedded simulated tenant loaded with generated leavers:
+//  (a) `offboard` with 500 UPNs typed in one message → the batch request card: its size against Teams' ~100 KB
+//      message limit, and the time from the message to the card;
+//  (b) one approver deciding 100 leavers, over `clicks` batches: the time until each click is answered (the answer
+//      comes after its decisions are stored). A card holds at most MAX_LEAVERS_PER_APPROVAL (50) leavers, so the
+//      approver of 100 gets two cards and clicks twice: per click and per 100 leavers are both printed. Each batch is
+//      submitted with an effective date a week ahead, so the approvals schedule the runs instead of starting 100
+//      offboardings that would load this machine while the next clicks are measured. Most of this bench's time is the
+//      submits' read-only preflights (2,000 leavers), paced by the simulated tenant's throttling.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createLogger } from '../src/logger';
+import { MAX_LEAVERS_PER_APPROVAL } from '../src/offboarding/batch/batch';
+import { startBot } from '../src/startup';
+import { VERBS } from '../src/teams/verbs';
+import { FakeBotConnector, type SentActivity } from '../test/fakes/bot-connector';
+import { TeamsClient } from '../test/fakes/teams-client';
+import { generateLeavers } from './leavers-seed';
+import { percentile } from './stats';
+
+const TEAMS_MESSAGE_LIMIT_KB = 100;
+
+type Action = { verb?: string; data?: Record<string, unknown> };
+function actionsOf(node: unknown, found: Action[] = []): Action[] {
+  if (Array.isArray(node)) {
+    node.forEach((n) => actionsOf(n, found));
+  } else if (node && typeof node === 'object') {
+    const o = node as Record<string, unknown>;
+    if (o.type === 'Action.Execute') {
+      found.push(o);
+    }
+    Object.values(o).forEach((v) => actionsOf(v, found));
+  }
+  return found;
+}
+
+export async function benchBatch(options: { cardEntries?: number; clicks?: number; leaversPerClick?: number } = {}): Promise<{ name: string; figures: Record<string, string> }> {
+  const cardEntries = options.cardEntries ?? 500;
+  const clicks = options.clicks ?? 20;
+  const perClick = options.leaversPerClick ?? 100;
+  const generated = generateLeavers(Math.max(cardEntries, clicks * perClick), 1, 'bulk');
+  const connector = new FakeBotConnector();
+  await connector.start();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'batch-bench-'));
+  const bot = await startBot({ env: { PORT: '0', DATA_DIR: dataDir, SUMMARY_CHANNEL_ID: '19:bench-summary@thread.tacv2' }, logger: createLogger({ level: 'silent' }), simulatedSeedFile: generated.seedFile });
+  try {
+    const tenant = bot.tenant!;
+    const teams = new TeamsClient(connector, tenant.tenantId, () => bot.url);
+    const isaac = { id: tenant.personas.operator!, name: 'Isaac Ito' };
+    const marcus = { id: tenant.personas.janeManager!, name: 'Marcus Reed' };
+    const chat = `a:1to1-${isaac.id}`;
+    const upns = (from: number, count: number): string => Array.from({ length: count }, (_, i) => `bulk${from + i}@contoso.com`).join('\n');
+    const batchCardIn = (replies: SentActivity[]) => replies.find((r) => actionsOf(r.activity).some((a) => a.verb === VERBS.submit && a.data?.batchId));
+
+    // (a) the 500-entry card.
+    const t0 = performance.now();
+    const replies = await teams.say(isaac, `offboard ${upns(0, cardEntries)}`, chat);
+    const cardMs = performance.now() - t0;
+    const card = batchCardIn(replies);
+    if (!card) {
+      throw new Error(`no batch card: ${JSON.stringify(replies[0]?.activity).slice(0, 300)}`);
+    }
+    const cardKb = Buffer.byteLength(JSON.stringify(card.activity)) / 1024;
+    const shown = (JSON.stringify(card.activity).match(/mailboxInheritorId\./g) ?? []).length;
+
+    // (b) one approver, `perClick` leavers a batch, `clicks` batches. A card holds at most MAX_LEAVERS_PER_APPROVAL
+    // leavers, so an approver of 100 gets two cards: every card's click is measured, and the batch's total too.
+    const nextWeek = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10);
+    const answerMs: number[] = [];
+    const perBatchMs: number[] = [];
+    const decisionsPerClick: number[] = [];
+    for (let b = 0; b < clicks; b++) {
+      const list = await teams.say(isaac, `offboard ${upns(b * perClick, perClick)}`, chat);
+      const batchCard = batchCardIn(list);
+      const batchId = String(actionsOf(batchCard?.activity).find((a) => a.verb === VERBS.submit)?.data?.batchId);
+      await teams.click(isaac, VERBS.submit, { batchId, effectiveDate: nextWeek, effectiveTime: '09:00' }, batchCard!.activityId, chat);
+      await connector.waitFor((a) => a.kind === 'update' && a.activityId === batchCard!.activityId && JSON.stringify(a.activity).includes(`Submitted: ${batchId}`), 600_000);
+      const approvals = (await bot.service.batches.get(batchId))?.approvals ?? [];
+      let batchTotal = 0;
+      for (const approval of approvals) {
+        const sent = await connector.waitFor((a) => a.kind !== 'update' && actionsOf(a.activity).some((x) => x.verb === VERBS.approve && x.data?.approvalId === approval.id && x.data?.batchId === batchId), 60_000);
+        const data = actionsOf(sent.activity).find((x) => x.verb === VERBS.approve)!.data!;
+        const t = performance.now();
+        await teams.click(marcus, VERBS.approve, data, sent.activityId, sent.conversationId);
+        const took = performance.now() - t;
+        answerMs.push(took);
+        batchTotal += took;
+        decisionsPerClick.push(approval.requestIds.length);
+      }
+      perBatchMs.push(batchTotal);
+      await bot.service.idle();
+    }
+    const sorted = [...answerMs].sort((x, y) => x - y);
+    const batches = [...perBatchMs].sort((x, y) => x - y);
+    return {
+      name: `Bulk: a ${cardEntries}-entry batch card; one approver deciding ${perClick} leavers, over ${clicks} batches`,
+      figures: {
+        'card size': `${cardKb.toFixed(1)} KB of ${TEAMS_MESSAGE_LIMIT_KB} KB (${shown} rows shown, the rest counted)`,
+        'message → card': `${(cardMs / 1000).toFixed(2)} s`,
+        'decisions per click': `${Math.min(...decisionsPerClick)}–${Math.max(...decisionsPerClick)} (a card holds at most ${MAX_LEAVERS_PER_APPROVAL})`,
+        'click → answer, median': `${percentile(sorted, 50).toFixed(0)} ms (target < 1000 ms)`,
+        'click → answer, max': `${(sorted[sorted.length - 1] ?? NaN).toFixed(0)} ms`,
+        [`${perClick} leavers' clicks, median`]: `${percentile(batches, 50).toFixed(0)} ms`,
+        [`${perClick} leavers' clicks, max`]: `${(batches[batches.length - 1] ?? NaN).toFixed(0)} ms`,
+      },
+    };
+  } finally {
+    await bot.close();
+    await connector.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    fs.rmSync(path.dirname(generated.seedFile), { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) {
+  // `npx tsx bench/batch.ts [clicks] [leaversPerClick]`: this benchmark alone.
+  benchBatch({ clicks: Number(process.argv[2] ?? 20), leaversPerClick: Number(process.argv[3] ?? 100) })
+    .then((r) => {
+      console.log(`\n${r.name}`);
+      for (const [k, v] of Object.entries(r.figures)) {
+        console.log(`  ${k.padEnd(28)} ${v}`);
+      }
+      process.exit(0);
+    })
+    .catch((err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    });
+}

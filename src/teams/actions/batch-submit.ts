@@ -1,0 +1,146 @@
+// offboard.submit with { batchId }: the batch request card (issue 15, *Bulk*). Validates the card's inputs, answers at
+// once, then (in the background) the domain opens a request per leaver (each re-checked, preflighted and planned,
+// read-only, paced by the governor) and groups the approvals; the card turns into the submitted notice and each
+// approver gets one card covering their leavers. Card data is user input: the domain checks every rule again.
+import { MessageFactory, type Attachment } from 'botbuilder';
+import { z } from 'zod';
+import { BATCH_ID } from '../../offboarding/batch/batch';
+import type { BatchSubmitInput } from '../../offboarding/batch/use-case';
+import { LIMITS, tooLong } from '../../offboarding/limits';
+import { OPTION_IDS, optionsSchema } from '../../offboarding/options';
+import { NOT_AN_OPERATOR } from '../../offboarding/service';
+import { batchRequestCard } from '../batch-cards';
+import { renderNoticeCard } from '../cards';
+import { asChannelData, type TeamsRefs } from '../refs';
+import { refsFrom, timeZoneOf, venueOf } from '../turn';
+import { VERBS } from '../verbs';
+import { isValidZone } from '../view';
+import { cardAction, type CardAction } from './action';
+import { blankToUndefined, effectiveAt, firstIssue } from './form';
+import type { SubmitDeps } from './submit';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const INHERITOR_PREFIX = 'mailboxInheritorId.';
+
+export const batchSubmitData = z
+  .object({
+    batchId: z.string({ invalid_type_error: 'batchId must be a batch id' }).regex(BATCH_ID, 'batchId must be a batch id (BAT-…)'),
+    effectiveDate: z.preprocess(blankToUndefined, z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'effectiveDate must be YYYY-MM-DD').optional()),
+    effectiveTime: z.preprocess(blankToUndefined, z.string().regex(/^\d{2}:\d{2}$/, 'effectiveTime must be HH:mm').optional()),
+    reason: z.preprocess(blankToUndefined, z.string().max(LIMITS.reason, tooLong('the reason', LIMITS.reason)).optional()),
+  })
+  .passthrough()
+  .superRefine((d, ctx) => {
+    // Every row's inheritor: `mailboxInheritorId.<leaver id>` → an Entra object id (blank: the row keeps its preset).
+    for (const [key, value] of Object.entries(d)) {
+      if (!key.startsWith(INHERITOR_PREFIX)) {
+        continue;
+      }
+      if (!UUID.test(key.slice(INHERITOR_PREFIX.length))) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: [key], message: 'the leaver in this input name must be an Entra object id' });
+      } else if (value !== undefined && value !== '' && (typeof value !== 'string' || !UUID.test(value))) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: [key], message: 'must be an Entra object id' });
+      }
+    }
+  })
+  .transform((d) => ({
+    ...d,
+    inheritors: Object.fromEntries(
+      Object.entries(d)
+        .filter(([key, value]) => key.startsWith(INHERITOR_PREFIX) && typeof value === 'string' && value !== '')
+        .map(([key, value]) => [key.slice(INHERITOR_PREFIX.length).toLowerCase(), (value as string).toLowerCase()]),
+    ),
+  }));
+
+const invalid = (error: z.ZodError): string => `The batch can't be submitted: ${firstIssue(error)}. Nothing was changed.`;
+
+export function batchSubmitAction(deps: SubmitDeps): CardAction {
+  return cardAction(VERBS.submit, batchSubmitData, invalid, async (context, requester, fields, data) => {
+    const optionInput = Object.fromEntries(OPTION_IDS.filter((id) => data[id] !== undefined && data[id] !== '').map((id) => [id, data[id]]));
+    const options = optionsSchema.safeParse(optionInput);
+    if (!options.success) {
+      return invalid(options.error);
+    }
+    if (!(await deps.service.isOperator(requester.id))) {
+      return NOT_AN_OPERATOR;
+    }
+    const where = await venueOf(context);
+    const wrongPlace = deps.service.wrongPlace(where);
+    if (wrongPlace) {
+      return wrongPlace;
+    }
+    const batch = await deps.service.batches.get(fields.batchId);
+    if (!batch) {
+      return `There is no batch ${fields.batchId.toUpperCase()}. Nothing was changed.`;
+    }
+    const zone = timeZoneOf(context);
+    const refs = refsFrom(context);
+    const input: BatchSubmitInput = {
+      batchId: batch.id,
+      requester,
+      inheritors: fields.inheritors,
+      options: options.data,
+      effectiveAt: effectiveAt(fields.effectiveDate, fields.effectiveTime, isValidZone(zone) ? zone : 'UTC'),
+      ...(isValidZone(zone) ? { timeZone: zone } : {}),
+      ...(fields.reason ? { reason: fields.reason } : {}),
+      teams: asChannelData(refs),
+      where,
+    };
+    // Teams wants an answer within ~5 s; planning hundreds of leavers takes longer. The TurnContext is revoked when
+    // the turn ends, so the rest works from plain values.
+    void continueBatchSubmit(deps, refs, input).catch((err: unknown) => deps.logger?.error({ err, batchId: batch.id }, 'batch submit failed'));
+    const n = batch.rows.length;
+    return renderNoticeCard({
+      title: `Preparing plans for ${n} ${n === 1 ? 'leaver' : 'leavers'}…`,
+      text: `${batch.id}: reading each account, its groups, devices and mailbox (read-only: nothing changes before approval). This card updates when every plan is ready.`,
+      tone: 'default',
+    }).content as Record<string, unknown>;
+  });
+}
+
+const MAX_LISTED = 20;
+
+async function continueBatchSubmit(deps: SubmitDeps, refs: TeamsRefs, input: BatchSubmitInput): Promise<void> {
+  const replace = async (card: Attachment): Promise<void> => {
+    const activity = MessageFactory.attachment(card);
+    await (refs.submitCardId ? deps.proactive.update(refs.thread, refs.submitCardId, activity) : deps.proactive.send(refs.thread, activity)).catch((err: unknown) =>
+      deps.logger?.warn({ err, batchId: input.batchId }, 'the submitted batch card could not be updated'),
+    );
+  };
+  let result: Awaited<ReturnType<typeof deps.service.batches.submit>>;
+  try {
+    result = await deps.service.batches.submit(input);
+  } catch (err) {
+    deps.logger?.error({ err, batchId: input.batchId }, 'batch submit failed');
+    await replace(renderNoticeCard({ title: `${input.batchId} couldn't be prepared`, text: `${err instanceof Error ? err.message : String(err)} Requests already opened are listed by \`status ${input.batchId}\`.`, tone: 'attention' }));
+    return;
+  }
+  if (!result.ok) {
+    // The form comes back with the reason while the batch is still a draft (fix and submit again); else a notice.
+    const batch = await deps.service.batches.get(input.batchId).catch(() => undefined);
+    await replace(batch?.status === 'draft' ? batchRequestCard(batch, input.requester, input.timeZone, result.reason) : renderNoticeCard({ title: `Can't submit ${input.batchId}`, text: result.reason, tone: 'attention' }));
+    return;
+  }
+  const { batch, requests } = result;
+  const notSubmitted = batch.notSubmitted ?? [];
+  const listed = notSubmitted.slice(0, MAX_LISTED).map((n) => `${n.displayName}: ${n.reason}`);
+  const rest = notSubmitted.length - listed.length;
+  const approvers = new Set((batch.approvals ?? []).map((a) => a.approverId)).size;
+  await replace(
+    renderNoticeCard({
+      title: `Submitted: ${batch.id}`,
+      text: [
+        `${requests.length} ${requests.length === 1 ? 'request' : 'requests'} opened, each waiting for its approver (${approvers} ${approvers === 1 ? 'approver' : 'approvers'} asked, one card each). \`status ${batch.id}\` shows where they stand.`,
+        ...(notSubmitted.length > 0 ? [`Not submitted (${notSubmitted.length}), nothing done for them: ${listed.join('; ')}${rest > 0 ? `; … and ${rest} more (the audit log lists them)` : ''}.`] : []),
+      ].join('\n\n'),
+      tone: notSubmitted.length > 0 ? 'warning' : 'good',
+    }),
+  );
+  const notifier = deps.notifier;
+  await Promise.all([
+    notifier.batchApprovals.requested(batch, requests).catch((err: unknown) => deps.logger?.warn({ err, batchId: batch.id }, 'batch approval cards not sent')),
+    Promise.resolve()
+      .then(() => notifier.batchProgress.submitted(batch))
+      .catch((err: unknown) => deps.logger?.warn({ err, batchId: batch.id }, 'batch progress card not posted')),
+  ]);
+}

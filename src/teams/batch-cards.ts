@@ -1,0 +1,171 @@
+// A batch's cards (issue 15, *Bulk*): domain objects → the batch request card and the batch approval cards. Teams
+// refuses a message over about 100 KB, so the request card is fitted to a budget by measuring its rendered JSON.
+import type { Attachment } from 'botbuilder';
+import { preview } from '../offboarding/batch/entries';
+import type { Batch, BatchApproval, BatchRow, LeftOut } from '../offboarding/batch/batch';
+import type { Actor, OffboardingRequest } from '../offboarding/requests';
+import { renderBatchApprovalCard, renderBatchRequestCard } from './cards';
+import type { BatchApprovalCardData, BatchApprovalRow, BatchRequestCardData, BatchRequestRow, Choice } from './cards/types';
+import { VERBS } from './verbs';
+import { formatTime, optionInputs, outcomeLine, personLine } from './view';
+import { formatInZone, isValidZone, todayIn } from './zoned-time';
+
+/** Teams refuses messages over about 100 KB (the whole activity): the card's JSON stays under this, with room to spare. */
+export const BATCH_CARD_BUDGET_BYTES = 80 * 1024;
+/** Entries left out listed on the card; the rest are counted (the audit log has them all). */
+const MAX_LEFT_OUT_LISTED = 100;
+
+const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+const bytesOf = (card: Attachment): number => Buffer.byteLength(JSON.stringify(card.content));
+
+const LEFT_OUT_LABELS: Record<LeftOut['reason'], string> = {
+  ambiguous: 'several people match',
+  unknown: 'nobody matches',
+  protected: 'protected',
+  'open-request': 'already in an open request',
+  requester: 'that is you',
+  duplicate: 'listed more than once',
+  inheritor: 'the inheritor is not one person',
+  refused: 'refused',
+};
+
+function leftOutLine(l: LeftOut): string {
+  return `${l.line ? `Line ${l.line}, ` : ''}“${preview(l.entry)}”: ${LEFT_OUT_LABELS[l.reason]}${l.detail ? ` — ${l.detail}` : ''}`;
+}
+
+/** The inheritor choices of a row: the preset (the file's inheritor, else the manager), the manager, the requester. */
+function rowChoices(row: BatchRow, requester: Actor): Choice[] {
+  const choices: Choice[] = [];
+  const add = (id: string, title: string): void => {
+    if (id !== row.leaver.id && !choices.some((c) => c.value === id)) {
+      choices.push({ title, value: id });
+    }
+  };
+  const manager = row.manager && !row.managerInBatch && row.manager.accountEnabled ? row.manager : undefined;
+  if (row.inheritor) {
+    add(row.inheritor.id, row.inheritor.id === manager?.id ? personLine({ ...row.inheritor, displayName: `${row.inheritor.displayName}, manager` }) : personLine(row.inheritor));
+  }
+  if (manager) {
+    add(manager.id, personLine({ ...manager, displayName: `${manager.displayName}, manager` }));
+  }
+  add(requester.id, `${requester.displayName} (you)`);
+  return choices;
+}
+
+function requestRow(row: BatchRow, requester: Actor, zone: string): BatchRequestRow {
+  const manager = row.manager ? `Manager: ${row.manager.displayName}${row.managerInBatch ? ' (leaving too)' : ''}` : 'No manager';
+  const effective = row.effectiveAt ? `Effective: ${formatInZone(row.effectiveAt, zone)} (from the file)` : 'Effective: the date below, else on approval';
+  return {
+    leaverId: row.leaver.id,
+    title: personLine(row.leaver),
+    detail: `${row.line ? `Line ${row.line} · ` : ''}${manager} · ${effective}`,
+    ...(row.managerInBatch ? { note: 'Manager leaving too: the approvers group approves. Choose who inherits.' } : {}),
+    choices: rowChoices(row, requester),
+    value: row.inheritor?.id ?? '',
+    required: !row.inheritor,
+  };
+}
+
+/** The batch request card, fitted to the size budget: rows needing a choice come first when not all fit. */
+export function batchRequestCard(batch: Batch, requester: Actor, timeZone: string | undefined, error?: string, budget = BATCH_CARD_BUDGET_BYTES): Attachment {
+  const zone = isValidZone(timeZone) ? timeZone : 'UTC';
+  const rows = batch.rows.map((r) => requestRow(r, requester, zone));
+  const listed = batch.leftOut.slice(0, MAX_LEFT_OUT_LISTED).map(leftOutLine);
+  const unlisted = batch.leftOut.length - listed.length;
+  const data: BatchRequestCardData = {
+    verb: VERBS.submit,
+    batchId: batch.id,
+    title: `Offboarding ${plural(rows.length, 'leaver')} (${batch.id})`,
+    subtitle: `${plural(rows.length, 'leaver')} found${batch.leftOut.length ? `, ${batch.leftOut.length} left out (listed below)` : ''}. Each becomes a request of its own, approved by their manager. Submitting without changes runs the recommended plan for everyone.`,
+    ...(error ? { error } : {}),
+    rows,
+    leftOutTitle: `Left out (${batch.leftOut.length}): nothing is done for them`,
+    leftOut: unlisted > 0 ? [...listed, `… and ${unlisted} more: the audit log lists them all.`] : listed,
+    // The options are the single request card's: same ids, defaults and titles.
+    ...optionInputs(),
+    autoReplyPlaceholder: 'Default: "<leaver> no longer works here. Please contact <inheritor>, who is taking over."',
+    today: todayIn(zone),
+    timeZoneNote: `Dates and times are in your time zone (${zone}). A row's own date (from the file) wins; leave these empty to start each leaver as soon as it is approved.`,
+  };
+  const full = renderBatchRequestCard(data);
+  const size = bytesOf(full);
+  if (size <= budget) {
+    return full;
+  }
+  // Too big: measure each row as rendered, keep as many as fit (rows needing a choice first), count the rest.
+  const items = rowsContainer(full.content).items ?? [];
+  const rowBytes = items.map((item) => Buffer.byteLength(JSON.stringify(item)) + 1);
+  const base = size - rowBytes.reduce((a, b) => a + b, 0);
+  const order = rows.map((_, i) => i).sort((a, b) => Number(rows[b]!.required) - Number(rows[a]!.required) || a - b);
+  const moreText = (rest: number): string => `… and ${rest} more: each keeps its preset inheritor; the full list is in the audit log.`;
+  let used = base + 2 * Buffer.byteLength(moreText(rows.length)) + 200; // the "more" TextBlock, with room for its JSON
+  let kept = 0;
+  while (kept < order.length && used + rowBytes[order[kept]!]! <= budget) {
+    used += rowBytes[order[kept++]!]!;
+  }
+  for (; kept >= 0; kept--) {
+    const card = renderBatchRequestCard({ ...data, rows: order.slice(0, kept).map((i) => rows[i]!), more: moreText(rows.length - kept) });
+    if (bytesOf(card) <= budget || kept === 0) {
+      return card;
+    }
+  }
+  return full; // unreachable: kept reaches 0 above
+}
+
+function rowsContainer(card: unknown): { items?: unknown[] } {
+  const body = (card as { body?: Array<{ id?: string; items?: unknown[] }> }).body ?? [];
+  return body.find((e) => e.id === 'rows') ?? {};
+}
+
+/** What a leaver's line on an approval card says: who inherits, when, and the plan's headline. */
+function approvalRow(r: OffboardingRequest, zone: string | undefined): BatchApprovalRow {
+  const steps = r.plan.steps.filter((s) => !s.skip).length;
+  const warnings = r.warnings.length;
+  const waiting = r.status === 'requested';
+  const { text, tone } = outcomeLine(r);
+  return {
+    requestId: r.id,
+    leaver: r.leaver.displayName,
+    title: `${personLine(r.leaver)} · ${r.id}`,
+    facts: [
+      `Mailbox and OneDrive to ${personLine(r.inheritor)}`,
+      `Effective: ${r.effectiveAt ? formatInZone(r.effectiveAt, zone ?? r.timeZone) : 'as soon as it is approved'}`,
+      `Plan: ${plural(steps, 'step')}${warnings ? `, ⚠️ ${plural(warnings, 'warning')}: ${r.warnings[0]!.message}${warnings > 1 ? ' …' : ''}` : ', no warnings'} (\`status ${r.id}\` shows it whole)`,
+      ...(r.approverNote ? [`Approver: ${r.approverNote}`] : []),
+    ],
+    ...(waiting ? {} : { status: `${text}${r.decision?.comment ? ` “${r.decision.comment}”` : ''}`, statusTone: tone }),
+    waiting,
+  };
+}
+
+/** One approver's card of a batch, from stored state: decided rows show their outcome, waiting ones their toggle. */
+export function batchApprovalCardData(batch: Batch, approval: BatchApproval, requests: OffboardingRequest[], zone?: string): BatchApprovalCardData {
+  const byId = new Map(requests.map((r) => [r.id, r]));
+  const covered = approval.requestIds.map((id) => byId.get(id)).filter((r): r is OffboardingRequest => r !== undefined);
+  const rows = covered.map((r) => approvalRow(r, zone));
+  const waiting = covered.filter((r) => r.status === 'requested');
+  const cards = (batch.approvals ?? []).filter((a) => a.approverId === approval.approverId).length;
+  const counts = new Map<string, number>();
+  for (const r of covered.filter((x) => x.status !== 'requested')) {
+    const key = r.status === 'rejected' || r.status === 'cancelled' || r.status === 'expired' || r.status === 'withdrawn' ? r.status : 'approved';
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  const decided = [...counts].map(([k, n]) => `${n} ${k}`).join(', ');
+  const firstExpiry = waiting.map((r) => r.expiresAt).sort()[0];
+  return {
+    batchId: batch.id,
+    approvalId: approval.id,
+    title: `Approve offboarding ${plural(covered.length, 'leaver')} (${batch.id}${cards > 1 ? `, card ${approval.id}` : ''})`,
+    subtitle: `Requested by ${batch.requester.displayName}${batch.submittedAt ? ` on ${formatTime(batch.submittedAt, zone ?? batch.timeZone)}` : ''}. Approve or Reject decides every leaver whose toggle is on; nothing is written for a leaver before that.`,
+    ...(waiting.length === 0 ? { outcome: `Decided: ${decided || 'nothing waits'}.`, tone: counts.has('rejected') && !counts.has('approved') ? 'attention' : 'good' } : decided ? { outcome: `Decided so far: ${decided}. ${waiting.length} still waiting.`, tone: 'default' } : {}),
+    rows,
+    open: waiting.length > 0,
+    ...(firstExpiry ? { expires: `Expires ${formatTime(firstExpiry, zone ?? batch.timeZone)} without a decision.` } : {}),
+    approveVerb: VERBS.approve,
+    rejectVerb: VERBS.reject,
+  };
+}
+
+export function batchApprovalCard(batch: Batch, approval: BatchApproval, requests: OffboardingRequest[], zone?: string): Attachment {
+  return renderBatchApprovalCard(batchApprovalCardData(batch, approval, requests, zone));
+}

@@ -1,0 +1,79 @@
+// The batch request and approval cards (issue 15): what each row carries, and the request card fitted to Teams' size.
+import assert from 'node:assert/strict';
+import { OPTION_IDS } from '../../src/offboarding/options';
+import { BATCH_CARD_BUDGET_BYTES, batchApprovalCard, batchRequestCard } from '../../src/teams/batch-cards';
+import { VERBS } from '../../src/teams/verbs';
+import { sampleBatch, sampleBatchRequests } from './batch-samples';
+import { actionsOf, inputsOf } from './harness';
+
+const isaac = { id: 'isaac', displayName: 'Isaac Ito' };
+
+describe('batch cards', () => {
+  it('the request card: an inheritor input per leaver preset to their inheritor, the options once, the left out listed', () => {
+    const batch = sampleBatch(3);
+    const card = batchRequestCard(batch, isaac, 'Europe/London').content as object;
+    const inputs = inputsOf(card);
+    for (const row of batch.rows) {
+      const input = inputs.get(`mailboxInheritorId.${row.leaver.id}`);
+      assert.ok(input, row.leaver.displayName);
+      assert.equal(input.value, row.inheritor!.id);
+      const values = (input.choices as Array<{ value: string }>).map((c) => c.value);
+      assert.ok(values.includes(row.manager!.id) && values.includes('isaac'), 'the manager and the requester are offered');
+    }
+    for (const id of [...OPTION_IDS.filter((o) => o !== 'autoReplyMessage' && o !== 'intuneDevices'), 'effectiveDate', 'effectiveTime', 'reason', 'intuneDevices', 'autoReplyMessage']) {
+      assert.ok(inputs.has(id), `input ${id}`);
+    }
+    const json = JSON.stringify(card);
+    assert.match(json, /BAT-7K3Q9P/);
+    assert.match(json, /Line 3, “J Doe”: several people match/);
+    assert.match(json, /protected/);
+    assert.match(json, /Effective: Fri 18 Dec 2026, 16:00 Europe\/London \(UTC\+00:00\) \(from the file\)/, "a row's own date");
+    assert.deepEqual(actionsOf(card).map((a) => [a.verb, a.data]), [[VERBS.submit, { batchId: 'BAT-7K3Q9P' }]]);
+  });
+
+  it('a leaver whose manager leaves too: no preset, a choice required, the row marked', () => {
+    const batch = sampleBatch(40);
+    const row = batch.rows[39]!;
+    assert.equal(row.managerInBatch, true);
+    const input = inputsOf(batchRequestCard(batch, isaac, 'UTC').content).get(`mailboxInheritorId.${row.leaver.id}`)!;
+    assert.equal(input.value, '');
+    assert.equal(input.isRequired, true);
+    assert.ok(!(input.choices as Array<{ value: string }>).some((c) => c.value === row.manager!.id), 'the leaving manager is not offered');
+    assert.match(JSON.stringify(batchRequestCard(batch, isaac, 'UTC').content), /Manager leaving too: the approvers group approves/);
+  });
+
+  it('500 leavers: under the budget, the rows needing a choice first, the rest counted', () => {
+    const batch = sampleBatch(500);
+    const card = batchRequestCard(batch, isaac, 'Europe/London').content as object;
+    const size = Buffer.byteLength(JSON.stringify(card));
+    assert.ok(size <= BATCH_CARD_BUDGET_BYTES, `${size} bytes`);
+    const shown = [...inputsOf(card).keys()].filter((k) => k.startsWith('mailboxInheritorId.'));
+    assert.ok(shown.length > 50 && shown.length < 500, `${shown.length} rows shown`);
+    const more = /… and (\d+) more: each keeps its preset inheritor/.exec(JSON.stringify(card));
+    assert.ok(more, 'the rest is counted');
+    assert.equal(shown.length + Number(more[1]), 500);
+    const needing = batch.rows.filter((r) => r.managerInBatch).map((r) => `mailboxInheritorId.${r.leaver.id}`);
+    assert.deepEqual(shown.slice(0, needing.length), needing);
+    // Near the budget: the card uses the room it has (fewer rows would leave more than one row's worth unused).
+    assert.ok(size > BATCH_CARD_BUDGET_BYTES - 2000, `${size} bytes`);
+  });
+
+  it('the approval card: waiting leavers with include toggles, decided ones with their outcome, data { batchId, approvalId }', () => {
+    const { batch, requests } = sampleBatchRequests(6);
+    const card = batchApprovalCard(batch, batch.approvals![0]!, requests).content as object;
+    const toggles = [...inputsOf(card).keys()].filter((k) => k.startsWith('include.'));
+    assert.deepEqual(toggles, requests.filter((r) => r.status === 'requested').map((r) => `include.${r.id}`));
+    assert.equal(inputsOf(card).get(toggles[0]!)!.value, 'true');
+    const json = JSON.stringify(card);
+    assert.match(json, /Rejected by Ben Carter/);
+    assert.match(json, /Approved by Ben Carter/);
+    assert.match(json, /Decided so far: 2 approved, 2 rejected\. 2 still waiting/);
+    assert.deepEqual(actionsOf(card).map((a) => [a.verb, a.data]), [
+      [VERBS.approve, { batchId: 'BAT-7K3Q9P', approvalId: 'A1' }],
+      [VERBS.reject, { batchId: 'BAT-7K3Q9P', approvalId: 'A1' }],
+    ]);
+    const done = batchApprovalCard(batch, batch.approvals![0]!, requests.map((r) => ({ ...r, status: 'rejected' as const }))).content as object;
+    assert.deepEqual(actionsOf(done), [], 'nothing waits: no buttons');
+    assert.equal([...inputsOf(done).keys()].filter((k) => k.startsWith('include.')).length, 0);
+  });
+});
