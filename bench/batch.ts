@@ -4,7 +4,7 @@
 //      message limit, and the time from the message to the card;
 //  (b) one approver deciding 100 leavers, over `clicks` batches: the time until each click is answered (the answer
 //      comes after its decisions are stored). A card holds at most MAX_LEAVERS_PER_APPROVAL (50) leavers, so the
-//      approver of 100 gets two cards and clicks twice: per click and per 100 leavers are both printed. Each batch is
+//      approver of 100 gets two cards; one click on either decides all 100 (the issue). Each batch is
 //      submitted with an effective date a week ahead, so the approvals schedule the runs instead of starting 100
 //      offboardings that would load this machine while the next clicks are measured. Most of this bench's time is the
 //      submits' read-only preflights (2,000 leavers), paced by the simulated tenant's throttling.
@@ -22,6 +22,8 @@ import { generateLeavers } from './leavers-seed';
 import { percentile } from './stats';
 
 const TEAMS_MESSAGE_LIMIT_KB = 100;
+/** Batches asked for and submitted at once during the setup of (b). */
+const SUBMITTING_AT_ONCE = 4;
 
 type Action = { verb?: string; data?: Record<string, unknown> };
 function actionsOf(node: unknown, found: Action[] = []): Action[] {
@@ -67,44 +69,47 @@ export async function benchBatch(options: { cardEntries?: number; clicks?: numbe
     const shown = (JSON.stringify(card.activity).match(/mailboxInheritorId\./g) ?? []).length;
 
     // (b) one approver, `perClick` leavers a batch, `clicks` batches. A card holds at most MAX_LEAVERS_PER_APPROVAL
-    // leavers, so an approver of 100 gets two cards: every card's click is measured, and the batch's total too.
+    // leavers, so the approver of 100 gets two cards; one click on either decides all of their leavers in the batch.
+    // The batches are asked for and submitted first, a few at once (setup: the submits' read-only preflights), then
+    // the clicks are measured one after the other, each on a quiet bot.
     const nextWeek = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10);
-    const answerMs: number[] = [];
-    const perBatchMs: number[] = [];
-    const decisionsPerClick: number[] = [];
-    for (let b = 0; b < clicks; b++) {
+    const submitOne = async (b: number): Promise<string> => {
       const list = await teams.say(isaac, `offboard ${upns(b * perClick, perClick)}`, chat);
       const batchCard = batchCardIn(list);
       const batchId = String(actionsOf(batchCard?.activity).find((a) => a.verb === VERBS.submit)?.data?.batchId);
       await teams.click(isaac, VERBS.submit, { batchId, effectiveDate: nextWeek, effectiveTime: '09:00' }, batchCard!.activityId, chat);
-      await connector.waitFor((a) => a.kind === 'update' && a.activityId === batchCard!.activityId && JSON.stringify(a.activity).includes(`Submitted: ${batchId}`), 600_000);
-      const approvals = (await bot.service.batches.get(batchId))?.approvals ?? [];
-      let batchTotal = 0;
-      for (const approval of approvals) {
-        const sent = await connector.waitFor((a) => a.kind !== 'update' && actionsOf(a.activity).some((x) => x.verb === VERBS.approve && x.data?.approvalId === approval.id && x.data?.batchId === batchId), 60_000);
-        const data = actionsOf(sent.activity).find((x) => x.verb === VERBS.approve)!.data!;
-        const t = performance.now();
-        await teams.click(marcus, VERBS.approve, data, sent.activityId, sent.conversationId);
-        const took = performance.now() - t;
-        answerMs.push(took);
-        batchTotal += took;
-        decisionsPerClick.push(approval.requestIds.length);
-      }
-      perBatchMs.push(batchTotal);
+      await connector.waitFor((a) => a.kind === 'update' && a.activityId === batchCard!.activityId && JSON.stringify(a.activity).includes(`Submitted: ${batchId}`), 1_800_000);
+      return batchId;
+    };
+    const batchIds: string[] = [];
+    for (let b = 0; b < clicks; b += SUBMITTING_AT_ONCE) {
+      batchIds.push(...(await Promise.all(Array.from({ length: Math.min(SUBMITTING_AT_ONCE, clicks - b) }, (_, i) => submitOne(b + i)))));
+    }
+    await bot.service.idle();
+    const answerMs: number[] = [];
+    const decisionsPerClick: number[] = [];
+    for (const batchId of batchIds) {
+      const approval = (await bot.service.batches.get(batchId))?.approvals?.find((a) => a.approverId === marcus.id);
+      const sent = await connector.waitFor((a) => a.kind !== 'update' && actionsOf(a.activity).some((x) => x.verb === VERBS.approve && x.data?.approvalId === approval?.id && x.data?.batchId === batchId), 60_000);
+      const data = actionsOf(sent.activity).find((x) => x.verb === VERBS.approve)!.data!;
+      const t = performance.now();
+      await teams.click(marcus, VERBS.approve, data, sent.activityId, sent.conversationId);
+      answerMs.push(performance.now() - t);
+      // Stored before the answer (the use case awaits every decision): counted here, after it.
+      const batch = (await bot.service.batches.get(batchId))!;
+      const requests = await bot.service.batches.requests(batch);
+      decisionsPerClick.push(requests.filter((r) => r.decision?.by.id === marcus.id).length);
       await bot.service.idle();
     }
     const sorted = [...answerMs].sort((x, y) => x - y);
-    const batches = [...perBatchMs].sort((x, y) => x - y);
     return {
       name: `Bulk: a ${cardEntries}-entry batch card; one approver deciding ${perClick} leavers, over ${clicks} batches`,
       figures: {
         'card size': `${cardKb.toFixed(1)} KB of ${TEAMS_MESSAGE_LIMIT_KB} KB (${shown} rows shown, the rest counted)`,
         'message → card': `${(cardMs / 1000).toFixed(2)} s`,
-        'decisions per click': `${Math.min(...decisionsPerClick)}–${Math.max(...decisionsPerClick)} (a card holds at most ${MAX_LEAVERS_PER_APPROVAL})`,
+        'decisions per click': `${Math.min(...decisionsPerClick)}–${Math.max(...decisionsPerClick)} (on ${Math.ceil(perClick / MAX_LEAVERS_PER_APPROVAL)} cards of at most ${MAX_LEAVERS_PER_APPROVAL})`,
         'click → answer, median': `${percentile(sorted, 50).toFixed(0)} ms (target < 1000 ms)`,
         'click → answer, max': `${(sorted[sorted.length - 1] ?? NaN).toFixed(0)} ms`,
-        [`${perClick} leavers' clicks, median`]: `${percentile(batches, 50).toFixed(0)} ms`,
-        [`${perClick} leavers' clicks, max`]: `${(batches[batches.length - 1] ?? NaN).toFixed(0)} ms`,
       },
     };
   } finally {

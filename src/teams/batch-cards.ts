@@ -139,6 +139,11 @@ function approvalRow(r: OffboardingRequest, zone: string | undefined): BatchAppr
 }
 
 /** One approver's card of a batch, from stored state: decided rows show their outcome, waiting ones their toggle. */
+/** How many leavers the approver of `approval` has in the batch, over all of their cards. */
+function mine(batch: Batch, approval: BatchApproval): number {
+  return new Set((batch.approvals ?? []).filter((a) => a.approverId === approval.approverId).flatMap((a) => a.requestIds)).size;
+}
+
 export function batchApprovalCardData(batch: Batch, approval: BatchApproval, requests: OffboardingRequest[], zone?: string): BatchApprovalCardData {
   const byId = new Map(requests.map((r) => [r.id, r]));
   const covered = approval.requestIds.map((id) => byId.get(id)).filter((r): r is OffboardingRequest => r !== undefined);
@@ -156,7 +161,7 @@ export function batchApprovalCardData(batch: Batch, approval: BatchApproval, req
     batchId: batch.id,
     approvalId: approval.id,
     title: `Approve offboarding ${plural(covered.length, 'leaver')} (${batch.id}${cards > 1 ? `, card ${approval.id}` : ''})`,
-    subtitle: `Requested by ${batch.requester.displayName}${batch.submittedAt ? ` on ${formatTime(batch.submittedAt, zone ?? batch.timeZone)}` : ''}. Approve or Reject decides every leaver whose toggle is on; nothing is written for a leaver before that.`,
+    subtitle: `Requested by ${batch.requester.displayName}${batch.submittedAt ? ` on ${formatTime(batch.submittedAt, zone ?? batch.timeZone)}` : ''}. ${cards > 1 ? `Your ${plural(mine(batch, approval), 'leaver')} in this batch are on ${cards} cards: Approve or Reject on any of them decides all of them, except those whose toggle is off on the card you click` : 'Approve or Reject decides every leaver whose toggle is on'}; nothing is written for a leaver before that.`,
     ...(waiting.length === 0 ? { outcome: `Decided: ${decided || 'nothing waits'}.`, tone: counts.has('rejected') && !counts.has('approved') ? 'attention' : 'good' } : decided ? { outcome: `Decided so far: ${decided}. ${waiting.length} still waiting.`, tone: 'default' } : {}),
     rows,
     open: waiting.length > 0,

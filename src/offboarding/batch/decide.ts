@@ -1,5 +1,5 @@
-// One approver's click on a batch approval card: the server decides exactly the stored requests of that card that are
-// assigned to the clicker (each request's own approvers, and what they may see), never what the card claims. A toggle
+// One approver's click on a batch approval card: the server decides exactly the stored requests of that approver's
+// cards in the batch that are assigned to the clicker (each request's own approvers, and what they may see), never what the card claims. A toggle
 // set to false leaves its request waiting; a toggle naming a request not assigned to the clicker changes nothing and is
 // audited as forged. Each decision is the single rule (decisions.ts), stored before the click is answered.
 import type { Decisions } from '../decisions';
@@ -25,7 +25,11 @@ export async function decideBatch(
   const decisions: Pick<Decisions, 'decideMany' | 'isOperator'> = deps.decisions;
   const [batch, operator] = await Promise.all([records.get(batchId), decisions.isOperator(by.id)]);
   const approval = batch?.status === 'submitted' ? batch.approvals?.find((a) => a.id === approvalId) : undefined;
-  const onCard = approval ? (await inSlots(approval.requestIds, READING_AT_ONCE, (id) => deps.get(id))).filter((r): r is OffboardingRequest => r !== undefined) : [];
+  // All of this approver's leavers go ahead on one click (the issue): a card holds at most MAX_LEAVERS_PER_APPROVAL,
+  // so an approver with more has several cards, and a click on any of them decides the leavers of all of them (the
+  // card says so); the toggles of the card clicked leave its own leavers out.
+  const ids = approval ? [...new Set((batch!.approvals ?? []).filter((a) => a.approverId === approval.approverId).flatMap((a) => a.requestIds))] : [];
+  const onCard = (await inSlots(ids, READING_AT_ONCE, (id) => deps.get(id))).filter((r): r is OffboardingRequest => r !== undefined);
   // Assigned to the clicker: the stored request's own approvers, and only what they may see (never the leaver).
   const assigned = onCard.filter((r) => r.approvers.some((a) => a.id === by.id) && canSee(r, by, operator));
   const forged = Object.keys(include).filter((id) => !assigned.some((r) => r.id === id));
