@@ -13,6 +13,7 @@ import type { Actor, ChannelData, OffboardingRequest } from './requests';
 import { RequestRuns } from './request-runs';
 import type { PassVault } from './reinstate/pass-vault';
 import { Reinstatements } from './reinstate/use-case';
+import type { Batch } from './batch/batch';
 import { Batches } from './batch/use-case';
 import { OffboardingStart, type Found, type Refused, type SubmitInput, type UseCaseDeps } from './start';
 import { ScheduledStart } from './scheduled-start';
@@ -54,6 +55,8 @@ export interface RequestNotifier {
   reapprovalNeeded(request: OffboardingRequest): Promise<void>;
   /** A reinstatement's Temporary Access Pass is waiting: the requester gets a "Show pass" card (never the pass). */
   passReady?(request: OffboardingRequest): Promise<void>;
+  /** A batch cut short mid-submit was finished at start-up: its cards, as after a submit. Never throws. */
+  batchSubmitted?(batch: Batch, requests: OffboardingRequest[]): Promise<void>;
   /** At start-up: a batch whose requests all ended has no summary yet (`claimed`: claimed by a process that died). */
   batchSummaryDue?(batchId: string, requestId: string, claimed: boolean): Promise<void>;
 }
@@ -460,7 +463,14 @@ export class OffboardingService {
   async resume(): Promise<string[]> {
     const all = (await this.deps.store.list<OffboardingRequest>(REQUESTS)).map((d) => d.value);
     // In the background: a batch's preflights may take minutes, and runs cut short resume meanwhile.
-    this.track('batches', this.batches.resumeSubmitting(all).then(() => undefined));
+    this.track(
+      'batches',
+      this.batches.resumeSubmitting(all).then(async (finished) => {
+        for (const batch of finished) {
+          await this.notifier?.batchSubmitted?.(batch, await this.batches.requests(batch));
+        }
+      }),
+    );
     for (const due of await this.batches.dueSummaries(all)) {
       this.background(due.batchId, async () => this.notifier?.batchSummaryDue?.(due.batchId, due.requestId, due.claimed));
     }

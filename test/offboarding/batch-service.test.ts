@@ -34,7 +34,7 @@ describe('batches (use case, simulated tenant)', function () {
     const { graph, exchange } = createM365({ tenantId: tenant.tenantId, graphBaseUrl: tenant.graphBaseUrl, exchangeBaseUrl: tenant.exchangeBaseUrl, credential: 'none' }, { onCall: audit.onCall });
     const engine = new OffboardingEngine({ graph, exchange, store, audit, settings: { sharedPollInitialMs: 20 } });
     const s = new OffboardingService({ store, engine, access: new AccessPolicy(graph, tenant.groups), directory: new Directory(graph), audit, approvalTtlHours: 72, now: () => clock, ...extra });
-    s.setNotifier(recordingNotifier(events));
+    s.setNotifier(recordingNotifier(events, { batchSubmitted: (b, rs) => (events.push(`batch-submitted ${b.id} ${rs.length}`), Promise.resolve()) }));
     return s;
   }
 
@@ -378,7 +378,33 @@ describe('batches (use case, simulated tenant)', function () {
     assert.deepEqual(requests.map((r) => r.leaver.id), [jane.id, tom.id, diego.id]);
     assert.ok(requests.every((r) => r.batchId === batch.id && r.status === 'requested'));
     assert.deepEqual(finished.approvals?.map((a) => a.requestIds.length), [2, 1]);
+    assert.ok(events.includes(`batch-submitted ${batch.id} 3`), 'Teams is told, as after a submit: the cards go out');
     assert.equal(writes().length, 0);
+  });
+
+  it('a request of a batch sent back for a new decision is never decided from the batch card', async () => {
+    const s = service();
+    const [jane, tom, marcus] = ['Jane Doe', 'Tom Alvarez', 'Marcus Reed'].map(person) as [Actor, Actor, Actor];
+    const batch = await prepare(s, entries('Jane Doe', 'Tom Alvarez'));
+    const { batch: submitted, requests } = await submit(s, batch, { [jane.id]: person('Zoe Clarke').id, [tom.id]: person('Zoe Clarke').id });
+    // Jane's request went back to 'requested' for a new decision (scheduled-start.ts): its own card asks for it.
+    const doc = (await store.get<OffboardingRequest>('requests', requests[0]!.id))!;
+    await store.put('requests', doc.id, { ...doc.value, reapproval: { at: clock.toISOString(), changes: ['A new group appeared.'] } }, doc.etag);
+    const decided = await s.batches.decide(submitted.id, submitted.approvals![0]!.id, marcus, 'approved');
+    assert.ok(decided.ok, decided.ok ? '' : decided.reason);
+    assert.deepEqual(decided.decided.map((r) => r.leaver.id), [tom.id]);
+    assert.equal((await s.get(requests[0]!.id))?.status, 'requested', 'left for its own card');
+    await s.idle();
+  });
+
+  it('a draft is never shown to one of its leavers, even an operator', async () => {
+    const s = service();
+    const marcus = person('Marcus Reed');
+    assert.ok(await s.isOperator(marcus.id), 'the seed makes Marcus an operator');
+    const batch = await prepare(s, entries('Marcus Reed', 'Diego Santos'));
+    assert.ok(batch.rows.some((r) => r.leaver.id === marcus.id));
+    assert.deepEqual(await s.batches.view(batch.id, marcus, personal), { ok: false, reason: `There is no batch ${batch.id}.` });
+    assert.ok(!('ok' in (await s.batches.view(batch.id, isaac(), personal))), 'the requester still sees it');
   });
 
   it('one click deciding 100 leavers is answered once the 100 decisions are stored', async () => {

@@ -41,7 +41,9 @@ export async function decideBatch(
   if (forged.length > 0) {
     await deps.audit.record({ kind: 'batch', requestId: batch.id, data: { event: 'forged', batchId: batch.id, approvalId, by: by.id, requestIds: forged } });
   }
-  const waitingNow = (r: OffboardingRequest) => r.status === 'requested';
+  // A request sent back for a new decision (scheduled-start.ts) is decided on its own card, which names what changed:
+  // never from the batch card, which showed the plan first approved.
+  const waitingNow = (r: OffboardingRequest) => r.status === 'requested' && !r.reapproval;
   const toDecide = assigned.filter((r) => waitingNow(r) && include[r.id] !== false);
   const result = await decisions.decideMany(
     toDecide.map((r) => r.id),

@@ -28,7 +28,9 @@ export async function viewBatch(deps: BatchDeps, records: BatchRecords, batchId:
   const all = await batchRequests(deps, batch);
   if (all.length === 0) {
     // A draft (or a batch none of whose rows became a request): as a request card, its requester's and the operators'.
-    const mine = (operator || viewer.id === batch.requester.id) && batchMayShowHere(batch, where);
+    // Never to one of its leavers, even an operator (visibility.ts: IT staff leave too).
+    const leaving = batch.rows.some((r) => r.leaver.id === viewer.id);
+    const mine = !leaving && (operator || viewer.id === batch.requester.id) && batchMayShowHere(batch, where);
     return mine ? { batch, requests: [] } : { ok: false, reason: batchNotFound(batchId) };
   }
   const requests = all.filter((r) => canSee(r, viewer, operator) && mayShowHere(r, where));
