@@ -24,7 +24,8 @@ export async function decideBatch(
   }
   const decisions: Pick<Decisions, 'decideMany' | 'isOperator'> = deps.decisions;
   const [batch, operator] = await Promise.all([records.get(batchId), decisions.isOperator(by.id)]);
-  const approval = batch?.status === 'submitted' ? batch.approvals?.find((a) => a.id === approvalId) : undefined;
+  // Only the clicker's own cards: one sent to someone else (forwarded, or forged) decides nothing.
+  const approval = batch?.status === 'submitted' ? batch.approvals?.find((a) => a.id === approvalId && a.approverId === by.id) : undefined;
   // All of this approver's leavers go ahead on one click (the issue): a card holds at most MAX_LEAVERS_PER_APPROVAL,
   // so an approver with more has several cards, and a click on any of them decides the leavers of all of them (the
   // card says so); the toggles of the card clicked leave its own leavers out.
