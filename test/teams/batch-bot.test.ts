@@ -11,7 +11,7 @@ import type { OffboardingRequest } from '../../src/offboarding/requests';
 import { FILE_DOWNLOAD_INFO } from '../../src/teams/csv-download';
 import { VERBS } from '../../src/teams/verbs';
 import type { SentActivity } from '../fakes/bot-connector';
-import { actionsOf, BotHarness, cardOf, inputsOf, textOf, type Person } from './harness';
+import { actionsOf, BotHarness, CHANNEL_THREAD, cardOf, inputsOf, textOf, type Person } from './harness';
 
 const TEAMS_MESSAGE_LIMIT = 100 * 1024;
 
@@ -139,16 +139,38 @@ describe('bulk offboarding (bot level)', function () {
     const replies = await h.say(isaac, 'offboard tom.alvarez@contoso.com\nkevin.obrien@contoso.com\nmarcus.reed@contoso.com', personal(isaac));
     const { card, activityId, batchId } = batchCard(replies);
     const tomInput = inputsOf(card).get(`mailboxInheritorId.${tom.id}`)!;
-    assert.equal(tomInput.value, '');
+    assert.ok(!tomInput.value, 'nobody preset');
     assert.ok(!(tomInput.choices as Array<{ value: string }>).some((c) => c.value === marcus.id), 'the leaving manager is not offered');
+    // Anyone may be chosen: Teams' people picker under the row's own input id, its value the chosen user's Entra id.
+    assert.deepEqual(tomInput['choices.data'], { type: 'Data.Query', dataset: 'graph.microsoft.com/users' });
     assert.match(JSON.stringify(card), /Manager leaving too: the approvers group approves/);
     const kevin = user('kevin.obrien@contoso.com');
-    const requests = await submit(isaac, activityId, batchId, { [`mailboxInheritorId.${tom.id}`]: isaac.id, [`mailboxInheritorId.${kevin.id}`]: isaac.id });
+    const chosen = user('chloe.martin@contoso.com'); // found with the picker: not among the row's offered choices
+    assert.ok(!(tomInput.choices as Array<{ value: string }>).some((c) => c.value === chosen.id));
+    const requests = await submit(isaac, activityId, batchId, { [`mailboxInheritorId.${tom.id}`]: chosen.id, [`mailboxInheritorId.${kevin.id}`]: isaac.id });
     const tomRequest = requests.find((r) => r.leaver.id === tom.id)!;
     assert.ok(tomRequest.approvers.every((a) => a.role === 'approvers-group'), JSON.stringify(tomRequest.approvers));
     assert.ok(tomRequest.approvers.some((a) => a.id === amara.id));
     assert.ok(!tomRequest.approvers.some((a) => a.id === marcus.id));
-    assert.equal(tomRequest.inheritor.id, isaac.id, 'the inheritor chosen on the card');
+    assert.equal(tomRequest.inheritor.id, chosen.id, 'the inheritor chosen with the picker');
+  });
+
+  it("a submit clicked anywhere but where the batch was prepared (another operator's 1:1 chat, a channel): as if the batch did not exist, nothing shown or stored", async () => {
+    const { isaac } = h.people;
+    const rachel = { id: '153004f8-e27f-5a2a-b12d-008c7ddb1b3f', name: 'Rachel Kim' }; // an operator (seed: Offboarding Operators)
+    assert.equal(await h.bot.service.isOperator(rachel.id), true);
+    const replies = await h.say(isaac, 'offboard samuel.park@contoso.com\nelena.fischer@contoso.com', personal(isaac));
+    const { activityId, batchId } = batchCard(replies);
+    const sent = h.connector.sent.length;
+    for (const conversation of [personal(rachel), CHANNEL_THREAD]) {
+      const answer = await h.click(rachel, VERBS.submit, { batchId }, activityId, conversation);
+      assert.equal(answer.value, `There is no batch ${batchId}.`, conversation);
+    }
+    await new Promise((r) => setTimeout(r, 500));
+    const shown = h.connector.sent.slice(sent).map((a) => JSON.stringify(a.activity));
+    assert.ok(!shown.some((a) => /Samuel Park|Elena Fischer|Preparing plans/.test(a)), shown.join('\n').slice(0, 500));
+    assert.equal((await h.bot.service.batches.get(batchId))!.status, 'draft');
+    assert.deepEqual((await h.bot.service.list()).filter((r) => r.batchId === batchId), []);
   });
 
   it('a CSV file in the 1:1 chat: the rows with their own inheritor and date; a malformed file names its line; an oversized one is refused; elsewhere it is refused', async () => {
