@@ -6,9 +6,14 @@ import type { Activity, ConversationReference } from 'botbuilder';
 import type { Batch } from '../../src/offboarding/batch/batch';
 import type { OffboardingRequest } from '../../src/offboarding/requests';
 import type { OffboardingService } from '../../src/offboarding/service';
+import { batchNotFound } from '../../src/offboarding/batch/records';
+import { DEFAULT_OPTIONS } from '../../src/offboarding/options';
+import { continueBatchSubmit } from '../../src/teams/actions/batch-submit';
+import type { SubmitDeps } from '../../src/teams/actions/submit';
 import { TeamsNotifier } from '../../src/teams/notifier';
+import type { TeamsRefs } from '../../src/teams/refs';
 import type { Proactive } from '../../src/teams/proactive';
-import { sampleBatchRequests } from './batch-samples';
+import { sampleBatch, sampleBatchRequests } from './batch-samples';
 
 class RecordingProactive {
   calls: Array<{ op: string; to?: string; activityId?: string; text: string }> = [];
@@ -59,5 +64,19 @@ describe('a batch finished at start-up (issue 15)', () => {
     await n.batchSubmitted({ ...batch, approvals: [], requestIds: [] }, []);
     assert.deepEqual(p.calls.map((c) => [c.op, c.to]), [['send', 'a:1to1-isaac']]);
     assert.match(p.calls[0]!.text, /0 requests opened/);
+  });
+
+  it("a refusal of the submit: the draft form again with the reason, but never on the unknown-batch answer (the click may come from where the batch must not be shown)", async () => {
+    const draft = sampleBatch(3);
+    const refs = { thread: { conversation: { id: 'a:1to1-isaac' } }, serviceUrl: 'http://connector/', tenantId: 't', bot: { id: '28:bot' }, submitCardId: 'card-1' } as TeamsRefs;
+    const input = { batchId: draft.id, requester: { id: 'isaac', displayName: 'Isaac Ito' }, inheritors: {}, options: DEFAULT_OPTIONS, teams: {}, where: { kind: 'personal' as const } };
+    for (const [reason, form] of [['The reason is too long. Nothing was changed.', true], [batchNotFound(draft.id), false]] as const) {
+      const p = new RecordingProactive();
+      const service = { batches: { submit: () => Promise.resolve({ ok: false, reason }), get: () => Promise.resolve(draft) } };
+      await continueBatchSubmit({ service, proactive: p, notifier: {} } as unknown as SubmitDeps, refs, input);
+      assert.deepEqual(p.calls.map((c) => [c.op, c.activityId]), [['update', 'card-1']]);
+      assert.equal(/Leaver 1/.test(p.calls[0]!.text), form, reason);
+      assert.match(p.calls[0]!.text, new RegExp(reason.slice(0, 20)));
+    }
   });
 });

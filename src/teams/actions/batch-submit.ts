@@ -116,7 +116,8 @@ export function preparedHere(batch: Batch, where: Venue, refs: TeamsRefs): boole
   return batchMayShowHere(batch, where);
 }
 
-async function continueBatchSubmit(deps: SubmitDeps, refs: TeamsRefs, input: BatchSubmitInput): Promise<void> {
+/** After the answer: the domain submits; the submit card shows the outcome (exported for tests). */
+export async function continueBatchSubmit(deps: SubmitDeps, refs: TeamsRefs, input: BatchSubmitInput): Promise<void> {
   const replace = (card: Attachment): Promise<void> => replaceSubmitCard(deps, refs, input.batchId, card);
   let result: Awaited<ReturnType<typeof deps.service.batches.submit>>;
   try {
