@@ -55,16 +55,25 @@ export async function benchBatch(options: { cardEntries?: number; clicks?: numbe
     const marcus = { id: tenant.personas.janeManager!, name: 'Marcus Reed' };
     const chat = `a:1to1-${isaac.id}`;
     const upns = (from: number, count: number): string => Array.from({ length: count }, (_, i) => `bulk${from + i}@contoso.com`).join('\n');
-    const batchCardIn = (replies: SentActivity[]) => replies.find((r) => actionsOf(r.activity).some((a) => a.verb === VERBS.submit && a.data?.batchId));
+    // The message is answered at once ("Looking up N entries…"); the card follows, sent proactively to the chat. Its
+    // first row names the first entry (`bulk<from>@`: "bulk" delimits it), which tells batches asked at once apart;
+    // only activities sent since the message count (an earlier batch may start with the same entry).
+    const batchCardFor = (from: number, since: number): Promise<SentActivity> =>
+      connector.waitFor(
+        (a) => connector.sent.indexOf(a) >= since && a.kind !== 'update' && a.conversationId === chat && actionsOf(a.activity).some((x) => x.verb === VERBS.submit && x.data?.batchId) && JSON.stringify(a.activity).includes(`bulk${from}@`),
+        1_800_000,
+      );
 
     // (a) the 500-entry card.
     const t0 = performance.now();
+    const since = connector.sent.length;
     const replies = await teams.say(isaac, `offboard ${upns(0, cardEntries)}`, chat);
-    const cardMs = performance.now() - t0;
-    const card = batchCardIn(replies);
-    if (!card) {
-      throw new Error(`no batch card: ${JSON.stringify(replies[0]?.activity).slice(0, 300)}`);
+    const answerToMessageMs = performance.now() - t0;
+    if (!/^Looking up/.test(String(replies[0]?.activity.text))) {
+      throw new Error(`no "Looking up" answer: ${JSON.stringify(replies[0]?.activity).slice(0, 300)}`);
     }
+    const card = await batchCardFor(0, since);
+    const cardMs = performance.now() - t0;
     const cardKb = Buffer.byteLength(JSON.stringify(card.activity)) / 1024;
     const shown = (JSON.stringify(card.activity).match(/mailboxInheritorId\./g) ?? []).length;
 
@@ -74,11 +83,12 @@ export async function benchBatch(options: { cardEntries?: number; clicks?: numbe
     // the clicks are measured one after the other, each on a quiet bot.
     const nextWeek = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10);
     const submitOne = async (b: number): Promise<string> => {
-      const list = await teams.say(isaac, `offboard ${upns(b * perClick, perClick)}`, chat);
-      const batchCard = batchCardIn(list);
-      const batchId = String(actionsOf(batchCard?.activity).find((a) => a.verb === VERBS.submit)?.data?.batchId);
-      await teams.click(isaac, VERBS.submit, { batchId, effectiveDate: nextWeek, effectiveTime: '09:00' }, batchCard!.activityId, chat);
-      await connector.waitFor((a) => a.kind === 'update' && a.activityId === batchCard!.activityId && JSON.stringify(a.activity).includes(`Submitted: ${batchId}`), 1_800_000);
+      const since = connector.sent.length;
+      await teams.say(isaac, `offboard ${upns(b * perClick, perClick)}`, chat);
+      const batchCard = await batchCardFor(b * perClick, since);
+      const batchId = String(actionsOf(batchCard.activity).find((a) => a.verb === VERBS.submit)?.data?.batchId);
+      await teams.click(isaac, VERBS.submit, { batchId, effectiveDate: nextWeek, effectiveTime: '09:00' }, batchCard.activityId, chat);
+      await connector.waitFor((a) => a.kind === 'update' && a.activityId === batchCard.activityId && JSON.stringify(a.activity).includes(`Submitted: ${batchId}`), 1_800_000);
       return batchId;
     };
     const batchIds: string[] = [];
@@ -106,6 +116,7 @@ export async function benchBatch(options: { cardEntries?: number; clicks?: numbe
       name: `Bulk: a ${cardEntries}-entry batch card; one approver deciding ${perClick} leavers, over ${clicks} batches`,
       figures: {
         'card size': `${cardKb.toFixed(1)} KB of ${TEAMS_MESSAGE_LIMIT_KB} KB (${shown} rows shown, the rest counted)`,
+        'message → answer': `${(answerToMessageMs / 1000).toFixed(2)} s (Teams redelivers a message answered after ~15 s)`,
         'message → card': `${(cardMs / 1000).toFixed(2)} s`,
         'decisions per click': `${Math.min(...decisionsPerClick)}–${Math.max(...decisionsPerClick)} (on ${Math.ceil(perClick / MAX_LEAVERS_PER_APPROVAL)} cards of at most ${MAX_LEAVERS_PER_APPROVAL})`,
         'click → answer, median': `${percentile(sorted, 50).toFixed(0)} ms (target < 1000 ms)`,

@@ -73,7 +73,7 @@ export function createTeamsApp(deps: TeamsAppDeps): Application {
   commands.push(helpCommand(() => commands));
   const off = deps.offboarding;
   if (off) {
-    commands.push(offboardCommand(off.service), reinstateCommand(off.service), statusCommand(off.service), cancelCommand(off.service), closeCommand(off.service));
+    commands.push(offboardCommand(off.service, { proactive: off.proactive, logger: deps.logger }), reinstateCommand(off.service), statusCommand(off.service), cancelCommand(off.service), closeCommand(off.service));
     actions.push(
       submitAction({ service: off.service, notifier: off.notifier, proactive: off.proactive, logger: deps.logger }),
       pickAction(off.service),
@@ -117,7 +117,7 @@ export function createTeamsApp(deps: TeamsAppDeps): Application {
       (context) => Promise.resolve(context.activity.type === 'message' && hasFile(context.activity.attachments)),
       async (context: TurnContext) => {
         deps.logger.info({ conversation: context.activity.conversation?.id, from: context.activity.from?.aadObjectId }, 'file message');
-        await offboardCsv(context, off.service, { allowLoopbackHttp: deps.simulated === true });
+        await offboardCsv(context, { service: off.service, proactive: off.proactive, logger: deps.logger }, { allowLoopbackHttp: deps.simulated === true });
       },
     );
   }

@@ -14,6 +14,10 @@ import { formatInZone, isValidZone, todayIn } from './zoned-time';
 export const BATCH_CARD_BUDGET_BYTES = 80 * 1024;
 /** Entries left out listed on the card; the rest are counted (the audit log has them all). */
 const MAX_LEFT_OUT_LISTED = 100;
+/** A left-out line is cut to this many characters (an ambiguous entry's reply names up to 10 people). */
+const MAX_LEFT_OUT_CHARS = 200;
+/** When not everything fits, the left-out lines take at most this share of the budget; the rows get the rest. */
+const LEFT_OUT_SHARE = 0.25;
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 const bytesOf = (card: Attachment): number => Buffer.byteLength(JSON.stringify(card.content));
@@ -30,7 +34,7 @@ const LEFT_OUT_LABELS: Record<LeftOut['reason'], string> = {
 };
 
 function leftOutLine(l: LeftOut): string {
-  return `${l.line ? `Line ${l.line}, ` : ''}“${preview(l.entry)}”: ${LEFT_OUT_LABELS[l.reason]}${l.detail ? ` — ${l.detail}` : ''}`;
+  return preview(`${l.line ? `Line ${l.line}, ` : ''}“${preview(l.entry)}”: ${LEFT_OUT_LABELS[l.reason]}${l.detail ? ` — ${l.detail}` : ''}`, MAX_LEFT_OUT_CHARS - 1);
 }
 
 /** The inheritor choices of a row: the preset (the file's inheritor, else the manager), the manager, the requester. */
@@ -63,15 +67,23 @@ function requestRow(row: BatchRow, requester: Actor, zone: string): BatchRequest
     choices: rowChoices(row, requester),
     value: row.inheritor?.id ?? '',
     required: !row.inheritor,
+    // Nobody preset (the manager leaves too, or there is none): anyone in the directory may be chosen.
+    picker: !row.inheritor,
   };
 }
 
-/** The batch request card, fitted to the size budget: rows needing a choice come first when not all fit. */
+/**
+ * The batch request card, fitted to the size budget: when not all fits, the left-out lines first (within a share of
+ * the budget), then the rows (those needing a choice first); what is not shown is counted. Last resort: counts only.
+ */
 export function batchRequestCard(batch: Batch, requester: Actor, timeZone: string | undefined, error?: string, budget = BATCH_CARD_BUDGET_BYTES): Attachment {
   const zone = isValidZone(timeZone) ? timeZone : 'UTC';
   const rows = batch.rows.map((r) => requestRow(r, requester, zone));
-  const listed = batch.leftOut.slice(0, MAX_LEFT_OUT_LISTED).map(leftOutLine);
-  const unlisted = batch.leftOut.length - listed.length;
+  const lines = batch.leftOut.slice(0, MAX_LEFT_OUT_LISTED).map(leftOutLine);
+  const leftOut = (shown: number): string[] => {
+    const rest = batch.leftOut.length - shown;
+    return rest === 0 ? lines.slice(0, shown) : [...lines.slice(0, shown), shown > 0 ? `… and ${rest} more: the audit log lists them all.` : 'The audit log lists them all.'];
+  };
   const data: BatchRequestCardData = {
     verb: VERBS.submit,
     batchId: batch.id,
@@ -80,7 +92,7 @@ export function batchRequestCard(batch: Batch, requester: Actor, timeZone: strin
     ...(error ? { error } : {}),
     rows,
     leftOutTitle: `Left out (${batch.leftOut.length}): nothing is done for them`,
-    leftOut: unlisted > 0 ? [...listed, `… and ${unlisted} more: the audit log lists them all.`] : listed,
+    leftOut: leftOut(lines.length),
     // The options are the single request card's: same ids, defaults and titles.
     ...optionInputs(),
     autoReplyPlaceholder: 'Default: "<leaver> no longer works here. Please contact <inheritor>, who is taking over."',
@@ -92,29 +104,40 @@ export function batchRequestCard(batch: Batch, requester: Actor, timeZone: strin
   if (size <= budget) {
     return full;
   }
-  // Too big: measure each row as rendered, keep as many as fit (rows needing a choice first), count the rest.
-  const items = rowsContainer(full.content).items ?? [];
-  const rowBytes = items.map((item) => Buffer.byteLength(JSON.stringify(item)) + 1);
-  const base = size - rowBytes.reduce((a, b) => a + b, 0);
+  // Too big: measure each row and each left-out line as rendered, keep as many as fit, count the rest.
+  const measure = (items: unknown[]): number[] => items.map((item) => Buffer.byteLength(JSON.stringify(item)) + 1);
+  const rowBytes = measure(containerItems(full.content, 'rows'));
+  const lineBytes = measure(containerItems(full.content, 'leftOut').slice(1, 1 + lines.length));
+  const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
   const order = rows.map((_, i) => i).sort((a, b) => Number(rows[b]!.required) - Number(rows[a]!.required) || a - b);
   const moreText = (rest: number): string => `… and ${rest} more: each keeps its preset inheritor; the full list is in the audit log.`;
-  let used = base + 2 * Buffer.byteLength(moreText(rows.length)) + 200; // the "more" TextBlock, with room for its JSON
+  // The base: the card without rows and left-out lines, plus the "more" TextBlocks, with room for their JSON.
+  let used = size - sum(rowBytes) - sum(lineBytes) + 2 * Buffer.byteLength(moreText(rows.length)) + 400;
+  let shownLines = 0;
+  let linesUsed = 0;
+  while (shownLines < lines.length && linesUsed + lineBytes[shownLines]! <= budget * LEFT_OUT_SHARE && used + lineBytes[shownLines]! <= budget) {
+    linesUsed += lineBytes[shownLines]!;
+    used += lineBytes[shownLines++]!;
+  }
   let kept = 0;
   while (kept < order.length && used + rowBytes[order[kept]!]! <= budget) {
     used += rowBytes[order[kept++]!]!;
   }
+  const fitted = (k: number, shown: number): Attachment =>
+    renderBatchRequestCard({ ...data, rows: order.slice(0, k).map((i) => rows[i]!), leftOut: leftOut(shown), ...(k < rows.length ? { more: moreText(rows.length - k) } : {}) });
   for (; kept >= 0; kept--) {
-    const card = renderBatchRequestCard({ ...data, rows: order.slice(0, kept).map((i) => rows[i]!), more: moreText(rows.length - kept) });
-    if (bytesOf(card) <= budget || kept === 0) {
+    const card = fitted(kept, shownLines);
+    if (bytesOf(card) <= budget) {
       return card;
     }
   }
-  return full; // unreachable: kept reaches 0 above
+  // Counts only: no row, no left-out line (e.g. a huge error text); the audit log has everything.
+  return fitted(0, 0);
 }
 
-function rowsContainer(card: unknown): { items?: unknown[] } {
+function containerItems(card: unknown, id: string): unknown[] {
   const body = (card as { body?: Array<{ id?: string; items?: unknown[] }> }).body ?? [];
-  return body.find((e) => e.id === 'rows') ?? {};
+  return body.find((e) => e.id === id)?.items ?? [];
 }
 
 /** What a leaver's line on an approval card says: who inherits, when, and the plan's headline. */
@@ -161,7 +184,7 @@ export function batchApprovalCardData(batch: Batch, approval: BatchApproval, req
     batchId: batch.id,
     approvalId: approval.id,
     title: `Approve offboarding ${plural(covered.length, 'leaver')} (${batch.id}${cards > 1 ? `, card ${approval.id}` : ''})`,
-    subtitle: `Requested by ${batch.requester.displayName}${batch.submittedAt ? ` on ${formatTime(batch.submittedAt, zone ?? batch.timeZone)}` : ''}. ${cards > 1 ? `Your ${plural(mine(batch, approval), 'leaver')} in this batch are on ${cards} cards: Approve or Reject on any of them decides all of them, except those whose toggle is off on the card you click` : 'Approve or Reject decides every leaver whose toggle is on'}; nothing is written for a leaver before that.`,
+    subtitle: `Requested by ${(batch.submittedBy ?? batch.requester).displayName}${batch.submittedAt ? ` on ${formatTime(batch.submittedAt, zone ?? batch.timeZone)}` : ''}. ${cards > 1 ? `Your ${plural(mine(batch, approval), 'leaver')} in this batch are on ${cards} cards: Approve or Reject on any of them decides all of them, except those whose toggle is off on the card you click` : 'Approve or Reject decides every leaver whose toggle is on'}; nothing is written for a leaver before that.`,
     ...(waiting.length === 0 ? { outcome: `Decided: ${decided || 'nothing waits'}.`, tone: counts.has('rejected') && !counts.has('approved') ? 'attention' : 'good' } : decided ? { outcome: `Decided so far: ${decided}. ${waiting.length} still waiting.`, tone: 'default' } : {}),
     rows,
     open: waiting.length > 0,

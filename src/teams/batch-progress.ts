@@ -248,9 +248,10 @@ export class BatchProgress {
   }
 
   /**
-   * To the summary channel (retried, recorded on the batch and on each of its requests, whose audit then shows where
-   * its outcome was posted), and a short line in the thread; the whole summary goes to the thread when there is no
-   * summary channel or it could not be reached.
+   * To the summary channel (retried), and a short line in the thread; the whole summary goes to the thread when there
+   * is no summary channel or it could not be reached. The outcome is always recorded on the batch and on each of its
+   * requests (whose audit then shows where their outcome was posted): a recorded summary is never posted again, even
+   * by a restarted process (resumeSummary, dueBatchSummaries).
    */
   private async postSummary({ batch, requests }: BatchView): Promise<void> {
     const first = requests[0] ? refsOf(requests[0]) : undefined;
@@ -276,17 +277,26 @@ export class BatchProgress {
     } else if (channel) {
       error = 'the batch has no Teams service URL or tenant to post the summary with';
     }
-    if (channel) {
-      const outcome = error ? { error } : { postedAt: new Date().toISOString() };
-      await this.service.batches.recordSummary(batch.id, outcome).catch((err: unknown) => this.warn(err, batch.id, 'batch summary not recorded'));
-      for (const r of requests) {
-        await this.service.recordSummary(r.id, outcome).catch((err: unknown) => this.warn(err, batch.id, `summary not recorded on ${r.id}`));
+    let outcome: { postedAt?: string; error?: string } = error ? { error } : { postedAt: new Date().toISOString() };
+    if (!channel) {
+      // No summary channel: the thread is where it goes, and whether it got there is the outcome.
+      let failure = thread ? undefined : 'no summary channel, and the batch has no thread to post the summary to';
+      if (thread) {
+        await this.proactive.send(thread, summary).catch((err: unknown) => {
+          this.warn(err, batch.id, 'thread batch summary failed');
+          failure = `no summary channel, and the thread could not be reached: ${err instanceof Error ? err.message : String(err)}`;
+        });
       }
+      outcome = failure ? { error: failure } : { postedAt: new Date().toISOString() };
+    }
+    await this.service.batches.recordSummary(batch.id, outcome).catch((err: unknown) => this.warn(err, batch.id, 'batch summary not recorded'));
+    for (const r of requests) {
+      await this.service.recordSummary(r.id, outcome).catch((err: unknown) => this.warn(err, batch.id, `summary not recorded on ${r.id}`));
     }
     if (!thread) {
       return;
     }
-    if (!channel || error) {
+    if (channel && error) {
       await this.proactive.send(thread, summary).catch((err: unknown) => this.warn(err, batch.id, 'thread batch summary failed'));
     }
     // The requester is mentioned: a card updated in place raises no notification, and some leavers may have expired.

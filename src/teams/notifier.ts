@@ -4,6 +4,7 @@
 // second), and the summary to SUMMARY_CHANNEL_ID with a short line in the thread.
 import { MessageFactory, type Activity, type Attachment } from 'botbuilder';
 import type { Logger } from '../logger';
+import type { Batch } from '../offboarding/batch/batch';
 import type { RunView } from '../offboarding/executor';
 import type { DeliveryOutcome, RequesterNews } from '../offboarding/housekeeping';
 import { isReinstatement, type OffboardingRequest } from '../offboarding/requests';
@@ -12,7 +13,8 @@ import { renderApprovalCard, renderDecidedCard, renderPassReadyCard, renderPlanC
 import { conversationKey } from './connector-governor';
 import type { PersonalChats } from './personal-chats';
 import { BatchApprovals } from './batch-approvals';
-import { BatchProgress } from './batch-progress';
+import { batchRefsOf, BatchProgress } from './batch-progress';
+import { announceBatchSubmitted } from './batch-submitted';
 import { connectorStatus, Proactive, type Posted } from './proactive';
 import { VERBS } from './verbs';
 import { asChannelData, currentApprovals, refsOf, type ApprovalCardRef, type TeamsRefs } from './refs';
@@ -346,6 +348,22 @@ export class TeamsNotifier implements RequestNotifier {
       await this.batchProgress.resumeSummary(batchId);
     } else {
       this.batchChanged(requestId);
+    }
+  }
+
+  /**
+   * A batch finished at start-up (its process died mid-submit; service.resume): as after the click (batch-submitted.ts),
+   * the submit card left at "Preparing plans…" shows the submitted notice, the approvers get their cards and the batch
+   * progress card is posted. The submit card is the one every request of the batch was submitted from. Never throws.
+   */
+  async batchSubmitted(batch: Batch, requests: OffboardingRequest[]): Promise<void> {
+    try {
+      const clicked = requests[0] ? refsOf(requests[0]) : undefined;
+      const thread = clicked?.thread ?? batchRefsOf(batch).thread;
+      const ref = thread ? { thread, ...(clicked?.submitCardId ? { submitCardId: clicked.submitCardId } : {}) } : undefined;
+      await announceBatchSubmitted({ proactive: this.proactive, batchApprovals: this.batchApprovals, batchProgress: this.batchProgress, logger: this.options.logger }, ref, batch, requests);
+    } catch (err) {
+      this.warn(err, batch.id, 'resumed batch not announced');
     }
   }
 

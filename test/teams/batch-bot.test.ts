@@ -11,7 +11,7 @@ import type { OffboardingRequest } from '../../src/offboarding/requests';
 import { FILE_DOWNLOAD_INFO } from '../../src/teams/csv-download';
 import { VERBS } from '../../src/teams/verbs';
 import type { SentActivity } from '../fakes/bot-connector';
-import { actionsOf, BotHarness, cardOf, inputsOf, textOf, type Person } from './harness';
+import { actionsOf, BotHarness, CHANNEL_THREAD, cardOf, inputsOf, textOf, type Person } from './harness';
 
 const TEAMS_MESSAGE_LIMIT = 100 * 1024;
 
@@ -45,12 +45,9 @@ describe('bulk offboarding (bot level)', function () {
   };
   const fileAttachment = (name: string, url: string) => ({ contentType: FILE_DOWNLOAD_INFO, name, content: { downloadUrl: url, uniqueId: name, fileType: name.split('.').pop() } });
 
-  /** The batch card among the replies, and its id. */
-  function batchCard(replies: SentActivity[]): { card: Record<string, unknown>; activityId: string; batchId: string } {
-    const reply = replies.find((r) => actionsOf(r.activity).some((a) => a.verb === VERBS.submit && a.data?.batchId));
-    assert.ok(reply, `no batch card in ${replies.map((r) => textOf(r).slice(0, 300)).join('\n')}`);
-    const batchId = String(actionsOf(reply.activity).find((a) => a.verb === VERBS.submit)!.data!.batchId);
-    return { card: cardOf(reply.activity), activityId: reply.activityId, batchId };
+  /** The batch card following the message's answer ("Looking up N entries…"), and its id. */
+  async function batchCard(replies: SentActivity[]): Promise<{ card: Record<string, unknown>; activityId: string; batchId: string }> {
+    return batchCardAfter(h, replies);
   }
 
   /** Submits the batch card; resolves with the batch's requests once the card says it was submitted. */
@@ -82,7 +79,7 @@ describe('bulk offboarding (bot level)', function () {
     const helen = user('helen.brooks@contoso.com');
     const before = h.writes().length;
     const replies = await h.say(isaac, 'offboard jane.doe@contoso.com; aisha.rahman@contoso.com\ndiego.santos@contoso.com\nvictor.hale@contoso.com\nJane\nnobody.here@contoso.com\nisaac.ito@contoso.com', personal(isaac));
-    const { card, activityId, batchId } = batchCard(replies);
+    const { card, activityId, batchId } = await batchCard(replies);
     const json = JSON.stringify(card);
     const inputs = inputsOf(card);
     for (const p of [jane, aisha, diego]) {
@@ -137,18 +134,40 @@ describe('bulk offboarding (bot level)', function () {
   it('a leaver whose manager is in the same batch: the row is marked, no inheritor preset, the approvers group approves', async () => {
     const { isaac, tom, marcus, amara } = h.people;
     const replies = await h.say(isaac, 'offboard tom.alvarez@contoso.com\nkevin.obrien@contoso.com\nmarcus.reed@contoso.com', personal(isaac));
-    const { card, activityId, batchId } = batchCard(replies);
+    const { card, activityId, batchId } = await batchCard(replies);
     const tomInput = inputsOf(card).get(`mailboxInheritorId.${tom.id}`)!;
-    assert.equal(tomInput.value, '');
+    assert.ok(!tomInput.value, 'nobody preset');
     assert.ok(!(tomInput.choices as Array<{ value: string }>).some((c) => c.value === marcus.id), 'the leaving manager is not offered');
+    // Anyone may be chosen: Teams' people picker under the row's own input id, its value the chosen user's Entra id.
+    assert.deepEqual(tomInput['choices.data'], { type: 'Data.Query', dataset: 'graph.microsoft.com/users' });
     assert.match(JSON.stringify(card), /Manager leaving too: the approvers group approves/);
     const kevin = user('kevin.obrien@contoso.com');
-    const requests = await submit(isaac, activityId, batchId, { [`mailboxInheritorId.${tom.id}`]: isaac.id, [`mailboxInheritorId.${kevin.id}`]: isaac.id });
+    const chosen = user('chloe.martin@contoso.com'); // found with the picker: not among the row's offered choices
+    assert.ok(!(tomInput.choices as Array<{ value: string }>).some((c) => c.value === chosen.id));
+    const requests = await submit(isaac, activityId, batchId, { [`mailboxInheritorId.${tom.id}`]: chosen.id, [`mailboxInheritorId.${kevin.id}`]: isaac.id });
     const tomRequest = requests.find((r) => r.leaver.id === tom.id)!;
     assert.ok(tomRequest.approvers.every((a) => a.role === 'approvers-group'), JSON.stringify(tomRequest.approvers));
     assert.ok(tomRequest.approvers.some((a) => a.id === amara.id));
     assert.ok(!tomRequest.approvers.some((a) => a.id === marcus.id));
-    assert.equal(tomRequest.inheritor.id, isaac.id, 'the inheritor chosen on the card');
+    assert.equal(tomRequest.inheritor.id, chosen.id, 'the inheritor chosen with the picker');
+  });
+
+  it("a submit clicked anywhere but where the batch was prepared (another operator's 1:1 chat, a channel): as if the batch did not exist, nothing shown or stored", async () => {
+    const { isaac } = h.people;
+    const rachel = { id: '153004f8-e27f-5a2a-b12d-008c7ddb1b3f', name: 'Rachel Kim' }; // an operator (seed: Offboarding Operators)
+    assert.equal(await h.bot.service.isOperator(rachel.id), true);
+    const replies = await h.say(isaac, 'offboard samuel.park@contoso.com\nelena.fischer@contoso.com', personal(isaac));
+    const { activityId, batchId } = await batchCard(replies);
+    const sent = h.connector.sent.length;
+    for (const conversation of [personal(rachel), CHANNEL_THREAD]) {
+      const answer = await h.click(rachel, VERBS.submit, { batchId }, activityId, conversation);
+      assert.equal(answer.value, `There is no batch ${batchId}.`, conversation);
+    }
+    await new Promise((r) => setTimeout(r, 500));
+    const shown = h.connector.sent.slice(sent).map((a) => JSON.stringify(a.activity));
+    assert.ok(!shown.some((a) => /Samuel Park|Elena Fischer|Preparing plans/.test(a)), shown.join('\n').slice(0, 500));
+    assert.equal((await h.bot.service.batches.get(batchId))!.status, 'draft');
+    assert.deepEqual((await h.bot.service.list()).filter((r) => r.batchId === batchId), []);
   });
 
   it('a CSV file in the 1:1 chat: the rows with their own inheritor and date; a malformed file names its line; an oversized one is refused; elsewhere it is refused', async () => {
@@ -156,7 +175,7 @@ describe('bulk offboarding (bot level)', function () {
     const writes = h.writes().length;
     served.set('/leavers.csv', 'leaver,inheritor,effective date\r\njane.smith@contoso.com,tom.alvarez@contoso.com,2027-01-15\r\nchloe.martin@contoso.com,,\r\n');
     const replies = await h.send(isaac, '', [fileAttachment('leavers.csv', `${filesUrl}/leavers.csv`)], personal(isaac));
-    const { card } = batchCard(replies);
+    const { card } = await batchCard(replies);
     const janeSmith = user('jane.smith@contoso.com');
     assert.equal(inputsOf(card).get(`mailboxInheritorId.${janeSmith.id}`)!.value, tom.id, "the file's inheritor");
     assert.ok(inputsOf(card).has(`mailboxInheritorId.${user('chloe.martin@contoso.com').id}`));
@@ -192,13 +211,16 @@ describe('bulk offboarding (bot level)', function () {
     try {
       const isaac = big.people.isaac;
       const list = Array.from({ length: 500 }, (_, i) => `bulk${i}@contoso.com`).join('\n');
+      const t0 = Date.now();
       const replies = await big.say(isaac, `offboard ${list}`, `a:1to1-${isaac.id}`);
-      const reply = replies.find((r) => actionsOf(r.activity).some((a) => a.verb === VERBS.submit));
-      assert.ok(reply, textOf(replies[0]).slice(0, 500));
-      const size = Buffer.byteLength(JSON.stringify(reply.activity));
+      // Answered at once (Teams redelivers a message answered after ~15 s); the card follows.
+      assert.match(String(replies[0]!.activity.text), /^Looking up 500 entries… \(read-only/);
+      assert.ok(Date.now() - t0 < 2000, `answered in ${Date.now() - t0} ms`);
+      const { card } = await batchCardAfter(big, replies);
+      const size = Buffer.byteLength(JSON.stringify(big.connector.sent.find((a) => actionsOf(a.activity).length > 0 && cardOf(a.activity) === card)!.activity));
       assert.ok(size < TEAMS_MESSAGE_LIMIT, `${size} bytes`);
-      const shown = [...inputsOf(cardOf(reply.activity)).keys()].filter((k) => k.startsWith('mailboxInheritorId.')).length;
-      const more = /… and (\d+) more/.exec(textOf(reply));
+      const shown = [...inputsOf(card).keys()].filter((k) => k.startsWith('mailboxInheritorId.')).length;
+      const more = /… and (\d+) more/.exec(JSON.stringify(card));
       assert.equal(shown + Number(more?.[1] ?? 0), 500);
     } finally {
       await big.stop();
@@ -206,6 +228,18 @@ describe('bulk offboarding (bot level)', function () {
     }
   });
 });
+
+/** The batch card sent (after the turn) in answer to the message whose answer is `replies`, and its id. */
+async function batchCardAfter(h: BotHarness, replies: SentActivity[]): Promise<{ card: Record<string, unknown>; activityId: string; batchId: string }> {
+  // Sent proactively (a reply to the continuation, not to the message): the first batch card after the answer.
+  const answer = replies[0];
+  assert.ok(answer && /^Looking up \d+ entr/.test(String(answer.activity.text)), `no "Looking up" answer: ${replies.map((r) => textOf(r).slice(0, 300)).join('\n')}`);
+  const after = h.connector.sent.indexOf(answer);
+  const sent = await h.connector.waitFor((a) => h.connector.sent.indexOf(a) > after && a.kind !== 'update' && a.conversationId === answer.conversationId && actionsOf(a.activity).some((x) => x.verb === VERBS.submit && x.data?.batchId), 30_000);
+  const action = actionsOf(sent.activity).find((a) => a.verb === VERBS.submit);
+  assert.ok(action, `no batch card: ${textOf(sent).slice(0, 300)}`);
+  return { card: cardOf(sent.activity), activityId: sent.activityId, batchId: String(action.data!.batchId) };
+}
 
 async function waitUntil(condition: () => boolean, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -36,8 +36,14 @@ describe('batch cards', () => {
     const row = batch.rows[39]!;
     assert.equal(row.managerInBatch, true);
     const input = inputsOf(batchRequestCard(batch, isaac, 'UTC').content).get(`mailboxInheritorId.${row.leaver.id}`)!;
-    assert.equal(input.value, '');
+    assert.ok(!input.value, 'nobody preset');
     assert.equal(input.isRequired, true);
+    // Anyone in the directory may be chosen: Teams' people picker, its value the chosen user's Entra object id.
+    assert.deepEqual(input['choices.data'], { type: 'Data.Query', dataset: 'graph.microsoft.com/users' });
+    assert.ok((input.choices as Array<{ value: string }>).some((c) => c.value === 'isaac'), 'the requester offered first');
+    const preset = inputsOf(batchRequestCard(batch, isaac, 'UTC').content).get(`mailboxInheritorId.${batch.rows[0]!.leaver.id}`)!;
+    assert.equal(preset['choices.data'], undefined, 'a row with a preset keeps its short list');
+    assert.equal([...inputsOf(batchRequestCard(batch, isaac, 'UTC').content).keys()].filter((k) => k === `mailboxInheritorId.${row.leaver.id}`).length, 1);
     assert.ok(!(input.choices as Array<{ value: string }>).some((c) => c.value === row.manager!.id), 'the leaving manager is not offered');
     assert.match(JSON.stringify(batchRequestCard(batch, isaac, 'UTC').content), /Manager leaving too: the approvers group approves/);
   });
@@ -56,6 +62,41 @@ describe('batch cards', () => {
     assert.deepEqual(shown.slice(0, needing.length), needing);
     // Near the budget: the card uses the room it has (fewer rows would leave more than one row's worth unused).
     assert.ok(size > BATCH_CARD_BUDGET_BYTES - 2000, `${size} bytes`);
+  });
+
+  it('100 ambiguous entries with long names and 500 rows: under the budget, each left-out line cut, the rest counted', () => {
+    const name = (i: number, j: number) => `Alexandrina Bartholomew-Featherstonehaugh ${i}.${j} (alexandrina.bartholomew-featherstonehaugh.${i}.${j}@contoso.com)`;
+    const leftOut = Array.from({ length: 100 }, (_, i) => ({
+      entry: `Alexandrina Bartholomew-Featherstonehaugh number ${i}`,
+      line: i + 600,
+      reason: 'ambiguous' as const,
+      detail: `10 people match: ${Array.from({ length: 10 }, (_, j) => name(i, j)).join(', ')}. Type the UPN.`,
+    }));
+    for (const n of [500, 0]) {
+      const card = batchRequestCard(sampleBatch(n, { leftOut }), isaac, 'Europe/London').content as { body: Array<{ id?: string; items?: Array<{ text?: string }> }> };
+      const size = Buffer.byteLength(JSON.stringify(card));
+      assert.ok(size <= BATCH_CARD_BUDGET_BYTES, `${n} rows: ${size} bytes`);
+      const lines = card.body.find((e) => e.id === 'leftOut')!.items!.slice(1).map((t) => t.text!);
+      assert.ok(lines.every((l) => l.length <= 200), 'each line cut');
+      const shown = lines.filter((l) => l.startsWith('Line ')).length;
+      const more = /… and (\d+) more: the audit log lists them all/.exec(lines.at(-1)!);
+      assert.equal(shown + Number(more?.[1] ?? 0), 100, 'the left out are listed or counted');
+    }
+  });
+
+  it('a card that fits only with nothing listed (a huge error text): counts only, under the budget', () => {
+    const card = batchRequestCard(sampleBatch(20), isaac, 'UTC', 'x'.repeat(BATCH_CARD_BUDGET_BYTES - 6500)).content as object;
+    assert.ok(Buffer.byteLength(JSON.stringify(card)) <= BATCH_CARD_BUDGET_BYTES, `${Buffer.byteLength(JSON.stringify(card))} bytes`);
+    assert.deepEqual([...inputsOf(card).keys()].filter((k) => k.startsWith('mailboxInheritorId.')), []);
+    assert.match(JSON.stringify(card), /… and 20 more/);
+    assert.match(JSON.stringify(card), /Left out \(3\)/);
+  });
+
+  it("the approval card names who submitted the batch (each request's requester), not who typed the list", () => {
+    const { batch, requests } = sampleBatchRequests(2);
+    const json = JSON.stringify(batchApprovalCard({ ...batch, submittedBy: { id: 'rachel', displayName: 'Rachel Kim' } }, batch.approvals![0]!, requests).content);
+    assert.match(json, /Requested by Rachel Kim on /);
+    assert.doesNotMatch(json, /Requested by Isaac Ito/);
   });
 
   it('the approval card: waiting leavers with include toggles, decided ones with their outcome, data { batchId, approvalId }', () => {

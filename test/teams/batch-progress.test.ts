@@ -86,7 +86,11 @@ function fakeService(requests: OffboardingRequest[]) {
       state.claimed = true;
       return Promise.resolve({ batch: state.batch, requests: all() });
     },
-    recordSummary: (id: string, outcome: unknown) => (recorded.push({ id, outcome }), Promise.resolve()),
+    recordSummary: (id: string, outcome: { postedAt?: string; error?: string }) => {
+      recorded.push({ id, outcome });
+      state.batch = { ...state.batch, summary: { claimedAt: state.batch.summary?.claimedAt ?? '2026-11-27T12:00:00.000Z', ...outcome } };
+      return Promise.resolve();
+    },
   };
   const service = {
     batches,
@@ -362,6 +366,25 @@ describe('batch progress (issue 15)', () => {
       assert.deepEqual(p.calls.map((c) => c.op), ['update', 'channel-failed', 'channel-failed', 'channel-failed', 'send', 'send']);
       assert.match(text(p.calls[4]), /Batch BAT-AAAAAA: 1 leaver, every request ended/);
       assert.match(String((s.recorded[0]!.outcome as { error: string }).error), /attempt 3: 503/);
+    });
+    it('without a summary channel: the summary goes to the thread once, recorded as posted; a restarted process posts nothing more', async () => {
+      const r = leaver(1, { status: 'completed', decision: decision('approved') });
+      const s = fakeService([r]);
+      s.state.batch = { ...s.state.batch, teams: { ...s.state.batch.teams, progressActivityId: 'card-1' } };
+      const p = new RecordingProactive();
+      await new TeamsNotifier(p as unknown as Proactive, s.service, { progressIntervalMs: 10, sleep: noSleep }).ended(r);
+      await wait(40);
+      assert.deepEqual(p.calls.map((c) => c.op), ['update', 'send', 'send']);
+      assert.match(text(p.calls[1]), /Batch BAT-AAAAAA: 1 leaver, every request ended/);
+      assert.deepEqual(s.recorded.map((x) => x.id), ['BAT-AAAAAA', 'OFB-000001']);
+      assert.equal(typeof s.state.batch.summary?.postedAt, 'string');
+      // A restart: start-up asks again (claimed or not); nothing more is posted.
+      const restarted = new TeamsNotifier(p as unknown as Proactive, s.service, { progressIntervalMs: 10, sleep: noSleep });
+      await restarted.batchSummaryDue('BAT-AAAAAA', r.id, true);
+      await restarted.batchSummaryDue('BAT-AAAAAA', r.id, false);
+      await wait(40);
+      assert.deepEqual(p.calls.slice(3).filter((c) => c.op !== 'update'), []);
+      assert.equal(s.state.claims, 1);
     });
   });
 

@@ -2,14 +2,18 @@
 // once, then (in the background) the domain opens a request per leaver (each re-checked, preflighted and planned,
 // read-only, paced by the governor) and groups the approvals; the card turns into the submitted notice and each
 // approver gets one card covering their leavers. Card data is user input: the domain checks every rule again.
-import { MessageFactory, type Attachment } from 'botbuilder';
+import type { Attachment } from 'botbuilder';
 import { z } from 'zod';
-import { BATCH_ID } from '../../offboarding/batch/batch';
+import { BATCH_ID, type Batch } from '../../offboarding/batch/batch';
+import { batchMayShowHere, batchNotFound } from '../../offboarding/batch/records';
 import type { BatchSubmitInput } from '../../offboarding/batch/use-case';
 import { LIMITS, tooLong } from '../../offboarding/limits';
 import { OPTION_IDS, optionsSchema } from '../../offboarding/options';
 import { NOT_AN_OPERATOR } from '../../offboarding/service';
+import type { Venue } from '../../offboarding/venue';
 import { batchRequestCard } from '../batch-cards';
+import { batchRefsOf } from '../batch-progress';
+import { announceBatchSubmitted, replaceSubmitCard } from '../batch-submitted';
 import { renderNoticeCard } from '../cards';
 import { asChannelData, type TeamsRefs } from '../refs';
 import { refsFrom, timeZoneOf, venueOf } from '../turn';
@@ -69,12 +73,14 @@ export function batchSubmitAction(deps: SubmitDeps): CardAction {
     if (wrongPlace) {
       return wrongPlace;
     }
+    // Only where the batch was prepared (the domain checks it again): anywhere else it is as if it did not exist, and
+    // nothing about it (not even its size) is shown.
     const batch = await deps.service.batches.get(fields.batchId);
-    if (!batch) {
-      return `There is no batch ${fields.batchId.toUpperCase()}. Nothing was changed.`;
+    const refs = refsFrom(context);
+    if (!batch || !preparedHere(batch, where, refs)) {
+      return batchNotFound(fields.batchId);
     }
     const zone = timeZoneOf(context);
-    const refs = refsFrom(context);
     const input: BatchSubmitInput = {
       batchId: batch.id,
       requester,
@@ -98,15 +104,21 @@ export function batchSubmitAction(deps: SubmitDeps): CardAction {
   });
 }
 
-const MAX_LISTED = 20;
+/**
+ * The click comes from where the batch was prepared: its channel, or its own 1:1 chat (the same conversation id: any
+ * other operator's 1:1 chat is somewhere else, though the domain's venue rule sees only "a 1:1 chat").
+ */
+export function preparedHere(batch: Batch, where: Venue, refs: TeamsRefs): boolean {
+  if (where.kind === 'personal') {
+    const thread = batchRefsOf(batch).thread?.conversation?.id;
+    return batch.where.kind === 'personal' && thread !== undefined && thread === refs.thread.conversation?.id;
+  }
+  return batchMayShowHere(batch, where);
+}
 
-async function continueBatchSubmit(deps: SubmitDeps, refs: TeamsRefs, input: BatchSubmitInput): Promise<void> {
-  const replace = async (card: Attachment): Promise<void> => {
-    const activity = MessageFactory.attachment(card);
-    await (refs.submitCardId ? deps.proactive.update(refs.thread, refs.submitCardId, activity) : deps.proactive.send(refs.thread, activity)).catch((err: unknown) =>
-      deps.logger?.warn({ err, batchId: input.batchId }, 'the submitted batch card could not be updated'),
-    );
-  };
+/** After the answer: the domain submits; the submit card shows the outcome (exported for tests). */
+export async function continueBatchSubmit(deps: SubmitDeps, refs: TeamsRefs, input: BatchSubmitInput): Promise<void> {
+  const replace = (card: Attachment): Promise<void> => replaceSubmitCard(deps, refs, input.batchId, card);
   let result: Awaited<ReturnType<typeof deps.service.batches.submit>>;
   try {
     result = await deps.service.batches.submit(input);
@@ -116,31 +128,13 @@ async function continueBatchSubmit(deps: SubmitDeps, refs: TeamsRefs, input: Bat
     return;
   }
   if (!result.ok) {
-    // The form comes back with the reason while the batch is still a draft (fix and submit again); else a notice.
-    const batch = await deps.service.batches.get(input.batchId).catch(() => undefined);
-    await replace(batch?.status === 'draft' ? batchRequestCard(batch, input.requester, input.timeZone, result.reason) : renderNoticeCard({ title: `Can't submit ${input.batchId}`, text: result.reason, tone: 'attention' }));
+    // The form comes back with the reason while the batch is still a draft (fix and submit again); else a notice. Never
+    // the form on the unknown-batch answer: the click may come from where the batch must not be shown.
+    const unknown = result.reason === batchNotFound(input.batchId);
+    const batch = unknown ? undefined : await deps.service.batches.get(input.batchId).catch(() => undefined);
+    await replace(batch?.status === 'draft' ? batchRequestCard(batch, input.requester, input.timeZone, result.reason) : renderNoticeCard({ title: unknown ? "Can't submit this batch" : `Can't submit ${input.batchId}`, text: result.reason, tone: 'attention' }));
     return;
   }
-  const { batch, requests } = result;
-  const notSubmitted = batch.notSubmitted ?? [];
-  const listed = notSubmitted.slice(0, MAX_LISTED).map((n) => `${n.displayName}: ${n.reason}`);
-  const rest = notSubmitted.length - listed.length;
-  const approvers = new Set((batch.approvals ?? []).map((a) => a.approverId)).size;
-  await replace(
-    renderNoticeCard({
-      title: `Submitted: ${batch.id}`,
-      text: [
-        `${requests.length} ${requests.length === 1 ? 'request' : 'requests'} opened, each waiting for its approver (${approvers} ${approvers === 1 ? 'approver' : 'approvers'} asked, one card each). \`status ${batch.id}\` shows where they stand.`,
-        ...(notSubmitted.length > 0 ? [`Not submitted (${notSubmitted.length}), nothing done for them: ${listed.join('; ')}${rest > 0 ? `; … and ${rest} more (the audit log lists them)` : ''}.`] : []),
-      ].join('\n\n'),
-      tone: notSubmitted.length > 0 ? 'warning' : 'good',
-    }),
-  );
-  const notifier = deps.notifier;
-  await Promise.all([
-    notifier.batchApprovals.requested(batch, requests).catch((err: unknown) => deps.logger?.warn({ err, batchId: batch.id }, 'batch approval cards not sent')),
-    Promise.resolve()
-      .then(() => notifier.batchProgress.submitted(batch))
-      .catch((err: unknown) => deps.logger?.warn({ err, batchId: batch.id }, 'batch progress card not posted')),
-  ]);
+  const { notifier } = deps;
+  await announceBatchSubmitted({ proactive: deps.proactive, batchApprovals: notifier.batchApprovals, batchProgress: notifier.batchProgress, logger: deps.logger }, refs, result.batch, result.requests);
 }

@@ -217,6 +217,11 @@ export interface BatchRequestRow {
   /** The preset inheritor; '' when the requester must choose. */
   value: string;
   required: boolean;
+  /**
+   * No preset: the input is a Teams people picker (choices.data graph.microsoft.com/users, `choices` offered first),
+   * whose value is the chosen user's Entra object id, under the same id.
+   */
+  picker: boolean;
 }
 
 /** The batch request card (`offboard` with several entries, or a CSV file). Input ids (README): mailboxInheritorId.<leaverId>,

@@ -8,12 +8,13 @@ import { COMMANDS, VERBS } from '../verbs';
 import { userDetail } from '../view';
 import { isBatchText } from '../../offboarding/batch/entries';
 import { requesterOf, type Command } from './command';
-import { offboardList } from './offboard-batch';
+import { offboardList, type BatchStartDeps } from './offboard-batch';
 
 export const OFFBOARD_USAGE =
   'Usage: **offboard** <name | UPN | mail>, e.g. `offboard Jane Doe` or `offboard jane.doe@contoso.com`; several (up to 500) on separate lines or separated by semicolons; or send me a CSV file in our 1:1 chat.';
 
-export function offboardCommand(service: OffboardingService): Command {
+/** `batch`: for `offboard` with several entries (their card follows the answer, sent with `batch.proactive`). */
+export function offboardCommand(service: OffboardingService, batch: Omit<BatchStartDeps, 'service'>): Command {
   return {
     name: COMMANDS.offboard,
     usage: 'offboard <name | UPN | mail>',
@@ -25,7 +26,7 @@ export function offboardCommand(service: OffboardingService): Command {
       }
       // Several entries: a batch (commands/offboard-batch.ts); one keeps the single path as it is.
       if (isBatchText(query)) {
-        return offboardList(context, service, requester, query);
+        return offboardList(context, { service, ...batch }, requester, query);
       }
       const result = await service.resolve(requester, query, await venueOf(context));
       if ('ok' in result) {
