@@ -39,7 +39,9 @@ export class BatchApprovals {
     const outcomes = new Map<string, Record<string, DeliveryOutcome>>();
     await Promise.all(
       (batch.approvals ?? []).map(async (approval) => {
-        const outcome = await this.send(batch, approval, requests, false);
+        // A batch finished at start-up (TeamsNotifier.batchSubmitted): a card housekeeping already sent is not sent twice.
+        const carded = approval.requestIds.every((id) => requests.find((r) => r.id === id && currentApprovals(r).some((a) => a.approverId === approval.approverId && a.batchApprovalId === approval.id)));
+        const outcome = carded ? 'skipped' : await this.send(batch, approval, requests, false);
         for (const id of approval.requestIds) {
           outcomes.set(id, { ...outcomes.get(id), [approval.approverId]: outcome });
         }

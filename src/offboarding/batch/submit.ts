@@ -55,7 +55,8 @@ export async function submitBatch(deps: BatchDeps, records: BatchRecords, input:
 /**
  * Batches found 'submitting' at start-up (the process died mid-submit): a row whose leaver already holds an open
  * request of this batch (or one that has ended since) counts as submitted; the others are submitted now. `all`: every
- * stored request (the service's start-up read). Their approval cards come from housekeeping's redelivery.
+ * stored request (the service's start-up read). The service then tells Teams (RequestNotifier.batchSubmitted), which
+ * sends the approval cards as after a submit; housekeeping's redelivery covers a card that still doesn't arrive.
  */
 export async function resumeSubmitting(deps: BatchDeps, records: BatchRecords, all: readonly OffboardingRequest[]): Promise<Batch[]> {
   const resumed: Batch[] = [];
