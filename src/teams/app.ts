@@ -22,6 +22,7 @@ import { offboardCsv } from './commands/offboard-batch';
 import { reinstateCommand } from './commands/reinstate';
 import { statusCommand } from './commands/status';
 import { replyUnknown } from './commands/unknown';
+import { textWithLines } from './turn';
 import { isBatchText } from '../offboarding/batch/entries';
 import { hasFile } from './csv-download';
 import type { TeamsNotifier } from './notifier';
@@ -89,10 +90,22 @@ export function createTeamsApp(deps: TeamsAppDeps): Application {
     commands.push(doctorCommand(deps.doctor));
   }
 
+  if (off) {
+    // A file sent through Teams' file support (personal scope only): a leavers CSV, whatever text comes with it ("offboard",
+    // say). Before the commands, so the file is never ignored; teams-ai runs the first matching route.
+    app.activity(
+      (context) => Promise.resolve(context.activity.type === 'message' && hasFile(context.activity.attachments)),
+      async (context: TurnContext) => {
+        deps.logger.info({ conversation: context.activity.conversation?.id, from: context.activity.from?.aadObjectId }, 'file message');
+        await offboardCsv(context, { service: off.service, proactive: off.proactive, logger: deps.logger }, { allowLoopbackHttp: deps.simulated === true });
+      },
+    );
+  }
   for (const command of commands) {
     app.message(commandPattern(command.name), async (context: TurnContext) => {
       deps.logger.info({ command: command.name, conversation: context.activity.conversation?.id, from: context.activity.from?.aadObjectId }, 'command');
-      const args = commandArgs(command.name, context.activity.text);
+      // `offboard` may carry a list typed one per line: its lines come from the message's HTML when `text` lost them.
+      const args = commandArgs(command.name, command.name === COMMANDS.offboard ? textWithLines(context.activity) : context.activity.text);
       // Bounded input before any work: an over-long argument never reaches the handler (nor Microsoft 365). A batch
       // (`offboard` with several entries) is bounded instead by the activity's size (the HTTP server caps bodies) and
       // by MAX_LIST_ENTRIES and the per-entry limit (entries.ts parseEntryList).
@@ -110,16 +123,6 @@ export function createTeamsApp(deps: TeamsAppDeps): Application {
       deps.logger.info({ verb: action.verb, conversation: context.activity.conversation?.id, from: context.activity.from?.aadObjectId }, 'card action');
       return (await action.handle(context, data ?? {})) as never;
     });
-  }
-  if (off) {
-    // A file sent through Teams' file support (personal scope only): a leavers CSV. Before the unknown-message reply.
-    app.activity(
-      (context) => Promise.resolve(context.activity.type === 'message' && hasFile(context.activity.attachments)),
-      async (context: TurnContext) => {
-        deps.logger.info({ conversation: context.activity.conversation?.id, from: context.activity.from?.aadObjectId }, 'file message');
-        await offboardCsv(context, { service: off.service, proactive: off.proactive, logger: deps.logger }, { allowLoopbackHttp: deps.simulated === true });
-      },
-    );
   }
   // Registered last: teams-ai runs the first matching route.
   app.activity('message', replyUnknown);

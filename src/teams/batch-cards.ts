@@ -110,9 +110,13 @@ export function batchRequestCard(batch: Batch, requester: Actor, timeZone: strin
   const lineBytes = measure(containerItems(full.content, 'leftOut').slice(1, 1 + lines.length));
   const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
   const order = rows.map((_, i) => i).sort((a, b) => Number(rows[b]!.required) - Number(rows[a]!.required) || a - b);
-  const moreText = (rest: number): string => `… and ${rest} more: each keeps its preset inheritor; the full list is in the audit log.`;
+  // Rows needing a choice come first; those that still don't fit have no inheritor, and the submit leaves them out
+  // ("no inheritor chosen"): the card says so rather than "each keeps its preset".
+  const moreText = (rest: number, unset = 0): string =>
+    `… and ${rest} more: ${unset > 0 ? `${unset} of them ${unset === 1 ? 'has' : 'have'} no inheritor and can't be submitted from this card (send them again as a shorter list, or in a CSV file naming their inheritor); the others keep` : 'each keeps'} their preset inheritor; the full list is in the audit log.`;
+  const unsetAfter = (k: number): number => order.slice(k).filter((i) => rows[i]!.required).length;
   // The base: the card without rows and left-out lines, plus the "more" TextBlocks, with room for their JSON.
-  let used = size - sum(rowBytes) - sum(lineBytes) + 2 * Buffer.byteLength(moreText(rows.length)) + 400;
+  let used = size - sum(rowBytes) - sum(lineBytes) + 2 * Buffer.byteLength(moreText(rows.length, rows.length)) + 400;
   let shownLines = 0;
   let linesUsed = 0;
   while (shownLines < lines.length && linesUsed + lineBytes[shownLines]! <= budget * LEFT_OUT_SHARE && used + lineBytes[shownLines]! <= budget) {
@@ -124,7 +128,7 @@ export function batchRequestCard(batch: Batch, requester: Actor, timeZone: strin
     used += rowBytes[order[kept++]!]!;
   }
   const fitted = (k: number, shown: number): Attachment =>
-    renderBatchRequestCard({ ...data, rows: order.slice(0, k).map((i) => rows[i]!), leftOut: leftOut(shown), ...(k < rows.length ? { more: moreText(rows.length - k) } : {}) });
+    renderBatchRequestCard({ ...data, rows: order.slice(0, k).map((i) => rows[i]!), leftOut: leftOut(shown), ...(k < rows.length ? { more: moreText(rows.length - k, unsetAfter(k)) } : {}) });
   for (; kept >= 0; kept--) {
     const card = fitted(kept, shownLines);
     if (bytesOf(card) <= budget) {
@@ -140,12 +144,18 @@ function containerItems(card: unknown, id: string): unknown[] {
   return body.find((e) => e.id === id)?.items ?? [];
 }
 
+/**
+ * Waiting for this card's decision: requested, and not sent back for a new decision at its effective time (that is
+ * decided on its own card, which names what changed: decide.ts never decides it from here).
+ */
+const waitsHere = (r: OffboardingRequest): boolean => r.status === 'requested' && !r.reapproval;
+
 /** What a leaver's line on an approval card says: who inherits, when, and the plan's headline. */
 function approvalRow(r: OffboardingRequest, zone: string | undefined): BatchApprovalRow {
   const steps = r.plan.steps.filter((s) => !s.skip).length;
   const warnings = r.warnings.length;
-  const waiting = r.status === 'requested';
-  const { text, tone } = outcomeLine(r);
+  const waiting = waitsHere(r);
+  const { text, tone } = r.status === 'requested' ? { text: `Sent back for a new decision (${r.reapproval?.changes.join(' ') ?? ''}): decide it on its own card`, tone: 'warning' } : outcomeLine(r);
   return {
     requestId: r.id,
     leaver: r.leaver.displayName,
@@ -161,21 +171,21 @@ function approvalRow(r: OffboardingRequest, zone: string | undefined): BatchAppr
   };
 }
 
-/** One approver's card of a batch, from stored state: decided rows show their outcome, waiting ones their toggle. */
 /** How many leavers the approver of `approval` has in the batch, over all of their cards. */
 function mine(batch: Batch, approval: BatchApproval): number {
   return new Set((batch.approvals ?? []).filter((a) => a.approverId === approval.approverId).flatMap((a) => a.requestIds)).size;
 }
 
+/** One approver's card of a batch, from stored state: decided rows show their outcome, waiting ones their toggle. */
 export function batchApprovalCardData(batch: Batch, approval: BatchApproval, requests: OffboardingRequest[], zone?: string): BatchApprovalCardData {
   const byId = new Map(requests.map((r) => [r.id, r]));
   const covered = approval.requestIds.map((id) => byId.get(id)).filter((r): r is OffboardingRequest => r !== undefined);
   const rows = covered.map((r) => approvalRow(r, zone));
-  const waiting = covered.filter((r) => r.status === 'requested');
+  const waiting = covered.filter(waitsHere);
   const cards = (batch.approvals ?? []).filter((a) => a.approverId === approval.approverId).length;
   const counts = new Map<string, number>();
-  for (const r of covered.filter((x) => x.status !== 'requested')) {
-    const key = r.status === 'rejected' || r.status === 'cancelled' || r.status === 'expired' || r.status === 'withdrawn' ? r.status : 'approved';
+  for (const r of covered.filter((x) => !waitsHere(x))) {
+    const key = r.status === 'requested' ? 'sent back for a new decision' : r.status === 'rejected' || r.status === 'cancelled' || r.status === 'expired' || r.status === 'withdrawn' ? r.status : 'approved';
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
   const decided = [...counts].map(([k, n]) => `${n} ${k}`).join(', ');

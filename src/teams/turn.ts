@@ -65,3 +65,30 @@ export async function venueOf(context: TurnContext): Promise<Venue> {
 }
 
 export const NO_IDENTITY = "I can't tell who you are (this message has no Entra ID user), so I can't do that.";
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', '#39': "'" };
+
+/**
+ * The message's text with its line breaks. Teams may deliver a multi-line message's `text` with the breaks turned into
+ * spaces, keeping them only in the `text/html` attachment (microsoft/botframework-sdk#3238); a list typed one per line
+ * must keep its lines. The HTML's mentions (`<at>…</at>`) are dropped, as removeRecipientMention drops the bot's from
+ * `text`. The plain text when there is no HTML or it has no more lines.
+ */
+export function textWithLines(activity: Pick<TurnContext['activity'], 'text' | 'attachments'>): string {
+  const text = activity.text ?? '';
+  const html = activity.attachments?.find((a) => a.contentType === 'text/html' && typeof a.content === 'string')?.content as string | undefined;
+  if (!html) {
+    return text;
+  }
+  const fromHtml = html
+    .replace(/<at\b[^>]*>[\s\S]*?<\/at>/gi, ' ')
+    .replace(/<br\s*\/?>|<\/(?:p|div|li)>/gi, '\n')
+    .replace(/<[^>]*>/g, '')
+    .replace(/&(amp|lt|gt|quot|apos|nbsp|#39);/g, (_, e: string) => ENTITIES[e] ?? '')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
+    .join('\n');
+  const lines = (s: string) => s.split('\n').length;
+  return lines(fromHtml) > lines(text.trim()) ? fromHtml : text;
+}

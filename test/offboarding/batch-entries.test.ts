@@ -86,7 +86,10 @@ describe('batch: the list after offboard', () => {
     for (const single of ['Jane Doe', 'Doe, Jane', 'jane@contoso.com', 'a@contoso.com, Doe, Jane', 'Jane Doe;', ' Jane Doe \n\n', '']) {
       assert.equal(isBatchText(single), false, single);
     }
-    for (const batch of ['Jane Doe; John Roe', 'Doe, Jane\nRoe, John', 'a@contoso.com, b@contoso.com', 'Jane Doe; jane doe']) {
+    assert.equal(isBatchText('Jane Doe Tom Alvarez'), false, 'names never split on spaces');
+    assert.equal(isBatchText('jane@contoso.com Jane Doe'), false, 'nor a UPN next to a name');
+    assert.deepEqual(queries('a@contoso.com b@contoso.com  c@contoso.com'), ['a@contoso.com', 'b@contoso.com', 'c@contoso.com'], 'a list whose line breaks became spaces');
+    for (const batch of ['Jane Doe; John Roe', 'Doe, Jane\nRoe, John', 'a@contoso.com, b@contoso.com', 'a@contoso.com b@contoso.com', 'Jane Doe; jane doe']) {
       assert.equal(isBatchText(batch), true, batch);
     }
   });

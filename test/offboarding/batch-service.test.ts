@@ -366,6 +366,8 @@ describe('batches (use case, simulated tenant)', function () {
     // A click meanwhile is told it is under way.
     const click = await s.batches.submit({ batchId: batch.id, requester: isaac(), inheritors, options: DEFAULT_OPTIONS, teams: {}, where: personal });
     assert.ok(!click.ok && /being submitted right now/.test(click.reason));
+    const cancelNow = await s.batches.cancel(batch.id, isaac(), personal);
+    assert.ok(!cancelNow.ok && /being submitted right now/.test(cancelNow.reason), 'cancel asks to wait: the request ids are not stored yet');
 
     // Start-up (the state is all in the store).
     await s.resume();

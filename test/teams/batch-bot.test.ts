@@ -95,6 +95,12 @@ describe('bulk offboarding (bot level)', function () {
 
     const requests = await submit(isaac, activityId, batchId);
     assert.equal(requests.length, 3);
+    // A second click: answered with where it stands; the card keeps the first click's outcome, nothing is opened again.
+    const updatesBefore = h.connector.sent.filter((a) => a.kind === 'update' && a.activityId === activityId).length;
+    const again = await h.click(isaac, VERBS.submit, { batchId }, activityId, personal(isaac));
+    assert.match(JSON.stringify(again.value), /was already submitted by Isaac Ito/);
+    assert.equal(h.connector.sent.filter((a) => a.kind === 'update' && a.activityId === activityId).length, updatesBefore, 'the submitted card is left alone');
+    assert.equal((await h.bot.service.batches.requests((await h.bot.service.batches.get(batchId))!)).length, 3);
     const requestOf = (p: Person) => requests.find((r) => r.leaver.id === p.id)!;
     const marcusCard = await approvalCardFor(batchId, marcus);
     const helenCard = await approvalCardFor(batchId, helen);
@@ -180,6 +186,10 @@ describe('bulk offboarding (bot level)', function () {
     assert.equal(inputsOf(card).get(`mailboxInheritorId.${janeSmith.id}`)!.value, tom.id, "the file's inheritor");
     assert.ok(inputsOf(card).has(`mailboxInheritorId.${user('chloe.martin@contoso.com').id}`));
     assert.match(JSON.stringify(card), /Effective: Fri 15 Jan 2027, 09:00 Europe\/London \(UTC\+00:00\) \(from the file\)/);
+
+    // Sent with text (here the command itself): still the file, never a lookup of the text.
+    const withText = await h.send(isaac, 'offboard', [fileAttachment('leavers.csv', `${filesUrl}/leavers.csv`)], personal(isaac));
+    assert.ok(inputsOf((await batchCard(withText)).card).has(`mailboxInheritorId.${janeSmith.id}`), 'the file was read');
 
     served.set('/bad.csv', 'leaver,inheritor,effective date\njane.smith@contoso.com,,2027-13-45\n');
     const bad = await h.send(isaac, '', [fileAttachment('bad.csv', `${filesUrl}/bad.csv`)], personal(isaac));

@@ -55,13 +55,22 @@ describe('batch cards', () => {
     assert.ok(size <= BATCH_CARD_BUDGET_BYTES, `${size} bytes`);
     const shown = [...inputsOf(card).keys()].filter((k) => k.startsWith('mailboxInheritorId.'));
     assert.ok(shown.length > 50 && shown.length < 500, `${shown.length} rows shown`);
-    const more = /… and (\d+) more: each keeps its preset inheritor/.exec(JSON.stringify(card));
+    const more = /… and (\d+) more: each keeps their preset inheritor/.exec(JSON.stringify(card));
     assert.ok(more, 'the rest is counted');
     assert.equal(shown.length + Number(more[1]), 500);
     const needing = batch.rows.filter((r) => r.managerInBatch).map((r) => `mailboxInheritorId.${r.leaver.id}`);
     assert.deepEqual(shown.slice(0, needing.length), needing);
     // Near the budget: the card uses the room it has (fewer rows would leave more than one row's worth unused).
     assert.ok(size > BATCH_CARD_BUDGET_BYTES - 2000, `${size} bytes`);
+  });
+
+  it('rows without an inheritor that do not fit are named as such, never "keeping their preset"', () => {
+    const sample = sampleBatch(500);
+    const batch = { ...sample, rows: sample.rows.map(({ inheritor: _none, ...row }) => row) };
+    const text = JSON.stringify(batchRequestCard(batch, isaac, 'UTC').content);
+    const more = /… and (\d+) more: (\d+) of them have no inheritor and can't be submitted from this card/.exec(text);
+    assert.ok(more, 'the unset rows are counted as such');
+    assert.equal(more[1], more[2], 'every hidden row lacks an inheritor here');
   });
 
   it('100 ambiguous entries with long names and 500 rows: under the budget, each left-out line cut, the rest counted', () => {
@@ -90,6 +99,14 @@ describe('batch cards', () => {
     assert.deepEqual([...inputsOf(card).keys()].filter((k) => k.startsWith('mailboxInheritorId.')), []);
     assert.match(JSON.stringify(card), /… and 20 more/);
     assert.match(JSON.stringify(card), /Left out \(3\)/);
+  });
+
+  it('a leaver sent back for a new decision has no toggle on the batch card: it is decided on its own card', () => {
+    const { batch, requests } = sampleBatchRequests(2);
+    const sentBack = requests.map((r, i) => (i === 0 ? { ...r, status: 'requested' as const, reapproval: { at: '2026-12-01T09:00:00.000Z', changes: ['A new group appeared.'] } } : { ...r, status: 'requested' as const }));
+    const card = batchApprovalCard(batch, batch.approvals![0]!, sentBack).content as object;
+    assert.deepEqual([...inputsOf(card).keys()].filter((k) => k.startsWith('include.')), [`include.${sentBack[1]!.id}`]);
+    assert.match(JSON.stringify(card), /Sent back for a new decision \(A new group appeared\.\): decide it on its own card/);
   });
 
   it("the approval card names who submitted the batch (each request's requester), not who typed the list", () => {

@@ -1,7 +1,7 @@
 // A batch typed in the command (issue 15, *Bulk*): `offboard` followed by several names, UPNs or mails. Pure parsing,
 // no lookups: the entries are resolved one by one later, like a single `offboard`. The rules:
 //  - new lines and semicolons separate entries;
-//  - commas separate entries only when every comma-separated piece is a UPN or mail, so "Doe, Jane" stays one name
+//  - commas (and spaces) separate entries only when every piece is a UPN or mail, so "Doe, Jane" stays one name
 //    (and a line mixing a UPN with a "Last, First" name stays one entry: it can't be split safely);
 //  - entries are trimmed, empty ones dropped, and repeats (case-insensitive) dropped after the first, and reported.
 import { LIMITS, MAX_LIST_ENTRIES, tooLong, tooMany } from '../limits';
@@ -27,7 +27,9 @@ function* splitEntries(text: string): Generator<Entry> {
   const lines = text.split(/\r\n|\r|\n/);
   for (let i = 0; i < lines.length; i++) {
     for (const piece of lines[i]!.split(';')) {
-      const parts = piece.split(',').map((p) => p.trim()).filter((p) => p !== '');
+      // Commas or spaces between addresses: a pasted list of UPNs may reach the bot on one line (Teams may deliver
+      // a message's line breaks as spaces). A name never splits: "Jane Doe" and "Doe, Jane" stay one entry.
+      const parts = piece.split(/[,\s]+/).filter((p) => p !== '');
       const split = parts.length > 1 && parts.every(isAddress);
       for (const query of split ? parts : [piece.trim()]) {
         if (query !== '') {

@@ -42,6 +42,10 @@ export async function cancelBatch(deps: BatchDeps, records: BatchRecords, batchI
   if ('ok' in seen) {
     return seen;
   }
+  if (seen.batch.status === 'submitting') {
+    // Its requests are being opened (their ids are stored when the submit ends): none could be named yet.
+    return { ok: false, reason: `${seen.batch.id} is being submitted right now: try again once its card says it was submitted. Nothing was changed.` };
+  }
   const open = seen.requests.filter((r) => !lifecycle.isFinal(r));
   if (open.length === 0) {
     const why = seen.batch.status === 'submitted' ? 'every request in it has ended' : 'it was never submitted';

@@ -80,6 +80,12 @@ export function batchSubmitAction(deps: SubmitDeps): CardAction {
     if (!batch || !preparedHere(batch, where, refs)) {
       return batchNotFound(fields.batchId);
     }
+    if (batch.status !== 'draft') {
+      // A second click (or another operator's): the card stays as the first click left it, its outcome included.
+      return batch.status === 'submitting'
+        ? `${batch.id} is being submitted right now: this card updates when every plan is ready. Nothing else was changed.`
+        : `${batch.id} was already submitted${batch.submittedBy ? ` by ${batch.submittedBy.displayName}` : ''}: \`status ${batch.id}\` shows where each leaver stands. Nothing was changed.`;
+    }
     const zone = timeZoneOf(context);
     const input: BatchSubmitInput = {
       batchId: batch.id,
@@ -124,7 +130,7 @@ export async function continueBatchSubmit(deps: SubmitDeps, refs: TeamsRefs, inp
     result = await deps.service.batches.submit(input);
   } catch (err) {
     deps.logger?.error({ err, batchId: input.batchId }, 'batch submit failed');
-    await replace(renderNoticeCard({ title: `${input.batchId} couldn't be prepared`, text: `${err instanceof Error ? err.message : String(err)} Requests already opened are listed by \`status ${input.batchId}\`.`, tone: 'attention' }));
+    await replace(renderNoticeCard({ title: `${input.batchId} couldn't be prepared`, text: `${err instanceof Error ? err.message : String(err)} Leavers already asked for keep their requests, and the bot finishes this batch when it next starts; \`status <name>\` shows each.`, tone: 'attention' }));
     return;
   }
   if (!result.ok) {

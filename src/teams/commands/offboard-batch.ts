@@ -124,5 +124,13 @@ async function continuePrepare(deps: BatchStartDeps, refs: TeamsRefs, input: Pre
     deps.logger?.error({ err }, 'batch prepare failed');
     reply = MessageFactory.text(`I couldn't look up the entries (${err instanceof Error ? err.message : String(err)}). Nothing was changed; try again.`);
   }
-  await deps.proactive.send(refs.thread, reply).catch((err: unknown) => deps.logger?.warn({ err }, 'batch request card not sent'));
+  try {
+    await deps.proactive.send(refs.thread, reply);
+  } catch (err) {
+    // The requester was told "the card follows": say it didn't (a short text has the best chance to get through).
+    deps.logger?.error({ err }, 'batch request card not sent');
+    await deps.proactive
+      .send(refs.thread, MessageFactory.text("I couldn't post the batch's request card here. Nothing was changed: send the list or the file again."))
+      .catch((again: unknown) => deps.logger?.warn({ err: again }, 'could not say the batch request card was not sent'));
+  }
 }
