@@ -8,19 +8,17 @@ import { BATCH_ID, type Batch } from '../../offboarding/batch/batch';
 import { batchMayShowHere, batchNotFound } from '../../offboarding/batch/records';
 import type { BatchSubmitInput } from '../../offboarding/batch/use-case';
 import { LIMITS, tooLong } from '../../offboarding/limits';
-import { OPTION_IDS, optionsSchema } from '../../offboarding/options';
-import { NOT_AN_OPERATOR } from '../../offboarding/service';
 import type { Venue } from '../../offboarding/venue';
 import { batchRequestCard } from '../batch-cards';
 import { batchRefsOf } from '../batch-progress';
 import { announceBatchSubmitted, replaceSubmitCard } from '../batch-submitted';
 import { renderNoticeCard } from '../cards';
 import { asChannelData, type TeamsRefs } from '../refs';
-import { refsFrom, timeZoneOf, venueOf } from '../turn';
+import { refsFrom, timeZoneOf } from '../turn';
 import { VERBS } from '../verbs';
 import { isValidZone } from '../view';
 import { cardAction, type CardAction } from './action';
-import { blankToUndefined, effectiveAt, firstIssue } from './form';
+import { blankToUndefined, effectiveAt, firstIssue, submitPreamble } from './form';
 import type { SubmitDeps } from './submit';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -60,19 +58,11 @@ const invalid = (error: z.ZodError): string => `The batch can't be submitted: ${
 
 export function batchSubmitAction(deps: SubmitDeps): CardAction {
   return cardAction(VERBS.submit, batchSubmitData, invalid, async (context, requester, fields, data) => {
-    const optionInput = Object.fromEntries(OPTION_IDS.filter((id) => data[id] !== undefined && data[id] !== '').map((id) => [id, data[id]]));
-    const options = optionsSchema.safeParse(optionInput);
-    if (!options.success) {
-      return invalid(options.error);
+    const checked = await submitPreamble(deps.service, context, requester, data, invalid);
+    if (typeof checked === 'string') {
+      return checked;
     }
-    if (!(await deps.service.isOperator(requester.id))) {
-      return NOT_AN_OPERATOR;
-    }
-    const where = await venueOf(context);
-    const wrongPlace = deps.service.wrongPlace(where);
-    if (wrongPlace) {
-      return wrongPlace;
-    }
+    const { options, where } = checked;
     // Only where the batch was prepared (the domain checks it again): anywhere else it is as if it did not exist, and
     // nothing about it (not even its size) is shown.
     const batch = await deps.service.batches.get(fields.batchId);
@@ -91,7 +81,7 @@ export function batchSubmitAction(deps: SubmitDeps): CardAction {
       batchId: batch.id,
       requester,
       inheritors: fields.inheritors,
-      options: options.data,
+      options,
       effectiveAt: effectiveAt(fields.effectiveDate, fields.effectiveTime, isValidZone(zone) ? zone : 'UTC'),
       ...(isValidZone(zone) ? { timeZone: zone } : {}),
       ...(fields.reason ? { reason: fields.reason } : {}),

@@ -5,19 +5,18 @@ import { MessageFactory } from 'botbuilder';
 import { z } from 'zod';
 import type { Logger } from '../../logger';
 import { LIMITS, tooLong } from '../../offboarding/limits';
-import { OPTION_IDS, optionsSchema } from '../../offboarding/options';
 import type { OffboardingRequest } from '../../offboarding/requests';
-import { NOT_AN_OPERATOR, type OffboardingService } from '../../offboarding/service';
+import type { OffboardingService } from '../../offboarding/service';
 import { renderNoticeCard } from '../cards';
 import type { TeamsNotifier } from '../notifier';
 import type { Proactive } from '../proactive';
 import { asChannelData, refsOf, type TeamsRefs } from '../refs';
 import { requestCardFor } from '../request-card';
-import { refsFrom, timeZoneOf, venueOf } from '../turn';
+import { refsFrom, timeZoneOf } from '../turn';
 import { VERBS } from '../verbs';
 import { isValidZone, SOMEONE_ELSE } from '../view';
 import { cardAction, type CardAction } from './action';
-import { blankToUndefined, effectiveAt, firstIssue } from './form';
+import { blankToUndefined, effectiveAt, firstIssue, submitPreamble } from './form';
 import { batchSubmitAction } from './batch-submit';
 
 
@@ -71,27 +70,17 @@ export function submitAction(deps: SubmitDeps): CardAction {
 function singleSubmitAction(deps: SubmitDeps): CardAction {
   // `data` (the raw action data) carries the option inputs, validated by the options schema.
   return cardAction(VERBS.submit, submitData, invalid, async (context, requester, fields, data) => {
-    const optionInput = Object.fromEntries(OPTION_IDS.filter((id) => data[id] !== undefined && data[id] !== '').map((id) => [id, data[id]]));
-    const options = optionsSchema.safeParse(optionInput);
-    if (!options.success) {
-      return invalid(options.error);
+    const checked = await submitPreamble(deps.service, context, requester, data, invalid);
+    if (typeof checked === 'string') {
+      return checked;
     }
-    if (!(await deps.service.isOperator(requester.id))) {
-      return NOT_AN_OPERATOR;
-    }
-    // Refused at once where an offboarding may not start (a group chat, an unlisted channel); the team check follows
-    // with the other rules in the service.
-    const where = await venueOf(context);
-    const wrongPlace = deps.service.wrongPlace(where);
-    if (wrongPlace) {
-      return wrongPlace;
-    }
+    const { options, where } = checked;
     const zone = timeZoneOf(context);
     const input = {
       requester,
       leaverId: fields.leaverId,
       inheritorId: fields.inheritorId,
-      options: options.data,
+      options,
       effectiveAt: effectiveAt(fields.effectiveDate, fields.effectiveTime, isValidZone(zone) ? zone : 'UTC'),
       ...(isValidZone(zone) ? { timeZone: zone } : {}),
       ...(fields.reason ? { reason: fields.reason } : {}),
