@@ -41,6 +41,9 @@ export interface SubmitInput {
   batchLeavers?: readonly string[];
 }
 
+/** What a submit click chose besides who leaves and who inherits: shared with a batch's submit (batch/batch.ts). */
+export type RequestChoices = Pick<SubmitInput, 'requester' | 'options' | 'effectiveAt' | 'timeZone' | 'reason' | 'teams' | 'where'>;
+
 /** What the request use cases share (start, reinstate, the service around them): one set of rules and settings. */
 export interface UseCaseDeps {
   engine: OffboardingEngine;

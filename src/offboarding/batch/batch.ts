@@ -1,7 +1,7 @@
 // A batch (issue 15, *Bulk*): many leavers asked for in one `offboard` (a typed list or a CSV file). The batch record
 // holds what the request card showed and, once submitted, which request each leaver became and which approval cards
 // group them. Every leaver is still a request of its own (own id, plan, run, audit trail): the batch only groups them.
-import type { OffboardingOptions } from '../options';
+import type { RequestChoices } from '../start';
 import type { Actor, ChannelData } from '../requests';
 import type { PersonRef } from '../snapshot';
 import type { Venue } from '../venue';
@@ -55,17 +55,12 @@ export interface NotSubmitted {
   reason: string;
 }
 
-/** The submit click's choices (BatchSubmitInput without the batch id). */
-export interface BatchSubmission {
-  requester: Actor;
-  inheritors: Record<string, string>;
-  options: OffboardingOptions;
-  effectiveAt?: string;
-  timeZone?: string;
-  reason?: string;
-  teams: ChannelData;
-  where: Venue;
-}
+/**
+ * The submit click's choices, stored with the move to 'submitting' (a crash resumes with them): the single submit's
+ * choices, and leaver id → inheritor id from the card (a row the card did not carry keeps its preset). `effectiveAt`
+ * (ISO UTC) is for rows without their own.
+ */
+export type BatchSubmission = RequestChoices & { inheritors: Record<string, string> };
 
 /** One approval card: one approver, up to MAX_LEAVERS_PER_APPROVAL of the batch's requests. */
 export interface BatchApproval {

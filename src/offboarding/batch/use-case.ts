@@ -5,11 +5,10 @@
 import type { Logger } from '../../logger';
 import type { Store } from '../../store/store';
 import type { Decisions } from '../decisions';
-import type { OffboardingOptions } from '../options';
 import type { Actor, ChannelData, OffboardingRequest } from '../requests';
 import type { OffboardingStart, Refused, StartDeps } from '../start';
 import type { Venue } from '../venue';
-import type { Batch, BatchEntryInput } from './batch';
+import type { Batch, BatchEntryInput, BatchSubmission } from './batch';
 import { decideBatch } from './decide';
 import { prepareBatch } from './prepare';
 import { BatchRecords } from './records';
@@ -27,20 +26,8 @@ export interface PrepareInput {
   timeZone?: string;
 }
 
-export interface BatchSubmitInput {
-  batchId: string;
-  /** Who clicked: an operator. */
-  requester: Actor;
-  /** leaver id → inheritor id, from the card; a row the card did not carry keeps its preset. */
-  inheritors: Record<string, string>;
-  options: OffboardingOptions;
-  /** For rows without their own (ISO UTC). */
-  effectiveAt?: string;
-  timeZone?: string;
-  reason?: string;
-  teams: ChannelData;
-  where: Venue;
-}
+/** A submit click on a batch's request card: its choices (the clicker, an operator, is `requester`). */
+export type BatchSubmitInput = BatchSubmission & { batchId: string };
 
 export interface BatchSubmitted {
   ok: true;
