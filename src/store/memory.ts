@@ -1,7 +1,7 @@
 // The Store contract in process memory, for fast unit tests of the domain. Same semantics as SqliteStore (the
 // contract suite in test/store runs against both): values are kept as JSON text, etags change on every write.
-import { ConflictError, type AuditEntry, type AuditFilter, type AuditRecord, type Store, type Versioned } from './store';
-import { auditColumns, auditRecord, compareIds, decodeJson, encodeJson, matchesAudit, newEtag, settle, type AuditColumns } from './values';
+import { ConflictError, FencedError, type AuditEntry, type Fence, type AuditFilter, type AuditRecord, type Store, type Versioned } from './store';
+import { assertFencedId, auditColumns, auditRecord, compareIds, decodeJson, encodeJson, matchesAudit, newEtag, settle, type AuditColumns } from './values';
 
 interface Stored {
   etag: string;
@@ -9,8 +9,9 @@ interface Stored {
 }
 
 export class MemoryStore implements Store {
-  private readonly collections = new Map<string, Map<string, Stored>>();
+  private readonly byCollection = new Map<string, Map<string, Stored>>();
   private readonly audit: AuditColumns[] = [];
+  private readonly fences = new Map<string, number>();
   private closed = false;
 
   get<T>(collection: string, id: string): Promise<Versioned<T> | undefined> {
@@ -20,10 +21,11 @@ export class MemoryStore implements Store {
     });
   }
 
-  put<T>(collection: string, id: string, value: T, expectedEtag: string | null): Promise<string> {
+  put<T>(collection: string, id: string, value: T, expectedEtag: string | null, fence?: Fence): Promise<string> {
     return settle(() => {
       const documents = this.documents(collection);
       const json = encodeJson(value);
+      this.checkFence(id, fence);
       if ((documents.get(id)?.etag ?? null) !== expectedEtag) {
         throw new ConflictError(collection, id);
       }
@@ -33,9 +35,10 @@ export class MemoryStore implements Store {
     });
   }
 
-  delete(collection: string, id: string, expectedEtag: string): Promise<void> {
+  delete(collection: string, id: string, expectedEtag: string, fence?: Fence): Promise<void> {
     return settle(() => {
       const documents = this.documents(collection);
+      this.checkFence(id, fence);
       if (documents.get(id)?.etag !== expectedEtag) {
         throw new ConflictError(collection, id);
       }
@@ -53,6 +56,22 @@ export class MemoryStore implements Store {
         }
       }
       return matches.sort(([a], [b]) => compareIds(a, b)).map(([id, stored]) => ({ id, value: decodeJson<T>(stored.json), etag: stored.etag }));
+    });
+  }
+
+  advanceFence(key: string): Promise<number> {
+    return settle(() => {
+      this.open();
+      const epoch = (this.fences.get(key) ?? 0) + 1;
+      this.fences.set(key, epoch);
+      return epoch;
+    });
+  }
+
+  collections(): Promise<string[]> {
+    return settle(() => {
+      this.open();
+      return [...this.byCollection].filter(([, docs]) => docs.size > 0).map(([name]) => name).sort(compareIds);
     });
   }
 
@@ -79,12 +98,23 @@ export class MemoryStore implements Store {
     return Promise.resolve();
   }
 
+  private checkFence(id: string, fence: Fence | undefined): void {
+    if (!fence) {
+      return;
+    }
+    assertFencedId(id, fence);
+    const current = this.fences.get(fence.key);
+    if (current !== fence.epoch) {
+      throw new FencedError(fence, current);
+    }
+  }
+
   private documents(collection: string): Map<string, Stored> {
     this.open();
-    let documents = this.collections.get(collection);
+    let documents = this.byCollection.get(collection);
     if (!documents) {
       documents = new Map();
-      this.collections.set(collection, documents);
+      this.byCollection.set(collection, documents);
     }
     return documents;
   }

@@ -31,6 +31,13 @@ const MIGRATIONS: readonly string[] = [
   CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN ${APPEND_ONLY}; END;
   CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN ${APPEND_ONLY}; END;
   `,
+  // Fencing epochs of run owners (store.ts Fence): a fenced write checks its epoch in the same transaction.
+  `
+  CREATE TABLE fences (
+    key   TEXT PRIMARY KEY,
+    epoch INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  `,
 ];
 
 /** Brings the schema up to date. IMMEDIATE takes the write lock first, so two processes opening at once migrate once. */

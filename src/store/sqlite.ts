@@ -5,8 +5,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database, { type Statement } from 'better-sqlite3';
 import { migrate } from './sqlite-schema';
-import { ConflictError, type AuditEntry, type AuditFilter, type AuditRecord, type Store, type Versioned } from './store';
-import { auditColumns, auditRecord, decodeJson, encodeJson, newEtag, settle, type AuditColumns } from './values';
+import { ConflictError, FencedError, type AuditEntry, type Fence, type AuditFilter, type AuditRecord, type Store, type Versioned } from './store';
+import { assertFencedId, auditColumns, auditRecord, decodeJson, encodeJson, newEtag, settle, type AuditColumns } from './values';
 
 export interface SqliteOptions {
   /**
@@ -70,19 +70,20 @@ export class SqliteStore implements Store {
     });
   }
 
-  put<T>(collection: string, id: string, value: T, expectedEtag: string | null): Promise<string> {
+  put<T>(collection: string, id: string, value: T, expectedEtag: string | null, fence?: Fence): Promise<string> {
     return settle(() => {
       const json = encodeJson(value);
       const etag = newEtag();
       const now = new Date().toISOString();
-      const { changes } =
+      const { changes } = this.fenced(id, fence, () =>
         expectedEtag === null
           ? this.statement(
               'INSERT INTO documents (collection, id, etag, value, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
             ).run(collection, id, etag, json, now)
           : this.statement(
               'UPDATE documents SET etag = ?, value = ?, updated_at = ? WHERE collection = ? AND id = ? AND etag = ?',
-            ).run(etag, json, now, collection, id, expectedEtag);
+            ).run(etag, json, now, collection, id, expectedEtag),
+      );
       if (changes !== 1) {
         throw new ConflictError(collection, id);
       }
@@ -90,9 +91,9 @@ export class SqliteStore implements Store {
     });
   }
 
-  delete(collection: string, id: string, expectedEtag: string): Promise<void> {
+  delete(collection: string, id: string, expectedEtag: string, fence?: Fence): Promise<void> {
     return settle(() => {
-      const { changes } = this.statement('DELETE FROM documents WHERE collection = ? AND id = ? AND etag = ?').run(collection, id, expectedEtag);
+      const { changes } = this.fenced(id, fence, () => this.statement('DELETE FROM documents WHERE collection = ? AND id = ? AND etag = ?').run(collection, id, expectedEtag));
       if (changes !== 1) {
         throw new ConflictError(collection, id);
       }
@@ -108,6 +109,17 @@ export class SqliteStore implements Store {
       ) as DocumentRow[];
       return rows.map((row) => versioned<T>(row));
     });
+  }
+
+  advanceFence(key: string): Promise<number> {
+    return settle(() => {
+      const row = this.statement('INSERT INTO fences (key, epoch) VALUES (?, 1) ON CONFLICT (key) DO UPDATE SET epoch = epoch + 1 RETURNING epoch').get(key) as { epoch: number };
+      return row.epoch;
+    });
+  }
+
+  collections(): Promise<string[]> {
+    return settle(() => (this.statement('SELECT DISTINCT collection FROM documents ORDER BY collection').all() as Array<{ collection: string }>).map((r) => r.collection));
   }
 
   appendAudit(entry: AuditEntry): Promise<void> {
@@ -143,6 +155,21 @@ export class SqliteStore implements Store {
       this.statements.clear();
       this.db.close();
     });
+  }
+
+  /** Runs a write; with a fence, in one transaction with the check of the fence's epoch (FencedError when stale). */
+  private fenced<T>(id: string, fence: Fence | undefined, write: () => T): T {
+    if (!fence) {
+      return write();
+    }
+    assertFencedId(id, fence);
+    return this.db.transaction(() => {
+      const current = (this.statement('SELECT epoch FROM fences WHERE key = ?').get(fence.key) as { epoch: number } | undefined)?.epoch;
+      if (current !== fence.epoch) {
+        throw new FencedError(fence, current);
+      }
+      return write();
+    })();
   }
 
   /** Prepared once per SQL text and reused: preparing costs more than running these statements. */

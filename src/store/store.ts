@@ -39,6 +39,28 @@ export interface AuditFilter {
   runId?: string;
 }
 
+/**
+ * A run's fencing token: the epoch its owner took with `advanceFence(key)`. A write carrying a fence succeeds only while
+ * `key`'s current epoch is still `epoch`, in the same atomic step as the write itself, so an owner that lost its lease
+ * (paused, partitioned) can't overwrite what the new owner wrote. A fenced document's id is `key` or starts with
+ * `key/` (a run and its steps and targets), so a store may keep it beside the fence (one Azure Table partition).
+ */
+export interface Fence {
+  key: string;
+  epoch: number;
+}
+
+/** A fenced write came from a stale owner: `key` has moved on to a later epoch. Nothing was written. */
+export class FencedError extends Error {
+  constructor(
+    readonly fence: Fence,
+    readonly current: number | undefined,
+  ) {
+    super(`fenced out: ${fence.key} is at epoch ${current ?? 'none'}, the write carried ${fence.epoch}`);
+    this.name = 'FencedError';
+  }
+}
+
 /** An audit entry as stored: numbered in append order and always timed. */
 export type AuditRecord = AuditEntry & { seq: number; time: string };
 
@@ -48,9 +70,16 @@ export interface Store {
    * Creates (expectedEtag null: must not exist yet) or replaces (expectedEtag must match the stored one) a
    * document, atomically. Resolves with the new etag; rejects with ConflictError otherwise.
    */
-  put<T>(collection: string, id: string, value: T, expectedEtag: string | null): Promise<string>;
+  put<T>(collection: string, id: string, value: T, expectedEtag: string | null, fence?: Fence): Promise<string>;
   /** Deletes when the etag matches; ConflictError otherwise. */
-  delete(collection: string, id: string, expectedEtag: string): Promise<void>;
+  delete(collection: string, id: string, expectedEtag: string, fence?: Fence): Promise<void>;
+  /**
+   * Starts the next fencing epoch of `key` (1 for a key never fenced) and returns it: from now on every write fenced
+   * with an earlier epoch fails with FencedError. Atomic: of two callers at once, each gets its own epoch.
+   */
+  advanceFence(key: string): Promise<number>;
+  /** The names of the collections holding at least one document (store:copy walks them). */
+  collections(): Promise<string[]>;
   /** Documents of a collection whose id starts with `idPrefix` (all when omitted), in id order. */
   list<T>(collection: string, idPrefix?: string): Promise<Array<Versioned<T>>>;
   /** Append-only audit log. */

@@ -1,7 +1,7 @@
 // How both stores turn values into stored form and back, so the in-memory store behaves exactly like SQLite:
 // documents are kept as JSON text (callers get a fresh copy on every read), audit records drop absent fields.
 import { randomBytes } from 'node:crypto';
-import type { AuditEntry, AuditFilter, AuditRecord } from './store';
+import type { AuditEntry, AuditFilter, AuditRecord, Fence } from './store';
 
 /** A fresh, unguessable version tag: two writes in the same millisecond still differ. */
 export function newEtag(): string {
@@ -73,4 +73,11 @@ export function matchesAudit(row: AuditColumns, filter: AuditFilter): boolean {
 /** Id order as SQLite sorts TEXT (UTF-8 bytes), which differs from JS string order above U+FFFF. */
 export function compareIds(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+}
+
+/** A fenced document lives beside its fence: its id is the fence's key or starts with `key/` (store.ts Fence). */
+export function assertFencedId(id: string, fence: Fence): void {
+  if (id !== fence.key && !id.startsWith(`${fence.key}/`)) {
+    throw new RangeError(`a write fenced by ${fence.key} can't touch ${id}: its id must be the key or start with "${fence.key}/"`);
+  }
 }

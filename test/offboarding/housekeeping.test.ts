@@ -14,7 +14,7 @@ import { DEFAULT_OPTIONS } from '../../src/offboarding/options';
 import type { OffboardingRequest } from '../../src/offboarding/requests';
 import { OPEN_BY_LEAVER, OffboardingService, REQUESTS, type RequestNotifier } from '../../src/offboarding/service';
 import { MemoryStore } from '../../src/store/memory';
-import type { AuditEntry, AuditFilter, Store } from '../../src/store/store';
+import type { AuditEntry, AuditFilter, Fence, Store } from '../../src/store/store';
 import type { SimulatedTenant } from '../../src/simulator';
 import { isM365Write, simulatedTenantPerSuite } from '../fakes/simulated-tenant';
 
@@ -46,13 +46,19 @@ class GatedStore implements Store {
   get<T>(c: string, id: string) {
     return this.inner.get<T>(c, id);
   }
-  async put<T>(c: string, id: string, value: T, etag: string | null) {
+  async put<T>(c: string, id: string, value: T, etag: string | null, fence?: Fence) {
     await this.pass('put', c);
-    return this.inner.put(c, id, value, etag);
+    return this.inner.put(c, id, value, etag, fence);
   }
-  async delete(c: string, id: string, etag: string) {
+  async delete(c: string, id: string, etag: string, fence?: Fence) {
     await this.pass('delete', c);
-    return this.inner.delete(c, id, etag);
+    return this.inner.delete(c, id, etag, fence);
+  }
+  advanceFence(key: string) {
+    return this.inner.advanceFence(key);
+  }
+  collections() {
+    return this.inner.collections();
   }
   list<T>(c: string, prefix?: string) {
     return this.inner.list<T>(c, prefix);
