@@ -76,6 +76,11 @@ const rawSchema = z.object({
       .pipe(z.enum(['WAL', 'DELETE'], { errorMap: () => ({ message: 'must be WAL or DELETE' }) }))
       .optional(),
   ),
+  // The shared store (README "Shared store"): either one selects Azure Storage instead of SQLite under DATA_DIR.
+  AZURE_STORAGE_CONNECTION_STRING: optionalText,
+  AZURE_STORAGE_ACCOUNT_NAME: optionalText.pipe(z.string().regex(/^[a-z0-9]{3,24}$/, 'must be a storage account name: 3 to 24 lowercase letters and digits').optional()),
+  AZURE_STORAGE_PREFIX: optionalText.pipe(z.string().regex(/^[a-z][a-z0-9]{0,19}$/, 'must be 1 to 20 lowercase letters and digits, starting with a letter (table and container names are built from it)').optional()),
+  RUN_LEASE_SECONDS: optionalText.pipe(z.coerce.number().int().min(15, 'must be at least 15 (blob leases last 15 to 60 s)').max(60, 'must be at most 60 (blob leases last 15 to 60 s)').optional()),
   // The governor's budgets (README "Governor"): "requests/seconds"; defaults from Microsoft's published limits.
   GOVERNOR_IDENTITY_WRITES: optionalText,
   GOVERNOR_IDENTITY_READS: optionalText,
@@ -98,6 +103,8 @@ const rawSchema = z.object({
       .optional(),
   ),
   OFFBOARDING_TEST_SHARED_POLL_MS: optionalText.pipe(z.coerce.number().int().min(1).max(60_000).optional()),
+  OFFBOARDING_TEST_HOUSEKEEPING_MS: optionalText.pipe(z.coerce.number().int().min(100).max(60_000).optional()),
+  OFFBOARDING_TEST_REQUEST_TIMEOUT_MS: optionalText.pipe(z.coerce.number().int().min(100).max(600_000).optional()),
 });
 
 export type M365Credential = 'secret' | 'certificate' | 'managed-identity' | 'none';
@@ -125,6 +132,19 @@ export type SqliteJournalMode = 'WAL' | 'DELETE';
 
 /** Azure App Service's persistent storage: an SMB network share mounted at /home on every instance. */
 export const APP_SERVICE_SHARE = '/home';
+
+/** Where state lives: the embedded SQLite file under DATA_DIR (one instance), or Azure Storage (several). */
+export type StorageSettings =
+  | { kind: 'sqlite' }
+  | {
+      kind: 'azure';
+      /** AZURE_STORAGE_CONNECTION_STRING (Azurite, or account keys in development). Never logged. */
+      connectionString?: string;
+      /** AZURE_STORAGE_ACCOUNT_NAME: production, with the app's managed identity (@azure/identity), no keys. */
+      accountName?: string;
+      /** AZURE_STORAGE_PREFIX (default "offboarding"): tables and containers are named from it, so environments can share an account. */
+      prefix: string;
+    };
 
 export interface GroupSettings {
   operatorsGroupId: string;
@@ -168,6 +188,16 @@ export interface Config {
    * (WAL needs shared memory, which a network file system does not provide), WAL everywhere else.
    */
   sqliteJournalMode: SqliteJournalMode;
+  storage: StorageSettings;
+  /** RUN_LEASE_SECONDS (default 30) in ms: how long a run's (and housekeeping's) lease lasts without renewal. */
+  runLeaseMs: number;
+  /**
+   * The longest a Microsoft 365 request may take before the bot gives up on it (its transport aborts it): a new
+   * owner settles a dead owner's in-doubt one-shot actions only after the old lease plus this.
+   */
+  requestTimeoutMs: number;
+  /** How often housekeeping runs (5 s; a test hook may shorten it). */
+  housekeepingIntervalMs: number;
   /** The governor's budgets that differ from the defaults (GOVERNOR_*). */
   governorBudgets: Partial<Record<Family, Budget>>;
   /** Test-only hooks; never set when BOT_ID is (config refuses them). */
@@ -185,6 +215,11 @@ export class ConfigError extends Error {
     this.name = 'ConfigError';
   }
 }
+
+const DEFAULT_STORAGE_PREFIX = 'offboarding';
+/** A Microsoft 365 request not answered in this long is aborted by the transport (its fate is then in doubt). */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 100_000;
+export const DEFAULT_HOUSEKEEPING_INTERVAL_MS = 5_000;
 
 const DEFAULT_GRAPH = 'https://graph.microsoft.com';
 const DEFAULT_EXCHANGE = 'https://outlook.office365.com';
@@ -313,7 +348,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   }
 
   // Test hooks kill the process or shorten the engine's waits: never where Teams can reach the bot for real.
-  for (const hook of ['OFFBOARDING_CRASH_AT', 'OFFBOARDING_TEST_SHARED_POLL_MS'] as const) {
+  for (const hook of ['OFFBOARDING_CRASH_AT', 'OFFBOARDING_TEST_SHARED_POLL_MS', 'OFFBOARDING_TEST_HOUSEKEEPING_MS', 'OFFBOARDING_TEST_REQUEST_TIMEOUT_MS'] as const) {
     if (e[hook] !== undefined && bot !== undefined) {
       throw new ConfigError(hook, 'is a test-only hook and is refused when BOT_ID is set (production)');
     }
@@ -322,6 +357,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     e.OFFBOARDING_CRASH_AT !== undefined || e.OFFBOARDING_TEST_SHARED_POLL_MS !== undefined
       ? { ...(e.OFFBOARDING_CRASH_AT ? { crashAt: parseCrashAt(e.OFFBOARDING_CRASH_AT) } : {}), ...(e.OFFBOARDING_TEST_SHARED_POLL_MS ? { sharedPollMs: e.OFFBOARDING_TEST_SHARED_POLL_MS } : {}) }
       : undefined;
+  if (e.OFFBOARDING_TEST_HOUSEKEEPING_MS !== undefined || e.OFFBOARDING_TEST_REQUEST_TIMEOUT_MS !== undefined) {
+    warnings.push('Test-only timings are set (OFFBOARDING_TEST_HOUSEKEEPING_MS / OFFBOARDING_TEST_REQUEST_TIMEOUT_MS): never use them outside tests.');
+  }
   if (testHooks) {
     warnings.push('Test-only hooks are armed (OFFBOARDING_CRASH_AT / OFFBOARDING_TEST_SHARED_POLL_MS): never use this outside tests.');
   }
@@ -342,6 +380,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     );
   }
 
+  if (e.AZURE_STORAGE_CONNECTION_STRING !== undefined && e.AZURE_STORAGE_ACCOUNT_NAME !== undefined) {
+    throw new ConfigError('AZURE_STORAGE_ACCOUNT_NAME', 'set either AZURE_STORAGE_CONNECTION_STRING (keys, development) or AZURE_STORAGE_ACCOUNT_NAME (managed identity), not both');
+  }
+  const storage: StorageSettings =
+    e.AZURE_STORAGE_CONNECTION_STRING !== undefined || e.AZURE_STORAGE_ACCOUNT_NAME !== undefined
+      ? {
+          kind: 'azure',
+          ...(e.AZURE_STORAGE_CONNECTION_STRING !== undefined ? { connectionString: e.AZURE_STORAGE_CONNECTION_STRING } : {}),
+          ...(e.AZURE_STORAGE_ACCOUNT_NAME !== undefined ? { accountName: e.AZURE_STORAGE_ACCOUNT_NAME } : {}),
+          prefix: e.AZURE_STORAGE_PREFIX ?? DEFAULT_STORAGE_PREFIX,
+        }
+      : { kind: 'sqlite' };
+
   return {
     port: e.PORT ?? 3978,
     host: bot === undefined ? '127.0.0.1' : '0.0.0.0',
@@ -358,6 +409,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     ...(e.OFFBOARDABLE_UNIT_ID ? { offboardableUnitId: e.OFFBOARDABLE_UNIT_ID } : {}),
     maxActivityBytes: e.MAX_ACTIVITY_BYTES ?? DEFAULT_MAX_ACTIVITY_BYTES,
     sqliteJournalMode,
+    storage,
+    runLeaseMs: (e.RUN_LEASE_SECONDS ?? 30) * 1000,
+    requestTimeoutMs: e.OFFBOARDING_TEST_REQUEST_TIMEOUT_MS ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    housekeepingIntervalMs: e.OFFBOARDING_TEST_HOUSEKEEPING_MS ?? DEFAULT_HOUSEKEEPING_INTERVAL_MS,
     governorBudgets: governorBudgets(e),
     ...(testHooks ? { testHooks } : {}),
     warnings,
