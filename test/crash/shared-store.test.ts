@@ -1,0 +1,278 @@
+// Several instances on one shared store (Azure Storage on Azurite): two whole bot processes, each with its own HTTP
+// server, share the store, the simulated tenant (in this process) and the Bot Connector.
+// 1. Twenty offboardings asked for and approved on both; one process is killed (SIGKILL) mid-run and never
+//    restarted; the other takes its runs over once their leases run out and finishes everything. From the tenant's
+//    request log: every one-shot action once, no write sent twice but what was in flight at the kill, every request
+//    completed and summarised once.
+// 2. A paused owner: the process driving a run is stopped (SIGSTOP) past its lease; the other takes the run over;
+//    resumed (SIGCONT), the paused one sends nothing more to Microsoft 365 and writes nothing more to the store.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { generateLeavers, type GeneratedLeavers } from '../../bench/leavers-seed';
+import { startAzurite, type RunningAzurite } from '../../scripts/lib/azurite';
+import type { OffboardingRequest } from '../../src/offboarding/requests';
+import { COLLECTIONS, type RunRecord, type StepState } from '../../src/offboarding/run';
+import { REQUESTS } from '../../src/offboarding/service';
+import { startSimulatedTenant, type LogEntry, type SimulatedTenant } from '../../src/simulator';
+import { openConfiguredStore } from '../../src/store';
+import type { Store } from '../../src/store/store';
+import { VERBS } from '../../src/teams/verbs';
+import { FakeBotConnector } from '../fakes/bot-connector';
+import { BotProcess, chooseLauncher, type Launcher } from './fixtures/bot-process';
+import { intuneAction, isWrite } from './fixtures/checks';
+import { startTap, type Tap } from './fixtures/tap';
+import { isSummary, TeamsClient } from './fixtures/teams';
+import { botEnv } from './fixtures/trial';
+
+/** Blob leases last at least 15 s: the shortest the service allows, so takeover comes within 15 s + housekeeping. */
+const LEASE_SECONDS = 15;
+const HOUSEKEEPING_MS = 1000;
+/** The bound a new owner waits before settling a dead owner's one-shot actions in doubt (test hook). */
+const REQUEST_TIMEOUT_MS = 2000;
+/** Every run waits this long for its mailbox to turn shared: long enough to be mid-run when the kill comes. */
+const CONVERSION_DELAY_MS = 6000;
+
+const wait = <T>(promise: Promise<T>, ms: number, what: string): Promise<T> =>
+  new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms);
+    promise.then(
+      (v) => (clearTimeout(timer), resolve(v)),
+      (e: unknown) => (clearTimeout(timer), reject(e instanceof Error ? e : new Error(String(e)))),
+    );
+  });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function until(check: () => Promise<boolean> | boolean, ms: number, what: string): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) {
+      throw new Error(`timed out after ${ms} ms: ${what}`);
+    }
+    await sleep(100);
+  }
+}
+
+interface Shared {
+  azurite: RunningAzurite;
+  tenant: SimulatedTenant;
+  connector: FakeBotConnector;
+  leavers: GeneratedLeavers;
+  upns: string[];
+  store: Store;
+  env: Record<string, string>;
+  dirs: string[];
+  closeStore(): Promise<void>;
+}
+
+async function setUp(azurite: RunningAzurite, count: number, prefix: string): Promise<Shared> {
+  const leavers = generateLeavers(count, 4, `${prefix}leaver`);
+  const tenant = await startSimulatedTenant({ seedFile: leavers.seedFile, mailboxConversionDelayMs: CONVERSION_DELAY_MS });
+  const connector = new FakeBotConnector();
+  await connector.start();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'offboarding-shared-store-'));
+  const env = {
+    ...botEnv(tenant, dir, tenant.exchangeBaseUrl, 200),
+    AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString,
+    AZURE_STORAGE_PREFIX: prefix,
+    RUN_LEASE_SECONDS: String(LEASE_SECONDS),
+    OFFBOARDING_TEST_HOUSEKEEPING_MS: String(HOUSEKEEPING_MS),
+    OFFBOARDING_TEST_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
+  };
+  const opened = await openConfiguredStore({ dataDir: dir, sqliteJournalMode: 'WAL', storage: { kind: 'azure', connectionString: azurite.connectionString, prefix } });
+  const upns = leavers.leaverIds.map((_, i) => `${prefix}leaver${i}@contoso.com`);
+  return { azurite, tenant, connector, leavers, upns, store: opened.store, env, dirs: [dir, path.dirname(leavers.seedFile)], closeStore: () => opened.store.close() };
+}
+
+async function tearDown(shared: Shared | undefined, bots: BotProcess[], taps: Tap[]): Promise<void> {
+  await Promise.all(bots.map((b) => b.kill()));
+  await Promise.all(taps.map((t) => t.close()));
+  if (shared) {
+    await shared.closeStore();
+    await shared.connector.stop();
+    await shared.tenant.close();
+    shared.dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true }));
+  }
+}
+
+/** Whose log entry this is: the generated leaver its path or body names (by id or UPN), if any. */
+function leaverOf(e: LogEntry, shared: Shared): number | undefined {
+  const text = `${e.path} ${JSON.stringify(e.body ?? '')}`;
+  const i = shared.leavers.leaverIds.findIndex((id, n) => text.includes(id) || text.includes(shared.upns[n]!));
+  return i < 0 ? undefined : i;
+}
+
+/** A write's identity for spotting repeats: method, path and body. */
+const writeKey = (e: LogEntry): string => `${e.method} ${e.cmdlet ?? ''} ${e.path} ${JSON.stringify(e.body ?? null)}`;
+
+async function requestsIn(store: Store): Promise<OffboardingRequest[]> {
+  return (await store.list<OffboardingRequest>(REQUESTS)).map((d) => d.value);
+}
+
+describe('shared store: several instances on Azure Storage (Azurite)', function () {
+  this.timeout(240_000);
+  let azurite: RunningAzurite;
+  let launcher: Launcher;
+
+  before(async () => {
+    azurite = await startAzurite();
+    launcher = chooseLauncher();
+  });
+  after(async () => {
+    launcher?.dispose();
+    await azurite?.stop();
+  });
+
+  it('two instances share 20 offboardings; one is killed mid-run and the other finishes every run, each action once, each summary once', async () => {
+    const bots: BotProcess[] = [];
+    let shared: Shared | undefined;
+    try {
+      shared = await setUp(azurite, 20, 'twoinst');
+      const s = shared;
+      const [a, b] = await Promise.all([BotProcess.start(launcher, s.env, 'instance A'), BotProcess.start(launcher, s.env, 'instance B')]);
+      bots.push(a.bot, b.bot);
+      const p = s.tenant.personas;
+      const operator = { id: p.operator!, name: 'Isaac Ito' };
+      const manager = { id: s.leavers.managerId, name: 'Marcus Reed' };
+      const clients = [new TeamsClient(s.connector, s.tenant.tenantId, () => a.url), new TeamsClient(s.connector, s.tenant.tenantId, () => b.url)];
+      // Leaver i is asked for and approved on instance i % 2 (the approving instance starts the run), four at a time.
+      const requestIds: string[] = [];
+      for (let first = 0; first < 20; first += 4) {
+        const ids = await wait(
+          Promise.all(
+            [0, 1, 2, 3].map((k) => {
+              const i = first + k;
+              return clients[i % 2]!.offboardAndApprove(operator, { id: s.leavers.leaverIds[i]!, name: s.upns[i]! }, manager, manager, VERBS);
+            }),
+          ),
+          60_000,
+          `offboard and approve leavers ${first}-${first + 3}`,
+        );
+        requestIds.push(...ids);
+      }
+      // Mid-run: instance A's runs are waiting for their mailboxes to turn shared.
+      const byLeaver = new Map((await requestsIn(s.store)).map((r) => [r.leaver.id, r]));
+      const aRequests = s.leavers.leaverIds.filter((_, i) => i % 2 === 0).map((id) => byLeaver.get(id)!);
+      assert.ok(aRequests.some((r) => r.status === 'running'), `instance A should be driving runs when it is killed: ${aRequests.map((r) => r.status).join(', ')}`);
+      a.bot.signal('SIGKILL');
+      const killedAt = Date.now();
+      await a.bot.exited;
+      const logAtKill = s.tenant.requestLog().length;
+
+      // Instance B takes the dead instance's runs over (lease + housekeeping) and finishes them all.
+      await wait(
+        until(() => requestIds.every((id) => s.connector.sent.some((x) => isSummary(x, id))), 150_000, 'every request summarised'),
+        160_000,
+        `every request summarised by instance B\n${b.bot.complaints()}`,
+      );
+      await sleep(1500); // anything sent twice would show by now
+      const takeoverMs = Date.now() - killedAt;
+
+      const requests = await requestsIn(s.store);
+      assert.deepEqual(requests.filter((r) => r.status !== 'completed').map((r) => `${r.id} ${r.status}`), [], 'every request completed');
+      for (const id of requestIds) {
+        assert.equal(s.connector.sent.filter((x) => isSummary(x, id)).length, 1, `${id} summarised once`);
+      }
+      // Every step of every run ended done or skipped; one attempt, or two where the dead instance had it in flight.
+      for (const r of requests) {
+        const run = (await s.store.get<RunRecord>(COLLECTIONS.runs, r.runId!))!.value;
+        const steps = (await s.store.list<StepState>(COLLECTIONS.steps, `${run.id}/`)).map((d) => d.value);
+        const ownedByA = aRequests.some((x) => x.id === r.id);
+        for (const step of steps) {
+          assert.ok(step.status === 'done' || step.status === 'skipped', `${r.id} ${step.kind} ended ${step.status}: ${step.reason ?? ''}`);
+          assert.ok(step.attempts <= (ownedByA ? 2 : 1), `${r.id} ${step.kind} ran ${step.attempts} times`);
+        }
+      }
+      // Every Intune action once per leaver's laptop, by the log and by the tenant's own counter.
+      const log = s.tenant.requestLog();
+      const state = s.tenant.state();
+      // From the seed: Intune may drop a device once its wipe or retire is carried out.
+      const seeded = (JSON.parse(fs.readFileSync(s.leavers.seedFile, 'utf8')) as { managedDevices: Array<{ id: string; userId: string }> }).managedDevices;
+      for (const [i, id] of s.leavers.leaverIds.entries()) {
+        const devices = seeded.filter((d) => d.userId === id);
+        assert.ok(devices.length > 0, `leaver ${i} has a managed laptop in the seed`);
+        for (const device of devices) {
+          const received = log.filter((e) => intuneAction(e)?.deviceId === device.id).length;
+          const counted = (state.actions.wipe[device.id] ?? 0) + (state.actions.retire[device.id] ?? 0);
+          assert.deepEqual([received, counted], [1, 1], `leaver ${i}: device ${device.id} got ${received} wipe/retire requests (tenant counted ${counted}); expected exactly one`);
+        }
+      }
+      // No write sent twice, except one the dead instance had sent before it died (a step in flight, run again).
+      const firstSeen = new Map<string, number>();
+      const repeats: string[] = [];
+      log.forEach((e, n) => {
+        const leaver = leaverOf(e, s);
+        if (!isWrite(e) || leaver === undefined) {
+          return;
+        }
+        const key = writeKey(e);
+        const first = firstSeen.get(key);
+        if (first === undefined) {
+          firstSeen.set(key, n);
+        } else if (!(leaver % 2 === 0 && first < logAtKill)) {
+          repeats.push(`leaver ${leaver}: ${key.slice(0, 200)}`);
+        }
+      });
+      assert.deepEqual(repeats, [], 'writes sent twice');
+      // eslint-disable-next-line no-console
+      console.log(`      two instances: 20 offboardings; instance A killed mid-run; everything summarised ${Math.round(takeoverMs / 1000)} s after the kill`);
+    } finally {
+      await tearDown(shared, bots, []);
+    }
+  });
+
+  it('a paused owner: stopped past its lease, then resumed, it sends and writes nothing more', async () => {
+    const bots: BotProcess[] = [];
+    const taps: Tap[] = [];
+    let shared: Shared | undefined;
+    try {
+      shared = await setUp(azurite, 1, 'paused');
+      const s = shared;
+      // Instance A reaches the tenant through a tap: what it sends, and when, is known apart from instance B's.
+      const tap = await startTap(s.tenant.graphBaseUrl);
+      taps.push(tap);
+      const a = await BotProcess.start(launcher, { ...s.env, GRAPH_BASE_URL: tap.url, EXCHANGE_BASE_URL: tap.url }, 'instance A');
+      bots.push(a.bot);
+      const b = await BotProcess.start(launcher, s.env, 'instance B');
+      bots.push(b.bot);
+      const p = s.tenant.personas;
+      const teams = new TeamsClient(s.connector, s.tenant.tenantId, () => a.url);
+      const manager = { id: s.leavers.managerId, name: 'Marcus Reed' };
+      const requestId = await wait(teams.offboardAndApprove({ id: p.operator!, name: 'Isaac Ito' }, { id: s.leavers.leaverIds[0]!, name: s.upns[0]! }, manager, manager, VERBS), 60_000, 'offboard and approve');
+      // A drives the run: pause it once the mailbox conversion was asked for (the run then waits for it).
+      await until(() => s.tenant.requestLog().some((e) => e.cmdlet === 'Set-Mailbox'), 30_000, 'the run reaching the mailbox conversion');
+      const request = (await s.store.get<OffboardingRequest>(REQUESTS, requestId))!.value;
+      const runBefore = (await s.store.get<RunRecord>(COLLECTIONS.runs, request.runId!))!;
+      a.bot.signal('SIGSTOP');
+      const fromA = new Set(tap.seen.map((t) => t.requestId));
+      const isB = (e: LogEntry): boolean => !fromA.has(e.requestId) && !fromA.has(e.batch?.batchRequestId) && leaverOf(e, s) === 0;
+      const sizeAtPause = s.tenant.requestLog().length;
+      // B takes the run over once A's lease has run out (15 s + housekeeping), and sends its own requests.
+      await until(() => s.tenant.requestLog().slice(sizeAtPause).some((e) => isB(e) && !tap.seen.some((t) => t.requestId === e.requestId)), 40_000, 'instance B taking the run over');
+      const runTaken = (await s.store.get<RunRecord>(COLLECTIONS.runs, request.runId!))!;
+      assert.notEqual(runTaken.etag, runBefore.etag, 'the new owner wrote the run');
+      const resumedAt = Date.now();
+      const seenAtResume = tap.seen.length;
+      a.bot.signal('SIGCONT');
+      await wait(
+        until(() => s.connector.sent.some((x) => isSummary(x, requestId)), 60_000, 'the summary'),
+        70_000,
+        `instance B finishing the run\n${b.bot.complaints()}`,
+      );
+      await sleep(3000); // time for the resumed instance to do whatever it still would
+      const late = tap.seen.slice(seenAtResume).filter((t) => t.at >= resumedAt);
+      assert.deepEqual(late.map((t) => `${t.method} ${t.path}`), [], 'the paused owner sent requests after it resumed');
+      assert.equal(s.connector.sent.filter((x) => isSummary(x, requestId)).length, 1, 'one summary');
+      const final = (await s.store.get<OffboardingRequest>(REQUESTS, requestId))!.value;
+      assert.equal(final.status, 'completed');
+      const steps = (await s.store.list<StepState>(COLLECTIONS.steps, `${request.runId!}/`)).map((d) => d.value);
+      assert.deepEqual(steps.filter((x) => x.status !== 'done' && x.status !== 'skipped').map((x) => `${x.kind} ${x.status}`), []);
+      // The resumed owner found it had lost the lease: its log says so, and no write of its reached the store.
+      assert.match(a.bot.tail(20_000), /lease/i, `instance A's log says nothing about its lost lease:\n${a.bot.tail(3000)}`);
+      assert.ok(a.bot.alive, 'the resumed instance is still up (it just lost the run)');
+    } finally {
+      await tearDown(shared, bots, taps);
+    }
+  });
+});
