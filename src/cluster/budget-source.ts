@@ -43,7 +43,11 @@ export class SharedBudget implements BudgetSource {
   }
 
   share(): number {
-    return 1 / Math.max(1, this.o.liveInstances());
+    return 1 / this.instances();
+  }
+
+  instances(): number {
+    return Math.max(1, this.o.liveInstances());
   }
 
   subscribe(pause: (family: Family, untilMs: number) => void): void {

@@ -2,8 +2,10 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { startCluster, INSTANCES, THROTTLES, type Cluster, type InstanceBeat, type ThrottleDoc } from '../../src/cluster';
 import { createLogger, type Logger } from '../../src/logger';
+import { formatGovernorSnapshot } from '../../src/m365/doctor';
 import { Governor, type Budget, type Family } from '../../src/m365/governor';
-import { MemoryStore, type Store } from '../../src/store';
+import { MemoryStore, SqliteStore, type Store } from '../../src/store';
+import { makeTempDir, removeTempDir } from '../store/temp-dir';
 import { FakeClock, settle } from '../m365/fake-clock';
 
 const BEAT = 5_000;
@@ -224,5 +226,30 @@ describe('cluster: the governor’s budget shared through the store', () => {
       assert.ok(inWindow <= WRITES.requests, `${inWindow} grants in the 10 s from +${times[i]! - t0} ms`);
     }
     assert.equal(gA.snapshot().share, 0.5);
+    assert.equal(gA.snapshot().instances, 2);
+    assert.match(formatGovernorSnapshot(gA.snapshot())[0]!, /this instance's share 50% of 2 live instances\):$/, 'what doctor shows');
+  });
+
+  it('works on the SQLite store too: two processes on one data directory share it', async () => {
+    const dir = makeTempDir();
+    const one = SqliteStore.open(dir);
+    const two = SqliteStore.open(dir);
+    try {
+      const a = await join(one);
+      const b = await join(two);
+      const gB = governor(b);
+      gB.observe('exchange', 429, 3_000);
+      await clock.advance(BEAT);
+      assert.equal(a.source.share(), 0.5);
+      assert.equal(b.source.share(), 0.5);
+      const stored = await one.get<ThrottleDoc>(THROTTLES, 'exchange');
+      assert.ok(stored && Date.parse(stored.value.until) > clock.now() - BEAT);
+      await Promise.all(started.splice(0).map((c) => c.stop()));
+      assert.deepEqual(await one.list(INSTANCES), []);
+    } finally {
+      await one.close();
+      await two.close();
+      removeTempDir(dir);
+    }
   });
 });
