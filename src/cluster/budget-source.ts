@@ -17,7 +17,10 @@ export interface ThrottleDoc {
 export interface SharedBudgetOptions {
   store: Store;
   logger: Logger;
+  /** The governor's clock (its pauses are in its time) and the timers. */
   clock: Clock;
+  /** Wall-clock time (epoch ms), comparable between hosts: pauses are stored in it. */
+  wallNow: () => number;
   pollMs: number;
   /** The number of live instances, this one included (heartbeats.ts). */
   liveInstances: () => number;
@@ -25,6 +28,8 @@ export interface SharedBudgetOptions {
 
 export class SharedBudget implements BudgetSource {
   private pause?: (family: Family, untilMs: number) => void;
+  // Pauses are kept in wall-clock time, whole milliseconds as stored, and turned into the governor's time only when
+  // applied: its monotonic clock may lag the wall clock after a VM pause, and other hosts compare with theirs.
   /** The latest pause of each family known here (published here or applied from the store): never applied again. */
   private readonly known = new Map<Family, number>();
   /** Pauses still to write to the store. */
@@ -56,8 +61,7 @@ export class SharedBudget implements BudgetSource {
 
   /** A pause seen here: written to the store unless a later one is there already. Returns at once. */
   paused(family: Family, untilMs: number): void {
-    // Whole milliseconds, as stored: reading our own pause back must not look later than what we have.
-    const until = Math.ceil(untilMs);
+    const until = Math.ceil(this.toWall(untilMs));
     if (until > (this.known.get(family) ?? -Infinity)) {
       this.known.set(family, until);
     }
@@ -109,7 +113,7 @@ export class SharedBudget implements BudgetSource {
       this.pollTrouble.failed(err);
       return;
     }
-    const now = this.o.clock.now();
+    const now = this.o.wallNow();
     for (const doc of docs) {
       const family = doc.id as Family;
       const until = parseUntil(doc.value);
@@ -118,11 +122,16 @@ export class SharedBudget implements BudgetSource {
       }
       this.known.set(family, until);
       try {
-        pause(family, until);
+        pause(family, until - this.toWall(0));
       } catch (err) {
         this.o.logger.error({ err, family }, 'cluster: applying a shared pause failed');
       }
     }
+  }
+
+  /** The wall-clock time of the governor's time `t`. */
+  private toWall(t: number): number {
+    return t + this.o.wallNow() - this.o.clock.now();
   }
 
   /** One writer per family at a time; it takes the latest pause asked for, so a burst of 429s is one write. */
@@ -139,7 +148,7 @@ export class SharedBudget implements BudgetSource {
       if (until === undefined) {
         return;
       }
-      if (until <= this.o.clock.now()) {
+      if (until <= this.o.wallNow()) {
         this.unpublished.delete(family); // over: nobody needs to hear of it any more
         return;
       }

@@ -24,7 +24,10 @@ export interface InstanceBeat {
 export interface HeartbeatOptions {
   store: Store;
   logger: Logger;
+  /** Timers. */
   clock: Clock;
+  /** Wall-clock time (epoch ms), comparable between hosts: beats are dated with it. */
+  wallNow: () => number;
   intervalMs: number;
   instanceId: string;
 }
@@ -40,7 +43,7 @@ export class Heartbeats {
   private readonly readTrouble: Trouble;
 
   constructor(private readonly o: HeartbeatOptions) {
-    this.startedAt = iso(o.clock.now());
+    this.startedAt = iso(o.wallNow());
     this.writeTrouble = new Trouble(o.logger, 'cluster: writing this instance’s heartbeat');
     this.readTrouble = new Trouble(o.logger, 'cluster: reading the instances’ heartbeats');
   }
@@ -103,7 +106,7 @@ export class Heartbeats {
 
   private async write(): Promise<void> {
     const { store, instanceId } = this.o;
-    const value: InstanceBeat = { beatAt: iso(this.o.clock.now()), startedAt: this.startedAt, host: hostname(), pid: process.pid };
+    const value: InstanceBeat = { beatAt: iso(this.o.wallNow()), startedAt: this.startedAt, host: hostname(), pid: process.pid };
     try {
       this.etag = await store.put(INSTANCES, instanceId, value, this.etag);
     } catch (err) {
@@ -120,7 +123,7 @@ export class Heartbeats {
   private async count(): Promise<void> {
     const { store, instanceId, intervalMs } = this.o;
     const docs = await store.list<InstanceBeat>(INSTANCES);
-    const now = this.o.clock.now();
+    const now = this.o.wallNow();
     let others = 0;
     for (const doc of docs) {
       if (doc.id === instanceId) {

@@ -30,8 +30,10 @@ export interface ClusterOptions {
   intervalMs?: number;
   /** How often the shared pauses are read (default 1 s). */
   pollMs?: number;
-  /** Must be the governor's clock: pauses are exchanged in its time. */
+  /** The governor's clock (pauses reach it in its time) and the loops' timers. */
   clock?: Clock;
+  /** Wall-clock time, comparable between hosts (heartbeats, stored pauses). Default: Date.now, or clock.now when a clock is given (a test's fake clock is both). */
+  wallNow?: () => number;
   /** Default: a random id, new at every start. */
   instanceId?: string;
 }
@@ -49,9 +51,10 @@ export interface Cluster {
 /** Joins the instances sharing `store`: beats once and reads the shared pauses before it resolves. Never rejects for a store failure. */
 export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const clock = options.clock ?? CLUSTER_CLOCK;
+  const wallNow = options.wallNow ?? (options.clock ? () => clock.now() : () => Date.now());
   const instanceId = options.instanceId ?? randomUUID();
-  const heartbeats = new Heartbeats({ store: options.store, logger: options.logger, clock, intervalMs: options.intervalMs ?? DEFAULT_HEARTBEAT_MS, instanceId });
-  const source = new SharedBudget({ store: options.store, logger: options.logger, clock, pollMs: options.pollMs ?? DEFAULT_PAUSE_POLL_MS, liveInstances: () => heartbeats.liveInstances() });
+  const heartbeats = new Heartbeats({ store: options.store, logger: options.logger, clock, wallNow, intervalMs: options.intervalMs ?? DEFAULT_HEARTBEAT_MS, instanceId });
+  const source = new SharedBudget({ store: options.store, logger: options.logger, clock, wallNow, pollMs: options.pollMs ?? DEFAULT_PAUSE_POLL_MS, liveInstances: () => heartbeats.liveInstances() });
   await heartbeats.start();
   await source.start();
   options.logger.info({ instance: instanceId, liveInstances: heartbeats.liveInstances() }, 'cluster: joined the instances sharing the store');

@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import { startCluster, INSTANCES, THROTTLES, type Cluster, type InstanceBeat, type ThrottleDoc } from '../../src/cluster';
 import { createLogger, type Logger } from '../../src/logger';
 import { formatGovernorSnapshot } from '../../src/m365/doctor';
-import { Governor, type Budget, type Family } from '../../src/m365/governor';
+import { Governor, REAL_CLOCK, type Budget, type Clock, type Family } from '../../src/m365/governor';
 import { MemoryStore, SqliteStore, type Store } from '../../src/store';
 import { makeTempDir, removeTempDir } from '../store/temp-dir';
 import { FakeClock, settle } from '../m365/fake-clock';
@@ -128,6 +128,32 @@ describe('cluster: the governor’s budget shared through the store', () => {
     assert.ok(grantedAt[0]! >= t0 + 5_000, `granted at +${grantedAt[0]! - t0} ms`);
   });
 
+  it('pauses and beats are exchanged in wall-clock time: an instance whose governor clock lags (a VM pause) still waits the right time', async () => {
+    const LAG = 3_600_000;
+    const lagging: Clock = { now: () => clock.now() - LAG, setTimer: (fn, ms) => clock.setTimer(fn, ms) };
+    const a = await join();
+    const b = await startCluster({ store, logger, clock: lagging, wallNow: () => clock.now(), intervalMs: BEAT, pollMs: POLL });
+    started.push(b);
+    const gA = governor(a);
+    const gB = new Governor({ budgets: { 'identity-write': WRITES }, clock: lagging, source: b.source });
+    await clock.advance(BEAT);
+    assert.equal(a.source.share(), 0.5, 'b’s beats are dated in wall time: live');
+    const t0 = clock.now();
+    gA.observe('identity-write', 429, 5_000);
+    await clock.advance(POLL);
+    const grantedAt: number[] = [];
+    void gB.acquire('identity-write').then((p) => (grantedAt.push(clock.now()), p.release()));
+    await clock.advance(3_000);
+    assert.deepEqual(grantedAt, []);
+    await clock.advance(2_000);
+    assert.equal(grantedAt.length, 1, 'granted when the pause ends, not an hour later');
+    assert.ok(grantedAt[0]! >= t0 + 5_000);
+    // And b's own pause reaches a at the right wall time.
+    gB.observe('exchange', 429, 2_000);
+    await clock.advance(10);
+    assert.equal(Date.parse((await store.get<ThrottleDoc>(THROTTLES, 'exchange'))!.value.until), clock.now() - 10 + 2_000);
+  });
+
   it('a pause is applied once: the instance that published it does not apply it back, the other applies it once', async () => {
     const a = await join();
     const b = await join();
@@ -228,6 +254,22 @@ describe('cluster: the governor’s budget shared through the store', () => {
     assert.equal(gA.snapshot().share, 0.5);
     assert.equal(gA.snapshot().instances, 2);
     assert.match(formatGovernorSnapshot(gA.snapshot())[0]!, /this instance's share 50% of 2 live instances\):$/, 'what doctor shows');
+  });
+
+  it('runs on real time by default', async () => {
+    const a = await startCluster({ store, logger, intervalMs: 30, pollMs: 10 });
+    const b = await startCluster({ store, logger, intervalMs: 30, pollMs: 10 });
+    started.push(a, b);
+    const seen: number[] = [];
+    a.source.subscribe!((_f, until) => seen.push(until));
+    const gB = new Governor({ budgets: { 'identity-write': WRITES }, source: b.source });
+    await new Promise((r) => setTimeout(r, 150));
+    assert.equal(a.liveInstances(), 2);
+    const at = REAL_CLOCK.now();
+    gB.observe('identity-write', 429, 1_000);
+    await new Promise((r) => setTimeout(r, 150));
+    assert.equal(seen.length, 1);
+    assert.ok(Math.abs(seen[0]! - (at + 1_000)) < 5, `in the governor’s time: ${seen[0]! - at} ms after the 429`);
   });
 
   it('works on the SQLite store too: two processes on one data directory share it', async () => {
