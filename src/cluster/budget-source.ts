@@ -136,7 +136,7 @@ export class SharedBudget implements BudgetSource {
 
   /** One writer per family at a time; it takes the latest pause asked for, so a burst of 429s is one write. */
   private publish(family: Family): void {
-    if (this.writing.has(family)) {
+    if (this.stopped || this.writing.has(family)) {
       return;
     }
     this.writing.set(family, this.write(family).finally(() => this.writing.delete(family)));
