@@ -3,6 +3,7 @@
 import type { TokenCredential } from '@azure/identity';
 import { loadConfig, type Config, type GroupSettings, type M365Settings } from './config';
 import { createLogger, type Logger } from './logger';
+import { startCluster } from './cluster';
 import { createM365 } from './m365';
 import { Governor } from './m365/governor';
 import { formatDoctorReport, runDoctor } from './m365/doctor';
@@ -92,7 +93,9 @@ export async function startBot(options: StartOptions = {}): Promise<RunningBot> 
   // endpoint is the tighter one.
   // One governor for the process: every Graph, Exchange and Bot Connector call of every run draws on its budgets,
   // each run in a lane of its own (README "Governor").
-  const governor = new Governor({ budgets: config.governorBudgets, logger, lane: () => currentAuditScope()?.runId ?? currentAuditScope()?.requestId });
+  // Its share of each budget: 1 ÷ the instances live on this store; a Retry-After seen here pauses them all.
+  const cluster = await startCluster({ store, logger });
+  const governor = new Governor({ budgets: config.governorBudgets, logger, source: cluster.source, lane: () => currentAuditScope()?.runId ?? currentAuditScope()?.requestId });
   const { graph, exchange, credential } = createM365(m365, {
     onCall: config.testHooks?.crashAt ? (c) => (audit.onCall(c), observeCall(c)) : audit.onCall,
     maxConcurrency: 24,
@@ -175,6 +178,7 @@ export async function startBot(options: StartOptions = {}): Promise<RunningBot> 
       clearInterval(housekeeping);
       server.close();
       await service.idle();
+      await cluster.stop();
       await store.close();
       await tenant?.close();
     },

@@ -333,7 +333,7 @@ function governorOf(opts: DoctorOptions): { governor?: GovernorSnapshot } {
 
 /** The governor's snapshot as lines: each budget, its use now, and any pause or queue. */
 export function formatGovernorSnapshot(snapshot: GovernorSnapshot, title = 'Governor (budgets per service family'): string[] {
-  const lines = [`${title}${snapshot.share < 1 ? `, this instance's share ${Math.round(snapshot.share * 100)}%` : ''}):`];
+  const lines = [`${title}${snapshot.share < 1 ? `, this instance's share ${Math.round(snapshot.share * 100)}%${snapshot.instances !== undefined ? ` of ${snapshot.instances} live instances` : ''}` : ''}):`];
   for (const f of snapshot.families) {
     const queued = f.queued.containment + f.queued.critical + f.queued.normal;
     const state = [

@@ -43,6 +43,8 @@ export const REAL_CLOCK: Clock = {
 export interface BudgetSource {
   /** This instance's share of every budget, 0 < share ≤ 1. Read at every refill, so it may change at any time. */
   share(): number;
+  /** How many instances share the budget, this one included (diagnostics: doctor shows it). */
+  instances?(): number;
   /** Called when this instance pauses a family (to publish it to the other instances). */
   paused?(family: Family, untilMs: number): void;
   /** Registers the governor's pause function for pauses seen by other instances. */
@@ -112,6 +114,8 @@ export interface BucketSnapshot {
 
 export interface GovernorSnapshot {
   share: number;
+  /** Live instances sharing the budget, when the source counts them. */
+  instances?: number;
   families: BucketSnapshot[];
   /** Bot Connector conversations with a budget of their own right now, and those with requests waiting or paused. */
   conversations: { tracked: number; busy: BucketSnapshot[] };
@@ -472,7 +476,7 @@ export class Governor {
       }
     }
     const tracked = (prefix: string): number => [...this.buckets.keys()].filter((k) => k.startsWith(prefix)).length;
-    return { share, families, conversations: { tracked: tracked('bot-conversation:'), busy: conversations }, mailboxes: { tracked: tracked('outlook:'), busy: mailboxes } };
+    return { share, ...(this.source.instances ? { instances: this.source.instances() } : {}), families, conversations: { tracked: tracked('bot-conversation:'), busy: conversations }, mailboxes: { tracked: tracked('outlook:'), busy: mailboxes } };
   }
 
   /** The most tokens one acquisition gets at once (the burst): the largest $batch of this family that keeps to the budget. */
