@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
+import { TableClient } from '@azure/data-tables';
+import { BlobServiceClient } from '@azure/storage-blob';
+import { openConfiguredStore } from '../../src/store';
 import { AuditBlobs } from '../../src/store/azure/audit-blobs';
 import { escapeKey, unescapeKey } from '../../src/store/azure/keys';
 import { ConflictError } from '../../src/store/store';
 import { openAzureStore, randomPrefix, withAzurite } from './azure-fixture';
 import { storeContract } from './contract';
+import { makeTempDir, removeTempDir } from './temp-dir';
 
 describe('AzureStore (Azurite)', function () {
   this.timeout(60_000);
@@ -12,6 +16,27 @@ describe('AzureStore (Azurite)', function () {
   storeContract(async () => {
     const store = await openAzureStore(azurite());
     return { store, dispose: () => store.close() };
+  });
+
+  describe('openConfiguredStore', () => {
+    it('opens the Azure store and its lease container when the configuration says azure, SQLite otherwise', async () => {
+      const prefix = randomPrefix();
+      const opened = await openConfiguredStore({ dataDir: '/nonexistent', sqliteJournalMode: 'WAL', storage: { kind: 'azure', connectionString: azurite().connectionString, prefix } });
+      assert.equal(opened.kind, 'azure');
+      assert.equal(opened.leaseContainer?.containerName, `${prefix}-leases`);
+      assert.ok(await opened.leaseContainer.exists());
+      await opened.store.put('runs', 'r1', 1, null);
+      const other = await openAzureStore(azurite(), {}, prefix);
+      assert.equal((await other.get('runs', 'r1'))?.value, 1);
+      const dir = makeTempDir();
+      try {
+        const sqlite = await openConfiguredStore({ dataDir: dir, sqliteJournalMode: 'WAL', storage: { kind: 'sqlite' } });
+        assert.deepEqual([sqlite.kind, sqlite.leaseContainer], ['sqlite', undefined]);
+        await sqlite.store.close();
+      } finally {
+        removeTempDir(dir);
+      }
+    });
   });
 
   describe('Azure only', () => {
@@ -44,7 +69,6 @@ describe('AzureStore (Azurite)', function () {
       const store = await openAzureStore(azurite(), {}, prefix);
       const blobs = async () => {
         const names: string[] = [];
-        const { BlobServiceClient } = await import('@azure/storage-blob');
         for await (const b of BlobServiceClient.fromConnectionString(azurite().connectionString).getContainerClient(`${prefix}-documents`).listBlobsFlat()) {
           names.push(b.name);
         }
@@ -55,7 +79,6 @@ describe('AzureStore (Azurite)', function () {
       const etag = await store.put('plans', 'p1', medium, null);
       assert.deepEqual(await store.get('plans', 'p1'), { id: 'p1', value: medium, etag });
       assert.deepEqual(await blobs(), []);
-      const { TableClient } = await import('@azure/data-tables');
       const raw = await TableClient.fromConnectionString(azurite().connectionString, `${prefix}documents`, { allowInsecureConnection: true }).getEntity('plans|p1', 'plans|p1');
       assert.ok(Number(raw.parts) >= 4, `split across ${String(raw.parts)} properties`);
       assert.ok(Object.keys(raw).filter((k) => /^v\d+$/.test(k)).every((k) => String(raw[k]).length <= 30_000));
@@ -121,7 +144,6 @@ describe('AzureStore (Azurite)', function () {
           { kind: 'call', runId: `r${i % 3}`, data: { i, second: true } },
         ]);
       }
-      const { BlobServiceClient } = await import('@azure/storage-blob');
       const names: string[] = [];
       for await (const blob of BlobServiceClient.fromConnectionString(azurite().connectionString).getContainerClient(`${prefix}-audit`).listBlobsFlat()) {
         names.push(blob.name);
