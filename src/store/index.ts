@@ -1,4 +1,5 @@
 // The store's public face: the contract, its implementations, and the calls the composition root needs.
+import { DefaultAzureCredential } from '@azure/identity';
 import type { ContainerClient } from '@azure/storage-blob';
 import type { Config } from '../config';
 import { AzureStore } from './azure/store';
@@ -30,7 +31,9 @@ export async function openConfiguredStore(config: Pick<Config, 'dataDir' | 'sqli
   if (storage.kind === 'sqlite') {
     return { store: openStore(config.dataDir, { journalMode: config.sqliteJournalMode }), kind: 'sqlite' };
   }
-  const store = await AzureStore.open(storage);
-  const leaseContainer = await ensureContainer(blobServiceFor(storage), storageNames(storage.prefix).leases);
+  // One credential for the store and the leases: each instance caches its own tokens.
+  const settings = { ...storage, ...(storage.accountName !== undefined && storage.connectionString === undefined ? { credential: new DefaultAzureCredential() } : {}) };
+  const store = await AzureStore.open(settings);
+  const leaseContainer = await ensureContainer(blobServiceFor(settings), storageNames(storage.prefix).leases);
   return { store, kind: 'azure', leaseContainer };
 }

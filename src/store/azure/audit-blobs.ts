@@ -54,12 +54,13 @@ export class AuditBlobs {
       const line: StoredLine = { ...columns, data: entry.data ?? null };
       return { columns, bytes: Buffer.from(`${encodeJson(line)}\n`, 'utf8') };
     });
+    const tooLarge = lines.find((line) => line.bytes.length > MAX_BLOCK_BYTES);
+    if (tooLarge) {
+      throw new RangeError(`an audit entry of ${tooLarge.bytes.length} bytes is larger than an append block (${MAX_BLOCK_BYTES})`);
+    }
     let block: typeof lines = [];
     let size = 0;
     for (const line of lines) {
-      if (line.bytes.length > MAX_BLOCK_BYTES) {
-        throw new RangeError(`an audit entry of ${line.bytes.length} bytes is larger than an append block (${MAX_BLOCK_BYTES})`);
-      }
       if (size + line.bytes.length > MAX_BLOCK_BYTES) {
         await this.appendBlock(block);
         block = [];
@@ -157,15 +158,17 @@ export class AuditBlobs {
   }
 
   private async readAll(): Promise<AuditColumns[]> {
-    const blobs: number[] = [];
+    const blobs: Array<{ blob: number; length: number }> = [];
     for await (const item of this.container.listBlobsFlat({ prefix: 'audit-' })) {
       const match = /^audit-(\d+)\.jsonl$/.exec(item.name);
-      if (match) {
-        blobs.push(Number(match[1]));
+      // Read up to the length listed: lines appended meanwhile wait for the next read; a blob just created is empty.
+      const length = item.properties.contentLength ?? 0;
+      if (match && length > 0) {
+        blobs.push({ blob: Number(match[1]), length });
       }
     }
-    blobs.sort((a, b) => a - b);
-    const parts = await inBatches(blobs, (blob) => this.download(blob, 0));
+    blobs.sort((a, b) => a.blob - b.blob);
+    const parts = await inBatches(blobs, (b) => this.download(b.blob, 0, b.length));
     return parts.flat();
   }
 

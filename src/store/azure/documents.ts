@@ -108,22 +108,22 @@ export class AzureDocuments {
       slash >= 0
         ? `PartitionKey eq ${odata(documentKeys(collection, idPrefix).partitionKey)}`
         : `PartitionKey ge ${odata(`${groupOf(collection)}|${escapeKey(idPrefix)}`)} and PartitionKey lt ${odata(`${groupOf(collection)}|${escapeKey(idPrefix)}${KEY_END}`)}`;
-    const reads: Array<Promise<Versioned<T> | undefined>> = [];
+    // Entities first, blobs after: a blob read failing mid-iteration would otherwise be an unhandled rejection.
+    const found: Array<{ id: string; entity: Record<string, unknown> & { partitionKey?: string; rowKey?: string; etag: string } }> = [];
     for await (const entity of this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter: `${partitions} and ${rows}` } })) {
       const parsed = parseRowKey(entity.rowKey!);
-      if (parsed?.collection !== collection || !parsed.id.startsWith(idPrefix) || entity.deleted === true) {
-        continue;
+      if (parsed?.collection === collection && parsed.id.startsWith(idPrefix) && entity.deleted !== true) {
+        found.push({ id: parsed.id, entity });
       }
-      reads.push(
-        this.values.decode(entity).then((json) => {
-          if (json === undefined) {
-            return this.get<T>(collection, parsed.id);
-          }
-          this.remember({ partitionKey: entity.partitionKey!, rowKey: entity.rowKey! }, entity.etag, entity);
-          return { id: parsed.id, value: decodeJson<T>(json), etag: entity.etag };
-        }),
-      );
     }
+    const reads = found.map(async ({ id, entity }): Promise<Versioned<T> | undefined> => {
+      const json = await this.values.decode(entity);
+      if (json === undefined) {
+        return this.get<T>(collection, id);
+      }
+      this.remember({ partitionKey: entity.partitionKey!, rowKey: entity.rowKey! }, entity.etag, entity);
+      return { id, value: decodeJson<T>(json), etag: entity.etag };
+    });
     const docs = (await Promise.all(reads)).filter((d): d is Versioned<T> => d !== undefined);
     return docs.sort((a, b) => compareIds(a.id, b.id));
   }
