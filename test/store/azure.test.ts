@@ -44,7 +44,7 @@ describe('AzureStore (Azurite)', function () {
       for (const id of ['a/b', 'a\\b#c?d%e|f~g', '\u0000\u001f\u007f\u0085', 'é😀\uffff', '']) {
         const escaped = escapeKey(id);
         // eslint-disable-next-line no-control-regex -- control characters are what keys must not hold
-        assert.doesNotMatch(escaped, /[/\\#?|~\u0000-\u001f\u007f-\u009f\uffff]/);
+        assert.doesNotMatch(escaped, /[/\\#?|~\u0000-\u001f\u007f-\u009f\uffff\u{10000}-\u{10ffff}]/u);
         assert.equal(unescapeKey(escaped), id);
       }
     });
@@ -126,6 +126,26 @@ describe('AzureStore (Azurite)', function () {
       assert.equal((await store.list('items', 'r1/')).length, 10);
       const epochs = await Promise.all(Array.from({ length: 5 }, () => store.advanceFence('r1')));
       assert.deepEqual([...epochs].sort((x, y) => x - y), [2, 3, 4, 5, 6]);
+    });
+
+    it('deletes under a fence through a tombstone that reads as absent and gives way to a create', async () => {
+      const prefix = randomPrefix();
+      const store = await openAzureStore(azurite(), {}, prefix);
+      const table = TableClient.fromConnectionString(azurite().connectionString, `${prefix}documents`, { allowInsecureConnection: true });
+      const fence = { key: 'r1', epoch: await store.advanceFence('r1') };
+      const etag = await store.put('steps', 'r1/a', 1, null, fence);
+      await store.delete('steps', 'r1/a', etag, fence);
+      await assert.rejects(table.getEntity('run|r1', 'steps|r1%2Fa'), (err: { statusCode?: number }) => err.statusCode === 404);
+      // A tombstone left behind (the follow-up delete failed): absent to every read, replaced by a create.
+      await table.createEntity({ partitionKey: 'run|r1', rowKey: 'steps|r1%2Fb', deleted: true });
+      await table.createEntity({ partitionKey: 'run|r1', rowKey: 'steps|r1%2Fc', deleted: true });
+      assert.equal(await store.get('steps', 'r1/b'), undefined);
+      assert.deepEqual(await store.list('steps', 'r1/'), []);
+      assert.deepEqual(await store.collections(), []);
+      const b = await store.put('steps', 'r1/b', 'b', null);
+      const c = await store.put('steps', 'r1/c', 'c', null, fence);
+      assert.deepEqual((await store.list('steps', 'r1/')).map((d) => [d.id, d.value, d.etag]), [['r1/b', 'b', b], ['r1/c', 'c', c]]);
+      await assert.rejects(store.put('steps', 'r1/c', 'again', null, fence), ConflictError);
     });
 
     it('refuses fenced writes outside the run collections (no shared partition with the fence)', async () => {

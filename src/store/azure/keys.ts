@@ -3,11 +3,12 @@
 // write and its fence token are one entity-group transaction) and the collection itself otherwise. RowKey
 // `<collection>|<id>`. Each part is escaped reversibly: Table Storage forbids / \ # ? and control characters in keys,
 // and escaping '|' keeps the separator unambiguous, '~' keeps the store's own entities (fence tokens, the audit
-// pointer) apart from documents, '%' keeps the escape itself reversible, U+FFFF makes `prefix + '\uffff'` an exact
-// upper bound for range queries.
+// pointer) apart from documents, '%' keeps the escape itself reversible, and escaping U+FFFF and every character
+// above it makes `prefix + '\uffff'` an exact upper bound for range queries, whether the service compares UTF-16
+// units or UTF-8 bytes.
 
 // eslint-disable-next-line no-control-regex -- control characters are exactly what keys must not hold
-const ESCAPED = /[/\\#?%|~\u0000-\u001f\u007f-\u009f\uffff]/g;
+const ESCAPED = /[/\\#?%|~\u0000-\u001f\u007f-\u009f\uffff\u{10000}-\u{10ffff}]/gu;
 
 /** Percent-encodes (UTF-8) every character keys can't hold; the result sorts with plain prefix ranges. */
 export function escapeKey(text: string): string {
