@@ -9,16 +9,3 @@ export function codeOf(err: unknown): string | undefined {
   const code = (err as { code?: unknown } | null)?.code;
   return typeof code === 'string' ? code : undefined;
 }
-
-/** Runs a call, mapping the given statuses to `onStatus` (e.g. a conflict) and rethrowing anything else. */
-export async function onStatuses<T>(statuses: number[], call: () => Promise<T>, onStatus: (status: number) => T | Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (err) {
-    const status = statusOf(err);
-    if (status !== undefined && statuses.includes(status)) {
-      return onStatus(status);
-    }
-    throw err;
-  }
-}
