@@ -61,7 +61,10 @@ export class FencedError extends Error {
   }
 }
 
-/** An audit entry as stored: numbered in append order and always timed. */
+/**
+ * An audit entry as stored: numbered in append order and always timed. seq increases in append order; it is dense
+ * (1, 2, 3…) in memory and SQLite but not on Azure, where it is derived from the entry's place in its blob.
+ */
 export type AuditRecord = AuditEntry & { seq: number; time: string };
 
 export interface Store {

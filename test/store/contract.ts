@@ -1,7 +1,7 @@
 // The Store contract, as one suite every implementation must pass (memory.test.ts, sqlite.test.ts): the engine
 // relies on exactly these semantics, whichever store it runs on.
 import assert from 'node:assert/strict';
-import { ConflictError, type Store } from '../../src/store/store';
+import { ConflictError, FencedError, type Store } from '../../src/store/store';
 
 export interface StoreFixture {
   store: Store;
@@ -153,6 +153,79 @@ export function storeContract(open: () => Promise<StoreFixture>): void {
         ['x\uFF01', 'x\u{1F600}'],
       );
     });
+  });
+
+  describe('fencing', () => {
+    function fenced(key: string, epoch: number, current: number | undefined) {
+      return (err: unknown): boolean => {
+        assert.ok(err instanceof FencedError, `expected FencedError, got ${String(err)}`);
+        assert.deepEqual([err.fence, err.current], [{ key, epoch }, current]);
+        return true;
+      };
+    }
+
+    it('numbers the epochs of each key 1, 2, 3…', async () => {
+      assert.deepEqual([await store.advanceFence('r1'), await store.advanceFence('r1'), await store.advanceFence('r1')], [1, 2, 3]);
+      assert.equal(await store.advanceFence('r2'), 1);
+    });
+
+    it('lets fenced puts and deletes through at the current epoch', async () => {
+      const epoch = await store.advanceFence('r1');
+      const fence = { key: 'r1', epoch };
+      const run = await store.put('runs', 'r1', { n: 1 }, null, fence);
+      const step = await store.put('steps', 'r1/s1', { n: 1 }, null, fence);
+      // Writes of the same owner don't conflict with each other over the fence.
+      const [again, other] = await Promise.all([store.put('runs', 'r1', { n: 2 }, run, fence), store.put('items', 'r1/s1/t1', { n: 1 }, null, fence)]);
+      assert.deepEqual(await store.get('runs', 'r1'), { id: 'r1', value: { n: 2 }, etag: again });
+      assert.deepEqual(await store.get('items', 'r1/s1/t1'), { id: 'r1/s1/t1', value: { n: 1 }, etag: other });
+      await store.delete('steps', 'r1/s1', step, fence);
+      assert.equal(await store.get('steps', 'r1/s1'), undefined);
+      // Gone means gone: created again, listed only once.
+      await store.put('steps', 'r1/s1', { n: 3 }, null, fence);
+      assert.deepEqual((await store.list('steps', 'r1/')).map((d) => d.value), [{ n: 3 }]);
+    });
+
+    it('refuses a stale epoch with FencedError and writes nothing', async () => {
+      const old = { key: 'r1', epoch: await store.advanceFence('r1') };
+      const etag = await store.put('runs', 'r1', { n: 1 }, null, old);
+      assert.equal(await store.advanceFence('r1'), 2);
+      await assert.rejects(store.put('runs', 'r1', { n: 2 }, etag, old), fenced('r1', 1, 2));
+      await assert.rejects(store.put('steps', 'r1/s1', { n: 1 }, null, old), fenced('r1', 1, 2));
+      await assert.rejects(store.delete('runs', 'r1', etag, old), fenced('r1', 1, 2));
+      assert.deepEqual(await store.get('runs', 'r1'), { id: 'r1', value: { n: 1 }, etag });
+      assert.equal(await store.get('steps', 'r1/s1'), undefined);
+      // A key never fenced refuses every epoch.
+      await assert.rejects(store.put('runs', 'r9', 1, null, { key: 'r9', epoch: 1 }), fenced('r9', 1, undefined));
+      assert.equal(await store.get('runs', 'r9'), undefined);
+    });
+
+    it('still reports a lost race as ConflictError when the fence holds', async () => {
+      const fence = { key: 'r1', epoch: await store.advanceFence('r1') };
+      await store.put('runs', 'r1', { n: 1 }, null, fence);
+      await assert.rejects(store.put('runs', 'r1', { n: 2 }, null, fence), conflict('runs', 'r1'));
+    });
+
+    it('refuses a fenced id outside its key with RangeError', async () => {
+      const fence = { key: 'r1', epoch: await store.advanceFence('r1') };
+      await assert.rejects(store.put('steps', 'r10/s1', 1, null, fence), RangeError);
+      await assert.rejects(store.put('runs', 'r2', 1, null, fence), RangeError);
+      const etag = await store.put('runs', 'r2', 1, null);
+      await assert.rejects(store.delete('runs', 'r2', etag, fence), RangeError);
+      assert.equal(await store.get('steps', 'r10/s1'), undefined);
+      assert.ok(await store.get('runs', 'r2'));
+    });
+  });
+
+  it('lists the collections that hold documents', async () => {
+    assert.deepEqual(await store.collections(), []);
+    await store.put('runs', 'r1', 1, null);
+    await store.put('steps', 'r1/s1', 1, null);
+    const etag = await store.put('requests', 'q1', 1, null);
+    await store.put('teams-personal-chats', 'a|b', 1, null);
+    assert.deepEqual(await store.collections(), ['requests', 'runs', 'steps', 'teams-personal-chats']);
+    await store.delete('requests', 'q1', etag);
+    await store.advanceFence('r1');
+    assert.deepEqual(await store.collections(), ['runs', 'steps', 'teams-personal-chats']);
   });
 
   describe('audit', () => {
