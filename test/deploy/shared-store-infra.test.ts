@@ -166,9 +166,9 @@ describe('the shared store in docs/DEPLOYMENT.md and the README', () => {
     assert.match(table, /`DATA_DIR`, `SQLITE_JOURNAL_MODE`, `RUN_LEASE_SECONDS` \| not set/);
   });
 
-  it('the move from SQLite: stop, copy with store:copy, verify the counts, switch the settings, start', () => {
+  it('the move from SQLite: the new code first, then stop, copy with store:copy, verify the counts, switch the settings, start', () => {
     const move = section(store, '### Moving existing data from SQLite');
-    const order = ['az webapp stop', 'npm run store:copy -- --from sqlite --to azure', 'audit:export', 'atk provision', 'az webapp start'].map((s) => move.indexOf(s));
+    const order = ['atk deploy', 'az webapp stop', 'npm run store:copy -- --from sqlite --to azure', 'audit:export', 'atk provision', 'az webapp start'].map((s) => move.indexOf(s));
     assert.ok(order.every((i) => i >= 0), JSON.stringify(order));
     assert.deepEqual([...order].sort((a, b) => a - b), order, 'in that order');
   });
@@ -181,7 +181,7 @@ describe('the shared store in docs/DEPLOYMENT.md and the README', () => {
     assert.match(command, /--period \d+/);
     assert.match(command, /--allow-protected-append-writes true\b/);
     assert.match(immutable, /allowProtectedAppendWrites/);
-    assert.match(immutable, /Without it, the bot's next append to the audit log\s+fails/);
+    assert.match(immutable, /Without it, every append to the audit log fails once\s+the policy is set/);
     assert.match(immutable, /\(unverified/);
   });
 
