@@ -4,10 +4,12 @@
 //   - a user-assigned managed identity: the bot's identity (Azure Bot, msaAppType UserAssignedMSI) AND the
 //     app's identity for Microsoft Graph and Exchange Online (M365_CREDENTIAL=managed-identity); it needs
 //     Graph app roles, Exchange.ManageAsApp and Entra roles granted after provisioning (docs/DEPLOYMENT.md);
-//   - an App Service plan + Web App (Linux, Node 22 LTS) running `node --optimize-for-size lib/index.js`; the deployment's build runs on
-//     App Service itself (Oryx), so native modules (better-sqlite3) are built for the Node.js that runs them;
+//   - an App Service plan (2 instances by default) + Web App (Linux, Node 22 LTS) running `node --optimize-for-size lib/index.js`;
+//     the deployment's build runs on App Service itself (Oryx), so native modules (better-sqlite3) are built for the Node.js
+//     that runs them;
 //   - an Azure Bot with the Microsoft Teams channel;
-//   - a storage account with a `backups` container the identity may write to (backups of the SQLite data).
+//   - a storage account holding the bot's state (the shared store: Table Storage for documents, append blobs for the
+//     audit log, blob leases for run ownership), reached with the identity only (no keys), plus a `backups` container.
 // The outputs are written to env/.env.<env> by the toolkit (BOT_ID, BOT_DOMAIN, ...).
 
 @maxLength(20)
@@ -15,8 +17,30 @@
 @description('Used to generate names for all resources in this file')
 param resourceBaseName string
 
-@description('App Service plan SKU. B1 or above: alwaysOn is not available on the Free/Shared tiers.')
-param webAppSKU string = 'B1'
+@description('App Service plan SKU. Free/Shared tiers have no alwaysOn and no scale-out; Basic scales out to 3 instances by hand only, Standard to 10 (with autoscale), Premium v3 to 30.')
+@allowed([
+  'B1'
+  'B2'
+  'B3'
+  'S1'
+  'S2'
+  'S3'
+  'P0v3'
+  'P1v3'
+  'P2v3'
+  'P3v3'
+])
+param webAppSKU string = 'S1'
+
+@description('Instances of the bot (the plan\'s workers). Two or more: any instance answers Teams, and one takes over the runs of another that dies (docs/DEPLOYMENT.md "Scale-out"). At most 3 on Basic, 10 on Standard, 30 on Premium v3.')
+@minValue(1)
+@maxValue(30)
+param instanceCount int = 2
+
+@description('Prefix of the shared store\'s tables and containers (AZURE_STORAGE_PREFIX), so several environments can share one account: tables <prefix>documents and <prefix>auditindex, containers <prefix>-documents, <prefix>-audit, <prefix>-leases.')
+@minLength(1)
+@maxLength(20)
+param storagePrefix string = 'offboarding'
 
 @maxLength(42)
 param botDisplayName string
@@ -61,19 +85,14 @@ param storageAccountName string = toLower(replace(replace('${resourceBaseName}da
 
 param location string = resourceGroup().location
 
-// App Service on Linux keeps /home on persistent storage shared by every instance of the app (it survives
-// restarts and redeployments; the rest of the file system does not). The SQLite store lives below it, in a
-// folder of its own (/home/data also holds platform folders such as SitePackages).
-// /home is a network file share: keep the app at ONE instance (no scale-out) and do not use SQLite's WAL mode there
-// (SQLITE_JOURNAL_MODE below; the app also picks DELETE by itself on this share).
-var dataDir = '/home/data/offboarding'
-
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
   name: identityName
   location: location
 }
 
-// ---- storage for backups ---------------------------------------------------------------------------
+// ---- storage: the shared store, and backups -----------------------------------------------------------
+// The bot keeps its state here (AZURE_STORAGE_ACCOUNT_NAME below), not in SQLite on /home: /home is an SMB share on
+// which SQLite's locking is not safe across instances. The bot creates its tables and containers itself at start-up.
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-01-01' = {
   name: storageAccountName
@@ -115,15 +134,30 @@ resource backupContainer 'Microsoft.Storage/storageAccounts/blobServices/contain
   }
 }
 
-// Storage Blob Data Contributor (built-in role) for the identity, on this account only. Creating a role
-// assignment needs Owner or User Access Administrator on the resource group.
+// Built-in data roles for the identity, on this account only (account keys are disabled, so these are its only way
+// in). Creating a role assignment needs Owner or User Access Administrator on the resource group.
+// Storage Blob Data Contributor: the audit log's append blobs, the run and housekeeping leases, backups.
 var storageBlobDataContributorRoleId = 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
+// Storage Table Data Contributor: the documents (requests, runs, steps, targets, claims) and the audit index.
+var storageTableDataContributorRoleId = '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
 
-resource backupWriter 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+// The name (a guid of scope, principal and role) is the one earlier versions of this template gave the blob role, so
+// provisioning again finds the same assignment instead of failing on a duplicate.
+resource blobDataContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(storage.id, identity.id, storageBlobDataContributorRoleId)
   scope: storage
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageBlobDataContributorRoleId)
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource tableDataContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(storage.id, identity.id, storageTableDataContributorRoleId)
+  scope: storage
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageTableDataContributorRoleId)
     principalId: identity.properties.principalId
     principalType: 'ServicePrincipal'
   }
@@ -137,6 +171,9 @@ resource serverfarm 'Microsoft.Web/serverfarms@2022-09-01' = {
   kind: 'linux'
   sku: {
     name: webAppSKU
+    // Instances: several share the store, any of them answers Teams. An autoscale rule, if you add one, changes this
+    // count; provisioning again sets it back to instanceCount.
+    capacity: instanceCount
   }
   properties: {
     reserved: true // Linux
@@ -153,9 +190,16 @@ resource webApp 'Microsoft.Web/sites@2022-09-01' = {
       '${identity.id}': {}
     }
   }
+  // The app reaches its store with the identity's roles: assign them before the app (re)starts with these settings.
+  // (A new assignment can take a few minutes to take effect: until then the storage account refuses the app with 403.)
+  dependsOn: [
+    blobDataContributor
+    tableDataContributor
+  ]
   properties: {
     serverFarmId: serverfarm.id
     httpsOnly: true
+    // No ARR affinity cookie: Teams activities go to any instance (the state is in the shared store).
     clientAffinityEnabled: false
     siteConfig: {
       // Node.js 22 LTS, supported upstream until April 2027 (Node 20 reached end of life in April 2026). Not 24 yet:
@@ -168,6 +212,8 @@ resource webApp 'Microsoft.Web/sites@2022-09-01' = {
       // early; the bot waits on the network, not the CPU). README "Governor", bench/compiled.ts.
       appCommandLine: 'node --optimize-for-size lib/index.js'
       alwaysOn: true
+      // With several instances, App Service stops routing to one whose /healthz fails, and replaces it in time.
+      healthCheckPath: '/healthz'
       http20Enabled: true
       minTlsVersion: '1.2'
       scmMinTlsVersion: '1.2'
@@ -191,8 +237,10 @@ resource webApp 'Microsoft.Web/sites@2022-09-01' = {
           value: 'npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm rebuild better-sqlite3'
         }
         {
+          // Keep /home persistent (the default for built-in Linux images; stated for clarity): the state is in the
+          // storage account, but /home keeps the files of a SQLite store from before (store:copy) and exports.
           name: 'WEBSITES_ENABLE_APP_SERVICE_STORAGE'
-          value: 'true' // keep /home persistent (the default for built-in Linux images; stated for clarity)
+          value: 'true'
         }
         {
           name: 'NODE_ENV'
@@ -244,14 +292,15 @@ resource webApp 'Microsoft.Web/sites@2022-09-01' = {
           name: 'AZURE_CLIENT_CERTIFICATE_PATH'
           value: '' // only for M365_CREDENTIAL=certificate
         }
-        // The app.
+        // The app. Its state: the shared store in this storage account, reached with the managed identity
+        // (AZURE_CLIENT_ID above names it); no DATA_DIR, no SQLite, so every instance sees the same state.
         {
-          name: 'DATA_DIR'
-          value: dataDir
+          name: 'AZURE_STORAGE_ACCOUNT_NAME'
+          value: storage.name
         }
         {
-          name: 'SQLITE_JOURNAL_MODE'
-          value: 'DELETE' // /home is an SMB share: no WAL (the app would choose DELETE there by itself too)
+          name: 'AZURE_STORAGE_PREFIX'
+          value: storagePrefix
         }
         {
           name: 'OPERATORS_GROUP_ID'
@@ -329,5 +378,6 @@ output BOT_TENANT_ID string = identity.properties.tenantId
 // Object id of the identity's service principal: the principal that gets Graph app roles, Exchange.ManageAsApp
 // and the Entra roles (docs/DEPLOYMENT.md).
 output MANAGED_IDENTITY_PRINCIPAL_ID string = identity.properties.principalId
+// The shared store's account (AZURE_STORAGE_ACCOUNT_NAME of the app); the backups container is in it too.
 output BACKUP_STORAGE_ACCOUNT_NAME string = storage.name
 output BACKUP_CONTAINER_NAME string = backupContainer.name

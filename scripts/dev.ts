@@ -2,11 +2,13 @@
 // one signed in as the operator (Isaac Ito), one as Jane Doe's manager (Marcus Reed), so the whole offboarding can be
 // followed in a browser: the request, the manager's approval, the progress and the summary.
 // Always simulated: the Playground sends unsigned activities, which must never reach a bot wired to a real tenant.
+// `npm run dev -- --azurite`: the same on the Azure store, with an Azurite of its own (scripts/lib/dev-store.ts).
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import { ConfigError } from '../src/config';
 import { SIMULATED_BANNER, startBot } from '../src/startup';
+import { parseDevArgs, prepareDevStore } from './lib/dev-store';
 import { DEFAULT_PLAYGROUND_CONFIG, startPlayground, writePlaygroundConfigAs } from './lib/playground';
 
 const REAL_TENANT_VARIABLES = ['TENANT_ID', 'M365_CREDENTIAL', 'GRAPH_BASE_URL', 'EXCHANGE_BASE_URL', 'BOT_ID', 'BOT_PASSWORD', 'BOT_TENANT_ID', 'BOT_TYPE'];
@@ -17,6 +19,13 @@ interface Person {
 }
 
 async function main(): Promise<void> {
+  let options;
+  try {
+    options = parseDevArgs(process.argv.slice(2));
+  } catch (err) {
+    console.error((err as Error).message);
+    process.exit(2);
+  }
   const env = { ...process.env };
   const ignored = REAL_TENANT_VARIABLES.filter((v) => env[v]);
   for (const v of REAL_TENANT_VARIABLES) {
@@ -27,6 +36,9 @@ async function main(): Promise<void> {
   // Summaries go to the Offboarding channel, as in a real deployment (SUMMARY_CHANNEL_ID), unless set otherwise.
   env.SUMMARY_CHANNEL_ID ??= channel.id;
 
+  const store = await prepareDevStore(options, env);
+  // However this process ends, Azurite (a child process) must not outlive it.
+  process.once('exit', () => store.azurite?.process.kill());
   const bot = await startBot({ env });
   const managerId = bot.tenant!.personas.janeManager!;
   const manager = config.users.find((u) => u.aadObjectId === managerId)!;
@@ -44,7 +56,8 @@ async function main(): Promise<void> {
     `*** ${SIMULATED_BANNER} ***`,
     `Bot:               ${bot.url}/api/messages`,
     `Simulated tenant:  ${bot.tenant?.url ?? '-'}  (Graph /v1.0, Exchange /adminapi/beta/${bot.m365.tenantId}/InvokeCommand)`,
-    ...(ignored.length ? [`(ignored for dev: ${ignored.join(', ')})`] : []),
+    `Store:             ${store.description}`,
+    ...(ignored.length || store.overridden.length ? [`(ignored for dev: ${[...ignored, ...store.overridden].join(', ')})`] : []),
     '',
     'Try a whole offboarding, in two browser tabs:',
     `  1. ${manager.name}'s Agents Playground: ${managerPlayground.url}`,
@@ -62,10 +75,14 @@ async function main(): Promise<void> {
   console.log(lines.join('\n'));
 
   const stop = (): void => {
-    void Promise.allSettled([playground.close(), managerPlayground.close(), bot.close()]).then(() => {
-      fs.rmSync(path.dirname(managerConfig), { recursive: true, force: true });
-      process.exit(0);
-    });
+    // The bot first (it may still write), then its store.
+    void Promise.allSettled([playground.close(), managerPlayground.close(), bot.close()])
+      .then(() => store.stop())
+      .catch(() => undefined)
+      .then(() => {
+        fs.rmSync(path.dirname(managerConfig), { recursive: true, force: true });
+        process.exit(0);
+      });
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
