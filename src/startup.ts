@@ -16,7 +16,7 @@ import { OffboardingService } from './offboarding/service';
 import { DEFAULT_OPTIONS } from './offboarding/options';
 import { createServer, listen } from './server';
 import { TurnGate } from './turn-gate';
-import { openStore, type Store } from './store';
+import { openConfiguredStore, type Store } from './store';
 import { createAdapter } from './teams/adapter';
 import { createTeamsApp } from './teams/app';
 import { TeamsNotifier } from './teams/notifier';
@@ -87,15 +87,17 @@ export async function startBot(options: StartOptions = {}): Promise<RunningBot> 
   }
 
   armCrashPoint(config.testHooks?.crashAt);
-  const store = openStore(config.dataDir, { journalMode: config.sqliteJournalMode });
+  const opened = await openConfiguredStore(config);
+  const store = opened.store;
   const audit = new Audit(store, logger);
   // Graph serves many conversations and runs at once: more requests in flight than Exchange, whose management
   // endpoint is the tighter one.
   // One governor for the process: every Graph, Exchange and Bot Connector call of every run draws on its budgets,
   // each run in a lane of its own (README "Governor").
-  // Its share of each budget: 1 ÷ the instances live on this store; a Retry-After seen here pauses them all.
-  const cluster = await startCluster({ store, logger });
-  const governor = new Governor({ budgets: config.governorBudgets, logger, source: cluster.source, lane: () => currentAuditScope()?.runId ?? currentAuditScope()?.requestId });
+  // On the shared store its share of each budget is 1 ÷ the instances live on it, and a Retry-After seen here pauses
+  // them all. The embedded SQLite store serves one instance, which has the whole budget.
+  const cluster = opened.kind === 'azure' ? await startCluster({ store, logger }) : undefined;
+  const governor = new Governor({ budgets: config.governorBudgets, logger, ...(cluster ? { source: cluster.source } : {}), lane: () => currentAuditScope()?.runId ?? currentAuditScope()?.requestId });
   const { graph, exchange, credential } = createM365(m365, {
     onCall: config.testHooks?.crashAt ? (c) => (audit.onCall(c), observeCall(c)) : audit.onCall,
     maxConcurrency: 24,
@@ -146,7 +148,7 @@ export async function startBot(options: StartOptions = {}): Promise<RunningBot> 
   const server = createServer({ adapter, app, logger, turns, maxActivityBytes: config.maxActivityBytes });
   const { port, url } = await listen(server, config.port, config.host);
   logger.info(
-    { url, host: config.host, authentication: config.bot ? 'on' : 'off (local mode)', graph: m365.graphBaseUrl, credential: m365.credential, dataDir: config.dataDir, sqliteJournalMode: config.sqliteJournalMode },
+    { url, host: config.host, authentication: config.bot ? 'on' : 'off (local mode)', graph: m365.graphBaseUrl, credential: m365.credential, store: opened.kind === 'azure' ? { kind: 'azure', prefix: config.storage.kind === 'azure' ? config.storage.prefix : undefined } : { kind: 'sqlite', dataDir: config.dataDir, journalMode: config.sqliteJournalMode } },
     'bot listening',
   );
   const resumed = await service.resume();
@@ -178,7 +180,7 @@ export async function startBot(options: StartOptions = {}): Promise<RunningBot> 
       clearInterval(housekeeping);
       server.close();
       await service.idle();
-      await cluster.stop();
+      await cluster?.stop();
       await store.close();
       await tenant?.close();
     },

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { TableClient } from '@azure/data-tables';
 import { BlobServiceClient } from '@azure/storage-blob';
+import { PassThrough } from 'node:stream';
+import { auditExportCli } from '../../src/cli/audit-export';
 import { openConfiguredStore } from '../../src/store';
 import { escapeKey, unescapeKey } from '../../src/store/azure/keys';
 import { ConflictError } from '../../src/store/store';
@@ -192,6 +194,30 @@ describe('AzureStore (Azurite)', function () {
       const read = await store.readAudit({ runId: 'r1' });
       assert.deepEqual(read.map((e) => e.data?.i), [0, 1, 2, 3, 4, 5]);
       assert.equal(read[5]!.data?.text, text);
+    });
+
+    it('audit:export reads the shared store when AZURE_STORAGE_* is set: everything, or one run through the index', async () => {
+      const prefix = randomPrefix();
+      const store = await openAzureStore(azurite(), undefined, prefix);
+      await store.appendAuditBatch([
+        { kind: 'request', requestId: 'OFB-AAAAAA' },
+        { kind: 'run', requestId: 'OFB-AAAAAA', runId: 'OFB-AAAAAA' },
+        { kind: 'run', requestId: 'OFB-BBBBBB', runId: 'OFB-BBBBBB' },
+      ]);
+      await store.close();
+      const exportWith = async (argv: string[]): Promise<{ code: number; lines: Array<{ kind: string; runId: string | null }> }> => {
+        const out = new PassThrough();
+        let text = '';
+        out.on('data', (c: Buffer) => (text += c.toString()));
+        const errors: string[] = [];
+        const code = await auditExportCli(argv, { AZURE_STORAGE_CONNECTION_STRING: azurite().connectionString, AZURE_STORAGE_PREFIX: prefix }, out, (l) => errors.push(l));
+        assert.deepEqual(errors, []);
+        return { code, lines: text.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { kind: string; runId: string | null }) };
+      };
+      const all = await exportWith([]);
+      assert.deepEqual([all.code, all.lines.map((l) => l.kind)], [0, ['request', 'run', 'run']]);
+      const one = await exportWith(['--run', 'OFB-BBBBBB']);
+      assert.deepEqual([one.code, one.lines.map((l) => l.runId)], [0, ['OFB-BBBBBB']]);
     });
   });
 });
