@@ -26,7 +26,10 @@ export function withAuditScope<T>(value: AuditScope, fn: () => Promise<T>): Prom
 
 export class Audit {
   private buffer: AuditEntry[] = [];
-  private flushing?: Promise<void>;
+  /** The append the buffered entries will go in. */
+  private next?: Promise<void>;
+  /** The append in flight: one at a time, so entries recorded meanwhile go together in the next one. */
+  private writing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly store: Store,
@@ -34,25 +37,25 @@ export class Audit {
   ) {}
 
   /**
-   * Appends an entry within the current scope. Entries recorded in the same turn of the event loop are written
-   * together, in one transaction (a busy run makes hundreds of calls a second). Resolves once the entry is stored;
-   * an audit failure is logged, never thrown into the work it records.
+   * Appends an entry within the current scope. Entries recorded in the same turn of the event loop, or while the
+   * previous append is under way, are written together in one append (a busy run makes hundreds of calls a second;
+   * on a shared store each append is a network round trip or three). Resolves once the entry is stored; an audit
+   * failure is logged, never thrown into the work it records.
    */
   record(entry: AuditEntry): Promise<void> {
     this.buffer.push({ time: new Date().toISOString(), ...scope.getStore(), ...entry });
-    this.flushing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.flush());
-    return this.flushing;
+    this.next ??= this.writing.then(() => new Promise<void>((resolve) => setImmediate(resolve))).then(() => this.flush());
+    return this.next;
   }
 
-  private async flush(): Promise<void> {
+  private flush(): Promise<void> {
     const entries = this.buffer;
     this.buffer = [];
-    this.flushing = undefined;
-    try {
-      await this.store.appendAuditBatch(entries);
-    } catch (err) {
+    this.next = undefined;
+    this.writing = this.store.appendAuditBatch(entries).catch((err: unknown) => {
       this.logger?.error({ err, entries: entries.length }, 'audit append failed');
-    }
+    });
+    return this.writing;
   }
 
   /** For the gateways' onCall: one entry per HTTP attempt, tagged with the current run and step (and counted for it). */
