@@ -8,10 +8,12 @@ import { M365Error } from '../m365/errors';
 import type { Limiter } from '../m365/limiter';
 import { withPriority } from '../m365/priority';
 import type { ExchangePort, GraphPort } from '../m365/ports';
-import { ConflictError, type Store } from '../store/store';
+import { LeaseLostError, runLeaseName, type Lease, type Leases } from '../store/leases';
+import { ConflictError, FencedError, type Store } from '../store/store';
 import { Audit, withAuditScope } from './audit';
 import { withCallTally } from './call-tally';
 import { criticalSteps } from './critical-path';
+import { guardedPorts } from './lease-guard';
 import type { Plan, PlannedStep, StepKind, Target } from './plan';
 import { COLLECTIONS, isFinal, itemDocId, stepDocId, type ItemRecord, type RunPeople, type RunRecord, type StepState } from './run';
 import { DEFAULT_ENGINE_SETTINGS, ONE_SHOT_ACTIONS, ONE_SHOT_STEPS, RUNNERS, type EngineSettings, type OneShotStep, type StepContext, type StepRunner } from './steps';
@@ -75,6 +77,19 @@ export interface ExecutorDeps {
   /** Replaces how a one-shot step's actions are settled on resume (tests, with the runners that send them). */
   oneShotActions?: Partial<Record<OneShotStep, (ports: { graph: GraphPort; exchange: ExchangePort }, people: RunPeople) => OneShotAction>>;
   onProgress?: (event: ProgressEvent) => void;
+  /**
+   * Run ownership when several instances share the store (leases.ts): a drive first takes its run's lease, writes
+   * with its fence and sends only while it holds it. Absent: this process owns every run (no leases, no fences).
+   */
+  leases?: Leases;
+}
+
+/** Another instance holds the run's lease and drives it: this drive did nothing. */
+export class RunHeldElsewhereError extends Error {
+  constructor(readonly runId: string) {
+    super(`run ${runId} is driven elsewhere (another instance holds its lease)`);
+    this.name = 'RunHeldElsewhereError';
+  }
 }
 
 export interface RunView {
@@ -115,6 +130,8 @@ export class Executor {
   private readonly audit: Audit;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly now: () => number;
+  /** The leases held here by the runs' drives (and their resumes and retries): their fences and guarded ports. */
+  private readonly leased = new Map<string, Lease>();
 
   constructor(private readonly deps: ExecutorDeps) {
     this.settings = { ...DEFAULT_ENGINE_SETTINGS, ...deps.settings };
@@ -124,7 +141,11 @@ export class Executor {
   }
 
   /** Persists a new run for an approved plan (all steps pending) and drives it to its end. */
-  async start(input: { runId: string; requestId: string; plan: Plan; people: RunPeople; stop?: RunRecord['stop'] }): Promise<RunView> {
+  start(input: { runId: string; requestId: string; plan: Plan; people: RunPeople; stop?: RunRecord['stop']; lease?: Lease }): Promise<RunView> {
+    return this.withLease(input.runId, input.lease, () => this.create(input));
+  }
+
+  private async create(input: { runId: string; requestId: string; plan: Plan; people: RunPeople; stop?: RunRecord['stop'] }): Promise<RunView> {
     const run: RunRecord = {
       id: input.runId,
       requestId: input.requestId,
@@ -136,24 +157,77 @@ export class Executor {
       // Stopped before its run was created (a cancel that came while it waited for a slot): no step starts.
       ...(input.stop ? { stop: input.stop } : {}),
     };
-    await this.deps.store.put(COLLECTIONS.runs, run.id, run, null);
+    await this.put(run.id, COLLECTIONS.runs, run.id, run, null);
     for (const step of input.plan.steps) {
       const state: StepState = { kind: step.kind, status: 'pending', counts: emptyCounts(), attempts: 0 };
-      await this.deps.store.put(COLLECTIONS.steps, stepDocId(run.id, step.kind), state, null);
+      await this.put(run.id, COLLECTIONS.steps, stepDocId(run.id, step.kind), state, null);
     }
     await this.audit.record({ kind: 'run', requestId: run.requestId, runId: run.id, data: { event: 'started', steps: input.plan.steps.length } });
-    return this.drive(run.id);
+    return this.drive(run.id, this.leased.get(run.id));
   }
 
-  /** Drives a run to its end; joins the drive already under way for it in this process. */
-  drive(runId: string): Promise<RunView> {
+  /**
+   * Drives a run to its end; joins the drive already under way for it in this process. With leases, the drive holds
+   * the run's lease (`lease`, handed over by its caller, or taken here: RunHeldElsewhereError when another instance has
+   * it) and rejects with LeaseLostError, having recorded no end, once it loses it.
+   */
+  drive(runId: string, lease?: Lease): Promise<RunView> {
     const existing = this.active.get(runId);
     if (existing) {
       return existing;
     }
-    const driving = this.driveInSlots(runId).finally(() => this.active.delete(runId));
+    const driving = this.withLease(runId, lease, () => this.driveInSlots(runId)).finally(() => this.active.delete(runId));
     this.active.set(runId, driving);
     return driving;
+  }
+
+  /** Whether runs are owned by lease (several instances may share the store). */
+  get leasing(): boolean {
+    return this.deps.leases !== undefined;
+  }
+
+  /**
+   * Takes the run's lease (advancing its fence) for a caller that hands it to start/drive/resume/retryFailed and
+   * releases it itself; undefined without leases. Throws RunHeldElsewhereError when another holder has it.
+   */
+  async own(runId: string): Promise<Lease | undefined> {
+    if (!this.deps.leases) {
+      return undefined;
+    }
+    const lease = await this.deps.leases.acquire(runLeaseName(runId), runId);
+    if (!lease) {
+      throw new RunHeldElsewhereError(runId);
+    }
+    return lease;
+  }
+
+  /**
+   * Runs `work` under the run's lease: the one given (its giver releases it), else one taken here and released at the
+   * end. A failure once the lease is gone is a LeaseLostError: whatever broke, the run is someone else's now.
+   */
+  private withLease<T>(runId: string, given: Lease | undefined, work: () => Promise<T>): Promise<T> {
+    // Without leases, exactly as before: not a microtask added.
+    return this.deps.leases ? this.underLease(runId, given, work) : work();
+  }
+
+  private async underLease<T>(runId: string, given: Lease | undefined, work: () => Promise<T>): Promise<T> {
+    const lease = given ?? (await this.own(runId))!;
+    const outer = this.leased.get(runId);
+    this.leased.set(runId, lease);
+    // A drive waiting for a slot wakes up, and finds it can write nothing more.
+    lease.onLost(() => this.stopSignals.get(runId)?.());
+    try {
+      return await work();
+    } catch (err) {
+      throw lease.held() || err instanceof LeaseLostError ? err : new LeaseLostError(lease.name);
+    } finally {
+      if (outer === undefined) {
+        this.leased.delete(runId);
+      }
+      if (!given) {
+        await lease.release();
+      }
+    }
   }
 
   /** On start-up: every run not finished (the process died under it) resumes by itself. */
@@ -162,25 +236,29 @@ export class Executor {
     const unfinished = runs.filter((r) => r.value.status === 'running').map((r) => r.id);
     for (const id of unfinished) {
       this.deps.logger?.warn({ runId: id }, 'resuming an unfinished run');
-      this.drive(id).catch((err: unknown) => this.deps.logger?.error({ err, runId: id }, 'resumed run failed'));
+      this.drive(id).catch((err: unknown) =>
+        err instanceof RunHeldElsewhereError || err instanceof LeaseLostError ? this.deps.logger?.warn({ err, runId: id }, 'resumed run left to its owner') : this.deps.logger?.error({ err, runId: id }, 'resumed run failed'),
+      );
     }
     return unfinished;
   }
 
   /** Failed steps, and the steps skipped because of them, go back to pending and the run is driven again. */
-  async retryFailed(runId: string): Promise<RunView> {
+  async retryFailed(runId: string, lease?: Lease): Promise<RunView> {
     if (this.active.has(runId)) {
       return this.active.get(runId)!;
     }
-    const view = await this.view(runId);
-    const again = await this.resetFailed(view);
-    if (again.length === 0) {
-      return view;
-    }
-    this.stops.delete(runId);
-    await this.updateRun(runId, (r) => ({ ...r, status: 'running', endedAt: undefined }));
-    await this.audit.record({ kind: 'run', runId, requestId: view.run.requestId, data: { event: 'retry', steps: again } });
-    return this.drive(runId);
+    return this.withLease(runId, lease, async () => {
+      const view = await this.view(runId);
+      const again = await this.resetFailed(view);
+      if (again.length === 0) {
+        return view;
+      }
+      this.stops.delete(runId);
+      await this.updateRun(runId, (r) => ({ ...r, status: 'running', endedAt: undefined }));
+      await this.audit.record({ kind: 'run', runId, requestId: view.run.requestId, data: { event: 'retry', steps: again } });
+      return this.drive(runId, this.leased.get(runId));
+    });
   }
 
   /**
@@ -207,7 +285,8 @@ export class Executor {
       if (!(await this.deps.store.get<RunRecord>(COLLECTIONS.runs, runId))) {
         return { inFlight: 0 }; // not created yet: the caller starts it stopped (start's `stop`)
       }
-      run = await this.updateRun(runId, (r) => (r.status === 'running' && !r.stop ? { ...r, stop: { at, ...(by ? { by } : {}) } } : r)).catch((err: unknown) => {
+      // Unfenced: any instance may stop a run (a compare-and-swap on the run; its owner reads it).
+      run = await this.updateRun(runId, (r) => (r.status === 'running' && !r.stop ? { ...r, stop: { at, ...(by ? { by } : {}) } } : r), false).catch((err: unknown) => {
         if (err instanceof ConflictError) {
           return undefined; // the drive wrote the run at the same moment: read it again
         }
@@ -233,23 +312,25 @@ export class Executor {
    * to pending (as in retryFailed), and the pending steps run. Safe to call again after a crash at any point: the run
    * stays 'stopped' until the settling and the reset are written, and both are idempotent.
    */
-  async resume(runId: string): Promise<RunView> {
+  async resume(runId: string, lease?: Lease): Promise<RunView> {
     await this.active.get(runId)?.catch(() => undefined); // the stopped drive may still be writing its end
-    const view = await this.view(runId);
-    if (view.run.status === 'running') {
+    return this.withLease(runId, lease, async () => {
+      const view = await this.view(runId);
+      if (view.run.status === 'running') {
+        this.stops.delete(runId);
+        await this.updateRun(runId, (r) => ({ ...r, stop: undefined }));
+        return this.drive(runId, this.leased.get(runId));
+      }
+      if (view.run.status !== 'stopped') {
+        return view;
+      }
+      const settled = await this.settleInDoubt(view);
+      const again = await this.resetFailed(await this.view(runId));
       this.stops.delete(runId);
-      await this.updateRun(runId, (r) => ({ ...r, stop: undefined }));
-      return this.drive(runId);
-    }
-    if (view.run.status !== 'stopped') {
-      return view;
-    }
-    const settled = await this.settleInDoubt(view);
-    const again = await this.resetFailed(await this.view(runId));
-    this.stops.delete(runId);
-    await this.updateRun(runId, (r) => ({ ...r, status: 'running', stop: undefined, endedAt: undefined }));
-    await this.audit.record({ kind: 'run', runId, requestId: view.run.requestId, data: { event: 'resumed', settled, retried: again } });
-    return this.drive(runId);
+      await this.updateRun(runId, (r) => ({ ...r, status: 'running', stop: undefined, endedAt: undefined }));
+      await this.audit.record({ kind: 'run', runId, requestId: view.run.requestId, data: { event: 'resumed', settled, retried: again } });
+      return this.drive(runId, this.leased.get(runId));
+    });
   }
 
   /** Failed steps, and those skipped because of them, back to pending; returns their kinds. */
@@ -273,7 +354,7 @@ export class Executor {
       const { ledger, items } = await this.ledgerFor(view.run, step, state);
       // Targets read at run time are not in the plan: the ledger keeps what settling needs.
       const targets = [...items].map(([id, { value }]): Target => step.targets.find((t) => t.id === id) ?? { id, label: value.label, ...(value.data ? { data: value.data } : {}) });
-      const action = (this.deps.oneShotActions?.[kind] ?? ONE_SHOT_ACTIONS[kind])(this.deps, view.run.people);
+      const action = (this.deps.oneShotActions?.[kind] ?? ONE_SHOT_ACTIONS[kind])(this.ports(view.run.id), view.run.people);
       const settled = await withAuditScope({ requestId: view.run.requestId, runId: view.run.id, stepId: kind }, () => settleInDoubt(this.context(view.run, step, ledger), targets, action));
       count += settled;
       if (settled > 0 && isFinal(state.status)) {
@@ -336,10 +417,17 @@ export class Executor {
     let releaseContainment: (() => void) | undefined;
     let parked = false;
     let stopReadAt = -Infinity;
+    /** A step that threw (the store, or the lease lost): the drive ends with it. */
+    let failure: { err: unknown } | undefined;
 
     try {
       await withAuditScope({ requestId: run.requestId, runId }, async () => {
         for (;;) {
+          if (failure) {
+            throw failure.err;
+          }
+          // Lost: no new step starts (nor any write: the fenced writes check it too).
+          this.leased.get(runId)?.assertHeld();
           // A stop written by another process (or before a restart) shows on the run record or the request: read on a
           // drive's first pass, then at most once a second (both records hold the plan; a pass per finished step reading
           // them made most of a large batch's garbage). A stop made here is seen at once (`stops`).
@@ -399,10 +487,16 @@ export class Executor {
               this.emit({ runId, requestId: run.requestId, kind: 'step', step: started });
               running.set(
                 step.kind,
-                (CONTAINMENT.has(step.kind) ? withPriority(() => this.runStep(run, step, started), 'containment') : urgent.has(step.kind) ? withPriority(() => this.runStep(run, step, started)) : this.runStep(run, step, started)).then((final) => {
-                  states.set(step.kind, final);
-                  running.delete(step.kind);
-                }),
+                (CONTAINMENT.has(step.kind) ? withPriority(() => this.runStep(run, step, started), 'containment') : urgent.has(step.kind) ? withPriority(() => this.runStep(run, step, started)) : this.runStep(run, step, started)).then(
+                  (final) => {
+                    states.set(step.kind, final);
+                    running.delete(step.kind);
+                  },
+                  (err: unknown) => {
+                    failure ??= { err };
+                    running.delete(step.kind);
+                  },
+                ),
               );
             }
           }
@@ -471,6 +565,9 @@ export class Executor {
     try {
       await withAuditScope({ stepId: step.kind }, () => withCallTally(calls, () => (runner ? runner(ctx) : Promise.resolve())));
     } catch (err) {
+      if (err instanceof LeaseLostError) {
+        throw err; // not the step's failure: the run is someone else's now
+      }
       // A failure outside any target (e.g. reading targets at run time) fails the whole step.
       crash = err instanceof M365Error ? err : new M365Error({ service: 'graph', status: 0, code: 'UnexpectedError', message: err instanceof Error ? err.message : String(err) });
       this.deps.logger?.error({ err, runId: run.id, step: step.kind }, 'step failed outside its targets');
@@ -491,7 +588,7 @@ export class Executor {
       record: async (target: Target, record) => {
         const value: ItemRecord = { ...record, label: target.label, ...(oneShot && target.data ? { data: target.data } : {}), at: new Date(this.now()).toISOString() };
         const id = itemDocId(run.id, step.kind, target.id);
-        const etag = await this.deps.store.put(COLLECTIONS.items, id, value, items.get(target.id)?.etag ?? null);
+        const etag = await this.put(run.id, COLLECTIONS.items, id, value, items.get(target.id)?.etag ?? null);
         items.set(target.id, { value, etag });
         // The audit log is written in batches a moment later; the run doesn't wait for it.
         void this.audit.record({ kind: 'target', stepId: step.kind, m365RequestId: record.error?.requestId, data: { target: target.id, label: target.label, status: record.status, detail: record.detail } });
@@ -505,6 +602,7 @@ export class Executor {
   }
 
   private context(run: RunRecord, step: PlannedStep, ledger: Ledger): StepContext {
+    const settleNotBefore = this.leased.get(run.id)?.settleNotBefore;
     return {
       runId: run.id,
       requestId: run.requestId,
@@ -512,15 +610,41 @@ export class Executor {
       plan: run.plan,
       people: run.people,
       options: run.plan.options,
-      graph: this.deps.graph,
-      exchange: this.deps.exchange,
+      ...this.ports(run.id),
       ledger,
       settings: this.settings,
       sleep: this.sleep,
       now: this.now,
       newPassword: randomPassword,
       ...(this.deps.passes ? { passes: this.deps.passes } : {}),
+      ...(settleNotBefore !== undefined ? { settleNotBefore } : {}),
     };
+  }
+
+  /** The Microsoft 365 ports of a run: each request checks its lease first, when it has one. */
+  private ports(runId: string): { graph: GraphPort; exchange: ExchangePort } {
+    const lease = this.leased.get(runId);
+    const ports = { graph: this.deps.graph, exchange: this.deps.exchange };
+    return lease ? guardedPorts(ports, lease) : ports;
+  }
+
+  /** A write of the run (its record, steps, targets), with its lease's fence when it has one. */
+  private put<T>(runId: string, collection: string, id: string, value: T, etag: string | null): Promise<string> {
+    const lease = this.leased.get(runId);
+    // Without a lease, the store's own promise: the same timing as before leases.
+    return lease ? this.fencedPut(lease, collection, id, value, etag) : this.deps.store.put(collection, id, value, etag);
+  }
+
+  private async fencedPut<T>(lease: Lease, collection: string, id: string, value: T, etag: string | null): Promise<string> {
+    lease.assertHeld();
+    try {
+      return await this.deps.store.put(collection, id, value, etag, lease.fence);
+    } catch (err) {
+      if (err instanceof FencedError || !lease.held()) {
+        throw new LeaseLostError(lease.name);
+      }
+      throw err;
+    }
   }
 
   private async finish(run: RunRecord, step: PlannedStep, state: StepState): Promise<StepState> {
@@ -534,16 +658,17 @@ export class Executor {
   private async writeStep(runId: string, state: StepState): Promise<void> {
     const id = stepDocId(runId, state.kind);
     const current = await this.deps.store.get<StepState>(COLLECTIONS.steps, id);
-    await this.deps.store.put(COLLECTIONS.steps, id, state, current?.etag ?? null);
+    await this.put(runId, COLLECTIONS.steps, id, state, current?.etag ?? null);
   }
 
-  private async updateRun(runId: string, change: (r: RunRecord) => RunRecord): Promise<RunRecord> {
+  /** `fenced` false: a stop, which any instance may write. */
+  private async updateRun(runId: string, change: (r: RunRecord) => RunRecord, fenced = true): Promise<RunRecord> {
     const current = await this.deps.store.get<RunRecord>(COLLECTIONS.runs, runId);
     if (!current) {
       throw new Error(`no run ${runId}`);
     }
     const next = change(current.value);
-    await this.deps.store.put(COLLECTIONS.runs, runId, next, current.etag);
+    await (fenced ? this.put(runId, COLLECTIONS.runs, runId, next, current.etag) : this.deps.store.put(COLLECTIONS.runs, runId, next, current.etag));
     return next;
   }
 
