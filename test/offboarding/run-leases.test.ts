@@ -225,20 +225,19 @@ describe('run ownership by lease (two executors, one store)', function () {
         notifier: () => notifier,
       });
     };
-    let bRuns: RequestRuns | undefined;
+    const bRuns = requestRuns('b', instance('b'));
     const a = instance('a', {
       maxConcurrentSteps: 1,
       runners: {
         'leave-groups': async (ctx) => {
           // While a holds it, b's attempt does nothing at all.
-          await bRuns!.run(requestId);
+          await bRuns.run(requestId);
           assert.deepEqual(told, ['a started']);
           board.fail(runLeaseName(requestId));
           await RUNNERS['leave-groups'](ctx);
         },
       },
     });
-    bRuns = requestRuns('b', instance('b'));
     await requestRuns('a', a).run(requestId); // resolves: the lost lease is logged, not thrown
     assert.deepEqual(told, ['a started']);
     assert.equal((await store.get<OffboardingRequest>('requests', requestId))!.value.status, 'running');
