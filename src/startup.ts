@@ -101,6 +101,7 @@ export async function startBot(options: StartOptions = {}): Promise<RunningBot> 
     exchangeMaxConcurrency: config.governorBudgets.exchange?.concurrency ?? 8,
     credential: config.simulated ? options.m365Credential : undefined,
     governor,
+    requestTimeoutMs: config.requestTimeoutMs,
   });
   // Progress goes to the service (defined next; the engine only calls back once a run is under way).
   const poll = config.testHooks?.sharedPollMs;

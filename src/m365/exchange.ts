@@ -123,7 +123,7 @@ export class ExchangeGateway implements ExchangePort {
       metered(this.policy.onCall, record, async () => {
         try {
           permit?.sent(); // counted in the governor's window from now: it may have waited for this slot since its grant
-          const res = await fetch(url, { method: 'POST', headers, body });
+          const res = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(this.policy.requestTimeoutMs) });
           const text = await res.text();
           return { status: res.status, requestId: res.headers.get('request-id') ?? res.headers.get('x-requestid') ?? undefined, headers: res.headers, parsed: parseBody(text) };
         } catch (e) {

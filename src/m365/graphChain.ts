@@ -46,6 +46,8 @@ class MeteredTransport implements Middleware {
     private readonly governor?: Governor,
     /** A fresh token (the credential caches it), for a request that waited for the governor with an older one. */
     private readonly accessToken?: () => Promise<string>,
+    /** Each HTTP attempt (its body included) is aborted after this long (GatewayOptions.requestTimeoutMs). */
+    private readonly timeoutMs?: number,
   ) {}
 
   setNext(next: Middleware): void {
@@ -121,6 +123,10 @@ class MeteredTransport implements Middleware {
       metered(this.onCall, record, async () => {
         try {
           permit?.sent(); // counted in the governor's window from now: it may have waited for this slot since its grant
+          if (this.timeoutMs !== undefined && context.options) {
+            // A new signal per attempt: the RetryHandler sends the same options again.
+            context.options.signal = AbortSignal.timeout(this.timeoutMs);
+          }
           await next.execute(context);
           const res = context.response!;
           // Read the body inside the slot: "in flight" then covers the whole exchange, and durationMs is its length.
@@ -214,7 +220,7 @@ export function graphMiddleware(options: {
     retryHandler(options.policy.maxRetries, options.policy.sleep),
     // client-request-id and SdkVersion headers, which Microsoft support asks for.
     new TelemetryHandler(),
-    new MeteredTransport(options.limiter, options.policy.onCall, options.toPath, options.governor, auth ? () => auth.getAccessToken() : undefined),
+    new MeteredTransport(options.limiter, options.policy.onCall, options.toPath, options.governor, auth ? () => auth.getAccessToken() : undefined, options.policy.requestTimeoutMs),
     new HTTPMessageHandler(),
   );
   return chain;
