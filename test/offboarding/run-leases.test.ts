@@ -9,7 +9,10 @@ import { OffboardingEngine, peopleOf } from '../../src/offboarding/engine';
 import { Executor, RunHeldElsewhereError, type ExecutorDeps } from '../../src/offboarding/executor';
 import { DEFAULT_OPTIONS } from '../../src/offboarding/options';
 import type { Plan } from '../../src/offboarding/plan';
+import { AccessPolicy } from '../../src/offboarding/access';
+import { Directory } from '../../src/offboarding/directory';
 import { RequestRuns } from '../../src/offboarding/request-runs';
+import { OffboardingService } from '../../src/offboarding/service';
 import * as lifecycle from '../../src/offboarding/requests';
 import type { OffboardingRequest } from '../../src/offboarding/requests';
 import { COLLECTIONS, type RunPeople, type RunRecord, type StepState } from '../../src/offboarding/run';
@@ -20,6 +23,7 @@ import { LeaseLostError, runLeaseName } from '../../src/store/leases';
 import { MemoryStore } from '../../src/store/memory';
 import { ConflictError, FencedError } from '../../src/store/store';
 import { LeaseBoard } from '../fakes/fake-leases';
+import { recordingNotifier } from '../fakes/recording-notifier';
 import { TOM_ID } from './jane';
 
 const REQUEST_TIMEOUT_MS = 100_000;
@@ -249,6 +253,51 @@ describe('run ownership by lease (two executors, one store)', function () {
     // Taken up again later (a tick on a third instance): the request has ended, so nothing happens.
     await requestRuns('c', instance('c')).run(requestId);
     assert.equal(told.length, 3);
+  });
+
+  it('service: the tick of another instance leaves a run its owner holds alone, and takes over one whose owner lost its lease; the request ends once', async () => {
+    const events = { a: [] as string[], b: [] as string[] };
+    const service = (name: 'a' | 'b', extra: Partial<ExecutorDeps> = {}): OffboardingService => {
+      const audit = new Audit(store);
+      const { graph, exchange } = createM365({ tenantId: tenant.tenantId, graphBaseUrl: tenant.graphBaseUrl, exchangeBaseUrl: tenant.exchangeBaseUrl, credential: 'none' }, { onCall: audit.onCall, sleep: () => Promise.resolve() });
+      // Runners reach the executor through the engine's deps (tests only).
+      const engine = new OffboardingEngine({ graph, exchange, store, audit, settings: SETTINGS, leases: board.instance(name), ...extra });
+      const s = new OffboardingService({ store, engine, access: new AccessPolicy(graph, tenant.groups), directory: new Directory(graph), audit, approvalTtlHours: 72 });
+      s.setNotifier(recordingNotifier(events[name]));
+      return s;
+    };
+    let requestId = '';
+    const b = service('b');
+    const a = service('a', {
+      maxConcurrentSteps: 1,
+      runners: {
+        'leave-groups': async (ctx) => {
+          await b.tick(); // a holds the run: b's tick tries it and leaves it alone
+          await b.idle();
+          assert.deepEqual(events.b, []);
+          board.pause(runLeaseName(requestId));
+          await RUNNERS['leave-groups'](ctx);
+        },
+      },
+    });
+    const P = tenant.personas;
+    const submitted = await a.submit({ requester: { id: P.operator!, displayName: 'Isaac Ito' }, leaverId: P.jane!, inheritorId: P.inheritorCandidate!, options: DEFAULT_OPTIONS, teams: {}, where: { kind: 'personal' } });
+    assert.ok(submitted.ok, submitted.ok ? '' : submitted.reason);
+    requestId = submitted.request.id;
+    assert.ok((await a.decide(requestId, submitted.request.approvers[0]!, 'approved')).ok);
+    await a.idle();
+    assert.equal((await a.get(requestId))?.status, 'running', 'a lost its lease: the request is not ended');
+    assert.ok(!events.a.some((e) => e.startsWith('ended')), JSON.stringify(events.a));
+
+    await b.tick(); // takes it over
+    await b.idle();
+    assert.equal((await b.get(requestId))?.status, 'completed');
+    assert.deepEqual(events.b, [`started ${requestId}`, `ended ${requestId} completed`]);
+    await a.tick();
+    await a.idle();
+    assert.ok(!events.a.some((e) => e.startsWith('ended')), 'ended once, by b');
+    const w = writes(tenant.requestLog());
+    assert.equal(new Set(w).size, w.length, 'no write sent twice');
   });
 });
 
