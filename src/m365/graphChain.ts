@@ -19,6 +19,7 @@ import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-grap
 import { classifyGraph, outlookMailbox, type Family, type Governor, type Permit } from './governor';
 import type { Limiter } from './limiter';
 import type { CallRecord } from './ports';
+import { currentSendGuard } from './send-guard';
 import { metered, type GatewayPolicy } from './transport';
 
 export const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
@@ -30,6 +31,8 @@ export const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
 export class CallTracker implements MiddlewareOptions {
   attempts = 0;
   fetchFailure: unknown;
+  /** What the send guard threw (send-guard.ts): the request never left, and the gateway rethrows it as it is. */
+  refused: unknown;
 }
 
 /** Responses that may not carry a body (the Response constructor throws if given one). */
@@ -119,8 +122,17 @@ class MeteredTransport implements Middleware {
   }
 
   private async exchange(next: Middleware, context: Context, tracker: CallTracker | undefined, record: Omit<CallRecord, 'status' | 'requestId' | 'durationMs'>, permit?: Permit): Promise<void> {
-    await this.limiter.run(() =>
-      metered(this.onCall, record, async () => {
+    const guard = currentSendGuard();
+    await this.limiter.run(() => {
+      try {
+        guard?.(); // refused before it leaves (not a network failure: nothing was sent)
+      } catch (e) {
+        if (tracker) {
+          tracker.refused = e;
+        }
+        throw e;
+      }
+      return metered(this.onCall, record, async () => {
         try {
           permit?.sent(); // counted in the governor's window from now: it may have waited for this slot since its grant
           if (this.timeoutMs !== undefined && context.options) {
@@ -139,8 +151,8 @@ class MeteredTransport implements Middleware {
           }
           throw e;
         }
-      }),
-    );
+      });
+    });
   }
 }
 
