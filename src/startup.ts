@@ -11,12 +11,16 @@ import { AccessPolicy } from './offboarding/access';
 import { Audit, currentAuditScope } from './offboarding/audit';
 import { Directory } from './offboarding/directory';
 import { OffboardingEngine } from './offboarding/engine';
+import { startHousekeeping } from './offboarding/housekeeping-loop';
 import { PassVault } from './offboarding/reinstate/pass-vault';
 import { OffboardingService } from './offboarding/service';
 import { DEFAULT_OPTIONS } from './offboarding/options';
 import { createServer, listen } from './server';
 import { TurnGate } from './turn-gate';
 import { openConfiguredStore, type Store } from './store';
+import { BlobLeases } from './store/azure/blob-leases';
+import type { Leases } from './store/leases';
+import { LocalLeases } from './store/local-leases';
 import { createAdapter } from './teams/adapter';
 import { createTeamsApp } from './teams/app';
 import { TeamsNotifier } from './teams/notifier';
@@ -24,8 +28,6 @@ import { PersonalChats } from './teams/personal-chats';
 import { Proactive } from './teams/proactive';
 import { startSimulatedTenant, type SimulatedTenant } from './simulator';
 import { armCrashPoint, observeCall } from './testing/crash-points';
-
-const HOUSEKEEPING_INTERVAL_MS = 5_000;
 
 export const SIMULATED_BANNER = 'SIMULATED TENANT: no real accounts are touched';
 
@@ -90,6 +92,11 @@ export async function startBot(options: StartOptions = {}): Promise<RunningBot> 
   const opened = await openConfiguredStore(config);
   const store = opened.store;
   const audit = new Audit(store, logger);
+  // Who drives which run, and who does the housekeeping (src/store/leases.ts): blob leases on the shared store, where
+  // several instances serve; on SQLite one instance, which holds them all.
+  const leases: Leases = opened.leaseContainer
+    ? new BlobLeases({ container: opened.leaseContainer, store, durationMs: config.runLeaseMs, requestTimeoutMs: config.requestTimeoutMs, logger })
+    : new LocalLeases(store, config.runLeaseMs);
   // Graph serves many conversations and runs at once: more requests in flight than Exchange, whose management
   // endpoint is the tighter one.
   // One governor for the process: every Graph, Exchange and Bot Connector call of every run draws on its budgets,
@@ -104,13 +111,14 @@ export async function startBot(options: StartOptions = {}): Promise<RunningBot> 
     exchangeMaxConcurrency: config.governorBudgets.exchange?.concurrency ?? 8,
     credential: config.simulated ? options.m365Credential : undefined,
     governor,
+    requestTimeoutMs: config.requestTimeoutMs,
   });
   // Progress goes to the service (defined next; the engine only calls back once a run is under way).
   const poll = config.testHooks?.sharedPollMs;
   const settings = poll ? { sharedPollInitialMs: poll, sharedPollMaxMs: poll } : undefined;
   // A reinstatement's Temporary Access Pass, in memory only until the requester's own click shows it.
   const passes = new PassVault();
-  const engine = new OffboardingEngine({ graph, exchange, store, audit, logger, settings, passes, maxConcurrentRuns: config.maxConcurrentRuns, onProgress: (e) => service.onProgress(e) });
+  const engine = new OffboardingEngine({ graph, exchange, store, audit, logger, settings, passes, leases, maxConcurrentRuns: config.maxConcurrentRuns, onProgress: (e) => service.onProgress(e) });
   const access = new AccessPolicy(graph, groups);
   const turns = new TurnGate();
   const service = new OffboardingService({
@@ -158,10 +166,8 @@ export async function startBot(options: StartOptions = {}): Promise<RunningBot> 
   // Housekeeping: expire requests nobody decided on, start scheduled ones when their time comes (within seconds:
   // a click after the deadline also expires the request at once), and leave no request in limbo (a submit that died
   // before claiming its leaver, approval cards that never arrived: src/offboarding/housekeeping.ts).
-  const housekeeping = setInterval(() => {
-    service.tick().catch((err: unknown) => logger.error({ err }, 'housekeeping failed'));
-  }, HOUSEKEEPING_INTERVAL_MS);
-  housekeeping.unref();
+  // On one instance at a time, under its lease; it also takes over runs whose owner died (service.tick).
+  const housekeeping = startHousekeeping({ leases, intervalMs: config.housekeepingIntervalMs, tick: () => service.tick(), logger });
 
   return {
     url,
@@ -177,9 +183,10 @@ export async function startBot(options: StartOptions = {}): Promise<RunningBot> 
     service,
     notifier,
     async close() {
-      clearInterval(housekeeping);
       server.close();
+      await housekeeping.stop();
       await service.idle();
+      await leases.close();
       await cluster?.stop();
       await store.close();
       await tenant?.close();

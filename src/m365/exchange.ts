@@ -8,6 +8,7 @@ import type { Governor } from './governor';
 import { retryAfterMs } from './graphChain';
 import { Limiter } from './limiter';
 import type { ExchangePort, ExchangeResult } from './ports';
+import { currentSendGuard } from './send-guard';
 import { metered, parseBody, resolvePolicy, withRetries, type GatewayOptions, type GatewayPolicy } from './transport';
 
 export const EXCHANGE_SCOPE = 'https://outlook.office365.com/.default';
@@ -115,22 +116,24 @@ export class ExchangeGateway implements ExchangePort {
     const governor = this.options.governor;
     // The permit first, then the token (cached by the credential): a cmdlet that waited for its budget never leaves
     // with a token that expired while it waited.
+    const guard = currentSendGuard();
     const permit = await governor?.acquire('exchange');
     let answer;
     try {
       const headers = await this.headers(anchor, cmdlet);
-      answer = await this.limiter.run(() =>
-      metered(this.policy.onCall, record, async () => {
+      answer = await this.limiter.run(() => {
+      guard?.(); // refused before it leaves (send-guard.ts)
+      return metered(this.policy.onCall, record, async () => {
         try {
           permit?.sent(); // counted in the governor's window from now: it may have waited for this slot since its grant
-          const res = await fetch(url, { method: 'POST', headers, body });
+          const res = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(this.policy.requestTimeoutMs) });
           const text = await res.text();
           return { status: res.status, requestId: res.headers.get('request-id') ?? res.headers.get('x-requestid') ?? undefined, headers: res.headers, parsed: parseBody(text) };
         } catch (e) {
           throw networkError('exchange', e, { cmdlet });
         }
-      }),
-      );
+      });
+      });
     } finally {
       permit?.release();
     }

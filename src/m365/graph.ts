@@ -136,6 +136,7 @@ export class GraphGateway implements GraphPort {
   private async attempt<T>(request: GraphRequest, tracker: CallTracker): Promise<GraphResult<T>> {
     const target = { method: request.method, url: request.url };
     tracker.fetchFailure = undefined;
+    tracker.refused = undefined;
     let res: Response;
     try {
       const api = this.client
@@ -145,6 +146,9 @@ export class GraphGateway implements GraphPort {
         .responseType(ResponseType.RAW);
       res = (await send(api, request)) as Response;
     } catch (e) {
+      if (tracker.refused !== undefined) {
+        throw tracker.refused as Error;
+      }
       if (tracker.fetchFailure !== undefined) {
         throw networkError('graph', tracker.fetchFailure, target);
       }

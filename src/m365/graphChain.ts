@@ -19,6 +19,7 @@ import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-grap
 import { classifyGraph, outlookMailbox, type Family, type Governor, type Permit } from './governor';
 import type { Limiter } from './limiter';
 import type { CallRecord } from './ports';
+import { currentSendGuard } from './send-guard';
 import { metered, type GatewayPolicy } from './transport';
 
 export const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
@@ -30,6 +31,8 @@ export const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
 export class CallTracker implements MiddlewareOptions {
   attempts = 0;
   fetchFailure: unknown;
+  /** What the send guard threw (send-guard.ts): the request never left, and the gateway rethrows it as it is. */
+  refused: unknown;
 }
 
 /** Responses that may not carry a body (the Response constructor throws if given one). */
@@ -46,6 +49,8 @@ class MeteredTransport implements Middleware {
     private readonly governor?: Governor,
     /** A fresh token (the credential caches it), for a request that waited for the governor with an older one. */
     private readonly accessToken?: () => Promise<string>,
+    /** Each HTTP attempt (its body included) is aborted after this long (GatewayOptions.requestTimeoutMs). */
+    private readonly timeoutMs?: number,
   ) {}
 
   setNext(next: Middleware): void {
@@ -117,10 +122,23 @@ class MeteredTransport implements Middleware {
   }
 
   private async exchange(next: Middleware, context: Context, tracker: CallTracker | undefined, record: Omit<CallRecord, 'status' | 'requestId' | 'durationMs'>, permit?: Permit): Promise<void> {
-    await this.limiter.run(() =>
-      metered(this.onCall, record, async () => {
+    const guard = currentSendGuard();
+    await this.limiter.run(() => {
+      try {
+        guard?.(); // refused before it leaves (not a network failure: nothing was sent)
+      } catch (e) {
+        if (tracker) {
+          tracker.refused = e;
+        }
+        throw e;
+      }
+      return metered(this.onCall, record, async () => {
         try {
           permit?.sent(); // counted in the governor's window from now: it may have waited for this slot since its grant
+          if (this.timeoutMs !== undefined && context.options) {
+            // A new signal per attempt: the RetryHandler sends the same options again.
+            context.options.signal = AbortSignal.timeout(this.timeoutMs);
+          }
           await next.execute(context);
           const res = context.response!;
           // Read the body inside the slot: "in flight" then covers the whole exchange, and durationMs is its length.
@@ -133,8 +151,8 @@ class MeteredTransport implements Middleware {
           }
           throw e;
         }
-      }),
-    );
+      });
+    });
   }
 }
 
@@ -214,7 +232,7 @@ export function graphMiddleware(options: {
     retryHandler(options.policy.maxRetries, options.policy.sleep),
     // client-request-id and SdkVersion headers, which Microsoft support asks for.
     new TelemetryHandler(),
-    new MeteredTransport(options.limiter, options.policy.onCall, options.toPath, options.governor, auth ? () => auth.getAccessToken() : undefined),
+    new MeteredTransport(options.limiter, options.policy.onCall, options.toPath, options.governor, auth ? () => auth.getAccessToken() : undefined, options.policy.requestTimeoutMs),
     new HTTPMessageHandler(),
   );
   return chain;

@@ -1,6 +1,7 @@
 // What the Graph and Exchange gateways share: their options, the retry policy for transient failures, and reading a
 // response body. The Graph SDK's RetryHandler covers Graph's top-level 429/503/504; this covers the rest (Exchange,
 // network failures, inner $batch responses) the same way: wait Retry-After, else back off exponentially.
+import { DEFAULT_REQUEST_TIMEOUT_MS } from '../config';
 import type { CallRecord } from './ports';
 import { M365Error } from './errors';
 
@@ -13,6 +14,11 @@ export interface GatewayOptions {
   onCall?: (record: CallRecord) => void;
   /** How to wait before a retry; injectable so tests need not wait. */
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * An HTTP attempt (its answer's body included) not done in this long is aborted: a network error, in doubt for a
+   * one-shot action. It bounds how long a request sent by an owner that lost its lease can still arrive (config.ts).
+   */
+  requestTimeoutMs?: number;
 }
 
 export interface GatewayPolicy {
@@ -20,6 +26,7 @@ export interface GatewayPolicy {
   maxConcurrency: number;
   onCall: (record: CallRecord) => void;
   sleep: (ms: number) => Promise<void>;
+  requestTimeoutMs: number;
 }
 
 export const DEFAULT_MAX_RETRIES = 6;
@@ -45,6 +52,7 @@ export function resolvePolicy(options: GatewayOptions): GatewayPolicy {
     maxRetries,
     maxConcurrency,
     sleep: options.sleep ?? realSleep,
+    requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
     onCall: (record) => {
       try {
         observer?.(record);

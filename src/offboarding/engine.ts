@@ -2,6 +2,7 @@
 import type { Logger } from '../logger';
 import { Limiter } from '../m365/limiter';
 import type { ExchangePort, GraphPort } from '../m365/ports';
+import type { Leases } from '../store/leases';
 import type { Store } from '../store/store';
 import { Audit } from './audit';
 import { Executor, type ProgressEvent, type RunView } from './executor';
@@ -36,6 +37,8 @@ export interface EngineDeps {
   passes?: PassVault;
   /** MAX_CONCURRENT_RUNS: runs past containment at once (the executor's run slots; containment never waits). */
   maxConcurrentRuns?: number;
+  /** Run ownership by lease, with fencing, when several instances share the store (executor.ts ExecutorDeps.leases). */
+  leases?: Leases;
 }
 
 export class OffboardingEngine {

@@ -8,10 +8,12 @@ import { M365Error } from '../m365/errors';
 import type { Limiter } from '../m365/limiter';
 import { withPriority } from '../m365/priority';
 import type { ExchangePort, GraphPort } from '../m365/ports';
-import { ConflictError, type Store } from '../store/store';
+import { LeaseLostError, runLeaseName, type Lease, type Leases } from '../store/leases';
+import { ConflictError, FencedError, type Store } from '../store/store';
 import { Audit, withAuditScope } from './audit';
 import { withCallTally } from './call-tally';
 import { criticalSteps } from './critical-path';
+import { guardedPorts } from './lease-guard';
 import type { Plan, PlannedStep, StepKind, Target } from './plan';
 import { COLLECTIONS, isFinal, itemDocId, stepDocId, type ItemRecord, type RunPeople, type RunRecord, type StepState } from './run';
 import { DEFAULT_ENGINE_SETTINGS, ONE_SHOT_ACTIONS, ONE_SHOT_STEPS, RUNNERS, type EngineSettings, type OneShotStep, type StepContext, type StepRunner } from './steps';
@@ -75,6 +77,19 @@ export interface ExecutorDeps {
   /** Replaces how a one-shot step's actions are settled on resume (tests, with the runners that send them). */
   oneShotActions?: Partial<Record<OneShotStep, (ports: { graph: GraphPort; exchange: ExchangePort }, people: RunPeople) => OneShotAction>>;
   onProgress?: (event: ProgressEvent) => void;
+  /**
+   * Run ownership when several instances share the store (leases.ts): a drive first takes its run's lease, writes
+   * with its fence and sends only while it holds it. Absent: this process owns every run (no leases, no fences).
+   */
+  leases?: Leases;
+}
+
+/** Another instance holds the run's lease and drives it: this drive did nothing. */
+export class RunHeldElsewhereError extends Error {
+  constructor(readonly runId: string) {
+    super(`run ${runId} is driven elsewhere (another instance holds its lease)`);
+    this.name = 'RunHeldElsewhereError';
+  }
 }
 
 export interface RunView {
@@ -124,7 +139,11 @@ export class Executor {
   }
 
   /** Persists a new run for an approved plan (all steps pending) and drives it to its end. */
-  async start(input: { runId: string; requestId: string; plan: Plan; people: RunPeople; stop?: RunRecord['stop'] }): Promise<RunView> {
+  start(input: { runId: string; requestId: string; plan: Plan; people: RunPeople; stop?: RunRecord['stop']; lease?: Lease }): Promise<RunView> {
+    return this.withLease(input.runId, input.lease, (lease) => this.create(input, lease));
+  }
+
+  private async create(input: { runId: string; requestId: string; plan: Plan; people: RunPeople; stop?: RunRecord['stop'] }, lease: Lease | undefined): Promise<RunView> {
     const run: RunRecord = {
       id: input.runId,
       requestId: input.requestId,
@@ -136,24 +155,76 @@ export class Executor {
       // Stopped before its run was created (a cancel that came while it waited for a slot): no step starts.
       ...(input.stop ? { stop: input.stop } : {}),
     };
-    await this.deps.store.put(COLLECTIONS.runs, run.id, run, null);
+    await this.put(lease, COLLECTIONS.runs, run.id, run, null);
     for (const step of input.plan.steps) {
       const state: StepState = { kind: step.kind, status: 'pending', counts: emptyCounts(), attempts: 0 };
-      await this.deps.store.put(COLLECTIONS.steps, stepDocId(run.id, step.kind), state, null);
+      await this.put(lease, COLLECTIONS.steps, stepDocId(run.id, step.kind), state, null);
     }
     await this.audit.record({ kind: 'run', requestId: run.requestId, runId: run.id, data: { event: 'started', steps: input.plan.steps.length } });
-    return this.drive(run.id);
+    return this.drive(run.id, lease);
   }
 
-  /** Drives a run to its end; joins the drive already under way for it in this process. */
-  drive(runId: string): Promise<RunView> {
+  /**
+   * Drives a run to its end; joins the drive already under way for it in this process. With leases, the drive holds
+   * the run's lease (`lease`, handed over by its caller, or taken here: RunHeldElsewhereError when another instance has
+   * it) and rejects with LeaseLostError, having recorded no end, once it loses it.
+   */
+  drive(runId: string, lease?: Lease): Promise<RunView> {
     const existing = this.active.get(runId);
     if (existing) {
       return existing;
     }
-    const driving = this.driveInSlots(runId).finally(() => this.active.delete(runId));
+    const driving = this.withLease(runId, lease, (held) => this.driveInSlots(runId, held)).finally(() => this.active.delete(runId));
     this.active.set(runId, driving);
     return driving;
+  }
+
+  /** Whether runs are owned by lease (several instances may share the store). */
+  get leasing(): boolean {
+    return this.deps.leases !== undefined;
+  }
+
+  /**
+   * Takes the run's lease (advancing its fence) for a caller that hands it to start/drive/resume/retryFailed and
+   * releases it itself; undefined without leases. Throws RunHeldElsewhereError when another holder has it.
+   */
+  async own(runId: string): Promise<Lease | undefined> {
+    if (!this.deps.leases) {
+      return undefined;
+    }
+    const lease = await this.deps.leases.acquire(runLeaseName(runId), runId);
+    if (!lease) {
+      throw new RunHeldElsewhereError(runId);
+    }
+    return lease;
+  }
+
+  /**
+   * Runs `work` under the run's lease: the one given (its giver releases it), else one taken here and released at the
+   * end. A failure once the lease is gone is a LeaseLostError: whatever broke, the run is someone else's now.
+   */
+  private withLease<T>(runId: string, given: Lease | undefined, work: (lease: Lease | undefined) => Promise<T>): Promise<T> {
+    // Without leases, exactly as before: not a microtask added.
+    return this.deps.leases ? this.underLease(runId, given, work) : work(undefined);
+  }
+
+  /**
+   * The lease goes explicitly to everything the work starts (steps, ledgers, ports): a step still in flight when its
+   * drive ended (lost) keeps checking the lease it started under, never an absent or a later one.
+   */
+  private async underLease<T>(runId: string, given: Lease | undefined, work: (lease: Lease) => Promise<T>): Promise<T> {
+    const lease = given ?? (await this.own(runId))!;
+    // A drive waiting for a slot wakes up, and finds it can write nothing more.
+    lease.onLost(() => this.stopSignals.get(runId)?.());
+    try {
+      return await work(lease);
+    } catch (err) {
+      throw lease.held() || err instanceof LeaseLostError ? err : new LeaseLostError(lease.name);
+    } finally {
+      if (!given) {
+        await lease.release();
+      }
+    }
   }
 
   /** On start-up: every run not finished (the process died under it) resumes by itself. */
@@ -162,25 +233,29 @@ export class Executor {
     const unfinished = runs.filter((r) => r.value.status === 'running').map((r) => r.id);
     for (const id of unfinished) {
       this.deps.logger?.warn({ runId: id }, 'resuming an unfinished run');
-      this.drive(id).catch((err: unknown) => this.deps.logger?.error({ err, runId: id }, 'resumed run failed'));
+      this.drive(id).catch((err: unknown) =>
+        err instanceof RunHeldElsewhereError || err instanceof LeaseLostError ? this.deps.logger?.warn({ err, runId: id }, 'resumed run left to its owner') : this.deps.logger?.error({ err, runId: id }, 'resumed run failed'),
+      );
     }
     return unfinished;
   }
 
   /** Failed steps, and the steps skipped because of them, go back to pending and the run is driven again. */
-  async retryFailed(runId: string): Promise<RunView> {
+  async retryFailed(runId: string, lease?: Lease): Promise<RunView> {
     if (this.active.has(runId)) {
       return this.active.get(runId)!;
     }
-    const view = await this.view(runId);
-    const again = await this.resetFailed(view);
-    if (again.length === 0) {
-      return view;
-    }
-    this.stops.delete(runId);
-    await this.updateRun(runId, (r) => ({ ...r, status: 'running', endedAt: undefined }));
-    await this.audit.record({ kind: 'run', runId, requestId: view.run.requestId, data: { event: 'retry', steps: again } });
-    return this.drive(runId);
+    return this.withLease(runId, lease, async (held) => {
+      const view = await this.view(runId);
+      const again = await this.resetFailed(view, held);
+      if (again.length === 0) {
+        return view;
+      }
+      this.stops.delete(runId);
+      await this.updateRun(runId, (r) => ({ ...r, status: 'running', endedAt: undefined }), held);
+      await this.audit.record({ kind: 'run', runId, requestId: view.run.requestId, data: { event: 'retry', steps: again } });
+      return this.drive(runId, held);
+    });
   }
 
   /**
@@ -207,7 +282,8 @@ export class Executor {
       if (!(await this.deps.store.get<RunRecord>(COLLECTIONS.runs, runId))) {
         return { inFlight: 0 }; // not created yet: the caller starts it stopped (start's `stop`)
       }
-      run = await this.updateRun(runId, (r) => (r.status === 'running' && !r.stop ? { ...r, stop: { at, ...(by ? { by } : {}) } } : r)).catch((err: unknown) => {
+      // Unfenced: any instance may stop a run (a compare-and-swap on the run; its owner reads it).
+      run = await this.updateRun(runId, (r) => (r.status === 'running' && !r.stop ? { ...r, stop: { at, ...(by ? { by } : {}) } } : r), 'any').catch((err: unknown) => {
         if (err instanceof ConflictError) {
           return undefined; // the drive wrote the run at the same moment: read it again
         }
@@ -233,36 +309,38 @@ export class Executor {
    * to pending (as in retryFailed), and the pending steps run. Safe to call again after a crash at any point: the run
    * stays 'stopped' until the settling and the reset are written, and both are idempotent.
    */
-  async resume(runId: string): Promise<RunView> {
+  async resume(runId: string, lease?: Lease): Promise<RunView> {
     await this.active.get(runId)?.catch(() => undefined); // the stopped drive may still be writing its end
-    const view = await this.view(runId);
-    if (view.run.status === 'running') {
+    return this.withLease(runId, lease, async (held) => {
+      const view = await this.view(runId);
+      if (view.run.status === 'running') {
+        this.stops.delete(runId);
+        await this.updateRun(runId, (r) => ({ ...r, stop: undefined }), held);
+        return this.drive(runId, held);
+      }
+      if (view.run.status !== 'stopped') {
+        return view;
+      }
+      const settled = await this.settleInDoubt(view, held);
+      const again = await this.resetFailed(await this.view(runId), held);
       this.stops.delete(runId);
-      await this.updateRun(runId, (r) => ({ ...r, stop: undefined }));
-      return this.drive(runId);
-    }
-    if (view.run.status !== 'stopped') {
-      return view;
-    }
-    const settled = await this.settleInDoubt(view);
-    const again = await this.resetFailed(await this.view(runId));
-    this.stops.delete(runId);
-    await this.updateRun(runId, (r) => ({ ...r, status: 'running', stop: undefined, endedAt: undefined }));
-    await this.audit.record({ kind: 'run', runId, requestId: view.run.requestId, data: { event: 'resumed', settled, retried: again } });
-    return this.drive(runId);
+      await this.updateRun(runId, (r) => ({ ...r, status: 'running', stop: undefined, endedAt: undefined }), held);
+      await this.audit.record({ kind: 'run', runId, requestId: view.run.requestId, data: { event: 'resumed', settled, retried: again } });
+      return this.drive(runId, held);
+    });
   }
 
   /** Failed steps, and those skipped because of them, back to pending; returns their kinds. */
-  private async resetFailed(view: RunView): Promise<StepKind[]> {
+  private async resetFailed(view: RunView, lease: Lease | undefined): Promise<StepKind[]> {
     const again = view.steps.filter((s) => s.status === 'failed' || s.blocked);
     for (const state of again) {
-      await this.writeStep(view.run.id, { ...state, status: 'pending', blocked: undefined, reason: undefined, error: undefined, endedAt: undefined });
+      await this.writeStep(view.run.id, { ...state, status: 'pending', blocked: undefined, reason: undefined, error: undefined, endedAt: undefined }, lease);
     }
     return again.map((s) => s.kind);
   }
 
   /** Settles every one-shot target in doubt from Microsoft 365's own record (one-shot.ts); sends nothing. */
-  private async settleInDoubt(view: RunView): Promise<number> {
+  private async settleInDoubt(view: RunView, lease: Lease | undefined): Promise<number> {
     let count = 0;
     for (const kind of ONE_SHOT_STEPS) {
       const step = view.run.plan.steps.find((s) => s.kind === kind);
@@ -270,15 +348,15 @@ export class Executor {
       if (!step || !state || step.skip !== undefined) {
         continue;
       }
-      const { ledger, items } = await this.ledgerFor(view.run, step, state);
+      const { ledger, items } = await this.ledgerFor(view.run, step, state, lease);
       // Targets read at run time are not in the plan: the ledger keeps what settling needs.
       const targets = [...items].map(([id, { value }]): Target => step.targets.find((t) => t.id === id) ?? { id, label: value.label, ...(value.data ? { data: value.data } : {}) });
-      const action = (this.deps.oneShotActions?.[kind] ?? ONE_SHOT_ACTIONS[kind])(this.deps, view.run.people);
-      const settled = await withAuditScope({ requestId: view.run.requestId, runId: view.run.id, stepId: kind }, () => settleInDoubt(this.context(view.run, step, ledger), targets, action));
+      const action = (this.deps.oneShotActions?.[kind] ?? ONE_SHOT_ACTIONS[kind])(this.ports(lease), view.run.people);
+      const settled = await withAuditScope({ requestId: view.run.requestId, runId: view.run.id, stepId: kind }, () => settleInDoubt(this.context(view.run, step, ledger, lease), targets, action));
       count += settled;
       if (settled > 0 && isFinal(state.status)) {
         // The step's outcome follows its targets (all settled: it need not run again; else it is retried, reading first).
-        await this.writeStep(view.run.id, { ...state, followUps: undefined, ...outcome(items) });
+        await this.writeStep(view.run.id, { ...state, followUps: undefined, ...outcome(items) }, lease);
       }
     }
     return count;
@@ -299,14 +377,14 @@ export class Executor {
    * plan, its steps) while it waits, and takes the run up again from the store once it has one. Hundreds of runs
    * waiting for a slot hold nothing but a promise.
    */
-  private async driveInSlots(runId: string): Promise<RunView> {
+  private async driveInSlots(runId: string, lease: Lease | undefined): Promise<RunView> {
     const slot: RunSlot = {};
     try {
-      let driven = await this.driveOnce(runId, slot);
+      let driven = await this.driveOnce(runId, slot, lease);
       while (driven === 'parked') {
         slot.release = await this.slot(runId, this.deps.runSlots!); // undefined when stopped: the drive ends stopped
         slot.taken = true;
-        driven = await this.driveOnce(runId, slot, true);
+        driven = await this.driveOnce(runId, slot, lease, true);
       }
       return driven;
     } finally {
@@ -314,9 +392,9 @@ export class Executor {
     }
   }
 
-  private async driveOnce(runId: string, slot: RunSlot, again = false): Promise<RunView | 'parked'> {
+  private async driveOnce(runId: string, slot: RunSlot, lease: Lease | undefined, again = false): Promise<RunView | 'parked'> {
     // Taking the run up again after waiting for a slot is not a new attempt.
-    const run = again ? (await this.deps.store.get<RunRecord>(COLLECTIONS.runs, runId))!.value : await this.updateRun(runId, (r) => ({ ...r, attempt: r.attempt + 1 }));
+    const run = again ? (await this.deps.store.get<RunRecord>(COLLECTIONS.runs, runId))!.value : await this.updateRun(runId, (r) => ({ ...r, attempt: r.attempt + 1 }), lease);
     const plan = run.plan;
     const states = new Map<StepKind, StepState>();
     // Steps found running were in flight when the process died: a stop lets them run to their end.
@@ -336,10 +414,17 @@ export class Executor {
     let releaseContainment: (() => void) | undefined;
     let parked = false;
     let stopReadAt = -Infinity;
+    /** A step that threw (the store, or the lease lost): the drive ends with it. */
+    let failure: { err: unknown } | undefined;
 
     try {
       await withAuditScope({ requestId: run.requestId, runId }, async () => {
         for (;;) {
+          if (failure) {
+            throw failure.err;
+          }
+          // Lost: no new step starts (nor any write: the fenced writes check it too).
+          lease?.assertHeld();
           // A stop written by another process (or before a restart) shows on the run record or the request: read on a
           // drive's first pass, then at most once a second (both records hold the plan; a pass per finished step reading
           // them made most of a large batch's garbage). A stop made here is seen at once (`stops`).
@@ -373,7 +458,7 @@ export class Executor {
               continue;
             }
             if (step.skip !== undefined) {
-              states.set(step.kind, await this.finish(run, step, { ...state, status: 'skipped', reason: step.skip }));
+              states.set(step.kind, await this.finish(run, step, { ...state, status: 'skipped', reason: step.skip }, lease));
               moved = true;
               continue;
             }
@@ -382,7 +467,7 @@ export class Executor {
             if (broken) {
               const reason = `not run: "${broken.step.title}" ${broken.state.status === 'failed' ? 'failed' : 'did not run'}`;
               const status = FAIL_WHEN_BLOCKED.includes(step.kind) ? 'failed' : 'skipped';
-              states.set(step.kind, await this.finish(run, step, { ...state, status, reason, blocked: true }));
+              states.set(step.kind, await this.finish(run, step, { ...state, status, reason, blocked: true }, lease));
               moved = true;
               continue;
             }
@@ -395,14 +480,20 @@ export class Executor {
               moved = true;
               const started: StepState = { ...state, status: 'running', attempts: state.attempts + 1, startedAt: new Date(this.now()).toISOString() };
               states.set(step.kind, started);
-              await this.writeStep(runId, started);
+              await this.writeStep(runId, started, lease);
               this.emit({ runId, requestId: run.requestId, kind: 'step', step: started });
               running.set(
                 step.kind,
-                (CONTAINMENT.has(step.kind) ? withPriority(() => this.runStep(run, step, started), 'containment') : urgent.has(step.kind) ? withPriority(() => this.runStep(run, step, started)) : this.runStep(run, step, started)).then((final) => {
-                  states.set(step.kind, final);
-                  running.delete(step.kind);
-                }),
+                (CONTAINMENT.has(step.kind) ? withPriority(() => this.runStep(run, step, started, lease), 'containment') : urgent.has(step.kind) ? withPriority(() => this.runStep(run, step, started, lease)) : this.runStep(run, step, started, lease)).then(
+                  (final) => {
+                    states.set(step.kind, final);
+                    running.delete(step.kind);
+                  },
+                  (err: unknown) => {
+                    failure ??= { err };
+                    running.delete(step.kind);
+                  },
+                ),
               );
             }
           }
@@ -426,7 +517,7 @@ export class Executor {
     const failed = [...states.values()].some((s) => s.status === 'failed');
     // Steps are left pending only when a stop kept them from starting.
     const left = [...states.values()].some((s) => s.status === 'pending');
-    const ended = await this.updateRun(runId, (r) => ({ ...r, status: left ? 'stopped' : failed ? 'completed-with-failures' : 'completed', endedAt: new Date(this.now()).toISOString() }));
+    const ended = await this.updateRun(runId, (r) => ({ ...r, status: left ? 'stopped' : failed ? 'completed-with-failures' : 'completed', endedAt: new Date(this.now()).toISOString() }), lease);
     await this.audit.record({ kind: 'run', requestId: run.requestId, runId, data: { event: 'ended', status: ended.status } });
     this.emit({ runId, requestId: run.requestId, kind: 'run', run: ended });
     return this.view(runId);
@@ -461,25 +552,28 @@ export class Executor {
     return slot;
   }
 
-  private async runStep(run: RunRecord, step: PlannedStep, state: StepState): Promise<StepState> {
-    const { ledger, items } = await this.ledgerFor(run, step, state);
+  private async runStep(run: RunRecord, step: PlannedStep, state: StepState, lease: Lease | undefined): Promise<StepState> {
+    const { ledger, items } = await this.ledgerFor(run, step, state, lease);
     const runner = this.deps.runners?.[step.kind] ?? (step.kind === 'groups-left-in-place' ? undefined : RUNNERS[step.kind]);
-    const ctx = this.context(run, step, ledger);
+    const ctx = this.context(run, step, ledger, lease);
     let crash: M365Error | undefined;
     // Counted across attempts: a retry adds to what the first attempt made.
     const calls = { count: state.calls?.count ?? 0, ...(state.calls?.lastRequestId ? { lastRequestId: state.calls.lastRequestId } : {}) };
     try {
       await withAuditScope({ stepId: step.kind }, () => withCallTally(calls, () => (runner ? runner(ctx) : Promise.resolve())));
     } catch (err) {
+      if (err instanceof LeaseLostError) {
+        throw err; // not the step's failure: the run is someone else's now
+      }
       // A failure outside any target (e.g. reading targets at run time) fails the whole step.
       crash = err instanceof M365Error ? err : new M365Error({ service: 'graph', status: 0, code: 'UnexpectedError', message: err instanceof Error ? err.message : String(err) });
       this.deps.logger?.error({ err, runId: run.id, step: step.kind }, 'step failed outside its targets');
     }
-    return this.finish(run, step, { ...state, ...outcome(items, crash), ...(calls.count > 0 ? { calls } : {}) });
+    return this.finish(run, step, { ...state, ...outcome(items, crash), ...(calls.count > 0 ? { calls } : {}) }, lease);
   }
 
   /** The step's targets' records, and the ledger that reads and writes them (the idempotency record). */
-  private async ledgerFor(run: RunRecord, step: PlannedStep, state: StepState): Promise<{ ledger: Ledger; items: Map<string, Versioned<ItemRecord>> }> {
+  private async ledgerFor(run: RunRecord, step: PlannedStep, state: StepState, lease: Lease | undefined): Promise<{ ledger: Ledger; items: Map<string, Versioned<ItemRecord>> }> {
     const items = new Map<string, Versioned<ItemRecord>>();
     for (const doc of await this.deps.store.list<ItemRecord>(COLLECTIONS.items, `${run.id}/${step.kind}/`)) {
       items.set(doc.id.slice(`${run.id}/${step.kind}/`.length), doc);
@@ -491,7 +585,7 @@ export class Executor {
       record: async (target: Target, record) => {
         const value: ItemRecord = { ...record, label: target.label, ...(oneShot && target.data ? { data: target.data } : {}), at: new Date(this.now()).toISOString() };
         const id = itemDocId(run.id, step.kind, target.id);
-        const etag = await this.deps.store.put(COLLECTIONS.items, id, value, items.get(target.id)?.etag ?? null);
+        const etag = await this.put(lease, COLLECTIONS.items, id, value, items.get(target.id)?.etag ?? null);
         items.set(target.id, { value, etag });
         // The audit log is written in batches a moment later; the run doesn't wait for it.
         void this.audit.record({ kind: 'target', stepId: step.kind, m365RequestId: record.error?.requestId, data: { target: target.id, label: target.label, status: record.status, detail: record.detail } });
@@ -504,7 +598,8 @@ export class Executor {
     return { ledger, items };
   }
 
-  private context(run: RunRecord, step: PlannedStep, ledger: Ledger): StepContext {
+  private context(run: RunRecord, step: PlannedStep, ledger: Ledger, lease: Lease | undefined): StepContext {
+    const settleNotBefore = lease?.settleNotBefore;
     return {
       runId: run.id,
       requestId: run.requestId,
@@ -512,38 +607,66 @@ export class Executor {
       plan: run.plan,
       people: run.people,
       options: run.plan.options,
-      graph: this.deps.graph,
-      exchange: this.deps.exchange,
+      ...this.ports(lease),
       ledger,
       settings: this.settings,
       sleep: this.sleep,
       now: this.now,
       newPassword: randomPassword,
       ...(this.deps.passes ? { passes: this.deps.passes } : {}),
+      ...(settleNotBefore !== undefined ? { settleNotBefore } : {}),
     };
   }
 
-  private async finish(run: RunRecord, step: PlannedStep, state: StepState): Promise<StepState> {
+  /** The Microsoft 365 ports of a run: each request checks its lease first, when it has one. */
+  private ports(lease: Lease | undefined): { graph: GraphPort; exchange: ExchangePort } {
+    const ports = { graph: this.deps.graph, exchange: this.deps.exchange };
+    return lease ? guardedPorts(ports, lease) : ports;
+  }
+
+  /** A write of the run (its record, steps, targets), with its lease's fence when it has one. */
+  private put<T>(lease: Lease | undefined, collection: string, id: string, value: T, etag: string | null): Promise<string> {
+    if (this.deps.leases && !lease) {
+      return Promise.reject(new Error(`a write to ${collection}/${id} without the run's lease`)); // a bug, never a stale owner's write
+    }
+    // Without a lease, the store's own promise: the same timing as before leases.
+    return lease ? this.fencedPut(lease, collection, id, value, etag) : this.deps.store.put(collection, id, value, etag);
+  }
+
+  private async fencedPut<T>(lease: Lease, collection: string, id: string, value: T, etag: string | null): Promise<string> {
+    lease.assertHeld();
+    try {
+      return await this.deps.store.put(collection, id, value, etag, lease.fence);
+    } catch (err) {
+      if (err instanceof FencedError || !lease.held()) {
+        throw new LeaseLostError(lease.name);
+      }
+      throw err;
+    }
+  }
+
+  private async finish(run: RunRecord, step: PlannedStep, state: StepState, lease: Lease | undefined): Promise<StepState> {
     const final: StepState = { ...state, endedAt: new Date(this.now()).toISOString() };
-    await this.writeStep(run.id, final);
+    await this.writeStep(run.id, final, lease);
     void this.audit.record({ kind: 'step', stepId: step.kind, m365RequestId: final.error?.requestId, data: { status: final.status, reason: final.reason, counts: final.counts, error: final.error } });
     this.emit({ runId: run.id, requestId: run.requestId, kind: 'step', step: final });
     return final;
   }
 
-  private async writeStep(runId: string, state: StepState): Promise<void> {
+  private async writeStep(runId: string, state: StepState, lease: Lease | undefined): Promise<void> {
     const id = stepDocId(runId, state.kind);
     const current = await this.deps.store.get<StepState>(COLLECTIONS.steps, id);
-    await this.deps.store.put(COLLECTIONS.steps, id, state, current?.etag ?? null);
+    await this.put(lease, COLLECTIONS.steps, id, state, current?.etag ?? null);
   }
 
-  private async updateRun(runId: string, change: (r: RunRecord) => RunRecord): Promise<RunRecord> {
+  /** `lease` 'any': a stop, which any instance may write. */
+  private async updateRun(runId: string, change: (r: RunRecord) => RunRecord, lease: Lease | undefined | 'any'): Promise<RunRecord> {
     const current = await this.deps.store.get<RunRecord>(COLLECTIONS.runs, runId);
     if (!current) {
       throw new Error(`no run ${runId}`);
     }
     const next = change(current.value);
-    await this.deps.store.put(COLLECTIONS.runs, runId, next, current.etag);
+    await (lease === 'any' ? this.deps.store.put(COLLECTIONS.runs, runId, next, current.etag) : this.put(lease, COLLECTIONS.runs, runId, next, current.etag));
     return next;
   }
 

@@ -1,9 +1,13 @@
 // The run use case: a running request's drive of the engine (one per request in this process), and how the run's end
 // reaches the request (completed, completed with failures, stopped), its leaver's claim and Teams. Started, resumed
 // after a crash or a stop, or retried (failed steps) by the service; a reinstatement will run through here too.
+// With leases (several instances on one store) the run's lease is held from before the request is read until Teams
+// is told how it ended: a run driven elsewhere is left alone (no card, no end), and of two instances only one ever
+// records a run's end and posts its summary. A drive that loses its lease records nothing: its new owner will.
+import { LeaseLostError, type Lease } from '../store/leases';
 import type { Store } from '../store/store';
 import type { Audit } from './audit';
-import type { RunView } from './executor';
+import { RunHeldElsewhereError, type RunView } from './executor';
 import * as lifecycle from './requests';
 import type { OffboardingRequest } from './requests';
 import type { RequestNotifier, ServiceDeps } from './service';
@@ -34,6 +38,11 @@ export class RequestRuns {
     return [...this.drives.values()];
   }
 
+  /** Whether a drive of this request is under way in this process. */
+  driving(requestId: string): boolean {
+    return this.drives.has(requestId);
+  }
+
   /** Resolves when no drive of this request is under way here (a resume follows the drive that stopped, never joins it). */
   async ended(requestId: string): Promise<void> {
     while (this.drives.has(requestId)) {
@@ -48,7 +57,7 @@ export class RequestRuns {
       return existing;
     }
     // Runs past containment at once are bounded by the executor's run slots (MAX_CONCURRENT_RUNS), not here.
-    const running = this.runOnce(requestId).finally(() => this.drives.delete(requestId));
+    const running = this.leftElsewhere(requestId, this.runOnce(requestId)).finally(() => this.drives.delete(requestId));
     this.drives.set(requestId, running);
     return running;
   }
@@ -56,16 +65,61 @@ export class RequestRuns {
   /** Failed steps (and those skipped because of them) run again; the request was put back to running by the caller. */
   async retryFailed(request: OffboardingRequest): Promise<void> {
     await this.deps.store.put(this.deps.claims, request.leaver.id, { requestId: request.id }, null).catch(() => undefined);
-    const view = await this.deps.engine.executor.retryFailed(request.runId!);
-    await this.runEnded(request.id, view);
+    await this.leftElsewhere(
+      request.id,
+      this.leased(request.runId!, async (lease) => {
+        const view = await this.deps.engine.executor.retryFailed(request.runId!, lease);
+        await this.runEnded(request.id, view);
+      }),
+    );
+  }
+
+  /** A run driven by another instance, or whose lease was lost mid-drive, is its owner's to finish: not a failure here. */
+  private async leftElsewhere(requestId: string, work: Promise<void>): Promise<void> {
+    try {
+      await work;
+    } catch (err) {
+      if (err instanceof RunHeldElsewhereError) {
+        this.deps.logger?.debug({ requestId }, 'run driven by another instance');
+      } else if (err instanceof LeaseLostError) {
+        this.deps.logger?.warn({ err, requestId }, 'the run’s lease was lost: another instance takes it over');
+      } else {
+        throw err;
+      }
+    }
+  }
+
+  /** Runs `work` holding the run's lease (none without leases), released once the request has been told. */
+  private async leased(runId: string, work: (lease: Lease | undefined) => Promise<void>): Promise<void> {
+    const lease = await this.deps.engine.executor.own(runId);
+    try {
+      await work(lease);
+    } finally {
+      await lease?.release();
+    }
   }
 
   private async runOnce(requestId: string): Promise<void> {
-    let request = await this.deps.get(requestId);
+    const found = await this.deps.get(requestId);
     // 'stopping': a stop came while it ran (or before its run was created); the run ends stopped.
-    if (!request || (request.status !== 'running' && request.status !== 'stopping')) {
+    if (!found || (found.status !== 'running' && found.status !== 'stopping')) {
       return;
     }
+    if (!this.deps.engine.executor.leasing) {
+      return this.runLeased(found, undefined);
+    }
+    // Read again under the lease: its last owner may have ended it meanwhile.
+    return this.leased(found.runId ?? found.id, async (lease) => {
+      const request = await this.deps.get(requestId);
+      if (request && (request.status === 'running' || request.status === 'stopping')) {
+        await this.runLeased(request, lease);
+      }
+    });
+  }
+
+  private async runLeased(found: OffboardingRequest, lease: Lease | undefined): Promise<void> {
+    const requestId = found.id;
+    let request = found;
     if (!request.runId) {
       // A request stopped before its run was created keeps the same run id: its run is created stopped (below).
       const started = await this.deps.update(requestId, (r) =>
@@ -83,7 +137,7 @@ export class RequestRuns {
     const existing = await executor.view(runId).catch(() => undefined);
     if (existing && existing.run.status === 'stopped' && request.status === 'running') {
       // Resumed, but the process died before the run took it up: resume it now (settling first, as always).
-      view = await executor.resume(runId);
+      view = await executor.resume(runId, lease);
     } else if (existing && existing.run.status !== 'running') {
       view = existing; // the run ended but the process died before the request was told
     } else {
@@ -97,7 +151,7 @@ export class RequestRuns {
       if (existing && stop && !existing.run.stop) {
         await executor.stop(runId, stop.by); // the process died between stopping the request and its run
       }
-      view = existing ? await executor.drive(runId) : await executor.start({ runId, requestId, plan: request.plan, people, ...(stop ? { stop } : {}) });
+      view = existing ? await executor.drive(runId, lease) : await executor.start({ runId, requestId, plan: request.plan, people, ...(stop ? { stop } : {}), ...(lease ? { lease } : {}) });
       await posted;
     }
     await this.runEnded(requestId, view);

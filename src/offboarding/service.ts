@@ -85,6 +85,8 @@ export class OffboardingService {
   /** Follow-up work after answered clicks, a few at a time: a burst of clicks is answered first. */
   private readonly backgroundSlots = new Limiter(4);
   private ticking = false;
+  /** Retries clicked here whose drive has not begun yet: their request is running, but no drive should take it over. */
+  private readonly retrying = new Set<string>();
   private readonly housekeeping: Housekeeping;
   /** Scheduled requests at their effective time: planned again, then run or sent back for a new decision. */
   private readonly scheduledStart: ScheduledStart;
@@ -428,7 +430,16 @@ export class OffboardingService {
         }),
       );
     } else {
-      this.background(requestId, () => this.requestRuns.retryFailed(again.request));
+      const id = again.request.id;
+      this.retrying.add(id);
+      this.background(id, async () => {
+        try {
+          await this.requestRuns.ended(id); // the drive that ended may still be telling Teams
+          await this.requestRuns.retryFailed(again.request);
+        } finally {
+          this.retrying.delete(id);
+        }
+      });
     }
     return again;
   }
@@ -510,8 +521,25 @@ export class OffboardingService {
       await this.expireDue(open);
       await this.startDue(open);
       await this.housekeeping.run(open);
+      this.takeOver(open);
     } finally {
       this.ticking = false;
+    }
+  }
+
+  /**
+   * With run leases (several instances may share the store): every running request not driven here is tried, and the
+   * lease decides. A run whose owner died (or lost its lease) is taken up within its lease plus a tick; one driven by
+   * a live instance is left alone (one lease attempt per tick). Without leases this process drives every run already.
+   */
+  private takeOver(open: OffboardingRequest[]): void {
+    if (!this.deps.engine.executor.leasing) {
+      return;
+    }
+    for (const r of open) {
+      if ((r.status === 'running' || r.status === 'stopping') && !this.requestRuns.driving(r.id) && !this.retrying.has(r.id)) {
+        this.run(r.id).catch((err: unknown) => this.deps.logger?.error({ err, requestId: r.id }, 'run taken over failed'));
+      }
     }
   }
 

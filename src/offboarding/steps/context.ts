@@ -45,6 +45,12 @@ export interface StepContext {
   newPassword(): string;
   /** Where a reinstatement's Temporary Access Pass waits for the requester's click (memory only). */
   passes?: PassVault;
+  /**
+   * Epoch ms: the run was taken over from an owner that lost its lease without letting go, and whatever it sent may
+   * still be on its way until then (its lease's end plus the request timeout). A one-shot action in doubt is settled
+   * only after it (one-shot.ts).
+   */
+  settleNotBefore?: number;
 }
 
 export type StepRunner = (ctx: StepContext) => Promise<void>;

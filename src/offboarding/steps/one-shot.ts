@@ -7,6 +7,7 @@
 // again. Nothing is ever assumed: an action the service records is never sent twice, and an action it does not
 // record is sent. Accepted is not finished either: a wipe is 'requested' until the service reports it done.
 import { M365Error } from '../../m365/errors';
+import { LeaseLostError } from '../../store/leases';
 import { crashPoint } from '../../testing/crash-points';
 import type { Target } from '../plan';
 import type { StepContext } from './context';
@@ -105,8 +106,20 @@ function inDoubtSince(ctx: StepContext, target: Target): string | undefined {
   return prev.sentAt ?? (prev.status === 'sent' || (prev.status === 'failed' && prev.error?.status === 0 && prev.error.code !== 'ClientError') ? prev.at : undefined);
 }
 
+/**
+ * A run taken over from an owner that lost its lease: that owner's last action may still be on its way to the service,
+ * so its record is read only once whatever it sent has surely arrived or failed (StepContext.settleNotBefore).
+ */
+async function afterPreviousOwner(ctx: StepContext): Promise<void> {
+  const wait = (ctx.settleNotBefore ?? -Infinity) - ctx.now();
+  if (wait > 0) {
+    await ctx.sleep(wait);
+  }
+}
+
 /** Reads the service's record and keeps what it says; false when it records nothing (yet). */
 async function settleRecorded(ctx: StepContext, target: Target, action: OneShotAction, sentAt: string): Promise<boolean> {
+  await afterPreviousOwner(ctx);
   const settled = await readSettled(ctx, action, target, sentAt);
   if (settled.state === 'absent') {
     return false;
@@ -147,6 +160,9 @@ async function send(ctx: StepContext, target: Target, action: OneShotAction, res
   try {
     settled = await action.send(target);
   } catch (err) {
+    if (err instanceof LeaseLostError) {
+      throw err; // nothing was sent (the lease is checked before the request leaves), and nothing more may be written
+    }
     // Only a service's answer (or a failure before sending) is a definite refusal; anything unexpected may have left.
     const error = err instanceof M365Error ? err : new M365Error({ service: 'graph', status: 0, code: 'NetworkError', message: err instanceof Error ? err.message : String(err) });
     if (!isInDoubt(error)) {
