@@ -22,6 +22,9 @@ import { tellScheduled } from './schedule-notice';
 import { ZONE_CACHE_MS } from './time-zones';
 import { canSee, mayShowHere, requestNotFound } from './visibility';
 
+/** An approval is followed by its run's start within moments; one still approved this long after was left by a dead instance. */
+const APPROVED_UNSTARTED_MS = 30_000;
+
 export const REQUESTS = 'requests';
 /** leaver id → the open request: one open request per leaver, enforced by compare-and-swap on create. */
 export const OPEN_BY_LEAVER = 'open-by-leaver';
@@ -536,9 +539,14 @@ export class OffboardingService {
     if (!this.deps.engine.executor.leasing) {
       return;
     }
+    const now = this.now().getTime();
     for (const r of open) {
       if ((r.status === 'running' || r.status === 'stopping') && !this.requestRuns.driving(r.id) && !this.retrying.has(r.id)) {
         this.run(r.id).catch((err: unknown) => this.deps.logger?.error({ err, requestId: r.id }, 'run taken over failed'));
+      } else if (r.status === 'approved' && now - Date.parse(r.decision?.at ?? r.createdAt) > APPROVED_UNSTARTED_MS) {
+        // Approved on an instance that died before it started (or scheduled) the run: begin moves it forward by
+        // compare-and-swap, so of two instances only one does.
+        this.begin(r.id).catch((err: unknown) => this.deps.logger?.error({ err, requestId: r.id }, 'approved request failed to start'));
       }
     }
   }

@@ -31,8 +31,13 @@ const LEASE_SECONDS = 15;
 const HOUSEKEEPING_MS = 1000;
 /** The bound a new owner waits before settling a dead owner's one-shot actions in doubt (test hook). */
 const REQUEST_TIMEOUT_MS = 2000;
-/** Every run waits this long for its mailbox to turn shared: long enough to be mid-run when the kill comes. */
-const CONVERSION_DELAY_MS = 6000;
+/**
+ * Every run waits for its mailbox to turn shared, which Exchange reports only after this: the runs are mid-run when
+ * the kill comes, however long the conversations took; the test then moves the tenant's clock past it.
+ */
+const CONVERSION_DELAY_MS = 600_000;
+/** A paused owner's run: long enough for the pause, the takeover and the resume to happen while it waits. */
+const PAUSED_CONVERSION_DELAY_MS = 30_000;
 
 const wait = <T>(promise: Promise<T>, ms: number, what: string): Promise<T> =>
   new Promise<T>((resolve, reject) => {
@@ -54,26 +59,38 @@ async function until(check: () => Promise<boolean> | boolean, ms: number, what: 
   }
 }
 
+const MANAGERS = ['Marcus Reed', 'Helen Brooks', 'Diego Santos', 'Olivia Grant', 'Nina Petrova'];
+
 interface Shared {
   azurite: RunningAzurite;
   tenant: SimulatedTenant;
   connector: FakeBotConnector;
   leavers: GeneratedLeavers;
   upns: string[];
+  /** Leaver i's manager: their approver and inheritor. */
+  managerOf(i: number): { id: string; name: string };
   store: Store;
   env: Record<string, string>;
   dirs: string[];
   closeStore(): Promise<void>;
 }
 
-async function setUp(azurite: RunningAzurite, count: number, prefix: string): Promise<Shared> {
+async function setUp(azurite: RunningAzurite, count: number, prefix: string, conversionDelayMs: number): Promise<Shared> {
   const leavers = generateLeavers(count, 4, `${prefix}leaver`);
-  const tenant = await startSimulatedTenant({ seedFile: leavers.seedFile, mailboxConversionDelayMs: CONVERSION_DELAY_MS });
+  // Five managers, each approving (and inheriting from) every fifth leaver: Teams paces the bot per conversation,
+  // so twenty approval cards in one manager's chat would take longer than the runs.
+  const seed = JSON.parse(fs.readFileSync(leavers.seedFile, 'utf8')) as { users: Array<{ id: string; displayName: string; managerId?: string }> };
+  const managers = MANAGERS.map((name) => seed.users.find((u) => u.displayName === name)!);
+  for (const [i, id] of leavers.leaverIds.entries()) {
+    seed.users.find((u) => u.id === id)!.managerId = managers[i % managers.length]!.id;
+  }
+  fs.writeFileSync(leavers.seedFile, JSON.stringify(seed));
+  const tenant = await startSimulatedTenant({ seedFile: leavers.seedFile, mailboxConversionDelayMs: conversionDelayMs });
   const connector = new FakeBotConnector();
   await connector.start();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'offboarding-shared-store-'));
   const env = {
-    ...botEnv(tenant, dir, tenant.exchangeBaseUrl, 200),
+    ...botEnv(tenant, dir, tenant.exchangeBaseUrl, 2000),
     AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString,
     AZURE_STORAGE_PREFIX: prefix,
     RUN_LEASE_SECONDS: String(LEASE_SECONDS),
@@ -82,7 +99,8 @@ async function setUp(azurite: RunningAzurite, count: number, prefix: string): Pr
   };
   const opened = await openConfiguredStore({ dataDir: dir, sqliteJournalMode: 'WAL', storage: { kind: 'azure', connectionString: azurite.connectionString, prefix } });
   const upns = leavers.leaverIds.map((_, i) => `${prefix}leaver${i}@contoso.com`);
-  return { azurite, tenant, connector, leavers, upns, store: opened.store, env, dirs: [dir, path.dirname(leavers.seedFile)], closeStore: () => opened.store.close() };
+  const managerOf = (i: number) => ({ id: managers[i % managers.length]!.id, name: managers[i % managers.length]!.displayName });
+  return { azurite, tenant, connector, leavers, upns, managerOf, store: opened.store, env, dirs: [dir, path.dirname(leavers.seedFile)], closeStore: () => opened.store.close() };
 }
 
 async function tearDown(shared: Shared | undefined, bots: BotProcess[], taps: Tap[]): Promise<void> {
@@ -111,7 +129,7 @@ async function requestsIn(store: Store): Promise<OffboardingRequest[]> {
 }
 
 describe('shared store: several instances on Azure Storage (Azurite)', function () {
-  this.timeout(240_000);
+  this.timeout(180_000);
   let azurite: RunningAzurite;
   let launcher: Launcher;
 
@@ -128,13 +146,12 @@ describe('shared store: several instances on Azure Storage (Azurite)', function 
     const bots: BotProcess[] = [];
     let shared: Shared | undefined;
     try {
-      shared = await setUp(azurite, 20, 'twoinst');
+      shared = await setUp(azurite, 20, 'twoinst', CONVERSION_DELAY_MS);
       const s = shared;
       const [a, b] = await Promise.all([BotProcess.start(launcher, s.env, 'instance A'), BotProcess.start(launcher, s.env, 'instance B')]);
       bots.push(a.bot, b.bot);
       const p = s.tenant.personas;
       const operator = { id: p.operator!, name: 'Isaac Ito' };
-      const manager = { id: s.leavers.managerId, name: 'Marcus Reed' };
       const clients = [new TeamsClient(s.connector, s.tenant.tenantId, () => a.url), new TeamsClient(s.connector, s.tenant.tenantId, () => b.url)];
       // Leaver i is asked for and approved on instance i % 2 (the approving instance starts the run), four at a time.
       const requestIds: string[] = [];
@@ -143,29 +160,39 @@ describe('shared store: several instances on Azure Storage (Azurite)', function 
           Promise.all(
             [0, 1, 2, 3].map((k) => {
               const i = first + k;
-              return clients[i % 2]!.offboardAndApprove(operator, { id: s.leavers.leaverIds[i]!, name: s.upns[i]! }, manager, manager, VERBS);
+              // Teams paces a bot per channel (about one message a second, shared by the instances): five IT channels,
+              // a thread of its own per leaver.
+              return clients[i % 2]!.offboardAndApprove(operator, { id: s.leavers.leaverIds[i]!, name: s.upns[i]! }, s.managerOf(i), s.managerOf(i), VERBS, `19:it-ops-${i % 5}@thread.tacv2;messageid=${1700000000100 + i}`);
             }),
           ),
           60_000,
-          `offboard and approve leavers ${first}-${first + 3}`,
+          `offboard and approve leavers ${first}-${first + 3}\nA: ${a.bot.complaints()}\nB: ${b.bot.complaints()}`,
         );
         requestIds.push(...ids);
       }
-      // Mid-run: instance A's runs are waiting for their mailboxes to turn shared.
-      const byLeaver = new Map((await requestsIn(s.store)).map((r) => [r.leaver.id, r]));
-      const aRequests = s.leavers.leaverIds.filter((_, i) => i % 2 === 0).map((id) => byLeaver.get(id)!);
-      assert.ok(aRequests.some((r) => r.status === 'running'), `instance A should be driving runs when it is killed: ${aRequests.map((r) => r.status).join(', ')}`);
+      // Mid-run: every run has asked for its mailbox's conversion and waits for Exchange to report it shared.
+      const toShared = (e: LogEntry): boolean => e.cmdlet === 'Set-Mailbox' && (e.body as { CmdletInput?: { Parameters?: { Type?: unknown } } } | null)?.CmdletInput?.Parameters?.Type === 'Shared';
+      const converting = () => new Set(s.tenant.requestLog().filter(toShared).map((e) => leaverOf(e, s)).filter((i) => i !== undefined));
+      await until(() => converting().size === 20, 60_000, 'every run waiting for its mailbox to turn shared');
+      const aRequests = (await requestsIn(s.store)).filter((r) => s.leavers.leaverIds.indexOf(r.leaver.id) % 2 === 0);
+      assert.deepEqual(aRequests.map((r) => r.status), Array(10).fill('running'), 'instance A drives its ten runs when it is killed');
       a.bot.signal('SIGKILL');
       const killedAt = Date.now();
       await a.bot.exited;
       const logAtKill = s.tenant.requestLog().length;
-
+      s.tenant.advanceClock(CONVERSION_DELAY_MS); // Exchange now reports every mailbox shared
       // Instance B takes the dead instance's runs over (lease + housekeeping) and finishes them all.
-      await wait(
-        until(() => requestIds.every((id) => s.connector.sent.some((x) => isSummary(x, id))), 150_000, 'every request summarised'),
-        160_000,
-        `every request summarised by instance B\n${b.bot.complaints()}`,
-      );
+      await until(() => requestIds.every((id) => s.connector.sent.some((x) => isSummary(x, id))), 120_000, 'every request summarised').catch(async (err: Error) => {
+        const open = (await requestsIn(s.store)).filter((r) => !s.connector.sent.some((x) => isSummary(x, r.id)));
+        const details = await Promise.all(
+          open.map(async (r) => {
+            const run = r.runId ? (await s.store.get<RunRecord>(COLLECTIONS.runs, r.runId))?.value : undefined;
+            const steps = r.runId ? (await s.store.list<StepState>(COLLECTIONS.steps, `${r.runId}/`)).map((d) => d.value).filter((x) => x.status !== 'done' && x.status !== 'skipped') : [];
+            return `${r.id} (leaver ${s.leavers.leaverIds.indexOf(r.leaver.id)}) ${r.status}, run ${run?.status ?? 'none'} attempt ${run?.attempt ?? '-'}: ${steps.map((x) => `${x.kind} ${x.status} ×${x.attempts}`).join('; ')}`;
+          }),
+        );
+        throw new Error(`${err.message}: not summarised:\n${details.join('\n')}\ninstance B:\n${b.bot.complaints(8000)}`);
+      });
       await sleep(1500); // anything sent twice would show by now
       const takeoverMs = Date.now() - killedAt;
 
@@ -215,7 +242,6 @@ describe('shared store: several instances on Azure Storage (Azurite)', function 
         }
       });
       assert.deepEqual(repeats, [], 'writes sent twice');
-      // eslint-disable-next-line no-console
       console.log(`      two instances: 20 offboardings; instance A killed mid-run; everything summarised ${Math.round(takeoverMs / 1000)} s after the kill`);
     } finally {
       await tearDown(shared, bots, []);
@@ -227,7 +253,7 @@ describe('shared store: several instances on Azure Storage (Azurite)', function 
     const taps: Tap[] = [];
     let shared: Shared | undefined;
     try {
-      shared = await setUp(azurite, 1, 'paused');
+      shared = await setUp(azurite, 1, 'paused', PAUSED_CONVERSION_DELAY_MS);
       const s = shared;
       // Instance A reaches the tenant through a tap: what it sends, and when, is known apart from instance B's.
       const tap = await startTap(s.tenant.graphBaseUrl);
@@ -238,8 +264,7 @@ describe('shared store: several instances on Azure Storage (Azurite)', function 
       bots.push(b.bot);
       const p = s.tenant.personas;
       const teams = new TeamsClient(s.connector, s.tenant.tenantId, () => a.url);
-      const manager = { id: s.leavers.managerId, name: 'Marcus Reed' };
-      const requestId = await wait(teams.offboardAndApprove({ id: p.operator!, name: 'Isaac Ito' }, { id: s.leavers.leaverIds[0]!, name: s.upns[0]! }, manager, manager, VERBS), 60_000, 'offboard and approve');
+      const requestId = await wait(teams.offboardAndApprove({ id: p.operator!, name: 'Isaac Ito' }, { id: s.leavers.leaverIds[0]!, name: s.upns[0]! }, s.managerOf(0), s.managerOf(0), VERBS), 60_000, 'offboard and approve');
       // A drives the run: pause it once the mailbox conversion was asked for (the run then waits for it).
       await until(() => s.tenant.requestLog().some((e) => e.cmdlet === 'Set-Mailbox'), 30_000, 'the run reaching the mailbox conversion');
       const request = (await s.store.get<OffboardingRequest>(REQUESTS, requestId))!.value;
@@ -249,7 +274,9 @@ describe('shared store: several instances on Azure Storage (Azurite)', function 
       const isB = (e: LogEntry): boolean => !fromA.has(e.requestId) && !fromA.has(e.batch?.batchRequestId) && leaverOf(e, s) === 0;
       const sizeAtPause = s.tenant.requestLog().length;
       // B takes the run over once A's lease has run out (15 s + housekeeping), and sends its own requests.
-      await until(() => s.tenant.requestLog().slice(sizeAtPause).some((e) => isB(e) && !tap.seen.some((t) => t.requestId === e.requestId)), 40_000, 'instance B taking the run over');
+      await until(() => s.tenant.requestLog().slice(sizeAtPause).some((e) => isB(e) && !tap.seen.some((t) => t.requestId === e.requestId)), 40_000, 'instance B taking the run over').catch((err: Error) => {
+        throw new Error(`${err.message}\ninstance B:\n${b.bot.tail(6000)}`);
+      });
       const runTaken = (await s.store.get<RunRecord>(COLLECTIONS.runs, request.runId!))!;
       assert.notEqual(runTaken.etag, runBefore.etag, 'the new owner wrote the run');
       const resumedAt = Date.now();
