@@ -4,10 +4,12 @@ import { benchConversation } from './conversation';
 import { benchEngineRun } from './engine-run';
 import { benchGovernorBatchCompiled, benchGovernorJanes } from './governor';
 import { benchHelpRoundTrip } from './help-roundtrip';
+import { benchStores } from './store';
 
 async function main(): Promise<void> {
   const results = [
     await benchEngineRun(50),
+    await benchStores(50),
     await benchConversation(50, 50),
     await benchHelpRoundTrip({ conversations: 50, messagesPerConversation: 10 }),
     await benchGovernorBatchCompiled(500),

@@ -128,6 +128,8 @@ export class Executor {
   /** Whoever owns the runs' requests says whether one was stopped (the request's status is the truth: see stopWhen). */
   private stopRequested?: (requestId: string) => Promise<boolean>;
   private readonly audit: Audit;
+  /** Step document id → the etag this process last wrote (steps are written by their run's one driver). */
+  private readonly stepEtags = new Map<string, string>();
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly now: () => number;
 
@@ -156,10 +158,15 @@ export class Executor {
       ...(input.stop ? { stop: input.stop } : {}),
     };
     await this.put(lease, COLLECTIONS.runs, run.id, run, null);
-    for (const step of input.plan.steps) {
-      const state: StepState = { kind: step.kind, status: 'pending', counts: emptyCounts(), attempts: 0 };
-      await this.put(lease, COLLECTIONS.steps, stepDocId(run.id, step.kind), state, null);
-    }
+    // All at once: on a shared store each is a round trip. A crash part-way leaves some missing: the drive takes a
+    // plan step without a stored state as pending (driveOnce).
+    await Promise.all(
+      input.plan.steps.map(async (step) => {
+        const state: StepState = { kind: step.kind, status: 'pending', counts: emptyCounts(), attempts: 0 };
+        const id = stepDocId(run.id, step.kind);
+        this.stepEtags.set(id, await this.put(lease, COLLECTIONS.steps, id, state, null));
+      }),
+    );
     await this.audit.record({ kind: 'run', requestId: run.requestId, runId: run.id, data: { event: 'started', steps: input.plan.steps.length } });
     return this.drive(run.id, lease);
   }
@@ -174,7 +181,10 @@ export class Executor {
     if (existing) {
       return existing;
     }
-    const driving = this.withLease(runId, lease, (held) => this.driveInSlots(runId, held)).finally(() => this.active.delete(runId));
+    const driving = this.withLease(runId, lease, (held) => this.driveInSlots(runId, held)).finally(() => {
+      this.active.delete(runId);
+      this.forgetStepEtags(runId);
+    });
     this.active.set(runId, driving);
     return driving;
   }
@@ -406,6 +416,11 @@ export class Executor {
       }
       states.set(value.kind, value.status === 'running' ? { ...value, status: 'pending' } : value);
     }
+    for (const step of plan.steps) {
+      if (!states.has(step.kind)) {
+        states.set(step.kind, { kind: step.kind, status: 'pending', counts: emptyCounts(), attempts: 0 });
+      }
+    }
     const byKind = new Map(plan.steps.map((s) => [s.kind, s]));
     const urgent = criticalSteps(plan);
     const running = new Map<StepKind, Promise<void>>();
@@ -553,7 +568,8 @@ export class Executor {
   }
 
   private async runStep(run: RunRecord, step: PlannedStep, state: StepState, lease: Lease | undefined): Promise<StepState> {
-    const { ledger, items } = await this.ledgerFor(run, step, state, lease);
+    // Its first attempt ever (just counted): no target of it can have a record yet, so none is read.
+    const { ledger, items } = await this.ledgerFor(run, step, state, lease, state.attempts === 1);
     const runner = this.deps.runners?.[step.kind] ?? (step.kind === 'groups-left-in-place' ? undefined : RUNNERS[step.kind]);
     const ctx = this.context(run, step, ledger, lease);
     let crash: M365Error | undefined;
@@ -573,9 +589,9 @@ export class Executor {
   }
 
   /** The step's targets' records, and the ledger that reads and writes them (the idempotency record). */
-  private async ledgerFor(run: RunRecord, step: PlannedStep, state: StepState, lease: Lease | undefined): Promise<{ ledger: Ledger; items: Map<string, Versioned<ItemRecord>> }> {
+  private async ledgerFor(run: RunRecord, step: PlannedStep, state: StepState, lease: Lease | undefined, fresh = false): Promise<{ ledger: Ledger; items: Map<string, Versioned<ItemRecord>> }> {
     const items = new Map<string, Versioned<ItemRecord>>();
-    for (const doc of await this.deps.store.list<ItemRecord>(COLLECTIONS.items, `${run.id}/${step.kind}/`)) {
+    for (const doc of fresh ? [] : await this.deps.store.list<ItemRecord>(COLLECTIONS.items, `${run.id}/${step.kind}/`)) {
       items.set(doc.id.slice(`${run.id}/${step.kind}/`.length), doc);
     }
     // A one-shot action's facts settle it later; a removed licence's turned-off plans let a reinstatement assign it again.
@@ -653,10 +669,31 @@ export class Executor {
     return final;
   }
 
+  /** Replaces a step's state; the etag of this process's last write saves reading it first (read again on a conflict). */
   private async writeStep(runId: string, state: StepState, lease: Lease | undefined): Promise<void> {
     const id = stepDocId(runId, state.kind);
+    const known = this.stepEtags.get(id);
+    if (known !== undefined) {
+      this.stepEtags.delete(id);
+      try {
+        this.stepEtags.set(id, await this.put(lease, COLLECTIONS.steps, id, state, known));
+        return;
+      } catch (err) {
+        if (!(err instanceof ConflictError)) {
+          throw err;
+        }
+      }
+    }
     const current = await this.deps.store.get<StepState>(COLLECTIONS.steps, id);
-    await this.put(lease, COLLECTIONS.steps, id, state, current?.etag ?? null);
+    this.stepEtags.set(id, await this.put(lease, COLLECTIONS.steps, id, state, current?.etag ?? null));
+  }
+
+  private forgetStepEtags(runId: string): void {
+    for (const id of this.stepEtags.keys()) {
+      if (id.startsWith(`${runId}/`)) {
+        this.stepEtags.delete(id);
+      }
+    }
   }
 
   /** `lease` 'any': a stop, which any instance may write. */

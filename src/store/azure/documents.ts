@@ -10,6 +10,7 @@ import { assertFencedId, compareIds, decodeJson, encodeJson } from '../values';
 import { EntityValues, type ValueProperties } from './entity-values';
 import { statusOf } from './errors';
 import type { AzureFences } from './fences';
+import { FencedBatches } from './fenced-batches';
 import { documentKeys, escapeKey, groupOf, isRunGroup, KEY_END, odata, parseRowKey, type DocumentKeys } from './keys';
 
 const CONFLICT_STATUSES = [404, 409, 412];
@@ -20,12 +21,15 @@ const REMEMBERED_BLOBS = 1000;
 
 export class AzureDocuments {
   private readonly blobsByVersion = new Map<string, string>();
+  private readonly batches: FencedBatches;
 
   constructor(
     private readonly table: TableClient,
     private readonly values: EntityValues,
     private readonly fences: AzureFences,
-  ) {}
+  ) {
+    this.batches = new FencedBatches(table, fences);
+  }
 
   async get<T>(collection: string, id: string): Promise<Versioned<T> | undefined> {
     const keys = documentKeys(collection, id);
@@ -65,7 +69,9 @@ export class AzureDocuments {
     try {
       if (fence) {
         const replace = (etag: string): TransactionAction => ['update', entity, 'Replace', { etag }];
-        etag = await this.fenced(collection, id, fence, expectedEtag === null ? ['create', entity] : replace(expectedEtag), expectedEtag === null ? replace : undefined);
+        const action: TransactionAction = expectedEtag === null ? ['create', entity] : replace(expectedEtag);
+        // Grouped with the run's other writes of this moment into one transaction (fenced-batches.ts).
+        etag = await this.batches.write(fence, action, json.length, () => this.fenced(collection, id, fence, action, expectedEtag === null ? replace : undefined));
       } else if (expectedEtag === null) {
         etag = await this.create(collection, id, entity);
       } else {
