@@ -17,6 +17,10 @@ export const REDACTED_KEYS = [
   // A reinstatement's Temporary Access Pass (Graph's answer, and the vault's record): never logged, even by mistake.
   'temporaryAccessPass',
   'pass',
+  // The shared store's account keys (development only; production uses the managed identity).
+  'connectionString',
+  'AZURE_STORAGE_CONNECTION_STRING',
+  'accountKey',
 ];
 
 export function createLogger(options: { level?: string; destination?: pino.DestinationStream } = {}): Logger {

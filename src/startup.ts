@@ -123,6 +123,7 @@ export async function startBot(options: StartOptions = {}): Promise<RunningBot> 
   const turns = new TurnGate();
   const service = new OffboardingService({
     store,
+    leases,
     engine,
     access,
     directory: new Directory(graph),

@@ -525,6 +525,11 @@ export class Executor {
       // Also when the store or a step throws: a containment slot lost would stop every later containment.
       releaseContainment?.();
       this.live.delete(runId);
+      // A drive that failed waits for its steps still in flight before its lease goes: released early, the next owner
+      // would take it at once, with no reason to wait before settling a one-shot action that is still on its way.
+      if (running.size > 0) {
+        await Promise.allSettled([...running.values()]);
+      }
     }
     if (parked) {
       return 'parked';

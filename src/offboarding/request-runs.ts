@@ -68,8 +68,12 @@ export class RequestRuns {
     await this.leftElsewhere(
       request.id,
       this.leased(request.runId!, async (lease) => {
+        // Read again under the lease: another instance may have run this retry already (its housekeeping took it over).
+        if (lease && (await this.deps.get(request.id))?.status !== 'running') {
+          return;
+        }
         const view = await this.deps.engine.executor.retryFailed(request.runId!, lease);
-        await this.runEnded(request.id, view);
+        await this.runEnded(request.id, view, lease);
       }),
     );
   }
@@ -138,6 +142,11 @@ export class RequestRuns {
     if (existing && existing.run.status === 'stopped' && request.status === 'running') {
       // Resumed, but the process died before the run took it up: resume it now (settling first, as always).
       view = await executor.resume(runId, lease);
+    } else if (existing && existing.run.status === 'completed-with-failures' && request.status === 'running' && Date.parse(request.retried?.at ?? '') > Date.parse(existing.run.endedAt ?? '')) {
+      // A retry clicked after the run ended, whose drive never began here (another instance, or a process that died
+      // in between): its failed steps run again now, as the click asked.
+      await this.deps.store.put(this.deps.claims, request.leaver.id, { requestId }, null).catch(() => undefined);
+      view = await executor.retryFailed(runId, lease);
     } else if (existing && existing.run.status !== 'running') {
       view = existing; // the run ended but the process died before the request was told
     } else {
@@ -154,14 +163,16 @@ export class RequestRuns {
       view = existing ? await executor.drive(runId, lease) : await executor.start({ runId, requestId, plan: request.plan, people, ...(stop ? { stop } : {}), ...(lease ? { lease } : {}) });
       await posted;
     }
-    await this.runEnded(requestId, view);
+    await this.runEnded(requestId, view, lease);
   }
 
   /**
    * The run ended: the request follows it. Completed (with failures or not) frees the leaver; stopped keeps the claim
    * until an operator resumes or closes it. A stop that came when nothing was left to start ends as the run did.
    */
-  private async runEnded(requestId: string, view: RunView): Promise<void> {
+  private async runEnded(requestId: string, view: RunView, lease?: Lease): Promise<void> {
+    // Only the run's owner tells the request and Teams: one paused past its lease ends nothing (its successor does).
+    lease?.assertHeld();
     const outcome = view.run.status === 'stopped' ? 'stopped' : view.run.status === 'completed' ? 'completed' : 'completed-with-failures';
     const ended = await this.deps.update(requestId, (r) => lifecycle.finish(r, outcome, this.deps.now()));
     const final = ended.ok ? ended.request : await this.deps.get(requestId);
@@ -174,6 +185,7 @@ export class RequestRuns {
         await this.deps.release(final);
       }
     }
+    lease?.assertHeld();
     await this.deps.notifier()?.ended(final, view);
   }
 }

@@ -204,6 +204,8 @@ export interface OffboardingRequest {
   stoppedAt?: string;
   /** The latest resume of a stopped run, by an operator. */
   resumed?: Decision;
+  /** The latest retry of failed steps, by an operator: a drive that finds the run ended before it retries them. */
+  retried?: Decision;
   /** An operator closed a stopped request: it frees its leaver. */
   closed?: Decision;
   /** The plan was taken again at the effective time (scheduled runs). */
@@ -375,7 +377,7 @@ export function resume(r: OffboardingRequest, by: Actor, now: Date): Allowed<Off
     return { ok: true, value: move(r, 'running', 'resume', { resumed: { by, at: now.toISOString() }, stop: undefined, stoppedAt: undefined }) };
   }
   if (r.status === 'completed-with-failures') {
-    return { ok: true, value: move(r, 'running', 'retry', { endedAt: undefined }) };
+    return { ok: true, value: move(r, 'running', 'retry', { endedAt: undefined, retried: { by, at: now.toISOString() } }) };
   }
   if (r.status === 'running' || r.status === 'stopping') {
     return refuse(`${r.id} is still running.`);

@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../logger';
 import { Limiter } from '../m365/limiter';
+import type { Leases } from '../store/leases';
 import { ConflictError, type Store } from '../store/store';
 import type { ProgressEvent, RunView } from './executor';
 import { Housekeeping, releaseClaim, type DeliveryOutcome, type RequesterNews } from './housekeeping';
@@ -68,6 +69,8 @@ export type { Found, Refused, SubmitInput } from './start';
 
 export interface ServiceDeps extends UseCaseDeps {
   store: Store;
+  /** Several instances on one store: who submits a batch (the engine has its own for runs). */
+  leases?: Leases;
   /** A reinstatement's Temporary Access Pass between its creation and the requester's click (the engine's too). */
   passes?: PassVault;
   logger?: Logger;
@@ -179,6 +182,7 @@ export class OffboardingService {
       decisions: this.decisions,
       get: (id) => this.get(id),
       cancel: (id, by, where) => this.cancel(id, by, where),
+      ...(deps.leases ? { leases: deps.leases } : {}),
       logger: deps.logger,
     });
     deps.passes?.onPut((id) => this.background(id, () => this.reinstatements.offerPass(id, (r) => this.notifier?.passReady?.(r))));
@@ -477,14 +481,7 @@ export class OffboardingService {
   async resume(): Promise<string[]> {
     const all = (await this.deps.store.list<OffboardingRequest>(REQUESTS)).map((d) => d.value);
     // In the background: a batch's preflights may take minutes, and runs cut short resume meanwhile.
-    this.track(
-      'batches',
-      this.batches.resumeSubmitting(all).then(async (finished) => {
-        for (const batch of finished) {
-          await this.notifier?.batchSubmitted?.(batch, await this.batches.requests(batch));
-        }
-      }),
-    );
+    this.track('batches', this.finishSubmitting(all));
     for (const due of await this.batches.dueSummaries(all)) {
       this.background(due.batchId, async () => this.notifier?.batchSummaryDue?.(due.batchId, due.requestId, due.claimed));
     }
@@ -521,10 +518,15 @@ export class OffboardingService {
     this.ticking = true;
     try {
       const open = await this.openRequests();
+      // First: a dead instance's runs are taken over whatever the rest of the tick meets (a Teams outage, say).
+      this.takeOver(open);
       await this.expireDue(open);
       await this.startDue(open);
       await this.housekeeping.run(open);
-      this.takeOver(open);
+      if (!this.finishingBatches && (await this.batches.anySubmitting())) {
+        // Left half-submitted by a dead instance or a failed submit (one under way holds its lease): in the background.
+        this.track('batches', this.finishSubmitting((await this.deps.store.list<OffboardingRequest>(REQUESTS)).map((d) => d.value)));
+      }
     } finally {
       this.ticking = false;
     }
@@ -548,6 +550,20 @@ export class OffboardingService {
         // compare-and-swap, so of two instances only one does.
         this.begin(r.id).catch((err: unknown) => this.deps.logger?.error({ err, requestId: r.id }, 'approved request failed to start'));
       }
+    }
+  }
+
+  private finishingBatches = false;
+
+  /** Batches left 'submitting' are finished (batch/submit.ts) and Teams is told, as after a submit. */
+  private async finishSubmitting(all: OffboardingRequest[]): Promise<void> {
+    this.finishingBatches = true;
+    try {
+      for (const batch of await this.batches.resumeSubmitting(all)) {
+        await this.notifier?.batchSubmitted?.(batch, await this.batches.requests(batch));
+      }
+    } finally {
+      this.finishingBatches = false;
     }
   }
 

@@ -8,6 +8,7 @@ import * as lifecycle from '../requests';
 import type { OffboardingRequest } from '../requests';
 import { NOT_AN_OPERATOR, type Refused } from '../start';
 import type { Venue } from '../venue';
+import type { Lease } from '../../store/leases';
 import { groupApprovals } from './approvals';
 import type { Batch, BatchRow, BatchSubmission, NotSubmitted } from './batch';
 import { batchNotFound, inSlots, type BatchRecords } from './records';
@@ -45,15 +46,27 @@ export async function submitBatch(deps: BatchDeps, records: BatchRecords, input:
     return refused(`${tooLong('The automatic reply text', LIMITS.autoReplyMessage, input.options.autoReplyMessage!.length)}. Nothing was changed.`);
   }
   const { batchId: _id, ...submission } = input;
-  const claimed = await records.update(input.batchId, (b) => (b.status === 'draft' ? { ...b, status: 'submitting', submission } : refused(whereItStands(b))));
-  if (!claimed.ok) {
-    return claimed;
+  // Held while it submits, so that no other instance (or housekeeping here) takes the batch for an abandoned one.
+  const lease = await deps.leases?.acquire(batchLeaseName(input.batchId));
+  try {
+    const claimed = await records.update(input.batchId, (b) => (b.status === 'draft' ? { ...b, status: 'submitting', submission } : refused(whereItStands(b))));
+    if (!claimed.ok) {
+      return claimed;
+    }
+    if (deps.leases && !lease) {
+      return refused(whereItStands(claimed.batch)); // impossible: a draft nobody submits; never submitted twice at once all the same
+    }
+    return await finish(deps, records, claimed.batch, submission, new Map());
+  } finally {
+    await lease?.release();
   }
-  return finish(deps, records, claimed.batch, submission, new Map());
 }
 
+export const batchLeaseName = (batchId: string): string => `batch/${batchId}`;
+
 /**
- * Batches found 'submitting' at start-up (the process died mid-submit): a row whose leaver already holds an open
+ * Batches found 'submitting' at start-up or by housekeeping (the process died mid-submit, or the submit failed
+ * part-way; one whose submit is under way holds its lease and is left alone): a row whose leaver already holds an open
  * request of this batch (or one that has ended since) counts as submitted; the others are submitted now. `all`: every
  * stored request (the service's start-up read). The service then tells Teams (RequestNotifier.batchSubmitted), which
  * sends the approval cards as after a submit; housekeeping's redelivery covers a card that still doesn't arrive.
@@ -64,18 +77,39 @@ export async function resumeSubmitting(deps: BatchDeps, records: BatchRecords, a
     if (batch.status !== 'submitting' || !batch.submission) {
       continue;
     }
-    const done = new Map<string, OffboardingRequest>();
-    for (const r of all) {
-      if (r.batchId === batch.id && r.status !== 'withdrawn' && (lifecycle.isFinal(r) || (await deps.openRequestFor(r.leaver.id))?.id === r.id)) {
-        done.set(r.leaver.id, r);
+    let lease: Lease | undefined;
+    if (deps.leases) {
+      lease = await deps.leases.acquire(batchLeaseName(batch.id));
+      if (!lease) {
+        continue; // its submit is under way, here or on another instance
       }
     }
-    const result = await finish(deps, records, batch, batch.submission, done);
-    if (result.ok) {
-      resumed.push(result.batch);
+    try {
+      const result = await resumeOne(deps, records, batch, all);
+      if (result) {
+        resumed.push(result);
+      }
+    } finally {
+      await lease?.release();
     }
   }
   return resumed;
+}
+
+/** Finishes one batch cut short mid-submit (read again under its lease: it may have been finished meanwhile). */
+async function resumeOne(deps: BatchDeps, records: BatchRecords, found: Batch, all: readonly OffboardingRequest[]): Promise<Batch | undefined> {
+  const batch = await records.get(found.id);
+  if (batch?.status !== 'submitting' || !batch.submission) {
+    return undefined;
+  }
+  const done = new Map<string, OffboardingRequest>();
+  for (const r of all) {
+    if (r.batchId === batch.id && r.status !== 'withdrawn' && (lifecycle.isFinal(r) || (await deps.openRequestFor(r.leaver.id))?.id === r.id)) {
+      done.set(r.leaver.id, r);
+    }
+  }
+  const result = await finish(deps, records, batch, batch.submission, done);
+  return result.ok ? result.batch : undefined;
 }
 
 /** Submits the rows not in `done`, groups the approvals and marks the batch submitted (compare-and-swap). */

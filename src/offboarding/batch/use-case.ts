@@ -3,6 +3,7 @@
 // opens its request (read-only preflight, paced by the governor); decide applies one approver's click to exactly the
 // stored requests assigned to them; status and cancel act on every request of the batch the viewer may see.
 import type { Logger } from '../../logger';
+import type { Leases } from '../../store/leases';
 import type { Store } from '../../store/store';
 import type { Decisions } from '../decisions';
 import type { Actor, ChannelData, OffboardingRequest } from '../requests';
@@ -94,6 +95,8 @@ export interface BatchDeps extends StartDeps {
   cancel: (requestId: string, by: Actor, where: Venue) => Promise<{ ok: true; request: OffboardingRequest } | Refused>;
   /** A new batch id; default "BAT-" + 6 random characters. */
   newBatchId?: () => string;
+  /** With several instances on one store: one instance submits a batch at a time (submit.ts). */
+  leases?: Leases;
   logger?: Logger;
 }
 
@@ -113,9 +116,16 @@ export class Batches implements BatchUseCase {
   submit(input: BatchSubmitInput): Promise<BatchSubmitted | Refused> {
     return submitBatch(this.deps, this.records, input);
   }
-  /** At start-up (service.resume, with every stored request): batches left 'submitting' by a process that died. */
+  /**
+   * At start-up (service.resume) and from housekeeping, with every stored request: batches left 'submitting' by a
+   * process that died, or by a submit that failed part-way (one whose submit is under way holds its lease: skipped).
+   */
   resumeSubmitting(all: readonly OffboardingRequest[]): Promise<Batch[]> {
     return resumeSubmitting(this.deps, this.records, all);
+  }
+  /** Whether any batch is left 'submitting' (housekeeping reads every request only then). */
+  async anySubmitting(): Promise<boolean> {
+    return (await this.records.list()).some((b) => b.status === 'submitting');
   }
   decide(batchId: string, approvalId: string, by: Actor, outcome: 'approved' | 'rejected', include?: Record<string, boolean>, comment?: string): Promise<BatchDecided | Refused> {
     return decideBatch(this.deps, this.records, { batchId, approvalId, by, outcome, ...(include ? { include } : {}), ...(comment !== undefined ? { comment } : {}) });

@@ -11,7 +11,7 @@ import { EntityValues, type ValueProperties } from './entity-values';
 import { statusOf } from './errors';
 import type { AzureFences } from './fences';
 import { FencedBatches } from './fenced-batches';
-import { documentKeys, escapeKey, groupOf, isRunGroup, KEY_END, odata, parseRowKey, type DocumentKeys } from './keys';
+import { documentKeys, escapeKey, groupOf, isRunGroup, odata, prefixEnd, parseRowKey, type DocumentKeys } from './keys';
 
 const CONFLICT_STATUSES = [404, 409, 412];
 /** Table ETags look like W/"datetime'…'"; anything else can't match, and the service would answer 400, not 412. */
@@ -78,8 +78,15 @@ export class AzureDocuments {
         etag = (await this.conflicting(collection, id, () => this.table.updateEntity(entity, 'Replace', { etag: expectedEtag }))).etag!;
       }
     } catch (err) {
-      await this.values.remove(encoded.blob);
-      throw err;
+      // The SDK retries a write whose answer was lost; the retry then conflicts with the write itself. A blob-backed
+      // value tells: when the entity now names this very blob, the write went through.
+      const landed = encoded.blob !== undefined ? await this.table.getEntity<{ blob?: string }>(keys.partitionKey, keys.rowKey).catch(() => undefined) : undefined;
+      if (landed && encoded.blob !== undefined && landed.blob === encoded.blob) {
+        etag = landed.etag;
+      } else {
+        await this.values.remove(encoded.blob);
+        throw err;
+      }
     }
     await this.replaced(keys, expectedEtag);
     this.remember(keys, etag, encoded.properties);
@@ -108,12 +115,12 @@ export class AzureDocuments {
    */
   async list<T>(collection: string, idPrefix = ''): Promise<Array<Versioned<T>>> {
     const rowFrom = `${escapeKey(collection)}|${escapeKey(idPrefix)}`;
-    const rows = `RowKey ge ${odata(rowFrom)} and RowKey lt ${odata(rowFrom + KEY_END)}`;
+    const rows = `RowKey ge ${odata(rowFrom)} and RowKey lt ${odata(prefixEnd(rowFrom))}`;
     const slash = idPrefix.indexOf('/');
     const partitions =
       slash >= 0
         ? `PartitionKey eq ${odata(documentKeys(collection, idPrefix).partitionKey)}`
-        : `PartitionKey ge ${odata(`${groupOf(collection)}|${escapeKey(idPrefix)}`)} and PartitionKey lt ${odata(`${groupOf(collection)}|${escapeKey(idPrefix)}${KEY_END}`)}`;
+        : `PartitionKey ge ${odata(`${groupOf(collection)}|${escapeKey(idPrefix)}`)} and PartitionKey lt ${odata(prefixEnd(`${groupOf(collection)}|${escapeKey(idPrefix)}`))}`;
     // Entities first, blobs after: a blob read failing mid-iteration would otherwise be an unhandled rejection.
     const found: Array<{ id: string; entity: Record<string, unknown> & { partitionKey?: string; rowKey?: string; etag: string } }> = [];
     for await (const entity of this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter: `${partitions} and ${rows}` } })) {

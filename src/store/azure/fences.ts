@@ -5,7 +5,7 @@
 import type { TableClient, TransactionAction } from '@azure/data-tables';
 import type { Fence } from '../store';
 import { statusOf } from './errors';
-import { fencePartition, fenceRowKey, fenceRowPrefix, KEY_END, odata } from './keys';
+import { fencePartition, fenceRowKey, fenceRowPrefix, odata, prefixEnd } from './keys';
 
 export class AzureFences {
   constructor(private readonly table: TableClient) {}
@@ -13,7 +13,7 @@ export class AzureFences {
   /** The key's current epoch, undefined when never fenced. */
   async current(key: string): Promise<number | undefined> {
     const prefix = fenceRowPrefix(key);
-    const filter = `PartitionKey eq ${odata(fencePartition(key))} and RowKey ge ${odata(prefix)} and RowKey lt ${odata(prefix + KEY_END)}`;
+    const filter = `PartitionKey eq ${odata(fencePartition(key))} and RowKey ge ${odata(prefix)} and RowKey lt ${odata(prefixEnd(prefix))}`;
     let epoch: number | undefined;
     for await (const token of this.table.listEntities({ queryOptions: { filter, select: ['RowKey'] } })) {
       const n = Number(token.rowKey!.slice(prefix.length));

@@ -3,20 +3,20 @@
 // write and its fence token are one entity-group transaction) and the collection itself otherwise. RowKey
 // `<collection>|<id>`. Each part is escaped reversibly: Table Storage forbids / \ # ? and control characters in keys,
 // and escaping '|' keeps the separator unambiguous, '~' keeps the store's own entities (fence tokens, the audit
-// pointer) apart from documents, '%' keeps the escape itself reversible, and escaping U+FFFF and every character
-// above it makes `prefix + '\uffff'` an exact upper bound for range queries, whether the service compares UTF-16
-// units or UTF-8 bytes.
+// pointer) apart from documents, '!' (the escape) keeps it reversible, and characters from U+FFFF up are escaped so
+// that keys hold no surrogates. The escape is `!XX` per UTF-8 byte, not `%XX`: '%' in keys has tripped the service's
+// URL decoding of point queries (so '%' itself is escaped too), while '!' passes through URLs untouched.
 
 // eslint-disable-next-line no-control-regex -- control characters are exactly what keys must not hold
-const ESCAPED = /[/\\#?%|~\u0000-\u001f\u007f-\u009f\uffff\u{10000}-\u{10ffff}]/gu;
+const ESCAPED = /[/\\#?%!|~\u0000-\u001f\u007f-\u009f\uffff\u{10000}-\u{10ffff}]/gu;
 
-/** Percent-encodes (UTF-8) every character keys can't hold; the result sorts with plain prefix ranges. */
+/** Encodes (`!XX` per UTF-8 byte) every character keys can't hold; the result sorts with plain prefix ranges. */
 export function escapeKey(text: string): string {
-  return text.replace(ESCAPED, (ch) => [...Buffer.from(ch, 'utf8')].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join(''));
+  return text.replace(ESCAPED, (ch) => [...Buffer.from(ch, 'utf8')].map((b) => `!${b.toString(16).toUpperCase().padStart(2, '0')}`).join(''));
 }
 
 export function unescapeKey(text: string): string {
-  return decodeURIComponent(text);
+  return text.replace(/(?:![0-9A-F]{2})+/g, (run) => Buffer.from(run.slice(1).split('!').map((h) => parseInt(h, 16))).toString('utf8'));
 }
 
 /** Collections whose documents are a run's: kept in the run's partition beside its fence token. */
@@ -61,8 +61,10 @@ export function parseRowKey(key: string): { collection: string; id: string } | u
   return { collection: unescapeKey(key.slice(0, bar)), id: unescapeKey(key.slice(bar + 1)) };
 }
 
-/** Above every escaped key that starts with a given prefix (escaped keys never hold U+FFFF). */
-export const KEY_END = '\uffff';
+/** The least key above every key that starts with `prefix` (never empty here: it ends in an escaped part or '|'). */
+export function prefixEnd(prefix: string): string {
+  return prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+}
 
 /** OData string literal: single quotes doubled. */
 export function odata(text: string): string {
