@@ -157,7 +157,7 @@ export async function startBot(options: StartOptions = {}): Promise<RunningBot> 
   const server = createServer({ adapter, app, logger, turns, maxActivityBytes: config.maxActivityBytes });
   const { port, url } = await listen(server, config.port, config.host);
   logger.info(
-    { url, host: config.host, authentication: config.bot ? 'on' : 'off (local mode)', graph: m365.graphBaseUrl, credential: m365.credential, store: opened.kind === 'azure' ? { kind: 'azure', prefix: config.storage.kind === 'azure' ? config.storage.prefix : undefined } : { kind: 'sqlite', dataDir: config.dataDir, journalMode: config.sqliteJournalMode } },
+    { url, host: config.host, authentication: config.bot ? 'on' : 'off (local mode)', graph: m365.graphBaseUrl, credential: m365.credential, store: opened.kind, ...(config.storage.kind === 'azure' ? { storagePrefix: config.storage.prefix } : { dataDir: config.dataDir, sqliteJournalMode: config.sqliteJournalMode }) },
     'bot listening',
   );
   const resumed = await service.resume();

@@ -438,6 +438,9 @@ export class OffboardingService {
       );
     } else {
       const id = again.request.id;
+      // The leaver's claim back at once (housekeeping finds open requests through their claims): should this instance
+      // die before the retry's drive, another one's housekeeping takes the retry over (request-runs.ts).
+      await this.deps.store.put(OPEN_BY_LEAVER, again.request.leaver.id, { requestId: id }, null).catch(() => undefined);
       this.retrying.add(id);
       this.background(id, async () => {
         try {

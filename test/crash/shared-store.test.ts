@@ -277,8 +277,7 @@ describe('shared store: several instances on Azure Storage (Azurite)', function 
       await until(() => s.tenant.requestLog().slice(sizeAtPause).some((e) => isB(e) && !tap.seen.some((t) => t.requestId === e.requestId)), 40_000, 'instance B taking the run over').catch((err: Error) => {
         throw new Error(`${err.message}\ninstance B:\n${b.bot.tail(6000)}`);
       });
-      const runTaken = (await s.store.get<RunRecord>(COLLECTIONS.runs, request.runId!))!;
-      assert.notEqual(runTaken.etag, runBefore.etag, 'the new owner wrote the run');
+      await until(async () => (await s.store.get<RunRecord>(COLLECTIONS.runs, request.runId!))!.etag !== runBefore.etag, 10_000, 'the new owner writing the run');
       const resumedAt = Date.now();
       const seenAtResume = tap.seen.length;
       a.bot.signal('SIGCONT');

@@ -15,6 +15,9 @@ import type { Actor, OffboardingRequest } from '../../src/offboarding/requests';
 import { OffboardingService } from '../../src/offboarding/service';
 import type { SimulatedTenant } from '../../src/simulator';
 import { MemoryStore } from '../../src/store/memory';
+import type { Leases } from '../../src/store/leases';
+import { LocalLeases } from '../../src/store/local-leases';
+import { batchLeaseName } from '../../src/offboarding/batch/submit';
 import { recordingNotifier } from '../fakes/recording-notifier';
 import { isM365Write, simulatedTenantPerSuite } from '../fakes/simulated-tenant';
 
@@ -28,12 +31,15 @@ describe('batches (use case, simulated tenant)', function () {
   const events: string[] = [];
   let batchIds: string[];
 
-  function service(extra: { offboardableUnitId?: string } = {}): OffboardingService {
-    store = new MemoryStore();
+  function service(extra: { offboardableUnitId?: string; leases?: (store: MemoryStore) => Leases } = {}): OffboardingService {
+    const memory = new MemoryStore();
+    store = memory;
+    const { leases: leasesFor, ...rest } = extra;
+    const leases = leasesFor?.(memory);
     const audit = new Audit(store);
     const { graph, exchange } = createM365({ tenantId: tenant.tenantId, graphBaseUrl: tenant.graphBaseUrl, exchangeBaseUrl: tenant.exchangeBaseUrl, credential: 'none' }, { onCall: audit.onCall });
-    const engine = new OffboardingEngine({ graph, exchange, store, audit, settings: { sharedPollInitialMs: 20 } });
-    const s = new OffboardingService({ store, engine, access: new AccessPolicy(graph, tenant.groups), directory: new Directory(graph), audit, approvalTtlHours: 72, now: () => clock, ...extra });
+    const engine = new OffboardingEngine({ graph, exchange, store, audit, settings: { sharedPollInitialMs: 20 }, ...(leases ? { leases } : {}) });
+    const s = new OffboardingService({ store, engine, access: new AccessPolicy(graph, tenant.groups), directory: new Directory(graph), audit, approvalTtlHours: 72, now: () => clock, ...rest, ...(leases ? { leases } : {}) });
     s.setNotifier(recordingNotifier(events, { batchSubmitted: (b, rs) => (events.push(`batch-submitted ${b.id} ${rs.length}`), Promise.resolve()) }));
     return s;
   }
@@ -381,6 +387,30 @@ describe('batches (use case, simulated tenant)', function () {
     assert.ok(requests.every((r) => r.batchId === batch.id && r.status === 'requested'));
     assert.deepEqual(finished.approvals?.map((a) => a.requestIds.length), [2, 1]);
     assert.ok(events.includes(`batch-submitted ${batch.id} 3`), 'Teams is told, as after a submit: the cards go out');
+    assert.equal(writes().length, 0);
+  });
+
+  it('with leases: a batch being submitted (its lease held) is left alone; one abandoned half-way is finished by housekeeping', async () => {
+    let leases!: LocalLeases;
+    const s = service({ leases: (m) => (leases = new LocalLeases(m)) });
+    const [jane, tom] = ['Jane Doe', 'Tom Alvarez'].map(person) as [Actor, Actor];
+    const batch = await prepare(s, entries('Jane Doe', 'Tom Alvarez'));
+    const inheritors = { [jane.id]: person('Zoe Clarke').id, [tom.id]: person('Marcus Reed').id };
+    const doc = (await store.get<Batch>(BATCHES, batch.id))!;
+    await store.put(BATCHES, batch.id, { ...doc.value, status: 'submitting', submission: { requester: isaac(), inheritors, options: DEFAULT_OPTIONS, teams: {}, where: personal } }, doc.etag);
+    // Its submit is under way (it holds the batch's lease): housekeeping leaves it alone.
+    const held = (await leases.acquire(batchLeaseName(batch.id)))!;
+    await s.tick();
+    await s.idle();
+    assert.equal((await s.batches.get(batch.id))?.status, 'submitting');
+    // The submit died (its lease is free again): the next tick finishes it, and Teams is told.
+    await held.release();
+    await s.tick();
+    await s.idle();
+    const finished = (await s.batches.get(batch.id))!;
+    assert.equal(finished.status, 'submitted');
+    assert.equal(finished.requestIds?.length, 2);
+    assert.ok(events.includes(`batch-submitted ${batch.id} 2`));
     assert.equal(writes().length, 0);
   });
 

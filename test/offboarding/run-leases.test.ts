@@ -12,7 +12,7 @@ import type { Plan } from '../../src/offboarding/plan';
 import { AccessPolicy } from '../../src/offboarding/access';
 import { Directory } from '../../src/offboarding/directory';
 import { RequestRuns } from '../../src/offboarding/request-runs';
-import { OffboardingService } from '../../src/offboarding/service';
+import { OffboardingService, OPEN_BY_LEAVER } from '../../src/offboarding/service';
 import * as lifecycle from '../../src/offboarding/requests';
 import type { OffboardingRequest } from '../../src/offboarding/requests';
 import { COLLECTIONS, type RunPeople, type RunRecord, type StepState } from '../../src/offboarding/run';
@@ -298,6 +298,57 @@ describe('run ownership by lease (two executors, one store)', function () {
     assert.ok(!events.a.some((e) => e.startsWith('ended')), 'ended once, by b');
     const w = writes(tenant.requestLog());
     assert.equal(new Set(w).size, w.length, 'no write sent twice');
+  });
+
+  it('service: a retry stored by an instance that died before running it is run by the instance whose housekeeping takes the run', async () => {
+    const events = { a: [] as string[], b: [] as string[] };
+    let failOnce = true;
+    const service = (name: 'a' | 'b'): OffboardingService => {
+      const audit = new Audit(store);
+      const { graph, exchange } = createM365({ tenantId: tenant.tenantId, graphBaseUrl: tenant.graphBaseUrl, exchangeBaseUrl: tenant.exchangeBaseUrl, credential: 'none' }, { onCall: audit.onCall, sleep: () => Promise.resolve() });
+      const runners = {
+        'revoke-oauth-grants': async (ctx: Parameters<(typeof RUNNERS)['revoke-oauth-grants']>[0]) => {
+          if (failOnce) {
+            failOnce = false;
+            throw new Error('a transient failure');
+          }
+          await RUNNERS['revoke-oauth-grants'](ctx);
+        },
+      };
+      const engine = new OffboardingEngine({ graph, exchange, store, audit, settings: SETTINGS, leases: board.instance(name), ...({ runners } as Partial<ExecutorDeps>) });
+      const s = new OffboardingService({ store, engine, access: new AccessPolicy(graph, tenant.groups), directory: new Directory(graph), audit, approvalTtlHours: 72 });
+      s.setNotifier(recordingNotifier(events[name]));
+      return s;
+    };
+    const a = service('a');
+    const b = service('b');
+    const P = tenant.personas;
+    const operator = { id: P.operator!, displayName: 'Isaac Ito' };
+    const submitted = await a.submit({ requester: operator, leaverId: P.jane!, inheritorId: P.inheritorCandidate!, options: DEFAULT_OPTIONS, teams: {}, where: { kind: 'personal' } });
+    assert.ok(submitted.ok, submitted.ok ? '' : submitted.reason);
+    const requestId = submitted.request.id;
+    assert.ok((await a.decide(requestId, submitted.request.approvers[0]!, 'approved')).ok);
+    await a.idle();
+    assert.equal((await a.get(requestId))?.status, 'completed-with-failures');
+
+    // The operator's retry is stored on a, which dies before its drive takes the run's lease; b's housekeeping ticks.
+    const doc = (await store.get<OffboardingRequest>('requests', requestId))!;
+    const retried = lifecycle.resume(doc.value, operator, new Date());
+    assert.ok(retried.ok);
+    await store.put('requests', requestId, retried.value, doc.etag);
+    await store.put(OPEN_BY_LEAVER, P.jane!, { requestId }, null); // the click gives the leaver's claim back at once
+    await b.tick();
+    await b.idle();
+    await a.idle();
+    assert.equal((await a.get(requestId))?.status, 'completed', 'the failed step ran again');
+    const ended = [...events.a, ...events.b].filter((e) => e.startsWith(`ended ${requestId}`));
+    assert.deepEqual(ended, [`ended ${requestId} completed-with-failures`, `ended ${requestId} completed`], 'ended once per run, the retry included');
+    // a, back, finds nothing to do: its tick leaves the completed request alone.
+    await a.tick();
+    await a.idle();
+    assert.equal(events.a.filter((e) => e.startsWith('ended')).length, 1);
+    assert.equal((await steps(requestId)).find((x) => x.kind === 'revoke-oauth-grants')?.status, 'done');
+    assert.deepEqual(events.b.filter((e) => e.startsWith('ended')), [`ended ${requestId} completed`], "b's tick took the retry: it ran the failed step, not just recorded the old end");
   });
 });
 
