@@ -19,7 +19,7 @@ import { VERBS } from '../src/teams/verbs';
 import { FakeBotConnector, type SentActivity } from '../test/fakes/bot-connector';
 import { TeamsClient } from '../test/fakes/teams-client';
 import { generateLeavers } from './leavers-seed';
-import { percentile } from './stats';
+import { percentile, runAlone } from './stats';
 
 const TEAMS_MESSAGE_LIMIT_KB = 100;
 /** Batches asked for and submitted at once during the setup of (b). */
@@ -133,16 +133,5 @@ export async function benchBatch(options: { cardEntries?: number; clicks?: numbe
 
 if (require.main === module) {
   // `npx tsx bench/batch.ts [clicks] [leaversPerClick]`: this benchmark alone.
-  benchBatch({ clicks: Number(process.argv[2] ?? 20), leaversPerClick: Number(process.argv[3] ?? 100) })
-    .then((r) => {
-      console.log(`\n${r.name}`);
-      for (const [k, v] of Object.entries(r.figures)) {
-        console.log(`  ${k.padEnd(28)} ${v}`);
-      }
-      process.exit(0);
-    })
-    .catch((err: unknown) => {
-      console.error(err);
-      process.exit(1);
-    });
+  runAlone(benchBatch({ clicks: Number(process.argv[2] ?? 20), leaversPerClick: Number(process.argv[3] ?? 100) }));
 }

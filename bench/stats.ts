@@ -17,3 +17,19 @@ export function summarise(samplesMs: number[]): Record<string, string> {
     max: fmt(sorted[sorted.length - 1] ?? NaN),
   };
 }
+
+/** A benchmark run on its own (`npx tsx bench/<name>.ts`): prints its figures, exits 0, or 1 on an error. */
+export function runAlone(bench: Promise<{ name: string; figures: Record<string, string> }>): void {
+  bench
+    .then((r) => {
+      console.log(`\n${r.name}`);
+      for (const [k, v] of Object.entries(r.figures)) {
+        console.log(`  ${k.padEnd(28)} ${v}`);
+      }
+      process.exit(0);
+    })
+    .catch((err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    });
+}

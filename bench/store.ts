@@ -17,7 +17,7 @@ import type { Leases } from '../src/store/leases';
 import { LocalLeases } from '../src/store/local-leases';
 import { CountingStore } from './counting-store';
 import { startRemoteTenant, type RemoteTenant } from './remote-tenant';
-import { percentile } from './stats';
+import { percentile, runAlone } from './stats';
 
 const TOM = 'f19ea5c6-87bc-595b-ac6e-b71a304132c5';
 const REPEATS = 3;
@@ -86,16 +86,5 @@ export async function benchStores(tenantLatencyMs = 50): Promise<{ name: string;
 }
 
 if (require.main === module) {
-  benchStores()
-    .then((r) => {
-      console.log(r.name);
-      for (const [k, v] of Object.entries(r.figures)) {
-        console.log(`  ${k.padEnd(28)} ${v}`);
-      }
-      process.exit(0);
-    })
-    .catch((err: unknown) => {
-      console.error(err);
-      process.exit(1);
-    });
+  runAlone(benchStores());
 }

@@ -9,7 +9,8 @@ export interface HousekeepingLoop {
   stop(): Promise<void>;
 }
 
-export function startHousekeeping(options: { leases?: Leases; intervalMs: number; tick: () => Promise<void>; logger?: Logger }): HousekeepingLoop {
+/** `tick` gets whether the lease is still held: a tick checks it between its phases (a holder paused mid-tick stops). */
+export function startHousekeeping(options: { leases?: Leases; intervalMs: number; tick: (held: () => boolean) => Promise<void>; logger?: Logger }): HousekeepingLoop {
   const { leases, intervalMs, tick, logger } = options;
   let lease: Lease | undefined;
   let stopped = false;
@@ -23,8 +24,9 @@ export function startHousekeeping(options: { leases?: Leases; intervalMs: number
         logger?.info('housekeeping lease taken: this instance does the housekeeping');
       }
     }
-    if (!stopped && (!leases || lease?.held())) {
-      await tick();
+    const holding = lease;
+    if (!stopped && (!leases || holding?.held())) {
+      await tick(() => !stopped && (!leases || holding!.held()));
     }
   };
   const schedule = (): void => {

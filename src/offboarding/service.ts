@@ -514,7 +514,7 @@ export class OffboardingService {
    * limbo (orphans withdrawn, approval cards never delivered sent again: housekeeping.ts). Never overlaps here; other
    * instances may tick at the same time (every step is a compare-and-swap).
    */
-  async tick(): Promise<void> {
+  async tick(held: () => boolean = () => true): Promise<void> {
     if (this.ticking) {
       return;
     }
@@ -522,11 +522,21 @@ export class OffboardingService {
     try {
       const open = await this.openRequests();
       // First: a dead instance's runs are taken over whatever the rest of the tick meets (a Teams outage, say).
+      // Between phases: an instance that lost the housekeeping lease meanwhile (paused) leaves the rest to its successor.
+      if (!held()) {
+        return;
+      }
       this.takeOver(open);
       await this.expireDue(open);
+      if (!held()) {
+        return;
+      }
       await this.startDue(open);
+      if (!held()) {
+        return;
+      }
       await this.housekeeping.run(open);
-      if (!this.finishingBatches && (await this.batches.anySubmitting())) {
+      if (held() && !this.finishingBatches && (await this.batches.anySubmitting())) {
         // Left half-submitted by a dead instance or a failed submit (one under way holds its lease): in the background.
         this.track('batches', this.finishSubmitting((await this.deps.store.list<OffboardingRequest>(REQUESTS)).map((d) => d.value)));
       }

@@ -24,7 +24,7 @@ import { BotProcess, chooseLauncher, type Launcher } from './fixtures/bot-proces
 import { intuneAction, isWrite } from './fixtures/checks';
 import { startTap, type Tap } from './fixtures/tap';
 import { isSummary, TeamsClient } from './fixtures/teams';
-import { botEnv } from './fixtures/trial';
+import { botEnv, wait } from './fixtures/trial';
 
 /** Blob leases last at least 15 s: the shortest the service allows, so takeover comes within 15 s + housekeeping. */
 const LEASE_SECONDS = 15;
@@ -39,14 +39,6 @@ const CONVERSION_DELAY_MS = 600_000;
 /** A paused owner's run: long enough for the pause, the takeover and the resume to happen while it waits. */
 const PAUSED_CONVERSION_DELAY_MS = 30_000;
 
-const wait = <T>(promise: Promise<T>, ms: number, what: string): Promise<T> =>
-  new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms);
-    promise.then(
-      (v) => (clearTimeout(timer), resolve(v)),
-      (e: unknown) => (clearTimeout(timer), reject(e instanceof Error ? e : new Error(String(e)))),
-    );
-  });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function until(check: () => Promise<boolean> | boolean, ms: number, what: string): Promise<void> {

@@ -70,4 +70,27 @@ describe('housekeeping loop (under its lease)', () => {
     await Promise.all([a.stop(), b.stop()]);
     assert.equal(board.holder(HOUSEKEEPING_LEASE), undefined, 'released on stop');
   });
+
+  it('a tick under way is told when its lease is lost, so it stops between its phases', async () => {
+    const board = new LeaseBoard(new MemoryStore());
+    const seen: boolean[] = [];
+    let lose!: () => void;
+    const lost = new Promise<void>((resolve) => (lose = resolve));
+    const a = startHousekeeping({
+      leases: board.instance('a'),
+      intervalMs: 5,
+      tick: async (held) => {
+        if (seen.length === 0) {
+          seen.push(held());
+          board.pause(HOUSEKEEPING_LEASE); // paused mid-tick past its lease
+          lose();
+          seen.push(held());
+        }
+        return Promise.resolve();
+      },
+    });
+    await lost;
+    await a.stop();
+    assert.deepEqual(seen, [true, false]);
+  });
 });
