@@ -168,7 +168,7 @@ export async function startBot(options: StartOptions = {}): Promise<RunningBot> 
   // a click after the deadline also expires the request at once), and leave no request in limbo (a submit that died
   // before claiming its leaver, approval cards that never arrived: src/offboarding/housekeeping.ts).
   // On one instance at a time, under its lease; it also takes over runs whose owner died (service.tick).
-  const housekeeping = startHousekeeping({ leases, intervalMs: config.housekeepingIntervalMs, tick: (held) => service.tick(held), logger });
+  const housekeeping = startHousekeeping({ leases, intervalMs: config.housekeepingIntervalMs, tick: (held) => service.tick(held), urgent: (held) => service.takeOverDue(held), logger });
 
   return {
     url,

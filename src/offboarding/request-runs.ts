@@ -96,6 +96,10 @@ export class RequestRuns {
   /** Runs `work` holding the run's lease (none without leases), released once the request has been told. */
   private async leased(runId: string, work: (lease: Lease | undefined) => Promise<void>): Promise<void> {
     const lease = await this.deps.engine.executor.own(runId);
+    if (lease?.settleNotBefore !== undefined) {
+      // Operators see which instance carries on a run whose owner died or stalled (and when it settles what was sent).
+      this.deps.logger?.info({ runId, settleNotBefore: new Date(lease.settleNotBefore).toISOString() }, 'run taken over: its last owner lost the lease without letting go');
+    }
     try {
       await work(lease);
     } finally {

@@ -546,6 +546,17 @@ export class OffboardingService {
   }
 
   /**
+   * The part of a tick that must not wait for the rest (housekeeping-loop.ts `urgent`): while a slow tick is still under
+   * way, a dead instance's runs are taken over all the same.
+   */
+  async takeOverDue(held: () => boolean = () => true): Promise<void> {
+    const open = await this.openRequests();
+    if (held()) {
+      this.takeOver(open);
+    }
+  }
+
+  /**
    * With run leases (several instances may share the store): every running request not driven here is tried, and the
    * lease decides. A run whose owner died (or lost its lease) is taken up within its lease plus a tick; one driven by
    * a live instance is left alone (one lease attempt per tick). Without leases this process drives every run already.

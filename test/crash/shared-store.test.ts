@@ -11,12 +11,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { generateLeavers, type GeneratedLeavers } from '../../bench/leavers-seed';
+import { BlobServiceClient } from '@azure/storage-blob';
 import { startAzurite, type RunningAzurite } from '../../scripts/lib/azurite';
 import type { OffboardingRequest } from '../../src/offboarding/requests';
 import { COLLECTIONS, type RunRecord, type StepState } from '../../src/offboarding/run';
 import { REQUESTS } from '../../src/offboarding/service';
 import { startSimulatedTenant, type LogEntry, type SimulatedTenant } from '../../src/simulator';
 import { openConfiguredStore } from '../../src/store';
+import { storageNames } from '../../src/store/azure/clients';
+import { HOUSEKEEPING_LEASE, runLeaseName } from '../../src/store/leases';
 import type { Store } from '../../src/store/store';
 import { VERBS } from '../../src/teams/verbs';
 import { FakeBotConnector } from '../fakes/bot-connector';
@@ -63,6 +66,7 @@ interface Shared {
   managerOf(i: number): { id: string; name: string };
   store: Store;
   env: Record<string, string>;
+  prefix: string;
   dirs: string[];
   closeStore(): Promise<void>;
 }
@@ -92,7 +96,7 @@ async function setUp(azurite: RunningAzurite, count: number, prefix: string, con
   const opened = await openConfiguredStore({ dataDir: dir, sqliteJournalMode: 'WAL', storage: { kind: 'azure', connectionString: azurite.connectionString, prefix } });
   const upns = leavers.leaverIds.map((_, i) => `${prefix}leaver${i}@contoso.com`);
   const managerOf = (i: number) => ({ id: managers[i % managers.length]!.id, name: managers[i % managers.length]!.displayName });
-  return { azurite, tenant, connector, leavers, upns, managerOf, store: opened.store, env, dirs: [dir, path.dirname(leavers.seedFile)], closeStore: () => opened.store.close() };
+  return { azurite, tenant, connector, leavers, upns, managerOf, store: opened.store, env, prefix, dirs: [dir, path.dirname(leavers.seedFile)], closeStore: () => opened.store.close() };
 }
 
 async function tearDown(shared: Shared | undefined, bots: BotProcess[], taps: Tap[]): Promise<void> {
@@ -115,6 +119,28 @@ function leaverOf(e: LogEntry, shared: Shared): number | undefined {
 
 /** A write's identity for spotting repeats: method, path and body. */
 const writeKey = (e: LogEntry): string => `${e.method} ${e.cmdlet ?? ''} ${e.path} ${JSON.stringify(e.body ?? null)}`;
+
+/** For a failure message: the request, its run and the leases as the store and Azure see them now. */
+async function diagnosis(shared: Shared, requestId: string): Promise<string> {
+  try {
+    const request = (await shared.store.get<OffboardingRequest>(REQUESTS, requestId))?.value;
+    const run = request?.runId ? (await shared.store.get<RunRecord>(COLLECTIONS.runs, request.runId))?.value : undefined;
+    const steps = run ? (await shared.store.list<StepState>(COLLECTIONS.steps, `${run.id}/`)).map((d) => `${d.value.kind} ${d.value.status} ×${d.value.attempts}`) : [];
+    const leases = BlobServiceClient.fromConnectionString(shared.azurite.connectionString).getContainerClient(storageNames(shared.prefix).leases);
+    const leaseOf = async (name: string): Promise<string> => {
+      const p = await leases.getBlockBlobClient(name).getProperties().catch((err: Error) => ({ leaseState: err.message, leaseStatus: '' }));
+      return `${name}: ${p.leaseState} ${p.leaseStatus}`;
+    };
+    const names = [HOUSEKEEPING_LEASE, ...(run ? [runLeaseName(run.id)] : [])];
+    return [
+      `at ${new Date().toISOString()}: request ${request?.status}; run ${run?.status} attempt ${run?.attempt}`,
+      `steps: ${steps.join('; ')}`,
+      `leases: ${(await Promise.all(names.map(leaseOf))).join('; ')}`,
+    ].join('\n');
+  } catch (err) {
+    return `no diagnosis: ${(err as Error).message}`;
+  }
+}
 
 async function requestsIn(store: Store): Promise<OffboardingRequest[]> {
   return (await store.list<OffboardingRequest>(REQUESTS)).map((d) => d.value);
@@ -256,9 +282,10 @@ describe('shared store: several instances on Azure Storage (Azurite)', function 
       // Instance A reaches the tenant through a tap: what it sends, and when, is known apart from instance B's.
       const tap = await startTap(s.tenant.graphBaseUrl);
       taps.push(tap);
-      const a = await BotProcess.start(launcher, { ...s.env, GRAPH_BASE_URL: tap.url, EXCHANGE_BASE_URL: tap.url }, 'instance A');
+      // At debug level, a failure shows each instance's every attempt at the run's lease.
+      const a = await BotProcess.start(launcher, { ...s.env, LOG_LEVEL: 'debug', GRAPH_BASE_URL: tap.url, EXCHANGE_BASE_URL: tap.url }, 'instance A');
       bots.push(a.bot);
-      const b = await BotProcess.start(launcher, s.env, 'instance B');
+      const b = await BotProcess.start(launcher, { ...s.env, LOG_LEVEL: 'debug' }, 'instance B');
       bots.push(b.bot);
       const p = s.tenant.personas;
       const teams = new TeamsClient(s.connector, s.tenant.tenantId, () => a.url);
@@ -272,8 +299,8 @@ describe('shared store: several instances on Azure Storage (Azurite)', function 
       const isB = (e: LogEntry): boolean => !fromA.has(e.requestId) && !fromA.has(e.batch?.batchRequestId) && leaverOf(e, s) === 0;
       const sizeAtPause = s.tenant.requestLog().length;
       // B takes the run over once A's lease has run out (15 s + housekeeping), and sends its own requests.
-      await until(() => s.tenant.requestLog().slice(sizeAtPause).some((e) => isB(e) && !tap.seen.some((t) => t.requestId === e.requestId)), 40_000, 'instance B taking the run over').catch((err: Error) => {
-        throw new Error(`${err.message}\ninstance B:\n${b.bot.tail(6000)}`);
+      await until(() => s.tenant.requestLog().slice(sizeAtPause).some((e) => isB(e) && !tap.seen.some((t) => t.requestId === e.requestId)), 40_000, 'instance B taking the run over').catch(async (err: Error) => {
+        throw new Error(`${err.message}\n${await diagnosis(s, requestId)}\ninstance B:\n${b.bot.tail(6000)}\ninstance A (paused):\n${a.bot.tail(3000)}`);
       });
       await until(async () => (await s.store.get<RunRecord>(COLLECTIONS.runs, request.runId!))!.etag !== runBefore.etag, 10_000, 'the new owner writing the run');
       const resumedAt = Date.now();

@@ -34,6 +34,32 @@ describe('housekeeping loop (under its lease)', () => {
     assert.equal(ticks, after, 'no tick after stop');
   });
 
+  it('while a slow tick is under way, each interval runs the urgent part alone; stop waits for the slow tick', async () => {
+    let release!: () => void;
+    const slow = new Promise<void>((resolve) => (release = resolve));
+    let ticks = 0;
+    let urgent = 0;
+    let tickEnded = false;
+    const loop = startHousekeeping({
+      intervalMs: 5,
+      tick: async () => {
+        ticks++;
+        await slow; // a Teams outage, say
+        tickEnded = true;
+      },
+      urgent: () => (urgent++, Promise.resolve()),
+    });
+    await wait(80);
+    assert.equal(ticks, 1, 'no tick overlaps the slow one');
+    assert.ok(urgent >= 3, `the urgent part ran ${urgent} times meanwhile`);
+    const stopping = loop.stop();
+    await wait(20);
+    assert.equal(tickEnded, false);
+    release();
+    await stopping;
+    assert.equal(tickEnded, true, 'stop waited for the slow tick');
+  });
+
   it('two loops on one Leases: only one ticks; once it stops (and lets go), the other takes over', async () => {
     const leases = new LocalLeases(new MemoryStore());
     const ticks = { a: 0, b: 0 };

@@ -255,50 +255,53 @@ describe('run ownership by lease (two executors, one store)', function () {
     assert.equal(told.length, 3);
   });
 
-  it('service: the tick of another instance leaves a run its owner holds alone, and takes over one whose owner lost its lease; the request ends once', async () => {
-    const events = { a: [] as string[], b: [] as string[] };
-    const service = (name: 'a' | 'b', extra: Partial<ExecutorDeps> = {}): OffboardingService => {
-      const audit = new Audit(store);
-      const { graph, exchange } = createM365({ tenantId: tenant.tenantId, graphBaseUrl: tenant.graphBaseUrl, exchangeBaseUrl: tenant.exchangeBaseUrl, credential: 'none' }, { onCall: audit.onCall, sleep: () => Promise.resolve() });
-      // Runners reach the executor through the engine's deps (tests only).
-      const engine = new OffboardingEngine({ graph, exchange, store, audit, settings: SETTINGS, leases: board.instance(name), ...extra });
-      const s = new OffboardingService({ store, engine, access: new AccessPolicy(graph, tenant.groups), directory: new Directory(graph), audit, approvalTtlHours: 72 });
-      s.setNotifier(recordingNotifier(events[name]));
-      return s;
-    };
-    let requestId = '';
-    const b = service('b');
-    const a = service('a', {
-      maxConcurrentSteps: 1,
-      runners: {
-        'leave-groups': async (ctx) => {
-          await b.tick(); // a holds the run: b's tick tries it and leaves it alone
-          await b.idle();
-          assert.deepEqual(events.b, []);
-          board.pause(runLeaseName(requestId));
-          await RUNNERS['leave-groups'](ctx);
+  // takeOverDue: what the housekeeping loop runs each interval while a slow tick is still under way.
+  for (const how of ['tick', 'takeOverDue'] as const) {
+    it(`service: the ${how} of another instance leaves a run its owner holds alone, and takes over one whose owner lost its lease; the request ends once`, async () => {
+      const events = { a: [] as string[], b: [] as string[] };
+      const service = (name: 'a' | 'b', extra: Partial<ExecutorDeps> = {}): OffboardingService => {
+        const audit = new Audit(store);
+        const { graph, exchange } = createM365({ tenantId: tenant.tenantId, graphBaseUrl: tenant.graphBaseUrl, exchangeBaseUrl: tenant.exchangeBaseUrl, credential: 'none' }, { onCall: audit.onCall, sleep: () => Promise.resolve() });
+        // Runners reach the executor through the engine's deps (tests only).
+        const engine = new OffboardingEngine({ graph, exchange, store, audit, settings: SETTINGS, leases: board.instance(name), ...extra });
+        const s = new OffboardingService({ store, engine, access: new AccessPolicy(graph, tenant.groups), directory: new Directory(graph), audit, approvalTtlHours: 72 });
+        s.setNotifier(recordingNotifier(events[name]));
+        return s;
+      };
+      let requestId = '';
+      const b = service('b');
+      const a = service('a', {
+        maxConcurrentSteps: 1,
+        runners: {
+          'leave-groups': async (ctx) => {
+            await b[how](); // a holds the run: b tries it and leaves it alone
+            await b.idle();
+            assert.deepEqual(events.b, []);
+            board.pause(runLeaseName(requestId));
+            await RUNNERS['leave-groups'](ctx);
+          },
         },
-      },
-    });
-    const P = tenant.personas;
-    const submitted = await a.submit({ requester: { id: P.operator!, displayName: 'Isaac Ito' }, leaverId: P.jane!, inheritorId: P.inheritorCandidate!, options: DEFAULT_OPTIONS, teams: {}, where: { kind: 'personal' } });
-    assert.ok(submitted.ok, submitted.ok ? '' : submitted.reason);
-    requestId = submitted.request.id;
-    assert.ok((await a.decide(requestId, submitted.request.approvers[0]!, 'approved')).ok);
-    await a.idle();
-    assert.equal((await a.get(requestId))?.status, 'running', 'a lost its lease: the request is not ended');
-    assert.ok(!events.a.some((e) => e.startsWith('ended')), JSON.stringify(events.a));
+      });
+      const P = tenant.personas;
+      const submitted = await a.submit({ requester: { id: P.operator!, displayName: 'Isaac Ito' }, leaverId: P.jane!, inheritorId: P.inheritorCandidate!, options: DEFAULT_OPTIONS, teams: {}, where: { kind: 'personal' } });
+      assert.ok(submitted.ok, submitted.ok ? '' : submitted.reason);
+      requestId = submitted.request.id;
+      assert.ok((await a.decide(requestId, submitted.request.approvers[0]!, 'approved')).ok);
+      await a.idle();
+      assert.equal((await a.get(requestId))?.status, 'running', 'a lost its lease: the request is not ended');
+      assert.ok(!events.a.some((e) => e.startsWith('ended')), JSON.stringify(events.a));
 
-    await b.tick(); // takes it over
-    await b.idle();
-    assert.equal((await b.get(requestId))?.status, 'completed');
-    assert.deepEqual(events.b, [`started ${requestId}`, `ended ${requestId} completed`]);
-    await a.tick();
-    await a.idle();
-    assert.ok(!events.a.some((e) => e.startsWith('ended')), 'ended once, by b');
-    const w = writes(tenant.requestLog());
-    assert.equal(new Set(w).size, w.length, 'no write sent twice');
-  });
+      await b[how](); // takes it over
+      await b.idle();
+      assert.equal((await b.get(requestId))?.status, 'completed');
+      assert.deepEqual(events.b, [`started ${requestId}`, `ended ${requestId} completed`]);
+      await a.tick();
+      await a.idle();
+      assert.ok(!events.a.some((e) => e.startsWith('ended')), 'ended once, by b');
+      const w = writes(tenant.requestLog());
+      assert.equal(new Set(w).size, w.length, 'no write sent twice');
+    });
+  }
 
   it('service: a retry stored by an instance that died before running it is run by the instance whose housekeeping takes the run', async () => {
     const events = { a: [] as string[], b: [] as string[] };

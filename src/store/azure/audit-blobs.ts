@@ -11,6 +11,7 @@ import type { TableClient } from '@azure/data-tables';
 import type { ContainerClient } from '@azure/storage-blob';
 import type { AuditEntry, AuditFilter, AuditRecord } from '../store';
 import { auditColumns, auditRecord, encodeJson, matchesAudit, type AuditColumns } from '../values';
+import { blobCallLimit } from './clients';
 import { codeOf, statusOf } from './errors';
 import { escapeKey, odata } from './keys';
 
@@ -86,10 +87,10 @@ export class AuditBlobs {
       const blob = this.container.getAppendBlobClient(auditBlobName(pointer.blob));
       let response;
       try {
-        response = await blob.appendBlock(body, body.length);
+        response = await blob.appendBlock(body, body.length, blobCallLimit());
       } catch (err) {
         if (statusOf(err) === 404) {
-          await blob.createIfNotExists();
+          await blob.createIfNotExists(blobCallLimit());
           continue;
         }
         if (statusOf(err) === 409 && codeOf(err) === 'BlockCountExceedsLimit') {

@@ -11,6 +11,7 @@ import { RestError, type BlobLeaseClient, type BlockBlobClient, type ContainerCl
 import type { Logger } from '../../logger';
 import { LeaseLostError, type Lease, type Leases } from '../leases';
 import type { Fence, Store } from '../store';
+import { blobCallLimit } from './clients';
 
 export interface BlobLeasesOptions {
   /** Where the lease blobs live (the Azure store's container). */
@@ -72,7 +73,7 @@ export class BlobLeases implements Leases {
     const client = blob.getBlobLeaseClient(randomUUID());
     const sentAt = this.monotonic();
     try {
-      await client.acquireLease(this.durationMs / 1000, { abortSignal: AbortSignal.timeout(this.durationMs / 3) });
+      await client.acquireLease(this.durationMs / 1000, this.callLimit());
     } catch (err) {
       if (statusOf(err) === 409) {
         return undefined; // LeaseAlreadyPresent: someone took it since we looked
@@ -97,17 +98,22 @@ export class BlobLeases implements Leases {
     return lease;
   }
 
+  /** A lease call that takes longer than a third of the lease is no use: it fails, and the next tick tries again. */
+  private callLimit(): { abortSignal: AbortSignal } {
+    return blobCallLimit(this.durationMs / 3);
+  }
+
   /** The blob's lease state; a missing blob is created (its first holder, or a racing one, makes it: 409 is fine). */
   private async leaseState(blob: BlockBlobClient): Promise<string> {
     try {
-      return (await blob.getProperties()).leaseState ?? 'available';
+      return (await blob.getProperties(this.callLimit())).leaseState ?? 'available';
     } catch (err) {
       if (statusOf(err) !== 404) {
         throw err;
       }
     }
     try {
-      await blob.upload('', 0, { conditions: { ifNoneMatch: '*' } });
+      await blob.upload('', 0, { conditions: { ifNoneMatch: '*' }, ...this.callLimit() });
     } catch (err) {
       // 409 BlobAlreadyExists; 412 when a racing creator already leased it (its acquire will tell).
       if (statusOf(err) !== 409 && statusOf(err) !== 412) {

@@ -1,7 +1,11 @@
 // The Azure Storage clients of one store: tables and containers named from the prefix, created when missing.
 // A connection string (Azurite, or keys in development) or an account name with a token credential (production: the
 // app's managed identity through DefaultAzureCredential, which honours AZURE_CLIENT_ID for a user-assigned one).
+// Every request has a time limit: without one, a connection that never answers would hold a run's drive or the
+// housekeeping tick forever, and a dead instance's runs would never be taken over. Tables: each try, through the
+// HTTP client (timedHttpClient). Blobs: the blob SDK takes no such client, so each call passes blobCallLimit().
 import { TableClient } from '@azure/data-tables';
+import { createDefaultHttpClient, type HttpClient } from '@azure/core-rest-pipeline';
 import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
 import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
 
@@ -26,6 +30,32 @@ export function storageNames(prefix: string): { documents: string; auditIndex: s
   return { documents: `${prefix}documents`, auditIndex: `${prefix}auditindex`, documentBlobs: `${prefix}-documents`, audit: `${prefix}-audit`, leases: `${prefix}-leases` };
 }
 
+/**
+ * The longest one try of a table request may take until its answer starts. The SDK sets none; every entity here is
+ * small and Azure answers in milliseconds, so 10 s means the connection is gone. The call then fails (an AbortError),
+ * and the drive or tick that made it ends with an error its caller logs; the next tick tries again.
+ */
+export const STORAGE_TRY_TIMEOUT_MS = 10_000;
+/** A whole blob call, its retries included (the blob SDK's `tryTimeoutInMs` only asks the service to give up). */
+export const BLOB_CALL_TIMEOUT_MS = 30_000;
+
+/** The options that bound one blob call in time. */
+export function blobCallLimit(ms = BLOB_CALL_TIMEOUT_MS): { abortSignal: AbortSignal } {
+  return { abortSignal: AbortSignal.timeout(ms) };
+}
+
+/** The SDKs' own HTTP client, with a time limit on each try that has none of its own. */
+export function timedHttpClient(timeoutMs = STORAGE_TRY_TIMEOUT_MS, inner: HttpClient = createDefaultHttpClient()): HttpClient {
+  return {
+    sendRequest(request) {
+      if (!request.timeout || request.timeout > timeoutMs) {
+        request.timeout = timeoutMs;
+      }
+      return inner.sendRequest(request);
+    },
+  };
+}
+
 export function blobServiceFor(settings: AzureStorageSettings): BlobServiceClient {
   if (settings.connectionString !== undefined) {
     return BlobServiceClient.fromConnectionString(settings.connectionString);
@@ -37,9 +67,9 @@ function tableFor(settings: AzureStorageSettings, name: string): TableClient {
   if (settings.connectionString !== undefined) {
     // Plain http only where the connection string says so (Azurite on loopback).
     const insecure = /(DefaultEndpointsProtocol=http;|Endpoint=http:)/i.test(settings.connectionString);
-    return TableClient.fromConnectionString(settings.connectionString, name, { allowInsecureConnection: insecure });
+    return TableClient.fromConnectionString(settings.connectionString, name, { allowInsecureConnection: insecure, httpClient: timedHttpClient() });
   }
-  return new TableClient(`https://${accountName(settings)}.table.core.windows.net`, name, settings.credential ?? new DefaultAzureCredential());
+  return new TableClient(`https://${accountName(settings)}.table.core.windows.net`, name, settings.credential ?? new DefaultAzureCredential(), { httpClient: timedHttpClient() });
 }
 
 function accountName(settings: AzureStorageSettings): string {
@@ -52,7 +82,7 @@ function accountName(settings: AzureStorageSettings): string {
 /** A container, created when missing ("already exists" is fine: another instance was first). */
 export async function ensureContainer(service: BlobServiceClient, name: string): Promise<ContainerClient> {
   const container = service.getContainerClient(name);
-  await container.createIfNotExists();
+  await container.createIfNotExists(blobCallLimit());
   return container;
 }
 

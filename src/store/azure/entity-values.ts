@@ -4,6 +4,7 @@
 // (the entity then holds only the blob's name), so an entity never points at a blob that isn't there yet.
 import { randomUUID } from 'node:crypto';
 import type { ContainerClient } from '@azure/storage-blob';
+import { blobCallLimit } from './clients';
 import { statusOf } from './errors';
 
 export const PART_UNITS = 30_000;
@@ -54,7 +55,7 @@ export class EntityValues {
     }
     const blob = `${randomUUID()}.json`;
     const body = Buffer.from(json, 'utf8');
-    await this.blobs.getBlockBlobClient(blob).upload(body, body.length, { blobHTTPHeaders: { blobContentType: 'application/json' } });
+    await this.blobs.getBlockBlobClient(blob).upload(body, body.length, { blobHTTPHeaders: { blobContentType: 'application/json' }, ...blobCallLimit() });
     return { properties: { blob }, blob };
   }
 
@@ -62,7 +63,7 @@ export class EntityValues {
   async decode(entity: Record<string, unknown>): Promise<string | undefined> {
     if (typeof entity.blob === 'string') {
       try {
-        return (await this.blobs.getBlockBlobClient(entity.blob).downloadToBuffer()).toString('utf8');
+        return (await this.blobs.getBlockBlobClient(entity.blob).downloadToBuffer(0, undefined, blobCallLimit())).toString('utf8');
       } catch (err) {
         if (statusOf(err) === 404) {
           return undefined;
@@ -81,7 +82,7 @@ export class EntityValues {
   /** Best effort: an orphaned blob costs storage, never correctness. */
   async remove(blob: string | undefined): Promise<void> {
     if (blob !== undefined) {
-      await this.blobs.getBlockBlobClient(blob).deleteIfExists().catch(() => undefined);
+      await this.blobs.getBlockBlobClient(blob).deleteIfExists(blobCallLimit()).catch(() => undefined);
     }
   }
 }
