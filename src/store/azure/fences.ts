@@ -7,6 +7,9 @@ import type { Fence } from '../store';
 import { statusOf } from './errors';
 import { fencePartition, fenceRowKey, fenceRowPrefix, odata, prefixEnd } from './keys';
 
+/** Advancers racing for one key: each try that loses means another advanced it, so a few suffice. */
+const MAX_ADVANCE_TRIES = 10;
+
 export class AzureFences {
   constructor(private readonly table: TableClient) {}
 
@@ -22,10 +25,13 @@ export class AzureFences {
     return epoch;
   }
 
-  /** CAS loop: of two advancers from the same epoch, one's transaction fails (404/409) and it reads again. */
+  /**
+   * CAS loop: of two advancers from the same epoch, one's transaction fails (404/409) and it reads again. Bounded: a
+   * token that keeps refusing (a store in a state this code does not expect) is an error, never a silent spin.
+   */
   async advance(key: string): Promise<number> {
     const partitionKey = fencePartition(key);
-    for (;;) {
+    for (let tries = 1; ; tries++) {
       const current = await this.current(key);
       const next = (current ?? 0) + 1;
       const create: TransactionAction = ['create', { partitionKey, rowKey: fenceRowKey(key, next) }];
@@ -37,7 +43,7 @@ export class AzureFences {
         }
         return next;
       } catch (err) {
-        if (![404, 409, 412].includes(statusOf(err) ?? 0)) {
+        if (![404, 409, 412].includes(statusOf(err) ?? 0) || tries >= MAX_ADVANCE_TRIES) {
           throw err;
         }
       }

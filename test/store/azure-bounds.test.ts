@@ -1,10 +1,14 @@
-// A storage connection that never answers fails the call within its limit instead of holding a drive or the
-// housekeeping tick forever: tables through the timed HTTP client (each try), blobs through blobCallLimit (each call).
+// Nothing in the Azure store waits forever. A storage connection that never answers fails the call within its limit
+// instead of holding a drive or the housekeeping tick: tables through the timed HTTP client (each try), blobs through
+// blobCallLimit (each call). A fence that keeps refusing to advance is an error, not a spin.
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { AzureNamedKeyCredential, TableClient } from '@azure/data-tables';
+import { RestError } from '@azure/core-rest-pipeline';
 import { BlobServiceClient, StorageSharedKeyCredential } from '@azure/storage-blob';
 import { blobCallLimit, STORAGE_TRY_TIMEOUT_MS, timedHttpClient } from '../../src/store/azure/clients';
+import { AzureFences } from '../../src/store/azure/fences';
+import { fenceRowKey } from '../../src/store/azure/keys';
 
 const KEY = Buffer.from('not a real key').toString('base64');
 
@@ -55,5 +59,18 @@ describe('Azure Storage calls have a time limit', () => {
     const started = Date.now();
     await assert.rejects(service.getContainerClient('leases').getBlockBlobClient('housekeeping').getProperties(blobCallLimit(300)), (err: Error) => err.name === 'AbortError');
     assert.ok(Date.now() - started < 3000, `failed after ${Date.now() - started} ms`);
+  });
+
+  it('a fence whose advance keeps being refused fails after a few tries instead of spinning', async () => {
+    let tries = 0;
+    const table = {
+      listEntities: () => [{ rowKey: fenceRowKey('run-1', 3) }][Symbol.iterator](),
+      submitTransaction: () => {
+        tries++;
+        return Promise.reject(new RestError('EntityAlreadyExists', { statusCode: 409 }));
+      },
+    } as unknown as TableClient;
+    await assert.rejects(new AzureFences(table).advance('run-1'), (err: RestError) => err.statusCode === 409);
+    assert.equal(tries, 10);
   });
 });
