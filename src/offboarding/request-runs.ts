@@ -5,7 +5,7 @@
 // is told how it ended: a run driven elsewhere is left alone (no card, no end), and of two instances only one ever
 // records a run's end and posts its summary. A drive that loses its lease records nothing: its new owner will.
 import { LeaseLostError, type Lease } from '../store/leases';
-import type { Store } from '../store/store';
+import { ConflictError, type Store } from '../store/store';
 import type { Audit } from './audit';
 import { RunHeldElsewhereError, type RunView } from './executor';
 import * as lifecycle from './requests';
@@ -62,9 +62,21 @@ export class RequestRuns {
     return running;
   }
 
+  /**
+   * The leaver's claim back (a retry): housekeeping finds open requests through their claims, so without it no other
+   * instance would take this request over. One still there is fine; any other failure is worth a warning.
+   */
+  async reclaim(request: OffboardingRequest): Promise<void> {
+    await this.deps.store.put(this.deps.claims, request.leaver.id, { requestId: request.id }, null).catch((err: unknown) => {
+      if (!(err instanceof ConflictError)) {
+        this.deps.logger?.warn({ err, requestId: request.id }, 'the leaver’s claim was not put back: other instances do not see this request until a retry puts it back');
+      }
+    });
+  }
+
   /** Failed steps (and those skipped because of them) run again; the request was put back to running by the caller. */
   async retryFailed(request: OffboardingRequest): Promise<void> {
-    await this.deps.store.put(this.deps.claims, request.leaver.id, { requestId: request.id }, null).catch(() => undefined);
+    await this.reclaim(request);
     await this.leftElsewhere(
       request.id,
       this.leased(request.runId!, async (lease) => {

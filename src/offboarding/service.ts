@@ -440,7 +440,7 @@ export class OffboardingService {
       const id = again.request.id;
       // The leaver's claim back at once (housekeeping finds open requests through their claims): should this instance
       // die before the retry's drive, another one's housekeeping takes the retry over (request-runs.ts).
-      await this.deps.store.put(OPEN_BY_LEAVER, again.request.leaver.id, { requestId: id }, null).catch(() => undefined);
+      await this.requestRuns.reclaim(again.request);
       this.retrying.add(id);
       this.background(id, async () => {
         try {
@@ -550,6 +550,9 @@ export class OffboardingService {
    * way, a dead instance's runs are taken over all the same.
    */
   async takeOverDue(held: () => boolean = () => true): Promise<void> {
+    if (!this.deps.engine.executor.leasing) {
+      return; // one instance: it drives every run already
+    }
     const open = await this.openRequests();
     if (held()) {
       this.takeOver(open);

@@ -3,6 +3,7 @@
 // is not ended by it; the next owner takes the run over, finishes it with every step done once, and settles a
 // one-shot action in doubt only after the old owner's requests have surely arrived (settleNotBefore).
 import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
 import { createM365, type GraphPort } from '../../src/m365';
 import { Audit } from '../../src/offboarding/audit';
 import { OffboardingEngine, peopleOf } from '../../src/offboarding/engine';
@@ -18,6 +19,7 @@ import type { OffboardingRequest } from '../../src/offboarding/requests';
 import { COLLECTIONS, type RunPeople, type RunRecord, type StepState } from '../../src/offboarding/run';
 import { RUNNERS } from '../../src/offboarding/steps';
 import type { RequestNotifier } from '../../src/offboarding/service';
+import { createLogger } from '../../src/logger';
 import { startSimulatedTenant, type LogEntry, type SimulatedTenant } from '../../src/simulator';
 import { LeaseLostError, runLeaseName } from '../../src/store/leases';
 import { MemoryStore } from '../../src/store/memory';
@@ -253,6 +255,45 @@ describe('run ownership by lease (two executors, one store)', function () {
     // Taken up again later (a tick on a third instance): the request has ended, so nothing happens.
     await requestRuns('c', instance('c')).run(requestId);
     assert.equal(told.length, 3);
+  });
+
+  it('request runs: a retry puts the leaver’s claim back; one still there is fine; a store that refuses it is a warning, not a silent loss', async () => {
+    const warnings: string[] = [];
+    const destination = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        const line = JSON.parse(chunk.toString()) as { level: number; msg: string };
+        if (line.level === 40) {
+          warnings.push(line.msg);
+        }
+        done();
+      },
+    });
+    let down = false;
+    const claimsStore = Object.assign(Object.create(store) as MemoryStore, {
+      put: (collection: string, id: string, value: unknown, etag: string | null) => (down && collection === 'claims' ? Promise.reject(new Error('storage unavailable')) : store.put(collection, id, value, etag)),
+    });
+    const runs = new RequestRuns({
+      engine: { executor: instance('r') } as unknown as OffboardingEngine,
+      store: claimsStore,
+      audit: new Audit(store),
+      logger: createLogger({ level: 'debug', destination }),
+      claims: 'claims',
+      now: () => new Date(),
+      get: () => Promise.resolve(undefined),
+      update: () => Promise.resolve({ ok: false, reason: 'unused' }),
+      release: () => Promise.resolve(),
+      notifier: () => undefined,
+    });
+    const request = { id: 'REQ-CLAIM', leaver: people.leaver } as unknown as OffboardingRequest;
+    await runs.reclaim(request);
+    assert.deepEqual((await store.get<{ requestId: string }>('claims', people.leaver.id))?.value, { requestId: 'REQ-CLAIM' });
+    await runs.reclaim(request); // still there: a conflict, said nowhere
+    assert.deepEqual(warnings, []);
+    await store.delete('claims', people.leaver.id, (await store.get('claims', people.leaver.id))!.etag);
+    down = true;
+    await runs.reclaim(request);
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0]!, /claim was not put back/);
   });
 
   // takeOverDue: what the housekeeping loop runs each interval while a slow tick is still under way.

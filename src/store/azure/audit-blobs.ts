@@ -22,6 +22,8 @@ export const DEFAULT_ROLL_AT_BLOCKS = 40_000;
 const SEQ_PER_BLOB = 1e12;
 const POINTER = { partitionKey: '~audit', rowKey: 'current' };
 const READ_CONCURRENCY = 8;
+/** Passes of one append (see appendBlock). */
+const MAX_APPEND_TRIES = 5;
 
 export function auditBlobName(blob: number): string {
   return `audit-${String(blob).padStart(6, '0')}.jsonl`;
@@ -82,13 +84,18 @@ export class AuditBlobs {
 
   private async appendBlock(lines: Array<{ columns: ReturnType<typeof auditColumns>; bytes: Buffer }>): Promise<void> {
     const body = Buffer.concat(lines.map((l) => l.bytes));
-    for (;;) {
+    // Each pass that does not append moves something on (a blob created, the log rolled): a few are plenty, and a
+    // store that keeps answering so is an error, never a silent spin.
+    for (let tries = 1; ; tries++) {
       const pointer = await this.current();
       const blob = this.container.getAppendBlobClient(auditBlobName(pointer.blob));
       let response;
       try {
         response = await blob.appendBlock(body, body.length, blobCallLimit());
       } catch (err) {
+        if (tries >= MAX_APPEND_TRIES) {
+          throw err;
+        }
         if (statusOf(err) === 404) {
           await blob.createIfNotExists(blobCallLimit());
           continue;

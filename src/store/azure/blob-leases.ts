@@ -86,7 +86,7 @@ export class BlobLeases implements Leases {
     try {
       epoch = await this.options.store.advanceFence(key);
     } catch (err) {
-      await client.releaseLease().catch(() => undefined);
+      await client.releaseLease(this.callLimit()).catch(() => undefined);
       throw err;
     }
     const lease = new BlobLease(name, { key, epoch }, settleNotBefore, client, { durationMs: this.durationMs, monotonic: this.monotonic, sentAt, logger: this.options.logger }, () => {
