@@ -16,6 +16,7 @@ import { startSimulatedTenant, type LogEntry, type SimulatedTenant } from '../..
 import { SqliteStore } from '../../src/store/sqlite';
 import { recordingNotifier } from '../fakes/recording-notifier';
 import { isM365Write } from '../fakes/simulated-tenant';
+import { startTap, type Tap } from '../crash/fixtures/tap';
 import { startChild, waitForLog, type Child } from './fixtures/child';
 import { observe } from './reinstate-fixtures';
 
@@ -29,6 +30,7 @@ describe('reinstatement: crash and resume (kill -9)', function () {
   it('finishes by itself after being killed at several points; a pass whose answer was lost is replaced', async () => {
     const tenant = await startSimulatedTenant({ mailboxConversionDelayMs: 100, latencyMs: 10 });
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reinstate-crash-'));
+    let tap: Tap | undefined;
     try {
       const P = tenant.personas;
       const m365 = () => createM365({ tenantId: tenant.tenantId, graphBaseUrl: tenant.url, exchangeBaseUrl: tenant.url, credential: 'none' });
@@ -63,13 +65,22 @@ describe('reinstatement: crash and resume (kill -9)', function () {
         { name: 'pass created', reached: (log) => since(log).some((e) => e.method === 'POST' && e.path.endsWith('/temporaryAccessPassMethods')) },
         { name: 'groups rejoining', reached: (log) => since(log).filter((e) => e.path.endsWith('/members/$ref') || e.cmdlet === 'Add-DistributionGroupMember').length >= 5 },
       ];
+      // The children reach the tenant through a tap. At 'pass created' it holds back Entra's answer to the pass's
+      // creation: the kill then surely comes after Entra made the pass and before the run recorded it (else, on a busy
+      // machine, the child might record the answer before the kill lands).
+      let holdPass = false;
+      const createsPass = (sent: { method: string; path: string; body: string }): boolean =>
+        sent.method === 'POST' && (sent.path.endsWith('/temporaryAccessPassMethods') || (sent.path.endsWith('/$batch') && /"method":"POST"[^}]*temporaryAccessPassMethods"/.test(sent.body)));
+      let held = 0;
+      tap = await startTap(tenant.url, { holdAnswer: (sent) => (holdPass && createsPass(sent) ? (held++, 30_000) : 0) });
       let mode: 'approve' | 'resume' = 'approve';
       const kills: string[] = [];
       /** The pass whose answer the kill lost: the restarted run must delete it before it creates another. */
       const lost: string[] = [];
       const outputs: string[] = [];
       for (const point of points) {
-        const { child, exited } = startService(tenant, dataDir, mode, requestId);
+        holdPass = point.name === 'pass created';
+        const { child, exited } = startService(tenant, tap.url, dataDir, mode, requestId);
         const reached = await waitForLog(tenant, point.reached, exited);
         if (reached) {
           child.kill('SIGKILL');
@@ -88,7 +99,9 @@ describe('reinstatement: crash and resume (kill -9)', function () {
         mode = 'resume';
       }
       assert.ok(kills.length >= 2 && kills.includes('pass created'), `kills landed: ${kills.join(', ')}`);
-      const last = startService(tenant, dataDir, 'resume', requestId);
+      assert.equal(held, 1, 'the answer to the pass’s creation was held back from the child killed at it');
+      holdPass = false;
+      const last = startService(tenant, tap.url, dataDir, 'resume', requestId);
       const { code, output } = await last.exited;
       assert.equal(code, 0, output);
       assert.match(output, /ended completed\b/);
@@ -118,11 +131,12 @@ describe('reinstatement: crash and resume (kill -9)', function () {
         await again.close();
       }
     } finally {
+      await tap?.close();
       await tenant.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });
 
-const startService = (tenant: SimulatedTenant, dataDir: string, mode: 'approve' | 'resume', requestId: string): Child =>
-  startChild(CHILD, { MODE: mode, DATA_DIR: dataDir, SIM_URL: tenant.url, TENANT_ID: tenant.tenantId, REQUEST_ID: requestId, APPROVER_ID: tenant.personas.janeManager, GROUPS: JSON.stringify(tenant.groups) });
+const startService = (tenant: SimulatedTenant, url: string, dataDir: string, mode: 'approve' | 'resume', requestId: string): Child =>
+  startChild(CHILD, { MODE: mode, DATA_DIR: dataDir, SIM_URL: url, TENANT_ID: tenant.tenantId, REQUEST_ID: requestId, APPROVER_ID: tenant.personas.janeManager, GROUPS: JSON.stringify(tenant.groups) });
